@@ -1,0 +1,50 @@
+# The README's commands. `make demo` runs the app on SQLite with Celery eager; `make test` runs the suite
+# (on PostgreSQL when DATABASE_URL is set, with the Redis/Celery tests when REDIS_URL is set).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: setup system venv messages demo run test lint lock
+
+setup: system venv messages
+
+system:
+	@bash scripts/install_system_packages.sh
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.lock
+	touch $@
+
+venv: $(VENV)/.installed
+
+messages: venv
+	@DEBUG=1 $(BIN)/python manage.py compilemessages -v0 --ignore=.venv
+
+demo: setup
+	DEBUG=1 $(BIN)/python manage.py migrate -v0
+	DEBUG=1 $(BIN)/python manage.py loaddata -v0 nghean_units border_communes
+	DEBUG=1 $(BIN)/python manage.py demo_setup
+	@echo ""
+	@echo "  Open http://$(HOST):$(PORT)/ and sign in with one of the accounts above."
+	@echo ""
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Re-pin the whole dependency tree after changing pyproject.toml.
+lock:
+	rm -rf /tmp/nghean-lock && $(PYTHON) -m venv /tmp/nghean-lock
+	/tmp/nghean-lock/bin/pip install -q ".[dev]"
+	/tmp/nghean-lock/bin/pip freeze --exclude nghean-dfc > requirements.lock

@@ -1,0 +1,88 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import Commune, District, Post, Province
+from .services import post_create, post_end
+
+
+class UnitSearchMixin:
+    """Admin search that also matches without diacritics ('Nam Can' finds Nậm Cắn and Nậm Càn)."""
+
+    search_fields = ("code", "name")
+    search_help_text = _("Name with or without diacritics, or GSO code.")
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if term.isdigit():
+            return queryset.filter(code__startswith=term), False
+        return queryset.search(term), False
+
+
+@admin.register(Province)
+class ProvinceAdmin(UnitSearchMixin, admin.ModelAdmin):
+    list_display = ("code", "name")
+
+
+@admin.register(District)
+class DistrictAdmin(UnitSearchMixin, admin.ModelAdmin):
+    list_display = ("code", "name", "kind", "is_border", "valid_from", "valid_until")
+    list_filter = ("is_border", "kind")
+    list_editable = ("is_border",)
+
+
+@admin.register(Commune)
+class CommuneAdmin(UnitSearchMixin, admin.ModelAdmin):
+    list_display = ("code", "name", "kind", "district", "is_border", "valid_from", "valid_until")
+    list_filter = ("is_border", "kind", ("district", admin.RelatedOnlyFieldListFilter))
+    list_editable = ("is_border",)
+    list_select_related = ("district",)
+    autocomplete_fields = ("district",)
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    """Posts are created and ended through the services, so permissions follow them."""
+
+    list_display = ("user", "role", "unit_display", "title", "started_on", "ended_on")
+    list_filter = ("role", "ended_on")
+    search_fields = ("user__username", "user__full_name", "title")
+    autocomplete_fields = ("user", "commune", "district", "province")
+    list_select_related = ("user", "commune", "district", "province")
+    actions = ["end_posts"]
+
+    @admin.display(description=_("unit"))
+    def unit_display(self, obj):
+        return obj.unit
+
+    def get_readonly_fields(self, request, obj=None):
+        # Who, which role and where are fixed once granted: end the post and create another.
+        if obj is not None:
+            return ("user", "role", "commune", "district", "province", "started_on")
+        return ()
+
+    def save_model(self, request, obj, form, change):
+        try:
+            if not change:
+                created = post_create(
+                    user=obj.user, role=obj.role, unit=obj.commune or obj.district or obj.province,
+                    title=obj.title, started_on=obj.started_on, actor=request.user,
+                )
+                obj.pk = created.pk
+            elif "ended_on" in form.changed_data and obj.ended_on:
+                post_end(post=obj, ended_on=obj.ended_on, actor=request.user)
+            else:
+                obj.save(update_fields=["title"])
+        except ValidationError as exc:
+            self.message_user(request, "; ".join(exc.messages), messages.ERROR)
+
+    @admin.action(description=_("End the selected posts today"))
+    def end_posts(self, request, queryset):
+        count = 0
+        for post in queryset.filter(ended_on__isnull=True).select_related("user"):
+            post_end(post=post, actor=request.user)
+            count += 1
+        self.message_user(request, ngettext("%d post ended.", "%d posts ended.", count) % count)

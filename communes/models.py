@@ -1,0 +1,260 @@
+"""Administrative units of the province and the posts of the officials who work in them."""
+
+import datetime
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .text import fold, nfc, search_key
+
+
+class UnitQuerySet(models.QuerySet):
+    def valid_on(self, day: datetime.date):
+        """Units that existed on `day` (units were merged in 2020 and 2025)."""
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_until__isnull=True) | Q(valid_until__gte=day),
+        )
+
+    def valid_in_year(self, year: int):
+        """Units that existed at some point of `year`."""
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=datetime.date(year, 12, 31)),
+            Q(valid_until__isnull=True) | Q(valid_until__gte=datetime.date(year, 1, 1)),
+        )
+
+    def search(self, query: str):
+        """Match a name with or without diacritics, and with either tone placement."""
+        query = (query or "").strip()
+        if not query:
+            return self
+        folded = fold(query)
+        if folded == " ".join(nfc(query).lower().split()):
+            return self.filter(name_ascii__contains=folded)
+        return self.filter(name_search__contains=search_key(query))
+
+
+class UnitManager(models.Manager.from_queryset(UnitQuerySet)):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class AdministrativeUnit(models.Model):
+    """What provinces, districts and communes share: a GSO code, an official name, validity dates."""
+
+    code = models.CharField(_("GSO code"), max_length=5, unique=True)
+    name = models.CharField(_("official name"), max_length=100)
+    name_ascii = models.CharField(max_length=100, editable=False, db_index=True)
+    name_search = models.CharField(max_length=100, editable=False, db_index=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    objects = UnitManager()
+
+    class Meta:
+        abstract = True
+        ordering = ["code"]
+
+    def save(self, *args, **kwargs):
+        # The search keys are filled by the pre_save handler below; save them along with the name.
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_ascii", "name_search"}
+        super().save(*args, **kwargs)
+
+    def natural_key(self):
+        return (self.code,)
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def short_name(self) -> str:
+        """The name without its kind: 'Huyện Kỳ Sơn' -> 'Kỳ Sơn' (the place line of a document)."""
+        for prefix in ("Thành phố", "Thị xã", "Huyện", "Xã", "Phường", "Thị trấn", "Tỉnh"):
+            if self.name.startswith(prefix + " "):
+                return self.name[len(prefix) + 1 :]
+        return self.name
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or day <= self.valid_until
+        )
+
+
+class Province(AdministrativeUnit):
+    """Tỉnh (Nghệ An: GSO code 40)."""
+
+    code = models.CharField(
+        _("GSO code"), max_length=2, unique=True, validators=[RegexValidator(r"^\d{2}$")]
+    )
+
+    class Meta(AdministrativeUnit.Meta):
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+        permissions = [
+            ("view_province_dossiers", _("Can see every dossier of the province")),
+            ("manage_criteria", _("Can manage the criteria sets")),
+        ]
+
+
+class District(AdministrativeUnit):
+    """Đơn vị hành chính cấp huyện: thành phố, thị xã or huyện (abolished on 1 July 2025)."""
+
+    class Kind(models.TextChoices):
+        CITY = "thanh_pho", _("provincial city")
+        TOWN = "thi_xa", _("town")
+        RURAL = "huyen", _("rural district")
+
+    code = models.CharField(
+        _("GSO code"), max_length=3, unique=True, validators=[RegexValidator(r"^\d{3}$")]
+    )
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="districts", verbose_name=_("province")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    is_border = models.BooleanField(_("border district"), default=False)
+
+    class Meta(AdministrativeUnit.Meta):
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        permissions = [
+            ("view_district_dossiers", _("Can see the dossiers of the district's communes")),
+            ("appraise_district_dossiers", _("Can appraise the dossiers of the district (police)")),
+            ("decide_district_dossiers", _("Can decide on the dossiers of the district (chair)")),
+        ]
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class Commune(AdministrativeUnit):
+    """Đơn vị hành chính cấp xã: xã, phường or thị trấn."""
+
+    class Kind(models.TextChoices):
+        COMMUNE = "xa", _("commune")
+        WARD = "phuong", _("ward")
+        TOWNSHIP = "thi_tran", _("township")
+
+    code = models.CharField(
+        _("GSO code"), max_length=5, unique=True, validators=[RegexValidator(r"^\d{5}$")]
+    )
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="communes", verbose_name=_("district")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    is_border = models.BooleanField(
+        _("border commune"), default=False, help_text=_("Xã biên giới, on the Lao border.")
+    )
+
+    class Meta(AdministrativeUnit.Meta):
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+        permissions = [
+            ("view_commune_dossiers", _("Can see the commune's dossiers")),
+            ("prepare_commune_dossiers", _("Can fill and submit the commune's self-assessment")),
+        ]
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class Role(models.TextChoices):
+    """The six roles of an official; each works at one level of unit."""
+
+    COMMUNE_OFFICER = "commune_officer", _("Commune officer")
+    DISTRICT_POLICE = "district_police", _("District police officer")
+    DISTRICT_CHAIR = "district_chair", _("District People's Committee chair")
+    PROVINCIAL_POLICE = "provincial_police", _("Provincial police staff")
+    PROVINCIAL_VIEWER = "provincial_viewer", _("Provincial viewer")
+    ADMIN = "admin", _("Administrator")
+
+
+ROLE_LEVEL = {
+    Role.COMMUNE_OFFICER: "commune",
+    Role.DISTRICT_POLICE: "district",
+    Role.DISTRICT_CHAIR: "district",
+    Role.PROVINCIAL_POLICE: "province",
+    Role.PROVINCIAL_VIEWER: "province",
+    Role.ADMIN: "province",
+}
+
+
+class PostQuerySet(models.QuerySet):
+    def active(self, on: datetime.date | None = None):
+        on = on or timezone.localdate()
+        # ended_on is the day the post stops: a post ended today grants nothing from now on.
+        return self.filter(started_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+
+
+class Post(models.Model):
+    """A post (chức vụ): a user holds a role in one unit for a time. A person may hold several."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts", verbose_name=_("user")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    province = models.ForeignKey(
+        Province, null=True, blank=True, on_delete=models.PROTECT, related_name="posts",
+        verbose_name=_("province"),
+    )
+    district = models.ForeignKey(
+        District, null=True, blank=True, on_delete=models.PROTECT, related_name="posts",
+        verbose_name=_("district"),
+    )
+    commune = models.ForeignKey(
+        Commune, null=True, blank=True, on_delete=models.PROTECT, related_name="posts",
+        verbose_name=_("commune"),
+    )
+    title = models.CharField(
+        _("title"), max_length=150, blank=True, help_text=_("e.g. Trưởng Công an xã, Chủ tịch UBND huyện")
+    )
+    started_on = models.DateField(_("started on"), default=timezone.localdate)
+    ended_on = models.DateField(
+        _("ended on"), null=True, blank=True, help_text=_("From this day the post grants nothing.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        ordering = ["user_id", "started_on"]
+        constraints = [
+            models.CheckConstraint(
+                name="post_unit_matches_role",
+                condition=(
+                    Q(role="commune_officer", commune__isnull=False, district__isnull=True,
+                      province__isnull=True)
+                    | Q(role__in=["district_police", "district_chair"], district__isnull=False,
+                        commune__isnull=True, province__isnull=True)
+                    | Q(role__in=["provincial_police", "provincial_viewer", "admin"],
+                        province__isnull=False, district__isnull=True, commune__isnull=True)
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}, {self.unit}"
+
+    @property
+    def unit(self) -> AdministrativeUnit:
+        return self.commune or self.district or self.province
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        return self.started_on <= day and (self.ended_on is None or day < self.ended_on)
+
+
+@receiver(pre_save)
+def fill_unit_search_keys(sender, instance, **kwargs):
+    """NFC name and its search keys, also for fixtures (loaddata saves raw, bypassing save())."""
+    if isinstance(instance, AdministrativeUnit):
+        instance.name = nfc(instance.name).strip()
+        instance.name_ascii = fold(instance.name)
+        instance.name_search = search_key(instance.name)

@@ -1,0 +1,33 @@
+"""Reads on units and posts that several views use."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from .models import Commune, Post
+from .permissions import communes_visible_to
+
+
+def active_posts_of(request) -> list[Post]:
+    """The request user's active posts, fetched once per request."""
+    cached = getattr(request, "_active_posts", None)
+    if cached is None:
+        cached = list(
+            Post.objects.active()
+            .filter(user=request.user)
+            .select_related("commune__district", "district", "province")
+        )
+        request._active_posts = cached
+    return cached
+
+
+def communes_for_list(*, user, query: str = "", district_code: str = "", border: str = "") -> QuerySet[Commune]:
+    """The communes `user` may see, searchable and filterable, ready for a list page."""
+    qs = communes_visible_to(user).select_related("district").order_by("district__code", "code")
+    if query:
+        qs = qs.search(query)
+    if district_code:
+        qs = qs.filter(district__code=district_code)
+    if border in ("1", "0"):
+        qs = qs.filter(is_border=border == "1")
+    return qs

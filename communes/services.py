@@ -1,0 +1,82 @@
+"""Writes on units and posts. Each function is one transaction."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import ROLE_LEVEL, AdministrativeUnit, Commune, District, Post, Province
+from .permissions import ensure_role_group, role_group_name
+
+logger = logging.getLogger(__name__)
+
+_UNIT_CLASS = {"commune": Commune, "district": District, "province": Province}
+
+
+@transaction.atomic
+def post_create(
+    *,
+    user,
+    role: str,
+    unit: AdministrativeUnit,
+    title: str = "",
+    started_on: datetime.date | None = None,
+    actor=None,
+) -> Post:
+    """Give `user` a post of `role` in `unit`, and the guardian permissions that go with it."""
+    level = ROLE_LEVEL[role]
+    if not isinstance(unit, _UNIT_CLASS[level]):
+        raise ValidationError(_("This role does not work in this kind of unit."))
+    post = Post(user=user, role=role, title=title, started_on=started_on or timezone.localdate())
+    setattr(post, level, unit)
+    post.full_clean()
+    post.save()
+    _sync_group_membership(post)
+    logger.info("post created: %s by %s", post, actor)
+    return post
+
+
+@transaction.atomic
+def post_end(*, post: Post, ended_on: datetime.date | None = None, actor=None) -> Post:
+    """End a post; the user loses the role's permissions unless another active post still grants them."""
+    post.ended_on = ended_on or timezone.localdate()
+    if post.ended_on < post.started_on:
+        raise ValidationError(_("A post cannot end before it starts."))
+    post.save(update_fields=["ended_on"])
+    _sync_group_membership(post)
+    logger.info("post ended: %s by %s", post, actor)
+    return post
+
+
+def _sync_group_membership(post: Post) -> None:
+    """The user is in the unit-role group exactly while an active post puts them there."""
+    group = ensure_role_group(post.role, post.unit)
+    level = ROLE_LEVEL[post.role]
+    still_active = (
+        Post.objects.active()
+        .filter(user=post.user, role=post.role, **{level: post.unit})
+        .exists()
+    )
+    if still_active:
+        post.user.groups.add(group)
+    else:
+        post.user.groups.remove(group)
+    # Drop any checker cached on this user object: its answers are now stale.
+    post.user.__dict__.pop("_guardian_checker", None)
+
+
+def sync_all_posts(*, on: datetime.date | None = None) -> int:
+    """Re-derive every role-group membership from posts (a post may start or end on a later date)."""
+    changed = 0
+    for post in Post.objects.select_related("user", "commune", "district", "province"):
+        name = role_group_name(post.role, post.unit)
+        before = post.user.groups.filter(name=name).exists()
+        _sync_group_membership(post)
+        if post.user.groups.filter(name=name).exists() != before:
+            changed += 1
+    return changed

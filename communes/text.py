@@ -1,0 +1,35 @@
+"""Vietnamese text helpers: NFC normalisation and search keys that match with or without diacritics."""
+
+import re
+import unicodedata
+
+# GSO still spells some names with the old tone placement ("Thái Hoà", "Nghi Thuỷ"); officials type
+# the new one ("Thái Hòa", "Nghi Thủy"). At the end of a syllable both mean the same letter sequence.
+_OLD_TO_NEW_TONE = {
+    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
+    "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
+    "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
+}
+_OLD_TONE_RE = re.compile("(" + "|".join(_OLD_TO_NEW_TONE) + r")(?!\w)")
+
+
+def nfc(text: str) -> str:
+    """Compose decomposed Vietnamese (some keyboards and copy-paste send combining marks)."""
+    return unicodedata.normalize("NFC", text or "")
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics: 'Nậm Cắn' -> 'nam can'."""
+    decomposed = unicodedata.normalize("NFD", nfc(text).lower().replace("đ", "d").replace("Đ", "d"))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.split())
+
+
+def search_key(text: str) -> str:
+    """Lower case, NFC, new-style tone placement: 'Thái Hoà' and 'Thái Hòa' give the same key."""
+    lowered = " ".join(nfc(text).lower().split())
+    return _OLD_TONE_RE.sub(lambda m: _OLD_TO_NEW_TONE[m.group(1)], lowered)
+
+
+def has_diacritics(text: str) -> bool:
+    return fold(text) != " ".join(nfc(text).lower().split())

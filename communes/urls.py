@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "communes"
+urlpatterns = [
+    path("", views.commune_list, name="commune_list"),
+    path("<str:code>/", views.commune_detail, name="commune_detail"),
+]

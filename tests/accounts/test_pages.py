@@ -1,0 +1,132 @@
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import RequestFactory
+from django.utils import translation
+from django.views.defaults import server_error
+
+from communes.models import Province, Role
+from tests.factories import UserFactory
+
+
+@pytest.mark.django_db
+def test_anonymous_is_sent_to_sign_in(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "text"), [("vi", "Đăng nhập"), ("en", "Sign in")])
+def test_sign_in_page_in_both_languages(client, language, text):
+    client.cookies["django_language"] = language
+    response = client.get("/accounts/login/")
+    assert response.status_code == 200
+    assert text in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_sign_in_and_out(client, official, border_units):
+    official(Role.PROVINCIAL_VIEWER, Province.objects.get(), username="viewer")
+    response = client.post("/accounts/login/", {"username": "viewer", "password": "pw-for-tests-2022"})
+    assert response.status_code == 302
+    home = client.get("/").content.decode()
+    assert "Cán bộ theo dõi cấp tỉnh" in home and "Tỉnh Nghệ An" in home  # role and unit in the header
+
+    client.post("/accounts/logout/")
+    assert client.get("/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_wrong_password_shows_a_translated_error_and_keeps_the_username(client):
+    UserFactory(username="canbo")
+    response = client.post("/accounts/login/", {"username": "canbo", "password": "wrong"})
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="canbo"' in content
+    assert "Vui lòng điền vào" in content
+
+
+@pytest.mark.django_db
+def test_password_change(client, official, border_units):
+    user = official(Role.PROVINCIAL_VIEWER, Province.objects.get())
+    client.force_login(user)
+    response = client.post("/accounts/password/", {
+        "old_password": "pw-for-tests-2022", "new_password1": "Nghe-An-2025-moi", "new_password2": "Nghe-An-2025-moi",
+    })
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("Nghe-An-2025-moi")
+
+
+@pytest.mark.django_db
+def test_language_switch_to_english_and_back(client, official, border_units):
+    client.force_login(official(Role.PROVINCIAL_VIEWER, Province.objects.get()))
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "Provincial viewer" in client.get("/").content.decode()
+    client.post("/i18n/setlang/", {"language": "vi", "next": "/"})
+    assert "Cán bộ theo dõi cấp tỉnh" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_healthz_reports_the_database_as_json(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert json.loads(response.content) == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "text"), [("vi", "Không tìm thấy trang"), ("en", "Page not found")])
+def test_404_page_in_both_languages(client, official, border_units, language, text):
+    client.force_login(official(Role.PROVINCIAL_VIEWER, Province.objects.get()))
+    client.cookies["django_language"] = language
+    response = client.get("/units/99999/")
+    assert response.status_code == 404
+    assert text in response.content.decode()
+
+
+@pytest.mark.parametrize(("language", "text"), [("vi", "Lỗi máy chủ"), ("en", "Server error")])
+def test_500_page_in_both_languages(language, text):
+    with translation.override(language):
+        response = server_error(RequestFactory().get("/"))
+    assert response.status_code == 500
+    assert text in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "text"), [("vi", "Không có quyền truy cập"), ("en", "Access denied")])
+def test_403_page_in_both_languages(language, text):
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import PermissionDenied
+    from django.views.defaults import permission_denied
+
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    with translation.override(language):
+        response = permission_denied(request, PermissionDenied())
+    assert response.status_code == 403
+    assert text in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_demo_accounts_are_refused_without_debug(settings, border_units):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("demo_setup")
+
+
+@pytest.mark.django_db
+def test_demo_accounts_one_per_role_with_debug(settings, border_units):
+    settings.DEBUG = True
+    call_command("demo_setup", stdout=open("/dev/null", "w"))
+    from communes.models import Post
+
+    assert set(Post.objects.values_list("role", flat=True)) == set(Role.values)
+
+
+@pytest.mark.django_db
+def test_migrations_create_no_user():
+    from django.contrib.auth import get_user_model
+
+    assert get_user_model().objects.count() == 0
