@@ -68,8 +68,12 @@ class PostAdmin(admin.ModelAdmin):
         try:
             if not change:
                 created = post_create(
-                    user=obj.user, role=obj.role, unit=obj.commune or obj.district or obj.province,
-                    title=obj.title, started_on=obj.started_on, actor=request.user,
+                    user=obj.user,
+                    role=obj.role,
+                    unit=obj.commune or obj.district or obj.province,
+                    title=obj.title,
+                    started_on=obj.started_on,
+                    actor=request.user,
                 )
                 obj.pk = created.pk
             elif "ended_on" in form.changed_data and obj.ended_on:

@@ -19,7 +19,12 @@ from .models import Commune, District, Province
 from .text import nfc
 
 REQUIRED_COLUMNS = (
-    "district_code", "district_name", "district_type", "commune_code", "commune_name", "commune_type",
+    "district_code",
+    "district_name",
+    "district_type",
+    "commune_code",
+    "commune_name",
+    "commune_type",
 )
 DISTRICT_KINDS = {"Thành phố": "thanh_pho", "Thị xã": "thi_xa", "Huyện": "huyen"}
 COMMUNE_KINDS = {"Xã": "xa", "Phường": "phuong", "Thị trấn": "thi_tran"}
@@ -77,7 +82,7 @@ def read_unit_file(path: Path | str) -> list[UnitRow]:
     commune_seen: dict[str, tuple[int, str]] = {}
     district_seen: dict[str, tuple[int, str, str]] = {}
     for line, raw in enumerate(raw_rows, start=2):
-        values = {k: nfc((raw.get(k) or "")).strip() for k in REQUIRED_COLUMNS}
+        values = {k: nfc(raw.get(k) or "").strip() for k in REQUIRED_COLUMNS}
         row_errors = []
         if not _DISTRICT_CODE.match(values["district_code"]):
             row_errors.append(
@@ -103,31 +108,52 @@ def read_unit_file(path: Path | str) -> list[UnitRow]:
         if code in commune_seen:
             first_line, first_district = commune_seen[code]
             if first_district != district_code:
-                errors.append((line, _(
-                    "commune %(code)s is under district %(a)s on line %(first)d and under district %(b)s here"
-                ) % {"code": code, "a": first_district, "first": first_line, "b": district_code}))
+                errors.append(
+                    (
+                        line,
+                        _(
+                            "commune %(code)s is under district %(a)s on line %(first)d and under district %(b)s here"
+                        )
+                        % {"code": code, "a": first_district, "first": first_line, "b": district_code},
+                    )
+                )
             else:
-                errors.append((line, _("duplicate commune code %(code)s (first on line %(first)d)")
-                               % {"code": code, "first": first_line}))
+                errors.append(
+                    (
+                        line,
+                        _("duplicate commune code %(code)s (first on line %(first)d)")
+                        % {"code": code, "first": first_line},
+                    )
+                )
             continue
         commune_seen[code] = (line, district_code)
         district_key = (values["district_name"], values["district_type"])
         if district_code in district_seen and district_seen[district_code][1:] != district_key:
-            errors.append((line, _(
-                "district %(code)s is named %(name)r here but %(first_name)r on line %(first)d"
-            ) % {"code": district_code, "name": values["district_name"],
-                 "first_name": district_seen[district_code][1], "first": district_seen[district_code][0]}))
+            errors.append(
+                (
+                    line,
+                    _("district %(code)s is named %(name)r here but %(first_name)r on line %(first)d")
+                    % {
+                        "code": district_code,
+                        "name": values["district_name"],
+                        "first_name": district_seen[district_code][1],
+                        "first": district_seen[district_code][0],
+                    },
+                )
+            )
             continue
         district_seen.setdefault(district_code, (line, *district_key))
-        rows.append(UnitRow(
-            line=line,
-            district_code=district_code,
-            district_name=values["district_name"],
-            district_kind=DISTRICT_KINDS[values["district_type"]],
-            commune_code=code,
-            commune_name=values["commune_name"],
-            commune_kind=COMMUNE_KINDS[values["commune_type"]],
-        ))
+        rows.append(
+            UnitRow(
+                line=line,
+                district_code=district_code,
+                district_name=values["district_name"],
+                district_kind=DISTRICT_KINDS[values["district_type"]],
+                commune_code=code,
+                commune_name=values["commune_name"],
+                commune_kind=COMMUNE_KINDS[values["commune_type"]],
+            )
+        )
     if not raw_rows:
         errors.append((1, _("the file has no rows")))
     if errors:
@@ -173,11 +199,22 @@ def admin_units_import(
     for row in rows:
         if row.district_code not in done_districts:
             district = districts.get(row.district_code) or District(code=row.district_code)
-            apply(district, {"name": row.district_name, "kind": row.district_kind,
-                             "province": province, **dates}, "district")
+            apply(
+                district,
+                {"name": row.district_name, "kind": row.district_kind, "province": province, **dates},
+                "district",
+            )
             districts[row.district_code] = district
             done_districts.add(row.district_code)
         commune = communes.get(row.commune_code) or Commune(code=row.commune_code)
-        apply(commune, {"name": row.commune_name, "kind": row.commune_kind,
-                        "district": districts[row.district_code], **dates}, "commune")
+        apply(
+            commune,
+            {
+                "name": row.commune_name,
+                "kind": row.commune_kind,
+                "district": districts[row.district_code],
+                **dates,
+            },
+            "commune",
+        )
     return report

@@ -61,6 +61,9 @@ class AdministrativeUnit(models.Model):
         abstract = True
         ordering = ["code"]
 
+    def __str__(self) -> str:
+        return self.name
+
     def save(self, *args, **kwargs):
         # The search keys are filled by the pre_save handler below; save them along with the name.
         if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
@@ -69,9 +72,6 @@ class AdministrativeUnit(models.Model):
 
     def natural_key(self):
         return (self.code,)
-
-    def __str__(self) -> str:
-        return self.name
 
     @property
     def short_name(self) -> str:
@@ -90,9 +90,7 @@ class AdministrativeUnit(models.Model):
 class Province(AdministrativeUnit):
     """Tỉnh (Nghệ An: GSO code 40)."""
 
-    code = models.CharField(
-        _("GSO code"), max_length=2, unique=True, validators=[RegexValidator(r"^\d{2}$")]
-    )
+    code = models.CharField(_("GSO code"), max_length=2, unique=True, validators=[RegexValidator(r"^\d{2}$")])
 
     class Meta(AdministrativeUnit.Meta):
         verbose_name = _("province")
@@ -111,9 +109,7 @@ class District(AdministrativeUnit):
         TOWN = "thi_xa", _("town")
         RURAL = "huyen", _("rural district")
 
-    code = models.CharField(
-        _("GSO code"), max_length=3, unique=True, validators=[RegexValidator(r"^\d{3}$")]
-    )
+    code = models.CharField(_("GSO code"), max_length=3, unique=True, validators=[RegexValidator(r"^\d{3}$")])
     province = models.ForeignKey(
         Province, on_delete=models.PROTECT, related_name="districts", verbose_name=_("province")
     )
@@ -141,9 +137,7 @@ class Commune(AdministrativeUnit):
         WARD = "phuong", _("ward")
         TOWNSHIP = "thi_tran", _("township")
 
-    code = models.CharField(
-        _("GSO code"), max_length=5, unique=True, validators=[RegexValidator(r"^\d{5}$")]
-    )
+    code = models.CharField(_("GSO code"), max_length=5, unique=True, validators=[RegexValidator(r"^\d{5}$")])
     district = models.ForeignKey(
         District, on_delete=models.PROTECT, related_name="communes", verbose_name=_("district")
     )
@@ -200,15 +194,27 @@ class Post(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     province = models.ForeignKey(
-        Province, null=True, blank=True, on_delete=models.PROTECT, related_name="posts",
+        Province,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="posts",
         verbose_name=_("province"),
     )
     district = models.ForeignKey(
-        District, null=True, blank=True, on_delete=models.PROTECT, related_name="posts",
+        District,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="posts",
         verbose_name=_("district"),
     )
     commune = models.ForeignKey(
-        Commune, null=True, blank=True, on_delete=models.PROTECT, related_name="posts",
+        Commune,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="posts",
         verbose_name=_("commune"),
     )
     title = models.CharField(
@@ -230,12 +236,24 @@ class Post(models.Model):
             models.CheckConstraint(
                 name="post_unit_matches_role",
                 condition=(
-                    Q(role="commune_officer", commune__isnull=False, district__isnull=True,
-                      province__isnull=True)
-                    | Q(role__in=["district_police", "district_chair"], district__isnull=False,
-                        commune__isnull=True, province__isnull=True)
-                    | Q(role__in=["provincial_police", "provincial_viewer", "admin"],
-                        province__isnull=False, district__isnull=True, commune__isnull=True)
+                    Q(
+                        role="commune_officer",
+                        commune__isnull=False,
+                        district__isnull=True,
+                        province__isnull=True,
+                    )
+                    | Q(
+                        role__in=["district_police", "district_chair"],
+                        district__isnull=False,
+                        commune__isnull=True,
+                        province__isnull=True,
+                    )
+                    | Q(
+                        role__in=["provincial_police", "provincial_viewer", "admin"],
+                        province__isnull=False,
+                        district__isnull=True,
+                        commune__isnull=True,
+                    )
                 ),
             ),
         ]

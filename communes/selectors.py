@@ -21,7 +21,9 @@ def active_posts_of(request) -> list[Post]:
     return cached
 
 
-def communes_for_list(*, user, query: str = "", district_code: str = "", border: str = "") -> QuerySet[Commune]:
+def communes_for_list(
+    *, user, query: str = "", district_code: str = "", border: str = ""
+) -> QuerySet[Commune]:
     """The communes `user` may see, searchable and filterable, ready for a list page."""
     qs = communes_visible_to(user).select_related("district").order_by("district__code", "code")
     if query:

@@ -57,11 +57,7 @@ def _sync_group_membership(post: Post) -> None:
     """The user is in the unit-role group exactly while an active post puts them there."""
     group = ensure_role_group(post.role, post.unit)
     level = ROLE_LEVEL[post.role]
-    still_active = (
-        Post.objects.active()
-        .filter(user=post.user, role=post.role, **{level: post.unit})
-        .exists()
-    )
+    still_active = Post.objects.active().filter(user=post.user, role=post.role, **{level: post.unit}).exists()
     if still_active:
         post.user.groups.add(group)
     else:

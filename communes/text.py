@@ -6,9 +6,21 @@ import unicodedata
 # GSO still spells some names with the old tone placement ("Thái Hoà", "Nghi Thuỷ"); officials type
 # the new one ("Thái Hòa", "Nghi Thủy"). At the end of a syllable both mean the same letter sequence.
 _OLD_TO_NEW_TONE = {
-    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
-    "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
-    "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
+    "oà": "òa",
+    "oá": "óa",
+    "oả": "ỏa",
+    "oã": "õa",
+    "oạ": "ọa",
+    "oè": "òe",
+    "oé": "óe",
+    "oẻ": "ỏe",
+    "oẽ": "õe",
+    "oẹ": "ọe",
+    "uỳ": "ùy",
+    "uý": "úy",
+    "uỷ": "ủy",
+    "uỹ": "ũy",
+    "uỵ": "ụy",
 }
 _OLD_TONE_RE = re.compile("(" + "|".join(_OLD_TO_NEW_TONE) + r")(?!\w)")
 

@@ -19,10 +19,17 @@ def commune_list(request):
     districts = District.objects.filter(
         pk__in=communes_for_list(user=request.user).values("district")
     ).order_by("code")
-    return render(request, "communes/commune_list.html", {
-        "page": page, "query": query, "district_code": district_code, "border": border,
-        "districts": districts,
-    })
+    return render(
+        request,
+        "communes/commune_list.html",
+        {
+            "page": page,
+            "query": query,
+            "district_code": district_code,
+            "border": border,
+            "districts": districts,
+        },
+    )
 
 
 @login_required

@@ -40,18 +40,32 @@ def main():
     province = {"model": "communes.province", "fields": {"code": "40", "name": "Tỉnh Nghệ An"}}
 
     def district_obj(code, name, kind):
-        return {"model": "communes.district", "fields": {
-            "code": code, "name": nfc(name), "kind": kind, "province": ["40"],
-            "is_border": code in border_districts, "valid_from": None,
-            "valid_until": DISTRICTS_END if code in districts_2025 else "2024-12-31",
-        }}
+        return {
+            "model": "communes.district",
+            "fields": {
+                "code": code,
+                "name": nfc(name),
+                "kind": kind,
+                "province": ["40"],
+                "is_border": code in border_districts,
+                "valid_from": None,
+                "valid_until": DISTRICTS_END if code in districts_2025 else "2024-12-31",
+            },
+        }
 
     def commune_obj(code, name, kind, district_code):
-        return {"model": "communes.commune", "fields": {
-            "code": code, "name": nfc(name), "kind": kind, "district": [district_code],
-            "is_border": code in border_codes, "valid_from": None,
-            "valid_until": DISTRICTS_END if code in still_2025 else "2024-12-31",
-        }}
+        return {
+            "model": "communes.commune",
+            "fields": {
+                "code": code,
+                "name": nfc(name),
+                "kind": kind,
+                "district": [district_code],
+                "is_border": code in border_codes,
+                "valid_from": None,
+                "valid_until": DISTRICTS_END if code in still_2025 else "2024-12-31",
+            },
+        }
 
     # Border fixture: names exactly as in the border list.
     out = [province]
@@ -64,7 +78,8 @@ def main():
         kind = COMMUNE_KINDS[by_code[r["commune_code"]]["commune_type"]]
         out.append(commune_obj(r["commune_code"], r["commune_name"], kind, r["district_code"]))
     (ROOT / "fixtures" / "border_communes.json").write_text(
-        json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
 
     # Whole province, 2020-2024 list.
     out = [province]
@@ -72,12 +87,18 @@ def main():
     for r in units:
         if r["district_code"] not in seen:
             seen.add(r["district_code"])
-            out.append(district_obj(r["district_code"], r["district_name"], DISTRICT_KINDS[r["district_type"]]))
+            out.append(
+                district_obj(r["district_code"], r["district_name"], DISTRICT_KINDS[r["district_type"]])
+            )
     for r in units:
-        out.append(commune_obj(r["commune_code"], r["commune_name"], COMMUNE_KINDS[r["commune_type"]],
-                               r["district_code"]))
+        out.append(
+            commune_obj(
+                r["commune_code"], r["commune_name"], COMMUNE_KINDS[r["commune_type"]], r["district_code"]
+            )
+        )
     (ROOT / "fixtures" / "nghean_units.json").write_text(
-        json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     print(f"border: {len(border)} communes; province: {len(units)} communes")
 
 

@@ -54,7 +54,9 @@ def official(db):
     from communes.services import post_create
 
     def make(role, unit, username=None, **user_fields):
-        assert isinstance(unit, {"commune": Commune, "district": District, "province": Province}[ROLE_LEVEL[role]])
+        assert isinstance(
+            unit, {"commune": Commune, "district": District, "province": Province}[ROLE_LEVEL[role]]
+        )
         user = UserFactory(username=username, **user_fields) if username else UserFactory(**user_fields)
         post_create(user=user, role=role, unit=unit)
         return user

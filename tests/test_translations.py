@@ -24,13 +24,17 @@ def test_every_vietnamese_entry_is_translated_and_none_is_fuzzy():
 def test_catalogue_holds_every_string_the_code_marks_for_translation(tmp_path):
     copy = tmp_path / "project"
     shutil.copytree(
-        ROOT, copy,
-        ignore=shutil.ignore_patterns(".venv", ".git", "media", "staticfiles", "node_modules",
-                                      "test-artefacts", "__pycache__", "*.mo"),
+        ROOT,
+        copy,
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", "media", "staticfiles", "node_modules", "test-artefacts", "__pycache__", "*.mo"
+        ),
     )
     subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "vi", "--no-obsolete", "-v0"],
-        cwd=copy, check=True, env={"DEBUG": "1", "PATH": "/usr/bin:/bin"},
+        cwd=copy,
+        check=True,
+        env={"DEBUG": "1", "PATH": "/usr/bin:/bin"},
     )
     fresh = {e.msgid for e in polib.pofile(str(copy / "locale/vi/LC_MESSAGES/django.po"))}
     committed = {e.msgid for e in polib.pofile(str(CATALOGUE))}

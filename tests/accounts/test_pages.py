@@ -52,9 +52,14 @@ def test_wrong_password_shows_a_translated_error_and_keeps_the_username(client):
 def test_password_change(client, official, border_units):
     user = official(Role.PROVINCIAL_VIEWER, Province.objects.get())
     client.force_login(user)
-    response = client.post("/accounts/password/", {
-        "old_password": "pw-for-tests-2022", "new_password1": "Nghe-An-2025-moi", "new_password2": "Nghe-An-2025-moi",
-    })
+    response = client.post(
+        "/accounts/password/",
+        {
+            "old_password": "pw-for-tests-2022",
+            "new_password1": "Nghe-An-2025-moi",
+            "new_password2": "Nghe-An-2025-moi",
+        },
+    )
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("Nghe-An-2025-moi")

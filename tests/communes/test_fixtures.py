@@ -32,8 +32,12 @@ def test_border_communes_lie_in_six_border_districts_with_the_published_counts()
 
     per_district = Counter(Commune.objects.values_list("district__name", flat=True))
     assert per_district == {
-        "Huyện Kỳ Sơn": 11, "Huyện Quế Phong": 4, "Huyện Tương Dương": 4,
-        "Huyện Con Cuông": 2, "Huyện Anh Sơn": 1, "Huyện Thanh Chương": 5,
+        "Huyện Kỳ Sơn": 11,
+        "Huyện Quế Phong": 4,
+        "Huyện Tương Dương": 4,
+        "Huyện Con Cuông": 2,
+        "Huyện Anh Sơn": 1,
+        "Huyện Thanh Chương": 5,
     }
     assert set(District.objects.values_list("code", flat=True)) == {"417", "415", "418", "422", "424", "428"}
     assert District.objects.filter(is_border=True).count() == 6

@@ -72,25 +72,30 @@ BAD_FILES = {
     "missing column": (
         "district_code,district_name,district_type,commune_code,commune_name\n"
         "417,Huyện Kỳ Sơn,Huyện,16816,Xã Mỹ Lý\n",
-        1, "commune_type",
+        1,
+        "commune_type",
     ),
     "malformed code": (
         HEADER + "417,Huyện Kỳ Sơn,Huyện,16816,Xã Mỹ Lý,Xã\n417,Huyện Kỳ Sơn,Huyện,1681X,Xã Bắc Lý,Xã\n",
-        3, "1681X",
+        3,
+        "1681X",
     ),
     "commune under two districts": (
         HEADER + "417,Huyện Kỳ Sơn,Huyện,16816,Xã Mỹ Lý,Xã\n"
         "415,Huyện Quế Phong,Huyện,16741,Xã Thông Thụ,Xã\n"
         "415,Huyện Quế Phong,Huyện,16816,Xã Mỹ Lý,Xã\n",
-        4, "417",
+        4,
+        "417",
     ),
     "duplicate code": (
         HEADER + "417,Huyện Kỳ Sơn,Huyện,16816,Xã Mỹ Lý,Xã\n417,Huyện Kỳ Sơn,Huyện,16816,Xã Mỹ Lý,Xã\n",
-        3, "16816",
+        3,
+        "16816",
     ),
     "empty name": (
         HEADER + "417,Huyện Kỳ Sơn,Huyện,16816,Xã Mỹ Lý,Xã\n417,Huyện Kỳ Sơn,Huyện,16819,,Xã\n",
-        3, "",
+        3,
+        "",
     ),
 }
 
@@ -127,7 +132,9 @@ def test_every_bad_line_is_reported_not_only_the_first(tmp_path):
 def test_an_error_after_a_good_import_leaves_the_database_as_it_was(tmp_path):
     run_import(OFFICIAL_LIST)
     path = tmp_path / "units.csv"
-    path.write_text(HEADER + "417,Huyện Kỳ Sơn,Huyện,16816,Xã Đổi Tên,Xã\n417,Huyện Kỳ Sơn,Huyện,abc,X,Xã\n",
-                    encoding="utf-8")
+    path.write_text(
+        HEADER + "417,Huyện Kỳ Sơn,Huyện,16816,Xã Đổi Tên,Xã\n417,Huyện Kỳ Sơn,Huyện,abc,X,Xã\n",
+        encoding="utf-8",
+    )
     run_import_expecting_errors(path)
     assert Commune.objects.get(code="16816").name == "Xã Mỹ Lý"

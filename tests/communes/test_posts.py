@@ -131,10 +131,16 @@ def test_posts_command_adds_and_ends_posts(ky_son):
 @pytest.mark.django_db
 def test_admin_creates_a_post_with_its_permissions(admin_client, ky_son):
     user = UserFactory()
-    response = admin_client.post("/admin/communes/post/add/", {
-        "user": user.pk, "role": "district_police", "district": ky_son.pk, "title": "Cán bộ",
-        "started_on": "2024-01-02",
-    })
+    response = admin_client.post(
+        "/admin/communes/post/add/",
+        {
+            "user": user.pk,
+            "role": "district_police",
+            "district": ky_son.pk,
+            "title": "Cán bộ",
+            "started_on": "2024-01-02",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert user.has_perm("communes.appraise_district_dossiers", ky_son)
 
@@ -142,8 +148,14 @@ def test_admin_creates_a_post_with_its_permissions(admin_client, ky_son):
 @pytest.mark.django_db
 def test_admin_refuses_a_post_whose_unit_does_not_match_the_role(admin_client, ky_son):
     user = UserFactory()
-    response = admin_client.post("/admin/communes/post/add/", {
-        "user": user.pk, "role": "commune_officer", "district": ky_son.pk, "started_on": "2024-01-02",
-    })
+    response = admin_client.post(
+        "/admin/communes/post/add/",
+        {
+            "user": user.pk,
+            "role": "commune_officer",
+            "district": ky_son.pk,
+            "started_on": "2024-01-02",
+        },
+    )
     assert response.status_code == 200
     assert Post.objects.count() == 0

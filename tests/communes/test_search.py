@@ -49,6 +49,8 @@ def test_admin_search_matches_without_diacritics(admin_client, border_units):
 @pytest.mark.django_db
 def test_admin_filters_communes_by_district_and_border(admin_client, border_units):
     district = District.objects.get(code="424")
-    response = admin_client.get("/admin/communes/commune/", {"district__id__exact": district.pk, "is_border__exact": 1})
+    response = admin_client.get(
+        "/admin/communes/commune/", {"district__id__exact": district.pk, "is_border__exact": 1}
+    )
     content = response.content.decode()
     assert "Xã Phúc Sơn" in content and "Xã Mỹ Lý" not in content

@@ -32,8 +32,10 @@ class Command(BaseCommand):
             code=options["province"], defaults={"name": options["province_name"]}
         )
         report = admin_units_import(
-            rows=rows, province=province,
-            valid_from=options["valid_from"], valid_until=options["valid_until"],
+            rows=rows,
+            province=province,
+            valid_from=options["valid_from"],
+            valid_until=options["valid_until"],
         )
         for kind in ("district", "commune"):
             self.stdout.write(

@@ -36,8 +36,10 @@ class Command(BaseCommand):
                 posts = posts.filter(user__username=options["user"])
             for post in posts:
                 state = "ended " + post.ended_on.isoformat() if post.ended_on else "active"
-                self.stdout.write(f"{post.pk}\t{post.user.username}\t{post.role}\t{post.unit.code}\t"
-                                  f"{post.unit}\t{post.started_on}\t{state}")
+                self.stdout.write(
+                    f"{post.pk}\t{post.user.username}\t{post.role}\t{post.unit.code}\t"
+                    f"{post.unit}\t{post.started_on}\t{state}"
+                )
         elif action == "add":
             User = get_user_model()
             try:
@@ -48,12 +50,15 @@ class Command(BaseCommand):
             try:
                 unit = model.objects.get(code=options["unit_code"])
             except model.DoesNotExist as exc:
-                raise CommandError(
-                    f"No {model._meta.model_name} with code {options['unit_code']!r}"
-                ) from exc
+                raise CommandError(f"No {model._meta.model_name} with code {options['unit_code']!r}") from exc
             try:
-                post = post_create(user=user, role=options["role"], unit=unit, title=options["title"],
-                                   started_on=options["started_on"])
+                post = post_create(
+                    user=user,
+                    role=options["role"],
+                    unit=unit,
+                    title=options["title"],
+                    started_on=options["started_on"],
+                )
             except ValidationError as exc:
                 raise CommandError("; ".join(exc.messages)) from exc
             self.stdout.write(self.style.SUCCESS(f"Post {post.pk} created: {post}"))
