@@ -26,6 +26,7 @@ venv: $(VENV)/.installed
 
 messages: venv
 	@DEBUG=1 $(BIN)/python manage.py compilemessages -v0 --ignore=.venv
+	@DEBUG=1 $(BIN)/python manage.py collectstatic --noinput -v0
 
 demo: setup
 	DEBUG=1 $(BIN)/python manage.py migrate -v0

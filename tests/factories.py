@@ -14,7 +14,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"official{n}")
     full_name = factory.Faker("name", locale="vi_VN")
-    password = factory.PostGenerationMethodCall("set_password", "pw-for-tests-2022")
+    password = factory.django.Password("pw-for-tests-2022")
 
 
 class ProvinceFactory(factory.django.DjangoModelFactory):
