@@ -135,3 +135,9 @@ def test_migrations_create_no_user():
     from django.contrib.auth import get_user_model
 
     assert get_user_model().objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_vietnamese_even_when_the_browser_asks_for_english(client):
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Đăng nhập" in response.content.decode()
