@@ -1,17 +1,7 @@
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from communes.selectors import active_posts_of
-
-
-@login_required
-def home(request):
-    """Trang chủ: the user's posts and what they can reach from here."""
-    return render(request, "accounts/home.html", {"posts": active_posts_of(request)})
 
 
 @require_GET

@@ -98,6 +98,8 @@ class Province(AdministrativeUnit):
         permissions = [
             ("view_province_dossiers", _("Can see every dossier of the province")),
             ("manage_criteria", _("Can manage the criteria sets")),
+            # From 2025 (Decision 28/2025/QĐ-TTg) the provincial People's Committee decides.
+            ("decide_province_dossiers", _("Can decide on dossiers decided at province level")),
         ]
 
 

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "django_fsm",
     "accounts",
     "communes",
+    "assessments",
+    "recognition",
 ]
 
 MIDDLEWARE = [
@@ -66,6 +68,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "communes.context_processors.current_posts",
+                "assessments.context_processors.unread_notifications",
             ],
         },
     },
@@ -111,6 +114,11 @@ STORAGES = {
 # MEDIA_URL is deliberately never routed.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media-not-served/"
+
+# Largest evidence file accepted (10 MB by default).
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="xakhongmatuy@nghean.gov.vn")

@@ -14,3 +14,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tests run Celery tasks in-process; the worker tests start a real worker on Redis instead.
+CELERY_TASK_ALWAYS_EAGER = True

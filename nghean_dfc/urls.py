@@ -5,12 +5,16 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from accounts import views as account_views
+from assessments import views as assessment_views
 
 admin.site.site_header = _("Drug-free commune certification — Nghệ An")
 admin.site.site_title = _("Drug-free communes")
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", assessment_views.inbox, name="home"),
+    path("notifications/", assessment_views.notifications, name="notifications"),
+    path("dossiers/", include("assessments.urls")),
+    path("dossiers/", include("recognition.urls")),
     path("healthz", account_views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

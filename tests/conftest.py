@@ -65,3 +65,37 @@ def border_units(db, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _vietnamese_by_default(settings):
     settings.LANGUAGE_CODE = "vi"
+
+
+class People:
+    """Officials of every role, in scope (Mỹ Lý / Kỳ Sơn) and out of scope (Hạnh Lâm / Thanh Chương)."""
+
+
+@pytest.fixture
+def people(border_units, official):
+    from communes.models import District, Province, Role
+    from tests.factories import UserFactory
+
+    ky_son, thanh_chuong = District.objects.get(code="417"), District.objects.get(code="428")
+    province = Province.objects.get()
+    p = People()
+    p.my_ly, p.hanh_lam = border_units["16816"], border_units["17722"]
+    p.ky_son, p.thanh_chuong, p.province = ky_son, thanh_chuong, province
+    p.officer = official(Role.COMMUNE_OFFICER, p.my_ly, username="officer", email="xa@example.vn")
+    p.police = official(Role.DISTRICT_POLICE, ky_son, username="police", email="ca@example.vn")
+    p.chair = official(Role.DISTRICT_CHAIR, ky_son, username="chair", email="ct@example.vn")
+    p.provincial_police = official(Role.PROVINCIAL_POLICE, province, username="pc04")
+    p.viewer = official(Role.PROVINCIAL_VIEWER, province, username="viewer")
+    p.admin = UserFactory(username="root", is_staff=True, is_superuser=True)
+    p.other_officer = official(Role.COMMUNE_OFFICER, p.hanh_lam, username="officer_tc")
+    p.other_police = official(Role.DISTRICT_POLICE, thanh_chuong, username="police_tc")
+    p.other_chair = official(Role.DISTRICT_CHAIR, thanh_chuong, username="chair_tc")
+    return p
+
+
+@pytest.fixture
+def dossier(people):
+    """The 2024 draft dossier of Mỹ Lý (Kỳ Sơn), on a small three-criteria set."""
+    from tests.factories import DossierFactory
+
+    return DossierFactory(commune=people.my_ly, year=2024)

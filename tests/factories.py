@@ -62,3 +62,87 @@ def official(db):
         return user
 
     return make
+
+
+# --- assessments ------------------------------------------------------------------------------------
+
+from decimal import Decimal  # noqa: E402
+
+from assessments.models import CriteriaSet, Criterion, Dossier  # noqa: E402
+
+
+class CriteriaSetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CriteriaSet
+
+    code = factory.Sequence(lambda n: f"test-set-{n}")
+    title_vi = "Bộ tiêu chí thử nghiệm"
+    title_en = "Test criteria set"
+    source_document = "Hướng dẫn thử nghiệm"
+    year_from = 2022
+    year_to = 2024
+    recognition_term = "sạch về ma túy"
+    deciding_authority = "district_chair"
+
+
+class CriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Criterion
+
+    criteria_set = factory.SubFactory(CriteriaSetFactory)
+    code = factory.Sequence(lambda n: f"T-{n:02d}")
+    text_vi = factory.Sequence(lambda n: f"Tiêu chí thử nghiệm số {n}")
+    text_en = factory.Sequence(lambda n: f"Test criterion {n}")
+    measure = Criterion.Measure.COUNT
+    comparator = Criterion.Comparator.EQ
+    target = Decimal("0")
+    evidence_required = False
+    order = factory.Sequence(int)
+
+
+def small_criteria_set(**kwargs) -> CriteriaSet:
+    """Three criteria, as a commune meets them: no active offenders (evidence required),
+    a Party resolution (yes/no), at least 12 communication sessions."""
+    criteria_set = CriteriaSetFactory(**kwargs)
+    CriterionFactory(
+        criteria_set=criteria_set,
+        code="C1",
+        order=1,
+        evidence_required=True,
+        text_vi="Không còn đối tượng mua bán ma túy",
+        text_en="No active drug dealers",
+    )
+    CriterionFactory(
+        criteria_set=criteria_set,
+        code="C2",
+        order=2,
+        measure="boolean",
+        target=Decimal(1),
+        text_vi="Đảng ủy có nghị quyết",
+        text_en="Party committee resolution",
+    )
+    CriterionFactory(
+        criteria_set=criteria_set,
+        code="C3",
+        order=3,
+        comparator="gte",
+        target=Decimal(12),
+        text_vi="Tuyên truyền ít nhất 12 buổi",
+        text_en="At least 12 sessions",
+    )
+    return criteria_set
+
+
+class DossierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Dossier
+
+    commune = factory.SubFactory(CommuneFactory)
+    year = 2024
+    criteria_set = factory.LazyFunction(small_criteria_set)
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG_BYTES = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4ab0000000049454e44ae426082"
+)

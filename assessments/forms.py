@@ -1,0 +1,254 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Appraisal, AppraisalMember, Criterion, Dossier, Finding
+
+MAX_TEXT = 4000
+
+
+class VersionedForm(forms.Form):
+    """Carries the dossier version the page was built from: a stale form is refused, not applied."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+def _bool_choice(value: str):
+    return {"1": True, "0": False}.get(value)
+
+
+class SelfAssessmentForm(VersionedForm):
+    """Tự đánh giá: one value, one explanation and one evidence file per applicable criterion."""
+
+    def __init__(self, *args, rows: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for row in rows:
+            criterion: Criterion = row["criterion"]
+            answer = row["answer"]
+            key = criterion.pk
+            if criterion.measure == Criterion.Measure.BOOLEAN:
+                field = forms.TypedChoiceField(
+                    label=_("Answer"),
+                    choices=[("1", _("Yes")), ("0", _("No"))],
+                    coerce=_bool_choice,
+                    empty_value=None,
+                    required=False,
+                    widget=forms.RadioSelect,
+                )
+                initial = (
+                    None
+                    if answer is None or answer.value_bool is None
+                    else ("1" if answer.value_bool else "0")
+                )
+            else:
+                unit = {"percentage": "%", "area": "m²"}.get(criterion.measure, "")
+                field = forms.DecimalField(
+                    label=_("Value") + (f" ({unit})" if unit else ""),
+                    required=False,
+                    min_value=Decimal(0),
+                    max_value=Decimal(100)
+                    if criterion.measure == Criterion.Measure.PERCENTAGE
+                    else Decimal(10**9),
+                    max_digits=12,
+                    decimal_places=2 if criterion.measure != Criterion.Measure.COUNT else 0,
+                    localize=True,
+                    widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+                )
+                initial = answer.value_number if answer else None
+            field.initial = initial
+            self.fields[f"value_{key}"] = field
+            self.fields[f"explanation_{key}"] = forms.CharField(
+                label=_("Explanation"),
+                required=False,
+                max_length=MAX_TEXT,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=answer.explanation if answer else "",
+            )
+            self.fields[f"evidence_{key}"] = forms.FileField(
+                label=_("Attach evidence"), required=False, allow_empty_file=True
+            )
+            row["value_field"] = f"value_{key}"
+
+    def bound_rows(self):
+        for row in self.rows:
+            key = row["criterion"].pk
+            yield {
+                **row,
+                "value": self[f"value_{key}"],
+                "explanation": self[f"explanation_{key}"],
+                "upload": self[f"evidence_{key}"],
+            }
+
+    def answers(self) -> dict[int, tuple]:
+        return {
+            row["criterion"].pk: (
+                self.cleaned_data.get(f"value_{row['criterion'].pk}"),
+                self.cleaned_data.get(f"explanation_{row['criterion'].pk}", ""),
+            )
+            for row in self.rows
+        }
+
+    def uploads(self) -> list[tuple[Criterion, object]]:
+        return [
+            (row["criterion"], self.cleaned_data[f"evidence_{row['criterion'].pk}"])
+            for row in self.rows
+            if self.cleaned_data.get(f"evidence_{row['criterion'].pk}")
+        ]
+
+
+class ReasonForm(VersionedForm):
+    reason = forms.CharField(label=_("Reason"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ActionForm(VersionedForm):
+    reason = forms.CharField(
+        label=_("Reason"), required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class OpenDossierForm(forms.Form):
+    commune = forms.CharField(widget=forms.HiddenInput)
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, y) for y in sorted(years, reverse=True)]
+
+
+class AppraisalForm(VersionedForm):
+    """Kiểm tra, thẩm định: inspection date, team, a finding per criterion, recommendation, conclusion."""
+
+    TEAM_ROWS = 6
+
+    inspection_date = forms.DateField(
+        label=_("Inspection date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    recommendation = forms.ChoiceField(
+        label=_("Recommendation"),
+        required=False,
+        choices=[("", "—"), *Appraisal.Recommendation.choices],
+    )
+    conclusion = forms.CharField(
+        label=_("Conclusion"), required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, rows: list[dict], appraisal: Appraisal | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        members = list(appraisal.members.all()) if appraisal else []
+        for i in range(max(self.TEAM_ROWS, len(members) + 2)):
+            member = members[i] if i < len(members) else None
+            self.fields[f"member_{i}_name"] = forms.CharField(
+                label=_("Full name"), required=False, max_length=150, initial=member.name if member else ""
+            )
+            self.fields[f"member_{i}_agency"] = forms.ChoiceField(
+                label=_("Agency"),
+                required=False,
+                choices=[("", "—"), *AppraisalMember.Agency.choices],
+                initial=member.agency if member else "",
+            )
+            self.fields[f"member_{i}_position"] = forms.CharField(
+                label=_("Position"), required=False, max_length=150, initial=member.position if member else ""
+            )
+        self.team_size = max(self.TEAM_ROWS, len(members) + 2)
+        for row in rows:
+            criterion = row["criterion"]
+            finding = row["finding"]
+            # Suggest the finding the commune's own figures give; the police confirm or change it.
+            suggested = ""
+            if finding is None and row["is_met"] is not None:
+                suggested = Finding.Result.MET if row["is_met"] else Finding.Result.NOT_MET
+            self.fields[f"finding_{criterion.pk}"] = forms.ChoiceField(
+                label=_("Finding"),
+                required=False,
+                choices=Finding.Result.choices,
+                widget=forms.RadioSelect,
+                initial=finding.result if finding else suggested,
+            )
+            self.fields[f"note_{criterion.pk}"] = forms.CharField(
+                label=_("Note"),
+                required=False,
+                max_length=MAX_TEXT,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=finding.note if finding else "",
+            )
+        if appraisal:
+            self.fields["inspection_date"].initial = appraisal.inspection_date
+            self.fields["recommendation"].initial = appraisal.recommendation
+            self.fields["conclusion"].initial = appraisal.conclusion
+
+    def clean_inspection_date(self):
+        day = self.cleaned_data.get("inspection_date")
+        if day and day > timezone.localdate():
+            raise forms.ValidationError(_("The inspection date cannot be in the future."))
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        for i in range(self.team_size):
+            name = (cleaned.get(f"member_{i}_name") or "").strip()
+            agency = cleaned.get(f"member_{i}_agency")
+            if name and not agency:
+                self.add_error(f"member_{i}_agency", _("Choose the member's agency."))
+            if agency and not name:
+                self.add_error(f"member_{i}_name", _("Give the member's name."))
+        return cleaned
+
+    def team_rows(self):
+        for i in range(self.team_size):
+            yield self[f"member_{i}_name"], self[f"member_{i}_agency"], self[f"member_{i}_position"]
+
+    def bound_rows(self):
+        for row in self.rows:
+            key = row["criterion"].pk
+            yield {**row, "finding_field": self[f"finding_{key}"], "note_field": self[f"note_{key}"]}
+
+    def members(self) -> list[dict]:
+        return [
+            {
+                "name": self.cleaned_data[f"member_{i}_name"],
+                "agency": self.cleaned_data[f"member_{i}_agency"],
+                "position": self.cleaned_data[f"member_{i}_position"],
+            }
+            for i in range(self.team_size)
+            if self.cleaned_data.get(f"member_{i}_name")
+        ]
+
+    def findings(self) -> dict[int, tuple[str, str]]:
+        return {
+            row["criterion"].pk: (
+                self.cleaned_data.get(f"finding_{row['criterion'].pk}") or "",
+                self.cleaned_data.get(f"note_{row['criterion'].pk}") or "",
+            )
+            for row in self.rows
+        }
+
+
+class InboxFilterForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
+    district = forms.ChoiceField(label=_("District"), required=False)
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", _("All states")), *Dossier.State.choices]
+    )
+    border = forms.ChoiceField(
+        label=_("Border communes"),
+        required=False,
+        choices=[
+            ("", _("All communes")),
+            ("1", _("Border communes only")),
+            ("0", _("Non-border communes only")),
+        ],
+    )
+    q = forms.CharField(label=_("Commune name (with or without diacritics)"), required=False, max_length=100)
+
+    def __init__(self, *args, years: list[int], districts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", _("All years")), *[(y, y) for y in years]]
+        self.fields["district"].choices = [("", _("All districts")), *[(d.code, d.name) for d in districts]]

@@ -1,0 +1,561 @@
+"""Criteria, the commune's yearly dossier with its state machine, answers, evidence, appraisal, history."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from communes.models import Commune
+
+from . import permissions as perms
+
+
+class DecidingAuthority(models.TextChoices):
+    """Who decides recognition: belongs to the criteria set, not to the code (the 2025 reform)."""
+
+    DISTRICT_CHAIR = "district_chair", _("Chair of the district People's Committee")
+    PROVINCIAL_COMMITTEE = "provincial_committee", _("Provincial People's Committee")
+
+
+class CriteriaSetQuerySet(models.QuerySet):
+    def for_year(self, year: int, level: str = "commune"):
+        return (
+            self.filter(is_active=True, level=level, year_from__lte=year)
+            .filter(models.Q(year_to__isnull=True) | models.Q(year_to__gte=year))
+            .order_by("-year_from", "-version")
+        )
+
+
+class CriteriaSetManager(models.Manager.from_queryset(CriteriaSetQuerySet)):
+    def get_by_natural_key(self, code, version):
+        return self.get(code=code, version=version)
+
+
+class CriteriaSet(models.Model):
+    """Bộ tiêu chí: a versioned guideline (the provincial police guidance of 2022, Decision 28/2025...)."""
+
+    class Level(models.TextChoices):
+        COMMUNE = "commune", _("commune level")
+        DISTRICT = "district", _("district level")
+
+    code = models.SlugField(_("code"), max_length=40)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    title_vi = models.CharField(_("title (Vietnamese)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300)
+    source_document = models.CharField(
+        _("source document"), max_length=300, help_text=_("The document the criteria come from.")
+    )
+    year_from = models.PositiveIntegerField(_("first year"))
+    year_to = models.PositiveIntegerField(_("last year"), null=True, blank=True)
+    recognition_term = models.CharField(
+        _("term printed on decisions"),
+        max_length=60,
+        help_text=_("“sạch về ma túy” until 2024, “không ma túy” from 2025."),
+    )
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.COMMUNE)
+    deciding_authority = models.CharField(
+        _("deciding authority"), max_length=30, choices=DecidingAuthority.choices
+    )
+    period_start_month = models.PositiveSmallIntegerField(
+        _("evaluation year starts (month)"),
+        default=1,
+        help_text=_("12 for Decision 28/2025: 15 Dec to 14 Dec."),
+    )
+    period_start_day = models.PositiveSmallIntegerField(_("evaluation year starts (day)"), default=1)
+    is_active = models.BooleanField(_("active"), default=True)
+    supersedes = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("supersedes"),
+    )
+    created_at = models.DateTimeField(default=timezone.now)  # a default, as fixtures load raw
+
+    objects = CriteriaSetManager()
+
+    class Meta:
+        verbose_name = _("criteria set")
+        verbose_name_plural = _("criteria sets")
+        ordering = ["-year_from", "code", "-version"]
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="criteria_set_code_version")]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.version})"
+
+    def natural_key(self):
+        return (self.code, self.version)
+
+    @property
+    def title(self) -> str:
+        return self.title_en if (get_language() or "vi").startswith("en") else self.title_vi
+
+    @property
+    def is_locked(self) -> bool:
+        """Used by a dossier that left the draft: its text is then part of a record and cannot change."""
+        return self.dossiers.exclude(state=Dossier.State.DRAFT).exists()
+
+    def evaluation_period(self, year: int) -> tuple[datetime.date, datetime.date]:
+        """The period a dossier of `year` covers (1 Jan-31 Dec, or 15 Dec of year-1 to 14 Dec)."""
+        if (self.period_start_month, self.period_start_day) == (1, 1):
+            return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        start = datetime.date(year - 1, self.period_start_month, self.period_start_day)
+        return start, datetime.date(
+            year, self.period_start_month, self.period_start_day
+        ) - datetime.timedelta(days=1)
+
+    def save(self, *args, **kwargs):
+        if self.pk and self.is_locked and not kwargs.pop("allow_locked", False):
+            raise ValidationError(_("This criteria set is used by submitted dossiers: create a new version."))
+        super().save(*args, **kwargs)
+
+
+class CriterionManager(models.Manager):
+    def get_by_natural_key(self, set_code, set_version, code):
+        return self.get(criteria_set__code=set_code, criteria_set__version=set_version, code=code)
+
+
+class Criterion(models.Model):
+    """Tiêu chí: one condition of a set, with how it is measured and whether evidence is required."""
+
+    class Measure(models.TextChoices):
+        BOOLEAN = "boolean", _("yes / no")
+        COUNT = "count", _("count")
+        PERCENTAGE = "percentage", _("percentage")
+        AREA = "area", _("area (m²)")
+
+    class Comparator(models.TextChoices):
+        EQ = "eq", "="
+        GTE = "gte", "≥"
+        LTE = "lte", "≤"
+        GT = "gt", ">"
+        LT = "lt", "<"
+
+    class AppliesTo(models.TextChoices):
+        ALWAYS = "always", _("every evaluation")
+        FIRST = "first", _("first evaluation only")
+        REEVALUATION = "reevaluation", _("re-evaluation only")
+
+    criteria_set = models.ForeignKey(
+        CriteriaSet, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("criteria set")
+    )
+    code = models.CharField(_("code"), max_length=30)
+    text_vi = models.TextField(_("text (Vietnamese)"))
+    text_en = models.TextField(_("text (English)"))
+    measure = models.CharField(_("measured as"), max_length=12, choices=Measure.choices)
+    comparator = models.CharField(_("comparator"), max_length=3, choices=Comparator.choices, default="eq")
+    target = models.DecimalField(
+        _("target"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("For yes/no: 1 if “yes” meets the criterion, 0 if “no” does."),
+    )
+    evidence_required = models.BooleanField(_("evidence required"), default=True)
+    evidence_hint_vi = models.TextField(_("evidence hint (Vietnamese)"), blank=True)
+    evidence_hint_en = models.TextField(_("evidence hint (English)"), blank=True)
+    applies_to = models.CharField(
+        _("applies to"), max_length=12, choices=AppliesTo.choices, default=AppliesTo.ALWAYS
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = CriterionManager()
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["criteria_set", "order", "code"]
+        constraints = [models.UniqueConstraint(fields=["criteria_set", "code"], name="criterion_code_in_set")]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.text}"
+
+    def natural_key(self):
+        return (*self.criteria_set.natural_key(), self.code)
+
+    natural_key.dependencies = ["assessments.criteriaset"]
+
+    @property
+    def text(self) -> str:
+        return self.text_en if (get_language() or "vi").startswith("en") else self.text_vi
+
+    @property
+    def evidence_hint(self) -> str:
+        return self.evidence_hint_en if (get_language() or "vi").startswith("en") else self.evidence_hint_vi
+
+    @property
+    def target_display(self) -> str:
+        if self.measure == self.Measure.BOOLEAN:
+            return str(_("yes")) if self.target != 0 else str(_("no"))
+        unit = {"percentage": " %", "area": " m²"}.get(self.measure, "")
+        target = self.target.normalize() if self.target is not None else ""
+        return f"{self.get_comparator_display()} {target}{unit}".replace(".", ",")
+
+    def applies(self, *, reevaluation: bool) -> bool:
+        if self.applies_to == self.AppliesTo.FIRST:
+            return not reevaluation
+        if self.applies_to == self.AppliesTo.REEVALUATION:
+            return reevaluation
+        return True
+
+    def is_met_by(self, value: Decimal | bool | None) -> bool | None:
+        """Whether `value` meets the criterion; None while unanswered. Computed, never claimed."""
+        if value is None:
+            return None
+        if self.measure == self.Measure.BOOLEAN:
+            return bool(value) == (self.target is None or self.target != 0)
+        value, target = Decimal(value), self.target or Decimal(0)
+        return {
+            "eq": value == target,
+            "gte": value >= target,
+            "lte": value <= target,
+            "gt": value > target,
+            "lt": value < target,
+        }[self.comparator]
+
+
+class DossierQuerySet(models.QuerySet):
+    def with_page_relations(self):
+        return self.select_related("commune__district__province", "criteria_set")
+
+
+class Dossier(ConcurrentTransitionMixin, models.Model):
+    """Hồ sơ: a commune's yearly dossier, from self-assessment to the decision.
+
+    The state only changes through the transitions below, called by `assessments.services`,
+    which lock the row, check guardian permissions, and write the history in the same transaction.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        UNDER_APPRAISAL = "under_appraisal", _("Under appraisal")
+        APPRAISED = "appraised", _("Appraised")
+        RETURNED = "returned", _("Returned to the commune")
+        RECOGNISED = "recognised", _("Recognised")
+        NOT_RECOGNISED = "not_recognised", _("Not recognised")
+        REVOKED = "revoked", _("Recognition revoked")
+        EXPIRED = "expired", _("Recognition expired")
+
+    EDITABLE_STATES = (State.DRAFT, State.RETURNED)
+
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("commune")
+    )
+    year = models.PositiveIntegerField(_("year"))
+    criteria_set = models.ForeignKey(
+        CriteriaSet, on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("criteria set")
+    )
+    is_reevaluation = models.BooleanField(
+        _("re-evaluation"), default=False, help_text=_("The commune was recognised the year before.")
+    )
+    state = FSMField(_("state"), default=State.DRAFT, choices=State.choices, protected=True, db_index=True)
+    # Optimistic lock for edits that are not transitions (answers, findings): a stale form is refused.
+    version = models.PositiveIntegerField(default=1)
+    state_changed_at = models.DateTimeField(_("in this state since"), default=timezone.now)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        ordering = ["-year", "commune__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "year"], name="one_dossier_per_commune_year")
+        ]
+        indexes = [models.Index(fields=["year", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.commune.name} — {self.year}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in self.EDITABLE_STATES
+
+    def applicable_criteria(self) -> list[Criterion]:
+        criteria = getattr(self, "_criteria_cache", None)
+        if criteria is None:
+            criteria = [
+                c for c in self.criteria_set.criteria.all() if c.applies(reevaluation=self.is_reevaluation)
+            ]
+            self._criteria_cache = criteria
+        return criteria
+
+    # --- conditions (also used by the services to explain what is missing) -----------------------
+
+    def submission_problems(self) -> list[str]:
+        from .selectors import submission_problems
+
+        return submission_problems(dossier=self)
+
+    def appraisal_problems(self) -> list[str]:
+        from .selectors import appraisal_problems
+
+        return appraisal_problems(dossier=self)
+
+    def _can_submit(self) -> bool:
+        return not self.submission_problems()
+
+    def _can_complete_appraisal(self) -> bool:
+        return not self.appraisal_problems()
+
+    # --- transitions --------------------------------------------------------------------------------
+
+    @transition(
+        field=state,
+        source=[State.DRAFT, State.RETURNED],
+        target=State.SUBMITTED,
+        permission=perms.can_prepare,
+        conditions=[_can_submit],
+    )
+    def submit(self):
+        """Commune sends its self-assessment to the district police."""
+
+    @transition(
+        field=state, source=State.SUBMITTED, target=State.UNDER_APPRAISAL, permission=perms.can_appraise
+    )
+    def start_appraisal(self):
+        """District police open the appraisal (kiểm tra, thẩm định)."""
+
+    @transition(
+        field=state,
+        source=[State.SUBMITTED, State.UNDER_APPRAISAL],
+        target=State.RETURNED,
+        permission=perms.can_appraise,
+    )
+    def return_to_commune(self):
+        """District police send the dossier back to the commune for completion (reason required)."""
+
+    @transition(
+        field=state,
+        source=State.UNDER_APPRAISAL,
+        target=State.APPRAISED,
+        permission=perms.can_appraise,
+        conditions=[_can_complete_appraisal],
+    )
+    def complete_appraisal(self):
+        """District police finish the appraisal with findings and a recommendation."""
+
+    @transition(field=state, source=State.APPRAISED, target=State.RECOGNISED, permission=perms.can_decide)
+    def recognise(self):
+        """The deciding authority recognises the commune (quyết định công nhận)."""
+
+    @transition(field=state, source=State.APPRAISED, target=State.NOT_RECOGNISED, permission=perms.can_decide)
+    def refuse(self):
+        """The deciding authority refuses recognition (reason required)."""
+
+    @transition(
+        field=state, source=State.APPRAISED, target=State.UNDER_APPRAISAL, permission=perms.can_decide
+    )
+    def send_back(self):
+        """The deciding authority sends the dossier back to the police (reason required)."""
+
+    @transition(field=state, source=State.RECOGNISED, target=State.REVOKED, permission=perms.can_decide)
+    def revoke(self):
+        """The authority withdraws the recognition after a drug case (reason required)."""
+
+    @transition(field=state, source=State.RECOGNISED, target=State.EXPIRED)
+    def expire(self):
+        """The recognition's validity ended (system, no user)."""
+
+
+REASON_REQUIRED = {"return_to_commune", "refuse", "send_back", "revoke"}
+
+
+class Answer(models.Model):
+    """The commune's answer to one criterion: the measured value and an explanation."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="answers")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    value_bool = models.BooleanField(_("answer"), null=True, blank=True)
+    value_number = models.DecimalField(_("value"), max_digits=12, decimal_places=2, null=True, blank=True)
+    explanation = models.TextField(_("explanation"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "criterion"], name="one_answer_per_criterion")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} / {self.criterion.code}"
+
+    @property
+    def value(self):
+        if self.criterion.measure == Criterion.Measure.BOOLEAN:
+            return self.value_bool
+        return self.value_number
+
+    @property
+    def is_met(self) -> bool | None:
+        return self.criterion.is_met_by(self.value)
+
+
+def evidence_upload_to(instance: Evidence, filename: str) -> str:
+    # The stored name is generated: the official's file name is kept only for display.
+    return f"evidence/{instance.dossier_id}/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class Evidence(models.Model):
+    """Minh chứng: a file attached to a criterion of a dossier."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="evidence")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to=evidence_upload_to, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    extension = models.CharField(max_length=8)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["criterion__order", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Appraisal(models.Model):
+    """Biên bản kiểm tra, thẩm định: the district police's inspection, findings and recommendation."""
+
+    class Recommendation(models.TextChoices):
+        RECOGNISE = "recognise", _("Recognise")
+        NOT_RECOGNISE = "not_recognise", _("Do not recognise")
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="appraisal")
+    inspection_date = models.DateField(_("inspection date"), null=True, blank=True)
+    recommendation = models.CharField(
+        _("recommendation"), max_length=20, choices=Recommendation.choices, blank=True
+    )
+    conclusion = models.TextField(_("conclusion"), blank=True)
+    appraised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("appraisal")
+        verbose_name_plural = _("appraisals")
+
+    def __str__(self) -> str:
+        return f"{self.dossier}"
+
+
+class AppraisalMember(models.Model):
+    """A member of the inspection team (tổ thẩm định), with the agency they come from."""
+
+    class Agency(models.TextChoices):
+        DISTRICT_POLICE = "district_police", _("District police")
+        LABOUR = "labour", _("Labour, Invalids and Social Affairs")
+        HEALTH = "health", _("Health")
+        BORDER_GUARD = "border_guard", _("Border Guard")
+        COMMUNE = "commune", _("Commune People's Committee")
+        OTHER = "other", _("Other")
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="members")
+    name = models.CharField(_("full name"), max_length=150)
+    agency = models.CharField(_("agency"), max_length=20, choices=Agency.choices)
+    position = models.CharField(_("position"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_agency_display()})"
+
+
+class Finding(models.Model):
+    """The police's finding on one criterion: met, not met or not applicable, with a note."""
+
+    class Result(models.TextChoices):
+        MET = "met", _("Met")
+        NOT_MET = "not_met", _("Not met")
+        NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="findings")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    result = models.CharField(_("finding"), max_length=15, choices=Result.choices)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+        constraints = [
+            models.UniqueConstraint(fields=["appraisal", "criterion"], name="one_finding_per_criterion")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion.code}: {self.get_result_display()}"
+
+
+class DossierEvent(models.Model):
+    """Lịch sử: one append-only row per transition, written in the transition's transaction."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField(max_length=150, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    transition = models.CharField(max_length=40)
+    from_state = models.CharField(max_length=20, choices=Dossier.State.choices)
+    to_state = models.CharField(max_length=20, choices=Dossier.State.choices)
+    comment = models.TextField(blank=True)
+    # A text snapshot, as Django's LogEntry.object_repr, so the row reads right after renames.
+    object_repr = models.CharField(max_length=200)
+
+    class Meta:
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.object_repr}: {self.from_state} → {self.to_state}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("History entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("History entries are append-only.")
+
+
+class Notification(models.Model):
+    """An in-app notice to the people who act next on a dossier (the bell)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(DossierEvent, on_delete=models.CASCADE, related_name="notifications")
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.recipient}: {self.event}"

@@ -1,0 +1,345 @@
+"""Dossier pages. Thin: parse, authorise (guardian, through `permissions`), call a service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from guardian.shortcuts import get_objects_for_user
+
+from communes.models import Commune, District
+from communes.permissions import communes_visible_to
+
+from . import permissions as perms
+from . import selectors, services
+from .forms import ActionForm, AppraisalForm, InboxFilterForm, OpenDossierForm, SelfAssessmentForm
+from .models import REASON_REQUIRED, Dossier, Evidence, Notification
+
+# Transitions started from the dossier page (the decision has its own page in `recognition`).
+PAGE_ACTIONS = {
+    "submit": services.dossier_submit,
+    "start_appraisal": services.dossier_start_appraisal,
+    "return_to_commune": services.dossier_return_to_commune,
+    "complete_appraisal": services.dossier_complete_appraisal,
+}
+
+
+def _visible_dossier(request, pk: int) -> Dossier:
+    """The dossier for its pages; out of scope answers 404, like a dossier that does not exist."""
+    try:
+        dossier = selectors.dossier_for_page(pk=pk)
+    except Dossier.DoesNotExist as exc:
+        raise Http404 from exc
+    if not perms.can_view(dossier, request.user):
+        raise Http404
+    return dossier
+
+
+def _show_action_error(request, error: services.DossierActionError) -> None:
+    messages.error(request, error.message)
+    for problem in error.problems:
+        messages.warning(request, problem)
+
+
+@login_required
+@require_GET
+def inbox(request):
+    """Hộp công việc: dossiers awaiting my action first, then everything I may see."""
+    user = request.user
+    awaiting = list(selectors.dossiers_awaiting(user=user)[:50])
+    now = timezone.now()
+    for dossier in awaiting:
+        dossier.days_waiting = selectors.days_waiting(dossier, now)
+
+    visible_districts = District.objects.filter(pk__in=communes_visible_to(user).values("district")).order_by(
+        "code"
+    )
+    years = list(
+        selectors.dossiers_visible_to(user=user).order_by("-year").values_list("year", flat=True).distinct()
+    )
+    filters = InboxFilterForm(request.GET or None, years=years, districts=visible_districts)
+    criteria = filters.cleaned_data if filters.is_valid() else {}
+    dossiers = selectors.dossiers_for_inbox(
+        user=user,
+        year=criteria.get("year"),
+        district_code=criteria.get("district", ""),
+        state=criteria.get("state", ""),
+        border=criteria.get("border", ""),
+        query=criteria.get("q", ""),
+    )
+    page = Paginator(dossiers, 25).get_page(request.GET.get("page"))
+
+    # Communes whose officers may open a dossier for a year that has none yet.
+    openable = []
+    prepare_communes = get_objects_for_user(
+        user, "communes.prepare_commune_dossiers", Commune, accept_global_perms=False
+    )
+    if not user.is_superuser:
+        for commune in prepare_communes.select_related("district")[:5]:
+            years_open = selectors.open_years_for(commune=commune)
+            if years_open:
+                openable.append(
+                    (commune, OpenDossierForm(initial={"commune": commune.code}, years=years_open))
+                )
+    return render(
+        request,
+        "assessments/inbox.html",
+        {"awaiting": awaiting, "page": page, "filters": filters, "openable": openable},
+    )
+
+
+@login_required
+@require_POST
+def dossier_open(request):
+    commune = get_object_or_404(Commune, code=request.POST.get("commune", ""))
+    if not perms.can_prepare(Dossier(commune=commune), request.user):
+        raise PermissionDenied
+    form = OpenDossierForm(request.POST, years=selectors.open_years_for(commune=commune))
+    if not form.is_valid():
+        messages.error(request, _("Choose a year for which no dossier exists yet."))
+        return redirect("home")
+    try:
+        dossier = services.dossier_open(commune=commune, year=form.cleaned_data["year"], actor=request.user)
+    except services.DossierActionError as error:
+        _show_action_error(request, error)
+        return redirect("home")
+    messages.success(
+        request, _("The %(year)s dossier is open: fill in the self-assessment.") % {"year": dossier.year}
+    )
+    return redirect("assessments:self_assessment", pk=dossier.pk)
+
+
+@login_required
+@require_GET
+def dossier_detail(request, pk: int):
+    dossier = _visible_dossier(request, pk)
+    services.notifications_mark_read(user=request.user, dossier=dossier)
+    actions = perms.available_actions(dossier, request.user)
+    decision = (
+        getattr(dossier, "recognition_decision", None) if dossier.state != Dossier.State.DRAFT else None
+    )
+    return render(
+        request,
+        "assessments/dossier_detail.html",
+        {
+            "dossier": dossier,
+            "rows": selectors.criterion_rows(dossier=dossier),
+            "appraisal": selectors.appraisal_of(dossier),
+            "decision": decision,
+            "actions": [(name, name in REASON_REQUIRED) for name in actions if name in PAGE_ACTIONS],
+            "can_decide": any(name in ("recognise", "refuse", "send_back") for name in actions),
+            "can_edit": "submit" in actions,
+            "can_appraise": dossier.state == Dossier.State.UNDER_APPRAISAL
+            and perms.can_appraise(dossier, request.user),
+            "submission_problems": dossier.submission_problems() if "submit" in actions else [],
+            "events": list(dossier.events.all()),
+            "days_in_state": selectors.days_waiting(dossier),
+        },
+    )
+
+
+@login_required
+@require_POST
+def dossier_action(request, pk: int, action: str):
+    dossier = _visible_dossier(request, pk)
+    service = PAGE_ACTIONS.get(action)
+    if service is None:
+        raise Http404
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The form was incomplete; nothing was changed."))
+        return redirect("assessments:dossier_detail", pk=pk)
+    kwargs = {"dossier": dossier, "actor": request.user, "expected_version": form.cleaned_data["version"]}
+    if action in REASON_REQUIRED:
+        kwargs["reason"] = form.cleaned_data["reason"]
+    try:
+        service(**kwargs)
+    except services.DossierActionError as error:
+        _show_action_error(request, error)
+        return redirect("assessments:dossier_detail", pk=pk)
+    messages.success(request, _("Done: the dossier is now “%(state)s”.") % {"state": _state_label(pk)})
+    if action == "start_appraisal":
+        return redirect("assessments:appraisal", pk=pk)
+    return redirect("assessments:dossier_detail", pk=pk)
+
+
+def _state_label(pk: int) -> str:
+    return Dossier.objects.get(pk=pk).get_state_display()
+
+
+@login_required
+def self_assessment(request, pk: int):
+    """Tự đánh giá: the commune officer's form; saves drafts; submits with a list of what is missing."""
+    dossier = _visible_dossier(request, pk)
+    if not perms.can_prepare(dossier, request.user):
+        raise PermissionDenied
+    rows = selectors.criterion_rows(dossier=dossier)
+    if request.method != "POST":
+        form = SelfAssessmentForm(rows=rows, initial={"version": dossier.version})
+        return _render_self_assessment(request, dossier, form)
+
+    form = SelfAssessmentForm(request.POST, request.FILES, rows=rows)
+    if not form.is_valid():
+        messages.error(request, _("Some values are not valid; nothing was saved. Correct the marked fields."))
+        return _render_self_assessment(request, dossier, form, status=400)
+    version = form.cleaned_data["version"]
+    try:
+        dossier = services.self_assessment_save(
+            dossier=dossier, actor=request.user, answers=form.answers(), expected_version=version
+        )
+    except services.DossierActionError as error:
+        _show_action_error(request, error)
+        return _render_self_assessment(request, _visible_dossier(request, pk), form, status=409)
+
+    failed_upload = False
+    for criterion, upload in form.uploads():
+        try:
+            services.evidence_add(dossier=dossier, actor=request.user, criterion=criterion, upload=upload)
+        except services.DossierActionError as error:
+            failed_upload = True
+            form.add_error(f"evidence_{criterion.pk}", error.message)
+    if failed_upload:
+        messages.error(request, _("Your answers were saved, but some files were refused (see below)."))
+        fresh = _visible_dossier(request, pk)
+        form.rows = selectors.criterion_rows(dossier=fresh)
+        form.data = form.data.copy()
+        form.data["version"] = fresh.version
+        return _render_self_assessment(request, fresh, form, status=400)
+
+    if "submit" in request.POST:
+        try:
+            services.dossier_submit(dossier=dossier, actor=request.user)
+        except services.DossierActionError as error:
+            _show_action_error(request, error)
+            return redirect("assessments:self_assessment", pk=pk)
+        messages.success(request, _("The self-assessment was submitted to the district police."))
+        return redirect("assessments:dossier_detail", pk=pk)
+    messages.success(request, _("Draft saved."))
+    return redirect("assessments:self_assessment", pk=pk)
+
+
+def _render_self_assessment(request, dossier, form, status=200):
+    return render(
+        request,
+        "assessments/self_assessment.html",
+        {
+            "dossier": dossier,
+            "form": form,
+            "rows": list(form.bound_rows()),
+            "editable": dossier.is_editable,
+            "max_mb": _max_mb(),
+        },
+        status=status,
+    )
+
+
+def _max_mb() -> int:
+    from django.conf import settings
+
+    return settings.EVIDENCE_MAX_BYTES // (1024 * 1024)
+
+
+@login_required
+@require_GET
+def evidence_download(request, pk: int, evidence_id: int):
+    """Evidence is served only here, after the permission check on its dossier."""
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("dossier__commune__district__province"), pk=evidence_id, dossier_id=pk
+    )
+    if not perms.can_view(evidence.dossier, request.user):
+        raise Http404
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=request.GET.get("inline") != "1",
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def evidence_delete(request, pk: int, evidence_id: int):
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("dossier__commune__district__province"), pk=evidence_id, dossier_id=pk
+    )
+    if not perms.can_view(evidence.dossier, request.user):
+        raise Http404
+    try:
+        services.evidence_remove(evidence=evidence, actor=request.user)
+    except services.DossierActionError as error:
+        _show_action_error(request, error)
+    else:
+        messages.success(request, _("“%(name)s” was removed.") % {"name": evidence.original_name})
+    return redirect("assessments:self_assessment", pk=pk)
+
+
+@login_required
+def appraisal(request, pk: int):
+    """Thẩm định: the district police record the inspection, team, findings and recommendation."""
+    dossier = _visible_dossier(request, pk)
+    if not perms.can_appraise(dossier, request.user):
+        raise PermissionDenied
+    if dossier.state != Dossier.State.UNDER_APPRAISAL:
+        messages.info(request, _("The appraisal can be edited only while the dossier is under appraisal."))
+        return redirect("assessments:dossier_detail", pk=pk)
+    rows = selectors.criterion_rows(dossier=dossier)
+    current = selectors.appraisal_of(dossier)
+    if request.method != "POST":
+        form = AppraisalForm(rows=rows, appraisal=current, initial={"version": dossier.version})
+        return _render_appraisal(request, dossier, form)
+    form = AppraisalForm(request.POST, rows=rows, appraisal=current)
+    if not form.is_valid():
+        messages.error(request, _("Some values are not valid; nothing was saved. Correct the marked fields."))
+        return _render_appraisal(request, dossier, form, status=400)
+    try:
+        services.appraisal_save(
+            dossier=dossier,
+            actor=request.user,
+            inspection_date=form.cleaned_data["inspection_date"],
+            members=form.members(),
+            findings=form.findings(),
+            recommendation=form.cleaned_data["recommendation"],
+            conclusion=form.cleaned_data["conclusion"],
+            expected_version=form.cleaned_data["version"],
+        )
+        if "complete" in request.POST:
+            services.dossier_complete_appraisal(dossier=dossier, actor=request.user)
+    except services.DossierActionError as error:
+        _show_action_error(request, error)
+        if isinstance(error, services.DossierConflict):
+            return _render_appraisal(request, dossier, form, status=409)
+        return redirect("assessments:appraisal", pk=pk)
+    if "complete" in request.POST:
+        messages.success(request, _("Appraisal completed: the dossier goes to the deciding authority."))
+        return redirect("assessments:dossier_detail", pk=pk)
+    messages.success(request, _("Appraisal draft saved."))
+    return redirect("assessments:appraisal", pk=pk)
+
+
+def _render_appraisal(request, dossier, form, status=200):
+    return render(
+        request,
+        "assessments/appraisal.html",
+        {"dossier": dossier, "form": form, "rows": list(form.bound_rows())},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def notifications(request):
+    items = Notification.objects.filter(recipient=request.user).select_related("event", "dossier__commune")
+    page = Paginator(items, 30).get_page(request.GET.get("page"))
+    unread_ids = [n.pk for n in page if n.read_at is None]
+    response = render(request, "assessments/notifications.html", {"page": page, "unread_ids": unread_ids})
+    Notification.objects.filter(pk__in=unread_ids).update(read_at=timezone.now())
+    return response

@@ -1,0 +1,82 @@
+"""Steps of the procedure, done through the services as officials would, for tests to build on."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from assessments import services
+from assessments.models import Criterion, Dossier
+from tests.factories import PDF_BYTES
+
+
+def meeting_value(criterion: Criterion):
+    if criterion.measure == Criterion.Measure.BOOLEAN:
+        return criterion.target != 0
+    if criterion.comparator == "gte":
+        return criterion.target
+    return criterion.target if criterion.target is not None else Decimal(0)
+
+
+def fill(dossier: Dossier, officer, *, with_evidence: bool = True) -> Dossier:
+    answers = {c.pk: (meeting_value(c), "Đã rà soát") for c in dossier.applicable_criteria()}
+    dossier = services.self_assessment_save(dossier=dossier, actor=officer, answers=answers)
+    if with_evidence:
+        for criterion in dossier.applicable_criteria():
+            if criterion.evidence_required:
+                services.evidence_add(
+                    dossier=dossier,
+                    actor=officer,
+                    criterion=criterion,
+                    upload=SimpleUploadedFile("Báo cáo.pdf", PDF_BYTES, content_type="application/pdf"),
+                )
+    return Dossier.objects.get(pk=dossier.pk)
+
+
+def submit(dossier: Dossier, officer) -> Dossier:
+    return services.dossier_submit(dossier=fill(dossier, officer), actor=officer)
+
+
+def appraise(
+    dossier: Dossier, police, *, recommendation: str = "recognise", complete: bool = True
+) -> Dossier:
+    if dossier.state == Dossier.State.SUBMITTED:
+        dossier = services.dossier_start_appraisal(dossier=dossier, actor=police)
+    services.appraisal_save(
+        dossier=dossier,
+        actor=police,
+        inspection_date=datetime.date(2024, 10, 1),
+        members=[{"name": "Vi Văn Công", "agency": "district_police", "position": "Đội trưởng"}],
+        findings={c.pk: ("met", "") for c in dossier.applicable_criteria()},
+        recommendation=recommendation,
+        conclusion="Đạt các tiêu chí.",
+    )
+    if complete:
+        dossier = services.dossier_complete_appraisal(
+            dossier=Dossier.objects.get(pk=dossier.pk), actor=police
+        )
+    return Dossier.objects.get(pk=dossier.pk)
+
+
+def bring_to(dossier: Dossier, state: str, people) -> Dossier:
+    """Move a draft dossier to `state` through the real transitions."""
+    from recognition.services import decision_record
+
+    if state == Dossier.State.DRAFT:
+        return dossier
+    if state == Dossier.State.RETURNED:
+        dossier = submit(dossier, people.officer)
+        return services.dossier_return_to_commune(
+            dossier=dossier, actor=people.police, reason="Thiếu minh chứng"
+        )
+    dossier = submit(dossier, people.officer)
+    if state == Dossier.State.SUBMITTED:
+        return dossier
+    if state == Dossier.State.UNDER_APPRAISAL:
+        return services.dossier_start_appraisal(dossier=dossier, actor=people.police)
+    dossier = appraise(dossier, people.police)
+    if state == Dossier.State.APPRAISED:
+        return dossier
+    outcome = "recognised" if state == Dossier.State.RECOGNISED else "not_recognised"
+    decision_record(dossier=dossier, actor=people.chair, outcome=outcome, reasons="Lý do")
+    return Dossier.objects.get(pk=dossier.pk)
