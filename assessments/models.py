@@ -93,6 +93,11 @@ class CriteriaSet(models.Model):
     def __str__(self) -> str:
         return f"{self.title} (v{self.version})"
 
+    def save(self, *args, **kwargs):
+        if self.pk and self.is_locked:
+            raise ValidationError(_("This criteria set is used by submitted dossiers: create a new version."))
+        super().save(*args, **kwargs)
+
     def natural_key(self):
         return (self.code, self.version)
 
@@ -113,11 +118,6 @@ class CriteriaSet(models.Model):
         return start, datetime.date(
             year, self.period_start_month, self.period_start_day
         ) - datetime.timedelta(days=1)
-
-    def save(self, *args, **kwargs):
-        if self.pk and self.is_locked and not kwargs.pop("allow_locked", False):
-            raise ValidationError(_("This criteria set is used by submitted dossiers: create a new version."))
-        super().save(*args, **kwargs)
 
 
 class CriterionManager(models.Manager):

@@ -12,7 +12,7 @@ from guardian.shortcuts import get_objects_for_user
 from communes.models import Commune, District, Province
 from communes.permissions import communes_visible_to
 
-from .models import Answer, Appraisal, Criterion, CriteriaSet, Dossier, DossierEvent, Evidence, Finding
+from .models import Answer, Appraisal, CriteriaSet, Criterion, Dossier, DossierEvent, Evidence, Finding
 
 
 def dossiers_visible_to(*, user) -> QuerySet[Dossier]:

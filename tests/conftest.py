@@ -11,8 +11,6 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.factories import official  # noqa: F401  (fixture re-export)
-
 
 def _redis_reachable() -> bool:
     url = os.environ.get("REDIS_URL", "")
@@ -65,6 +63,24 @@ def border_units(db, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _vietnamese_by_default(settings):
     settings.LANGUAGE_CODE = "vi"
+
+
+@pytest.fixture
+def official(db):
+    """official(role, unit, username=None) -> a user holding an active post of `role` in `unit`."""
+    from communes.models import ROLE_LEVEL, Commune, District, Province
+    from communes.services import post_create
+    from tests.factories import UserFactory
+
+    def make(role, unit, username=None, **user_fields):
+        assert isinstance(
+            unit, {"commune": Commune, "district": District, "province": Province}[ROLE_LEVEL[role]]
+        )
+        user = UserFactory(username=username, **user_fields) if username else UserFactory(**user_fields)
+        post_create(user=user, role=role, unit=unit)
+        return user
+
+    return make
 
 
 class People:

@@ -1,10 +1,9 @@
 """factory_boy factories for every app, and a fixture that makes an official with a post."""
 
 import factory
-import pytest
 from django.contrib.auth import get_user_model
 
-from communes.models import ROLE_LEVEL, Commune, District, Province
+from communes.models import Commune, District, Province
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -46,22 +45,6 @@ class CommuneFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Xã Thử Nghiệm {n}")
     kind = Commune.Kind.COMMUNE
     district = factory.SubFactory(DistrictFactory)
-
-
-@pytest.fixture
-def official(db):
-    """official(role, unit, username=None) -> a user holding an active post of `role` in `unit`."""
-    from communes.services import post_create
-
-    def make(role, unit, username=None, **user_fields):
-        assert isinstance(
-            unit, {"commune": Commune, "district": District, "province": Province}[ROLE_LEVEL[role]]
-        )
-        user = UserFactory(username=username, **user_fields) if username else UserFactory(**user_fields)
-        post_create(user=user, role=role, unit=unit)
-        return user
-
-    return make
 
 
 # --- assessments ------------------------------------------------------------------------------------
