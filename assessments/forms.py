@@ -45,21 +45,32 @@ class SelfAssessmentForm(VersionedForm):
                     if answer is None or answer.value_bool is None
                     else ("1" if answer.value_bool else "0")
                 )
+            elif criterion.measure == Criterion.Measure.COUNT:
+                field = forms.IntegerField(
+                    label=_("Number"),
+                    required=False,
+                    min_value=0,
+                    max_value=10**9,
+                    widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+                )
+                initial = int(answer.value_number) if answer and answer.value_number is not None else None
             else:
-                unit = {"percentage": "%", "area": "m²"}.get(criterion.measure, "")
+                unit = "%" if criterion.measure == Criterion.Measure.PERCENTAGE else "m²"
                 field = forms.DecimalField(
-                    label=_("Value") + (f" ({unit})" if unit else ""),
+                    label=_("Value") + f" ({unit})",
                     required=False,
                     min_value=Decimal(0),
                     max_value=Decimal(100)
                     if criterion.measure == Criterion.Measure.PERCENTAGE
                     else Decimal(10**9),
                     max_digits=12,
-                    decimal_places=2 if criterion.measure != Criterion.Measure.COUNT else 0,
+                    decimal_places=2,
                     localize=True,
                     widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
                 )
-                initial = answer.value_number if answer else None
+                initial = (
+                    answer.value_number.normalize() if answer and answer.value_number is not None else None
+                )
             field.initial = initial
             self.fields[f"value_{key}"] = field
             self.fields[f"explanation_{key}"] = forms.CharField(

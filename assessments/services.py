@@ -285,7 +285,8 @@ def self_assessment_save(
         if criterion.measure == Criterion.Measure.BOOLEAN:
             answer.value_bool, answer.value_number = value, None
         else:
-            answer.value_bool, answer.value_number = None, value
+            answer.value_bool = None
+            answer.value_number = None if value is None else Decimal(value)
         answer.explanation = nfc(explanation).strip()
         answer.save()
     _bump_version(locked)

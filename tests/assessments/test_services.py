@@ -47,7 +47,7 @@ def test_submitting_with_something_missing_lists_what_is_missing_and_keeps_the_a
     with pytest.raises(services.DossierActionError) as error:
         services.dossier_submit(dossier=dossier, actor=people.officer)
 
-    assert error.value.problems == ["C1: evidence is required."]
+    assert error.value.problems == ["C1: cần có minh chứng."]
     dossier.refresh_from_db()
     assert dossier.state == Dossier.State.DRAFT
     assert dossier.answers.count() == 3
@@ -56,7 +56,7 @@ def test_submitting_with_something_missing_lists_what_is_missing_and_keeps_the_a
 def test_an_unanswered_criterion_is_listed(dossier, people):
     with pytest.raises(services.DossierActionError) as error:
         services.dossier_submit(dossier=dossier, actor=people.officer)
-    assert "C2: no answer yet." in error.value.problems
+    assert "C2: chưa trả lời." in error.value.problems
 
 
 def test_officer_of_another_commune_cannot_submit(dossier, people):
@@ -107,9 +107,9 @@ def test_completing_the_appraisal_needs_a_finding_for_every_criterion_and_a_reco
     )
     with pytest.raises(services.DossierActionError) as error:
         services.dossier_complete_appraisal(dossier=dossier, actor=people.police)
-    assert "C2: no finding yet." in error.value.problems
-    assert "C3: no finding yet." in error.value.problems
-    assert any("recommendation" in p for p in error.value.problems)
+    assert "C2: chưa có kết quả thẩm định." in error.value.problems
+    assert "C3: chưa có kết quả thẩm định." in error.value.problems
+    assert "Hãy nêu đề xuất (công nhận hoặc không)." in error.value.problems
 
     appraised = workflow.appraise(dossier, people.police)
     assert appraised.state == Dossier.State.APPRAISED

@@ -1,0 +1,268 @@
+import pytest
+from django.urls import reverse
+
+from assessments.models import Dossier, Evidence, Notification
+from tests import workflow
+from tests.factories import PDF_BYTES, DossierFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def sa_url(d):
+    return reverse("assessments:self_assessment", args=[d.pk])
+
+
+def form_data(dossier, **values):
+    """The self-assessment form as the browser posts it, with every criterion answered to meet it."""
+    data = {"version": dossier.version}
+    for c in dossier.applicable_criteria():
+        value = workflow.meeting_value(c)
+        data[f"value_{c.pk}"] = (
+            ("1" if value else "0") if c.measure == "boolean" else f"{value.normalize():f}"
+        )
+        data[f"explanation_{c.pk}"] = "Đã rà soát"
+    data.update(values)
+    return data
+
+
+def test_inbox_lists_what_awaits_me_first(client, people, dossier):
+    workflow.submit(dossier, people.officer)
+    client.force_login(people.police)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert [d.pk for d in response.context["awaiting"]] == [dossier.pk]
+    assert "Xã Mỹ Lý" in response.content.decode()
+
+
+def test_inbox_of_another_district_is_empty(client, people, dossier):
+    workflow.submit(dossier, people.officer)
+    client.force_login(people.other_police)
+    response = client.get("/")
+    assert response.context["awaiting"] == []
+    assert response.context["page"].paginator.count == 0
+
+
+def test_inbox_search_without_diacritics_and_filters(client, people, dossier):
+    DossierFactory(commune=people.my_ly, year=2023)
+    client.force_login(people.viewer)
+    assert client.get("/", {"q": "my ly"}).context["page"].paginator.count == 2
+    assert client.get("/", {"q": "Mỹ Lý", "year": 2023}).context["page"].paginator.count == 1
+    assert client.get("/", {"district": "428"}).context["page"].paginator.count == 0
+    assert client.get("/", {"border": "1", "state": "draft"}).context["page"].paginator.count == 2
+
+
+def test_commune_officer_opens_a_dossier_for_a_year(client, people):
+    from django.core.management import call_command
+
+    call_command("loaddata", "criteria_nghean_2022", verbosity=0)
+    client.force_login(people.officer)
+    page = client.get("/")
+    assert page.context["openable"]
+    response = client.post(reverse("assessments:dossier_open"), {"commune": "16816", "year": 2024})
+    dossier = Dossier.objects.get(commune=people.my_ly, year=2024)
+    assert response["Location"] == sa_url(dossier)
+
+
+def test_officer_cannot_open_a_dossier_for_another_commune(client, people):
+    from django.core.management import call_command
+
+    call_command("loaddata", "criteria_nghean_2022", verbosity=0)
+    client.force_login(people.officer)
+    response = client.post(reverse("assessments:dossier_open"), {"commune": "17722", "year": 2024})
+    assert response.status_code == 403
+    assert not Dossier.objects.exists()
+
+
+def test_saving_a_draft_keeps_values_and_computes_met(client, people, dossier):
+    client.force_login(people.officer)
+    c1, c2, c3 = dossier.applicable_criteria()
+    response = client.post(sa_url(dossier), form_data(dossier, **{f"value_{c3.pk}": "8"}))
+    assert response.status_code == 302
+    page = client.get(reverse("assessments:dossier_detail", args=[dossier.pk]))
+    rows = {r["criterion"].code: r for r in page.context["rows"]}
+    assert rows["C1"]["is_met"] is True
+    assert rows["C3"]["is_met"] is False  # 8 sessions < 12: computed, not claimed
+
+
+def test_submit_with_missing_evidence_shows_the_list_and_keeps_everything(client, people, dossier):
+    client.force_login(people.officer)
+    response = client.post(sa_url(dossier), form_data(dossier, submit="1"), follow=True)
+    content = response.content.decode()
+    assert "C1: cần có minh chứng." in content
+    dossier.refresh_from_db()
+    assert dossier.state == "draft"
+    assert dossier.answers.count() == 3
+    assert 'value="Đã rà soát"' in content or "Đã rà soát</textarea>" in content
+
+
+def test_submit_with_evidence_moves_the_dossier_and_notifies_police(client, people, dossier):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(people.officer)
+    c1 = dossier.applicable_criteria()[0]
+    data = form_data(dossier, submit="1")
+    data[f"evidence_{c1.pk}"] = SimpleUploadedFile(
+        "Báo cáo tình hình.pdf", PDF_BYTES, content_type="application/pdf"
+    )
+    response = client.post(sa_url(dossier), data)
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.state == "submitted"
+    assert Evidence.objects.get().original_name == "Báo cáo tình hình.pdf"
+    assert Notification.objects.filter(recipient=people.police).count() == 1
+
+
+def test_invalid_number_keeps_what_was_typed_and_saves_nothing(client, people, dossier):
+    client.force_login(people.officer)
+    c3 = dossier.applicable_criteria()[2]
+    response = client.post(sa_url(dossier), form_data(dossier, **{f"value_{c3.pk}": "mười hai"}))
+    assert response.status_code == 400
+    assert 'value="mười hai"' in response.content.decode()
+    assert dossier.answers.count() == 0
+
+
+def test_a_stale_page_is_refused_with_a_message(client, people, dossier):
+    client.force_login(people.officer)
+    stale = form_data(dossier)
+    client.post(sa_url(dossier), form_data(dossier))
+    response = client.post(sa_url(dossier), stale)
+    assert response.status_code == 409
+    assert "Người khác đã thay đổi hồ sơ" in response.content.decode()
+
+
+def test_dossier_page_shows_only_the_buttons_i_may_use(client, people, dossier):
+    workflow.submit(dossier, people.officer)
+    url = reverse("assessments:dossier_detail", args=[dossier.pk])
+
+    client.force_login(people.police)
+    actions = [name for name, _ in client.get(url).context["actions"]]
+    assert actions == ["start_appraisal", "return_to_commune"]
+
+    client.force_login(people.viewer)
+    assert client.get(url).context["actions"] == []
+    client.force_login(people.officer)
+    assert client.get(url).context["actions"] == []
+
+
+def test_a_transition_not_allowed_any_more_gives_a_message_not_a_500(client, people, dossier):
+    workflow.submit(dossier, people.officer)
+    client.force_login(people.police)
+    url = reverse("assessments:dossier_action", args=[dossier.pk, "start_appraisal"])
+    client.post(url, {"version": Dossier.objects.get(pk=dossier.pk).version})
+    response = client.post(url, {"version": Dossier.objects.get(pk=dossier.pk).version}, follow=True)
+    assert response.status_code == 200
+    assert "Không thể thực hiện thao tác này" in response.content.decode()
+
+
+def test_return_without_a_reason_is_refused_with_a_message(client, people, dossier):
+    workflow.submit(dossier, people.officer)
+    client.force_login(people.police)
+    url = reverse("assessments:dossier_action", args=[dossier.pk, "return_to_commune"])
+    response = client.post(
+        url, {"version": Dossier.objects.get(pk=dossier.pk).version, "reason": ""}, follow=True
+    )
+    assert "Hãy nêu lý do." in response.content.decode()
+    assert Dossier.objects.get(pk=dossier.pk).state == "submitted"
+
+
+def test_police_appraise_in_the_browser_form(client, people, dossier):
+    dossier = workflow.submit(dossier, people.officer)
+    client.force_login(people.police)
+    client.post(
+        reverse("assessments:dossier_action", args=[dossier.pk, "start_appraisal"]),
+        {"version": dossier.version},
+    )
+    dossier.refresh_from_db()
+    data = {
+        "version": dossier.version,
+        "inspection_date": "2024-10-02",
+        "recommendation": "recognise",
+        "conclusion": "Đạt",
+        "member_0_name": "Vi Văn Công",
+        "member_0_agency": "district_police",
+        "member_1_name": "Lô Thị Hoa",
+        "member_1_agency": "border_guard",
+        "complete": "1",
+    }
+    for c in dossier.applicable_criteria():
+        data[f"finding_{c.pk}"] = "met"
+    response = client.post(reverse("assessments:appraisal", args=[dossier.pk]), data)
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.state == "appraised"
+    assert [m.agency for m in dossier.appraisal.members.all()] == ["district_police", "border_guard"]
+    assert Notification.objects.filter(recipient=people.chair).count() == 1
+
+
+def test_chair_recognises_with_a_decision_record(client, people, dossier):
+    dossier = workflow.appraise(workflow.submit(dossier, people.officer), people.police)
+    client.force_login(people.chair)
+    response = client.post(
+        reverse("recognition:decision", args=[dossier.pk]),
+        {
+            "version": dossier.version,
+            "outcome": "recognised",
+            "decided_on": "2024-10-05",
+            "signer_title": "Chủ tịch UBND huyện",
+            "reasons": "",
+        },
+    )
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.state == "recognised"
+    decision = dossier.recognition_decision
+    assert (decision.outcome, decision.decided_on.isoformat(), decision.signer) == (
+        "recognised",
+        "2024-10-05",
+        people.chair,
+    )
+
+
+def test_chair_must_give_reasons_to_refuse(client, people, dossier):
+    dossier = workflow.appraise(workflow.submit(dossier, people.officer), people.police)
+    client.force_login(people.chair)
+    response = client.post(
+        reverse("recognition:decision", args=[dossier.pk]),
+        {
+            "version": dossier.version,
+            "outcome": "not_recognised",
+            "decided_on": "2024-10-05",
+            "reasons": "",
+        },
+    )
+    assert response.status_code == 400
+    assert "Hãy nêu lý do." in response.content.decode()
+    assert Dossier.objects.get(pk=dossier.pk).state == "appraised"
+
+
+def test_chair_sends_back_to_police_with_a_reason(client, people, dossier):
+    dossier = workflow.appraise(workflow.submit(dossier, people.officer), people.police)
+    client.force_login(people.chair)
+    client.post(
+        reverse("recognition:decision", args=[dossier.pk]),
+        {
+            "version": dossier.version,
+            "outcome": "send_back",
+            "decided_on": "2024-10-05",
+            "reasons": "Kiểm tra lại SX-03",
+        },
+    )
+    dossier.refresh_from_db()
+    assert dossier.state == "under_appraisal"
+    assert dossier.events.last().comment == "Kiểm tra lại SX-03"
+
+
+def test_bell_counts_unread_notifications_and_the_list_marks_them_read(client, people, dossier):
+    workflow.submit(dossier, people.officer)
+    client.force_login(people.police)
+    assert client.get("/").context["unread_notifications"] == 1
+    response = client.get(reverse("notifications"))
+    assert "Xã Mỹ Lý — 2024" in response.content.decode()
+    assert client.get("/").context["unread_notifications"] == 0
+
+
+def test_history_timeline_on_the_dossier_page(client, people, dossier):
+    workflow.submit(dossier, people.officer)
+    client.force_login(people.viewer)
+    content = client.get(reverse("assessments:dossier_detail", args=[dossier.pk])).content.decode()
+    assert "Nháp → Đã nộp" in content
