@@ -405,6 +405,23 @@ class Answer(models.Model):
     def is_met(self) -> bool | None:
         return self.criterion.is_met_by(self.value)
 
+    @property
+    def value_display(self) -> str:
+        """The value as an official reads it: "Có", "12", "99,5 %", "0 m²"."""
+        from django.utils.formats import number_format
+
+        measure = self.criterion.measure
+        if measure == Criterion.Measure.BOOLEAN:
+            return (
+                "—" if self.value_bool is None else str(_("yes") if self.value_bool else _("no")).capitalize()
+            )
+        if self.value_number is None:
+            return "—"
+        if measure == Criterion.Measure.COUNT:
+            return number_format(int(self.value_number), force_grouping=True)
+        unit = " %" if measure == Criterion.Measure.PERCENTAGE else " m²"
+        return number_format(self.value_number.normalize(), force_grouping=True) + unit
+
 
 def evidence_upload_to(instance: Evidence, filename: str) -> str:
     # The stored name is generated: the official's file name is kept only for display.

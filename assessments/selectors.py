@@ -7,10 +7,9 @@ import datetime
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from guardian.shortcuts import get_objects_for_user
 
 from communes.models import Commune, District, Province
-from communes.permissions import communes_visible_to
+from communes.permissions import communes_visible_to, units_with_perm
 
 from .models import Answer, Appraisal, CriteriaSet, Criterion, Dossier, DossierEvent, Evidence, Finding
 
@@ -24,9 +23,7 @@ def _awaiting_filter(user) -> Q:
     """Dossiers on which the user holds the permission for the next step."""
 
     def units(codename, model):
-        return get_objects_for_user(user, f"communes.{codename}", model, accept_global_perms=False).values(
-            "pk"
-        )
+        return units_with_perm(user, codename, model).values("pk")
 
     return (
         Q(commune__in=units("prepare_commune_dossiers", Commune), state__in=Dossier.EDITABLE_STATES)
@@ -170,13 +167,14 @@ def criteria_set_for(*, year: int, level: str = "commune") -> CriteriaSet | None
 
 
 def open_years_for(*, commune: Commune, today: datetime.date | None = None) -> list[int]:
-    """Years for which a dossier can be opened: a criteria set covers them and the commune existed."""
+    """Years for which a dossier can be opened: a criteria set covers them, the commune existed
+    that year, and it has no dossier yet."""
     today = today or timezone.localdate()
     taken = set(commune.dossiers.values_list("year", flat=True))
-    years = []
-    for year in range(2022, today.year + 1):
-        if year in taken or not commune.is_valid_on(datetime.date(year, 1, 1)):
-            continue
-        if criteria_set_for(year=year) is not None:
-            years.append(year)
-    return years
+    spans = CriteriaSet.objects.filter(is_active=True, level="commune").values_list("year_from", "year_to")
+    covered = {y for start, end in spans for y in range(start, (end or today.year) + 1)}
+    return [
+        year
+        for year in range(min(covered, default=today.year), today.year + 1)
+        if year in covered and year not in taken and commune.is_valid_in_year(year)
+    ]

@@ -11,10 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from guardian.shortcuts import get_objects_for_user
 
 from communes.models import Commune, District
-from communes.permissions import communes_visible_to
+from communes.permissions import communes_visible_to, units_with_perm
 
 from . import permissions as perms
 from . import selectors, services
@@ -77,9 +76,7 @@ def inbox(request):
 
     # Communes whose officers may open a dossier for a year that has none yet.
     openable = []
-    prepare_communes = get_objects_for_user(
-        user, "communes.prepare_commune_dossiers", Commune, accept_global_perms=False
-    )
+    prepare_communes = units_with_perm(user, "prepare_commune_dossiers", Commune)
     if not user.is_superuser:
         for commune in prepare_communes.select_related("district")[:5]:
             years_open = selectors.open_years_for(commune=commune)

@@ -81,6 +81,11 @@ class AdministrativeUnit(models.Model):
                 return self.name[len(prefix) + 1 :]
         return self.name
 
+    def is_valid_in_year(self, year: int) -> bool:
+        return (self.valid_from is None or self.valid_from <= datetime.date(year, 12, 31)) and (
+            self.valid_until is None or self.valid_until >= datetime.date(year, 1, 1)
+        )
+
     def is_valid_on(self, day: datetime.date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
             self.valid_until is None or day <= self.valid_until

@@ -62,25 +62,25 @@ def can_view_commune(user, commune: Commune) -> bool:
     )
 
 
+def units_with_perm(user, codename: str, model) -> QuerySet:
+    """The units on which `user` holds `codename` (guardian's get_objects_for_user), as a lazy
+    queryset remembered on the user object, so one request resolves each permission once."""
+    cache = user.__dict__.setdefault("_units_with_perm", {})
+    key = (codename, model)
+    if key not in cache:
+        cache[key] = get_objects_for_user(user, f"communes.{codename}", model, accept_global_perms=False)
+    return cache[key].all()
+
+
 def communes_visible_to(user) -> QuerySet[Commune]:
     """Every commune whose dossiers `user` may see, as one query."""
     if not user.is_authenticated or not user.is_active:
         return Commune.objects.none()
-    provinces = get_objects_for_user(
-        user, "communes.view_province_dossiers", Province, accept_global_perms=False
-    )
-    districts = get_objects_for_user(
-        user, "communes.view_district_dossiers", District, accept_global_perms=False
-    )
-    communes = get_objects_for_user(
-        user, "communes.view_commune_dossiers", Commune, accept_global_perms=False
-    )
+    provinces = units_with_perm(user, "view_province_dossiers", Province)
+    districts = units_with_perm(user, "view_district_dossiers", District)
+    communes = units_with_perm(user, "view_commune_dossiers", Commune)
     return Commune.objects.filter(
         Q(district__province__in=provinces.values("pk"))
         | Q(district__in=districts.values("pk"))
         | Q(pk__in=communes.values("pk"))
     )
-
-
-def districts_with_perm(user, codename: str) -> QuerySet[District]:
-    return get_objects_for_user(user, f"communes.{codename}", District, accept_global_perms=False)

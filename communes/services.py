@@ -64,6 +64,7 @@ def _sync_group_membership(post: Post) -> None:
         post.user.groups.remove(group)
     # Drop any checker cached on this user object: its answers are now stale.
     post.user.__dict__.pop("_guardian_checker", None)
+    post.user.__dict__.pop("_units_with_perm", None)
 
 
 def sync_all_posts(*, on: datetime.date | None = None) -> int:

@@ -266,3 +266,30 @@ def test_history_timeline_on_the_dossier_page(client, people, dossier):
     client.force_login(people.viewer)
     content = client.get(reverse("assessments:dossier_detail", args=[dossier.pk])).content.decode()
     assert "Nháp → Đã nộp" in content
+
+
+def test_dates_and_numbers_are_in_vietnamese_format(client, people):
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from assessments.models import Answer
+    from tests.factories import CriterionFactory, small_criteria_set
+
+    criteria_set = small_criteria_set()
+    share = CriterionFactory(criteria_set=criteria_set, code="P1", measure="percentage", target=Decimal(100))
+    count = CriterionFactory(criteria_set=criteria_set, code="N1", measure="count", target=Decimal(0))
+    with translation.override("vi"):
+        assert Answer(criterion=share, value_number=Decimal("99.50")).value_display == "99,5 %"
+        assert Answer(criterion=count, value_number=Decimal("1234")).value_display == "1.234"
+    with translation.override("en"):
+        assert Answer(criterion=share, value_number=Decimal("99.50")).value_display == "99.5 %"
+
+    dossier = DossierFactory(commune=people.my_ly, year=2024, criteria_set=criteria_set)
+    dossier = workflow.appraise(
+        workflow.submit(dossier, people.officer), people.police
+    )  # inspected 1 Oct 2024
+    client.force_login(people.viewer)
+    content = client.get(reverse("assessments:dossier_detail", args=[dossier.pk])).content.decode()
+    assert "01/10/2024" in content
+    assert "100 %" in content

@@ -1,0 +1,79 @@
+"""The whole procedure in Debian's Chromium: the commune fills and submits with one evidence file,
+the district police appraise, the chair recognises. A screenshot of each page goes to
+test-artefacts/screenshots/."""
+
+import pytest
+
+from assessments.models import Dossier
+from tests.factories import PDF_BYTES, DossierFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_commune_police_and_chair_take_a_dossier_to_recognition(
+    live_server, page, sign_in, screenshot, people, tmp_path
+):
+    dossier = DossierFactory(commune=people.my_ly, year=2024)
+    c1, c2, c3 = dossier.applicable_criteria()
+    evidence = tmp_path / "Báo cáo tình hình ma túy.pdf"
+    evidence.write_bytes(PDF_BYTES)
+    base = live_server.url
+
+    # 1. The commune officer fills the self-assessment and submits it with one evidence file.
+    sign_in("officer")
+    screenshot("01-inbox-commune-officer")
+    page.click(f"#awaiting-title ~ table a:has-text('{people.my_ly.name}')")
+    page.click("text=Điền tự đánh giá")
+    page.fill(f"#id_value_{c1.pk}", "0")
+    page.check(f"#id_value_{c2.pk}_0")
+    page.fill(f"#id_value_{c3.pk}", "12")
+    page.fill(f"#id_explanation_{c1.pk}", "Đã rà soát, không còn đối tượng")
+    page.set_input_files(f"#id_evidence_{c1.pk}", str(evidence))
+    screenshot("02-self-assessment-filled")
+    page.click("text=Lưu và nộp lên Công an huyện")
+    page.wait_for_selector("text=Đã nộp hồ sơ tự đánh giá lên Công an huyện")
+    screenshot("03-dossier-submitted")
+    assert Dossier.objects.get(pk=dossier.pk).state == "submitted"
+
+    # 2. The district police start and complete the appraisal.
+    sign_in("police")
+    assert page.locator(".bell-count").inner_text() == "1"
+    page.goto(f"{base}/dossiers/{dossier.pk}/")
+    page.click("text=Bắt đầu thẩm định")
+    page.wait_for_url(f"{base}/dossiers/{dossier.pk}/appraisal/")
+    page.fill("#id_inspection_date", "2024-10-02")
+    page.fill("#id_member_0_name", "Vi Văn Công")
+    page.select_option("#id_member_0_agency", "district_police")
+    page.fill("#id_member_1_name", "Lô Văn Biên")
+    page.select_option("#id_member_1_agency", "border_guard")
+    for criterion in (c1, c2, c3):
+        page.check(f"#id_finding_{criterion.pk}_0")  # "Đạt"
+    page.select_option("#id_recommendation", "recognise")
+    page.fill("#id_conclusion", "Xã đạt các tiêu chí sạch về ma túy.")
+    screenshot("04-appraisal-filled")
+    page.click("text=Lưu và hoàn thành thẩm định")
+    page.wait_for_selector("text=Đã hoàn thành thẩm định")
+    screenshot("05-dossier-appraised")
+    assert Dossier.objects.get(pk=dossier.pk).state == "appraised"
+
+    # 3. The district chair recognises the commune.
+    sign_in("chair")
+    page.goto(f"{base}/dossiers/{dossier.pk}/")
+    page.click("text=Quyết định")
+    page.check("text=Công nhận xã")
+    page.fill("#id_signer_title", "Chủ tịch UBND huyện Kỳ Sơn")
+    screenshot("06-decision-form")
+    page.click("text=Ghi nhận quyết định")
+    page.wait_for_selector("text=Đã ghi nhận quyết định.")
+    screenshot("07-dossier-recognised")
+
+    final = Dossier.objects.get(pk=dossier.pk)
+    assert final.state == "recognised"
+    assert final.recognition_decision.signer == people.chair
+    assert list(final.events.values_list("transition", flat=True)) == [
+        "submit",
+        "start_appraisal",
+        "complete_appraisal",
+        "recognise",
+    ]
+    assert page.locator("text=Được công nhận").first.is_visible()
