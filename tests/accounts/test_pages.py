@@ -141,3 +141,13 @@ def test_migrations_create_no_user():
 def test_vietnamese_even_when_the_browser_asks_for_english(client):
     response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert "Đăng nhập" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_demo_opens_2024_dossiers_for_the_ky_son_border_communes(settings, border_units):
+    from assessments.models import Dossier
+
+    call_command("loaddata", "criteria_nghean_2022", verbosity=0)
+    settings.DEBUG = True
+    call_command("demo_setup", stdout=open("/dev/null", "w"))
+    assert Dossier.objects.filter(year=2024, commune__district__code="417").count() == 11

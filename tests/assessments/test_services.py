@@ -233,3 +233,14 @@ def test_criteria_fixtures_load_ten_and_three_criteria():
     assert nghean.deciding_authority == "district_chair"
     assert national.deciding_authority == "provincial_committee"
     assert Criterion.objects.get(criteria_set=nghean, code="SX-06").is_met_by(Decimal(12))
+
+
+def test_admin_cannot_edit_a_criteria_set_in_use(admin_client, dossier, people):
+    workflow.submit(dossier, people.officer)
+    url = f"/admin/assessments/criteriaset/{dossier.criteria_set_id}/change/"
+    response = admin_client.get(url)
+    assert response.status_code == 200
+    assert "không thể sửa trực tiếp" in response.content.decode()
+    response = admin_client.post(url, {"title_vi": "Sửa"})
+    assert response.status_code == 403
+    assert CriteriaSet.objects.get(pk=dossier.criteria_set_id).title_vi != "Sửa"

@@ -45,3 +45,17 @@ class Command(BaseCommand):
             if not user.posts.active().filter(role=role).exists():
                 post_create(user=user, role=role, unit=unit, title=title)
             self.stdout.write(f"  {username:<16} {options['password']:<20} {role.label} — {unit}")
+        self._open_demo_dossiers()
+
+    def _open_demo_dossiers(self):
+        """2024 drafts for the border communes of Kỳ Sơn, so the inbox has work to show."""
+        from assessments.models import Dossier
+        from assessments.selectors import criteria_set_for
+        from assessments.services import dossier_open
+
+        if criteria_set_for(year=2024) is None:
+            self.stdout.write("  (no criteria set for 2024: run 'manage.py loaddata criteria_nghean_2022')")
+            return
+        for commune in Commune.objects.filter(district__code="417", is_border=True):
+            if not Dossier.objects.filter(commune=commune, year=2024).exists():
+                dossier_open(commune=commune, year=2024, actor=None)
