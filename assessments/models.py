@@ -564,7 +564,11 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="+")
-    event = models.ForeignKey(DossierEvent, on_delete=models.CASCADE, related_name="notifications")
+    event = models.ForeignKey(
+        DossierEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    # For reminders, which follow no transition: what the notice says.
+    note = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 

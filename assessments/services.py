@@ -156,7 +156,7 @@ def _next_actors(dossier: Dossier) -> list:
     """Who acts next after the dossier reached its state (through guardian, never by hand)."""
     commune, district = dossier.commune, dossier.commune.district
     state = dossier.state
-    if state == Dossier.State.RETURNED or state in (
+    if state in Dossier.EDITABLE_STATES or state in (
         Dossier.State.RECOGNISED,
         Dossier.State.NOT_RECOGNISED,
         Dossier.State.REVOKED,
@@ -179,13 +179,20 @@ def _holders(unit, codename: str):
 
 def _notify_next_actors(*, dossier: Dossier, event: DossierEvent) -> None:
     recipients = [u for u in _next_actors(dossier) if u.pk != (event.actor_id or 0)]
-    Notification.objects.bulk_create(
-        [Notification(recipient=u, dossier=dossier, event=event) for u in recipients]
-    )
-    if recipients:
-        from .tasks import send_event_emails
+    _notify(dossier=dossier, recipients=recipients, event=event)
 
-        send_event_emails.delay_on_commit(event.pk)
+
+def _notify(*, dossier: Dossier, recipients: list, event: DossierEvent | None = None, note: str = "") -> int:
+    """In-app notices now, in the caller's transaction; e-mails once it commits."""
+    notices = Notification.objects.bulk_create(
+        [Notification(recipient=u, dossier=dossier, event=event, note=note) for u in recipients]
+    )
+    if notices:
+        from .tasks import send_notification_emails
+
+        ids = [n.pk for n in notices]
+        transaction.on_commit(lambda: send_notification_emails.delay(ids))
+    return len(notices)
 
 
 @transaction.atomic
@@ -234,11 +241,11 @@ def dossier_send_back(
 def dossier_decide(
     *, dossier: Dossier, actor, outcome: str, reason: str = "", expected_version: int | None = None
 ) -> Dossier:
-    """Recognise or refuse. Called by `recognition.services`, which records the decision itself
-    in the same transaction."""
+    """Recognise, refuse or revoke. Called by `recognition.services`, which records the decision
+    itself in the same transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("dossier_decide must run inside the decision's transaction")
-    name = {"recognised": "recognise", "not_recognised": "refuse"}[outcome]
+    name = {"recognised": "recognise", "not_recognised": "refuse", "revoked": "revoke"}[outcome]
     return _transition(
         dossier=dossier, actor=actor, name=name, comment=reason, expected_version=expected_version
     )
@@ -472,3 +479,31 @@ def criteria_set_new_version(*, criteria_set: CriteriaSet) -> CriteriaSet:
     Criterion.objects.bulk_create(criteria)
     CriteriaSet.objects.filter(pk=criteria_set.pk).update(is_active=False)
     return copy
+
+
+# --- reminders ------------------------------------------------------------------------------------
+
+
+def reminders_send(*, days: int) -> int:
+    """Remind whoever must act on dossiers waiting longer than `days` (in-app and by e-mail)."""
+    cutoff = timezone.now() - datetime.timedelta(days=days)
+    waiting = Dossier.objects.filter(
+        state__in=[
+            *Dossier.EDITABLE_STATES,
+            Dossier.State.SUBMITTED,
+            Dossier.State.UNDER_APPRAISAL,
+            Dossier.State.APPRAISED,
+        ],
+        state_changed_at__lte=cutoff,
+    ).with_page_relations()
+    sent = 0
+    now = timezone.now()
+    for dossier in waiting:
+        days_waiting = (now - dossier.state_changed_at).days
+        note = _("Reminder: this dossier has been “%(state)s” for %(days)s days.") % {
+            "state": dossier.get_state_display(),
+            "days": days_waiting,
+        }
+        with transaction.atomic():
+            sent += _notify(dossier=dossier, recipients=_next_actors(dossier), note=note)
+    return sent

@@ -9,31 +9,46 @@ from django.utils.translation import gettext as _
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_event_emails(event_id: int) -> int:
-    """E-mail the people notified of a transition (console backend by default). Returns how many."""
-    from .models import DossierEvent, Notification
+def send_notification_emails(notification_ids: list[int]) -> int:
+    """E-mail each notified official who has an address (console backend by default)."""
+    from .models import Notification
 
-    event = DossierEvent.objects.select_related("dossier__commune").get(pk=event_id)
-    recipients = (
-        Notification.objects.filter(event=event, recipient__is_active=True)
+    notices = (
+        Notification.objects.filter(pk__in=notification_ids, recipient__is_active=True)
         .exclude(recipient__email="")
-        .values_list("recipient__email", flat=True)
+        .select_related("event", "dossier__commune", "recipient")
     )
     sent = 0
     with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Dossier %(dossier)s: %(state)s") % {
-            "dossier": event.object_repr,
-            "state": event.get_to_state_display(),
-        }
-        url = settings.SITE_URL.rstrip("/") + reverse("assessments:dossier_detail", args=[event.dossier_id])
-        body = _("%(actor)s moved the dossier %(dossier)s to “%(state)s”.") % {
-            "actor": event.actor_name or _("The system"),
-            "dossier": event.object_repr,
-            "state": event.get_to_state_display(),
-        }
-        if event.comment:
-            body += "\n\n" + _("Comment: %(comment)s") % {"comment": event.comment}
-        body += "\n\n" + url
-        for address in recipients:
-            sent += send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+        for notice in notices:
+            dossier_name = str(notice.dossier)
+            url = settings.SITE_URL.rstrip("/") + reverse(
+                "assessments:dossier_detail", args=[notice.dossier_id]
+            )
+            if notice.event is not None:
+                event = notice.event
+                subject = _("Dossier %(dossier)s: %(state)s") % {
+                    "dossier": event.object_repr,
+                    "state": event.get_to_state_display(),
+                }
+                body = _("%(actor)s moved the dossier %(dossier)s to “%(state)s”.") % {
+                    "actor": event.actor_name or _("The system"),
+                    "dossier": event.object_repr,
+                    "state": event.get_to_state_display(),
+                }
+                if event.comment:
+                    body += "\n\n" + _("Comment: %(comment)s") % {"comment": event.comment}
+            else:
+                subject = _("Dossier %(dossier)s: reminder") % {"dossier": dossier_name}
+                body = notice.note
+            sent += send_mail(
+                subject, body + "\n\n" + url, settings.DEFAULT_FROM_EMAIL, [notice.recipient.email]
+            )
     return sent
+
+
+@shared_task(acks_late=True)
+def send_reminders(days: int | None = None) -> int:
+    from .services import reminders_send
+
+    return reminders_send(days=days if days is not None else settings.REMINDER_AFTER_DAYS)

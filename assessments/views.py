@@ -131,6 +131,7 @@ def dossier_detail(request, pk: int):
             "decision": decision,
             "actions": [(name, name in REASON_REQUIRED) for name in actions if name in PAGE_ACTIONS],
             "can_decide": any(name in ("recognise", "refuse", "send_back") for name in actions),
+            "can_revoke": "revoke" in actions,
             "can_edit": "submit" in actions,
             "can_appraise": dossier.state == Dossier.State.UNDER_APPRAISAL
             and perms.can_appraise(dossier, request.user),

@@ -6,4 +6,8 @@ def current_posts(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"current_posts": []}
-    return {"current_posts": active_posts_of(request)}
+    posts = active_posts_of(request)
+    return {
+        "current_posts": posts,
+        "province_staff": request.user.is_superuser or any(p.province_id for p in posts),
+    }

@@ -7,6 +7,7 @@ for the real deployment (PostgreSQL, Redis, a Celery worker).
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -133,6 +134,53 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = 120
+CELERY_TASK_TIME_LIMIT = 180
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# PDF rendering has its own queue, so a burst of documents never delays e-mails or beat jobs:
+#   celery -A nghean_dfc worker -Q pdf --max-tasks-per-child=200   (and a worker for "celery").
+CELERY_TASK_ROUTES = {"recognition.tasks.render_document": {"queue": "pdf"}}
+# Publishing gives up quickly when the broker is down: the decision is committed, the document stays
+# pending and the sweep below sends it again.
+CELERY_PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+
+# Re-evaluation opens each year on this date (MM-DD); recognitions expire nightly; reminders on weekdays.
+REEVALUATION_OPENS_ON = env("REEVALUATION_OPENS_ON", default="01-15")
+REMINDER_AFTER_DAYS = env.int("REMINDER_AFTER_DAYS", default=15)
+DOCUMENT_SWEEP_AFTER_MINUTES = env.int("DOCUMENT_SWEEP_AFTER_MINUTES", default=3)
+_reeval_month, _reeval_day = (int(x) for x in REEVALUATION_OPENS_ON.split("-"))
+CELERY_BEAT_SCHEDULE = {
+    "sweep-pending-documents": {"task": "recognition.tasks.sweep_pending_documents", "schedule": 60.0},
+    "expire-recognitions": {
+        "task": "recognition.tasks.expire_recognitions",
+        "schedule": crontab(hour=1, minute=5),
+    },
+    "open-reevaluations": {
+        "task": "recognition.tasks.open_reevaluations",
+        "schedule": crontab(hour=2, minute=0, day_of_month=_reeval_day, month_of_year=_reeval_month),
+    },
+    "send-reminders": {
+        "task": "assessments.tasks.send_reminders",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon-fri"),
+    },
+}
+
+# Documents (Decree 30/2020): number and symbol per issuing body and calendar year.
+PROVINCE_CODE = "40"
+DECISION_SYMBOL = env("DECISION_SYMBOL", default="QĐ-UBND")
+DISPATCH_SYMBOL = env("DISPATCH_SYMBOL", default="UBND-CA")
+SUMMARY_DISPATCH_SYMBOL = env("SUMMARY_DISPATCH_SYMBOL", default="CAT-PC04")
+# Per issuing body (unit code, or "CODE:dispatch"), e.g. {"417": "QĐ-CT"}: the head of the body decides.
+DECISION_SYMBOLS = env.json("DECISION_SYMBOLS", default={})
+# Whether decisions and dispatches share one number register (the body's choice).
+DOCUMENT_SHARED_SEQUENCE = env.bool("DOCUMENT_SHARED_SEQUENCE", default=False)
+# A recognition is valid to 31 December of the assessed year (+ this many years).
+RECOGNITION_VALID_EXTRA_YEARS = env.int("RECOGNITION_VALID_EXTRA_YEARS", default=0)
 
 SESSION_COOKIE_HTTPONLY = True
 

@@ -14,7 +14,7 @@ urlpatterns = [
     path("", assessment_views.inbox, name="home"),
     path("notifications/", assessment_views.notifications, name="notifications"),
     path("dossiers/", include("assessments.urls")),
-    path("dossiers/", include("recognition.urls")),
+    path("", include("recognition.urls")),
     path("healthz", account_views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

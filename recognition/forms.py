@@ -39,3 +39,41 @@ class DecisionForm(VersionedForm):
         ):
             self.add_error("reasons", _("Give the reasons."))
         return cleaned
+
+
+class RevocationForm(forms.Form):
+    incident_date = forms.DateField(
+        label=_("Date of the incident"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    incident_description = forms.CharField(
+        label=_("The incident (the drug case)"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    reason = forms.CharField(
+        label=_("Why the commune no longer qualifies"),
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    decided_on = forms.DateField(
+        label=_("Date of the revocation decision"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        initial=timezone.localdate,
+    )
+    signer_title = forms.CharField(label=_("Signer's title"), required=False, max_length=150)
+
+    def clean(self):
+        cleaned = super().clean()
+        today = timezone.localdate()
+        incident, decided = cleaned.get("incident_date"), cleaned.get("decided_on")
+        if incident and incident > today:
+            self.add_error("incident_date", _("The date cannot be in the future."))
+        if decided and decided > today:
+            self.add_error("decided_on", _("The date cannot be in the future."))
+        if incident and decided and incident > decided:
+            self.add_error("incident_date", _("The incident must come before the decision."))
+        return cleaned
+
+
+class SummaryForm(forms.Form):
+    year = forms.IntegerField(
+        label=_("Year"), min_value=2022, max_value=2100, initial=lambda: timezone.localdate().year
+    )

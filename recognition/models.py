@@ -1,4 +1,6 @@
-"""The recognition decision (quyết định công nhận / không công nhận) and what follows it."""
+"""The recognition decision (quyết định công nhận / không công nhận), revocations and the PDF documents."""
+
+import datetime
 
 from django.conf import settings
 from django.db import models
@@ -7,7 +9,48 @@ from django.utils.translation import gettext_lazy as _
 from assessments.models import Dossier
 
 
-class RecognitionDecision(models.Model):
+class DocumentSequence(models.Model):
+    """Sổ đăng ký văn bản: the last number an issuing body gave in a calendar year, per series.
+
+    Decree 30/2020 Art. 15: numbers run from 01 on 1 January, unique within the year. The row is
+    locked while a number is taken, in the transaction that records the document: no gap, no repeat.
+    """
+
+    issuer_code = models.CharField(max_length=10)
+    year = models.PositiveIntegerField()
+    series = models.CharField(max_length=10)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer_code", "year", "series"], name="one_sequence_per_issuer_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer_code}/{self.year}/{self.series}: {self.last_number}"
+
+
+class NumberedDocumentMixin(models.Model):
+    """Number and symbol ("15/QĐ-UBND"), issuing body and the date it was signed."""
+
+    issuer_code = models.CharField(_("issuing body (unit code)"), max_length=10)
+    issuer_name = models.CharField(_("issuing body"), max_length=150)
+    number = models.PositiveIntegerField(_("number"))
+    symbol = models.CharField(_("symbol"), max_length=40)
+    decided_on = models.DateField(_("date of the decision"))
+
+    class Meta:
+        abstract = True
+
+    @property
+    def number_display(self) -> str:
+        """'05/QĐ-UBND': numbers under 10 take a leading zero."""
+        return f"{self.number:02d}/{self.symbol}"
+
+
+class RecognitionDecision(NumberedDocumentMixin, models.Model):
     """Quyết định: the deciding authority's decision on a dossier, with its signer and reasons."""
 
     class Outcome(models.TextChoices):
@@ -18,19 +61,127 @@ class RecognitionDecision(models.Model):
         Dossier, on_delete=models.PROTECT, related_name="recognition_decision", verbose_name=_("dossier")
     )
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
-    decided_on = models.DateField(_("date of the decision"))
     signer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("signer")
     )
     signer_name = models.CharField(_("signer's name"), max_length=150)
     signer_title = models.CharField(_("signer's title"), max_length=150, blank=True)
     reasons = models.TextField(_("reasons"), blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    year = models.PositiveIntegerField(_("year of the number"), editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("recognition decision")
         verbose_name_plural = _("recognition decisions")
         ordering = ["-decided_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer_code", "symbol", "number", "year"], name="decision_number_unique"
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.dossier} — {self.get_outcome_display()}"
+        return f"{self.number_display} — {self.dossier}"
+
+    def save(self, *args, **kwargs):
+        self.year = self.decided_on.year
+        super().save(*args, **kwargs)
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return self.outcome == self.Outcome.RECOGNISED and (
+            self.valid_until is None or day <= self.valid_until
+        )
+
+
+class Revocation(NumberedDocumentMixin, models.Model):
+    """Quyết định thu hồi: the recognition is withdrawn after a drug case shows the commune no longer qualifies."""
+
+    decision = models.OneToOneField(
+        RecognitionDecision,
+        on_delete=models.PROTECT,
+        related_name="revocation",
+        verbose_name=_("decision revoked"),
+    )
+    incident_date = models.DateField(_("date of the incident"))
+    incident_description = models.TextField(_("the incident"))
+    reason = models.TextField(_("reason"))
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signer_name = models.CharField(_("signer's name"), max_length=150)
+    signer_title = models.CharField(_("signer's title"), max_length=150, blank=True)
+    year = models.PositiveIntegerField(editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("revocation")
+        verbose_name_plural = _("revocations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer_code", "symbol", "number", "year"], name="revocation_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number_display} — {self.decision.dossier}"
+
+    def save(self, *args, **kwargs):
+        self.year = self.decided_on.year
+        super().save(*args, **kwargs)
+
+
+class Document(models.Model):
+    """A PDF rendered by a Celery worker: its status, file and checksum."""
+
+    class Kind(models.TextChoices):
+        RECOGNITION = "recognition", _("Recognition decision")
+        NON_RECOGNITION = "non_recognition", _("Non-recognition decision")
+        NOTIFICATION = "notification", _("Notification dispatch to the commune")
+        APPRAISAL_MINUTES = "appraisal_minutes", _("Appraisal minutes")
+        REVOCATION = "revocation", _("Revocation decision")
+        PROVINCIAL_SUMMARY = "provincial_summary", _("Provincial summary dispatch")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("document"), max_length=20, choices=Kind.choices)
+    dossier = models.ForeignKey(
+        Dossier, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    decision = models.ForeignKey(
+        RecognitionDecision, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    revocation = models.ForeignKey(
+        Revocation, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    year = models.PositiveIntegerField(_("year"))
+    # Dispatches (công văn) carry their own number, e.g. "07/UBND-CA".
+    number = models.PositiveIntegerField(_("number"), null=True, blank=True)
+    symbol = models.CharField(_("symbol"), max_length=40, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(upload_to="documents/", max_length=200, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    render_seconds = models.FloatField(null=True, blank=True)
+    requested_at = models.DateTimeField(_("requested at"))
+    rendered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["status", "requested_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_status_display()})"
+
+    @property
+    def number_display(self) -> str:
+        return f"{self.number:02d}/{self.symbol}" if self.number else ""
+
+    @property
+    def storage_name(self) -> str:
+        return f"documents/{self.year}/{self.kind}-{self.pk}.pdf"

@@ -1,20 +1,75 @@
-"""Recording decisions. The decision row and the dossier's transition happen in one transaction."""
+"""Decisions, revocations, numbering and documents. Each public function is one transaction."""
 
 from __future__ import annotations
 
 import datetime
+import hashlib
+import logging
+import time
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments import permissions as dossier_perms
 from assessments.models import Dossier
-from assessments.services import DossierActionError, dossier_decide
+from assessments.services import DossierActionError, dossier_decide, dossier_open, dossier_system_transition
 from communes.text import nfc
 
-from .models import RecognitionDecision
+from .models import Document, DocumentSequence, RecognitionDecision, Revocation
+
+logger = logging.getLogger(__name__)
+
+DECISION_SERIES = "QD"
+DISPATCH_SERIES = "CV"
+
+
+# --- numbering ------------------------------------------------------------------------------------
+
+
+def next_number(*, issuer_code: str, year: int, series: str) -> int:
+    """The next number of an issuing body's register for the year; call inside the transaction that
+    records the document, so a rollback gives the number back (no gap) and the lock forbids repeats."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("next_number must run inside the document's transaction")
+    if settings.DOCUMENT_SHARED_SEQUENCE:
+        series = "ALL"
+    locked = DocumentSequence.objects.select_for_update()
+    try:
+        with transaction.atomic():
+            sequence, _created = locked.get_or_create(issuer_code=issuer_code, year=year, series=series)
+    except IntegrityError:  # created meanwhile by a concurrent first decision of the year
+        sequence = locked.get(issuer_code=issuer_code, year=year, series=series)
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    return sequence.last_number
+
+
+def _issuer(dossier: Dossier) -> tuple[str, str]:
+    """(unit code, name) of the body that decides on the dossier: the set's authority, not the code's."""
+    district = dossier.commune.district
+    if dossier.criteria_set.deciding_authority == "provincial_committee":
+        return district.province.code, f"Ủy ban nhân dân {_in_sentence(district.province.name)}"
+    return district.code, f"Ủy ban nhân dân {_in_sentence(district.name)}"
+
+
+def _in_sentence(name: str) -> str:
+    return name[:1].lower() + name[1:]
+
+
+def _symbol(issuer_code: str, default: str) -> str:
+    return settings.DECISION_SYMBOLS.get(issuer_code, default)
+
+
+def default_valid_until(year: int) -> datetime.date:
+    """31 December of the assessed year by default; RECOGNITION_VALID_EXTRA_YEARS extends it."""
+    return datetime.date(year + settings.RECOGNITION_VALID_EXTRA_YEARS, 12, 31)
+
+
+# --- decisions ------------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -28,7 +83,8 @@ def decision_record(
     signer_title: str = "",
     expected_version: int | None = None,
 ) -> RecognitionDecision:
-    """Recognise or refuse the dossier, recording the decision (outcome, date, signer, reasons)."""
+    """Recognise or refuse: the dossier's transition, the numbered decision and its documents,
+    all in one transaction; the PDFs are rendered by a worker once it commits."""
     if not dossier_perms.can_decide(dossier, actor):
         raise PermissionDenied
     reasons = nfc(reasons).strip()
@@ -40,12 +96,274 @@ def decision_record(
     locked = dossier_decide(
         dossier=dossier, actor=actor, outcome=outcome, reason=reasons, expected_version=expected_version
     )
-    return RecognitionDecision.objects.create(
+    issuer_code, issuer_name = _issuer(locked)
+    decision = RecognitionDecision.objects.create(
         dossier=locked,
         outcome=outcome,
         decided_on=decided_on,
+        issuer_code=issuer_code,
+        issuer_name=issuer_name,
+        number=next_number(issuer_code=issuer_code, year=decided_on.year, series=DECISION_SERIES),
+        symbol=_symbol(issuer_code, settings.DECISION_SYMBOL),
         signer=actor,
         signer_name=actor.get_full_name(),
         signer_title=nfc(signer_title).strip(),
         reasons=reasons,
+        valid_until=default_valid_until(locked.year)
+        if outcome == RecognitionDecision.Outcome.RECOGNISED
+        else None,
     )
+    kind = (
+        Document.Kind.RECOGNITION
+        if outcome == RecognitionDecision.Outcome.RECOGNISED
+        else Document.Kind.NON_RECOGNITION
+    )
+    now = timezone.now()
+    documents = [
+        Document(kind=kind, dossier=locked, decision=decision, year=locked.year, requested_at=now),
+        Document(
+            kind=Document.Kind.NOTIFICATION,
+            dossier=locked,
+            decision=decision,
+            year=locked.year,
+            requested_at=now,
+            number=next_number(issuer_code=issuer_code, year=decided_on.year, series=DISPATCH_SERIES),
+            symbol=_symbol(f"{issuer_code}:dispatch", settings.DISPATCH_SYMBOL),
+        ),
+        Document(kind=Document.Kind.APPRAISAL_MINUTES, dossier=locked, year=locked.year, requested_at=now),
+    ]
+    documents = [_save(d) for d in documents]
+    _enqueue_after_commit([d.pk for d in documents])
+    return decision
+
+
+def _save(document: Document) -> Document:
+    document.save()
+    return document
+
+
+@transaction.atomic
+def decision_revoke(
+    *,
+    decision: RecognitionDecision,
+    actor,
+    incident_date: datetime.date,
+    incident_description: str,
+    reason: str,
+    decided_on: datetime.date | None = None,
+    signer_title: str = "",
+) -> Revocation:
+    """Thu hồi: a drug case shows the commune no longer qualifies; the authority withdraws it."""
+    dossier = decision.dossier
+    if not dossier_perms.can_decide(dossier, actor):
+        raise PermissionDenied
+    decided_on = decided_on or timezone.localdate()
+    reason, incident_description = nfc(reason).strip(), nfc(incident_description).strip()
+    if not reason or not incident_description:
+        raise DossierActionError(_("Give the reason and describe the incident."))
+    if incident_date > decided_on or decided_on > timezone.localdate():
+        raise DossierActionError(_("The incident and the decision cannot be dated in the future."))
+    locked = dossier_decide(dossier=dossier, actor=actor, outcome="revoked", reason=reason)
+    revocation = Revocation.objects.create(
+        decision=decision,
+        incident_date=incident_date,
+        incident_description=incident_description,
+        reason=reason,
+        decided_on=decided_on,
+        issuer_code=decision.issuer_code,
+        issuer_name=decision.issuer_name,
+        number=next_number(issuer_code=decision.issuer_code, year=decided_on.year, series=DECISION_SERIES),
+        symbol=decision.symbol,
+        signer=actor,
+        signer_name=actor.get_full_name(),
+        signer_title=nfc(signer_title).strip(),
+    )
+    document = Document.objects.create(
+        kind=Document.Kind.REVOCATION,
+        dossier=locked,
+        decision=decision,
+        revocation=revocation,
+        year=locked.year,
+        requested_at=timezone.now(),
+    )
+    _enqueue_after_commit([document.pk])
+    return revocation
+
+
+@transaction.atomic
+def summary_request(*, year: int, actor) -> Document:
+    """The provincial police's summary dispatch for a year (by district, border communes first)."""
+    from communes.models import Province
+    from communes.permissions import has_unit_perm
+
+    province = Province.objects.get(code=settings.PROVINCE_CODE)
+    if not has_unit_perm(actor, "manage_criteria", province):
+        raise PermissionDenied
+    document = Document.objects.create(
+        kind=Document.Kind.PROVINCIAL_SUMMARY,
+        year=year,
+        requested_at=timezone.now(),
+        number=next_number(issuer_code=province.code, year=timezone.localdate().year, series=DISPATCH_SERIES),
+        symbol=settings.SUMMARY_DISPATCH_SYMBOL,
+    )
+    _enqueue_after_commit([document.pk])
+    return document
+
+
+# --- rendering ------------------------------------------------------------------------------------
+
+
+def _enqueue_after_commit(document_ids: list[int]) -> None:
+    transaction.on_commit(lambda: documents_enqueue(document_ids=document_ids))
+
+
+def documents_enqueue(*, document_ids: list[int]) -> int:
+    """Send render tasks; a broker that is down loses nothing: the documents stay pending and the
+    periodic sweep sends them again. Returns how many were sent."""
+    from .tasks import render_document
+
+    sent = 0
+    for document_id in document_ids:
+        try:
+            render_document.apply_async(
+                args=[document_id], retry=True, retry_policy=settings.CELERY_PUBLISH_RETRY
+            )
+            sent += 1
+        except Exception as exc:  # kombu raises OperationalError, redis ConnectionError...: all mean "later"
+            logger.warning("document %s not enqueued (%s); the sweep will retry", document_id, exc)
+    return sent
+
+
+def document_render(*, document_id: int) -> Document:
+    """Render and store a document's PDF. Idempotent: a ready document is left as it is, and the
+    file name is fixed, so a task delivered twice still gives one file with one checksum."""
+    from .documents import render_pdf
+
+    document = Document.objects.select_related(
+        "decision__dossier__commune__district__province", "dossier__criteria_set", "revocation"
+    ).get(pk=document_id)
+    if (
+        document.status == Document.Status.READY
+        and document.file
+        and document.file.storage.exists(document.file.name)
+    ):
+        return document
+    Document.objects.filter(pk=document_id).update(attempts=document.attempts + 1)
+    started = time.perf_counter()
+    pdf = render_pdf(document)
+    seconds = time.perf_counter() - started
+    with transaction.atomic():
+        locked = Document.objects.select_for_update().get(pk=document_id)
+        if (
+            locked.status == Document.Status.READY
+            and locked.file
+            and locked.file.storage.exists(locked.file.name)
+        ):
+            return locked
+        storage = locked.file.storage
+        name = locked.storage_name
+        if storage.exists(name):
+            storage.delete(name)
+        saved_name = storage.save(name, ContentFile(pdf))
+        Document.objects.filter(pk=document_id).update(
+            file=saved_name,
+            status=Document.Status.READY,
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            size=len(pdf),
+            error="",
+            render_seconds=seconds,
+            rendered_at=timezone.now(),
+        )
+    return Document.objects.get(pk=document_id)
+
+
+def document_mark_failed(*, document_id: int, error: str) -> None:
+    Document.objects.filter(pk=document_id).exclude(status=Document.Status.READY).update(
+        status=Document.Status.FAILED, error=error[:2000]
+    )
+
+
+@transaction.atomic
+def document_retry(*, document: Document, actor) -> Document:
+    """A person asks again for a failed document: back to pending, and to the workers."""
+    if not can_manage_document(document, actor):
+        raise PermissionDenied
+    if document.status != Document.Status.FAILED:
+        raise DossierActionError(_("Only a failed document can be prepared again."))
+    Document.objects.filter(pk=document.pk).update(
+        status=Document.Status.PENDING, error="", requested_at=timezone.now()
+    )
+    _enqueue_after_commit([document.pk])
+    document.refresh_from_db()
+    return document
+
+
+def can_view_document(document: Document, user) -> bool:
+    from communes.models import Province
+    from communes.permissions import has_unit_perm
+
+    if document.dossier_id:
+        return dossier_perms.can_view(document.dossier, user)
+    return has_unit_perm(user, "view_province_dossiers", Province.objects.get(code=settings.PROVINCE_CODE))
+
+
+def can_manage_document(document: Document, user) -> bool:
+    """Retrying is for who issued it: the deciding authority, the provincial police, admins."""
+    from communes.models import Province
+    from communes.permissions import has_unit_perm
+
+    province = Province.objects.get(code=settings.PROVINCE_CODE)
+    if has_unit_perm(user, "manage_criteria", province):
+        return True
+    return bool(document.dossier_id) and dossier_perms.can_decide(document.dossier, user)
+
+
+def documents_sweep(*, older_than_minutes: int | None = None) -> int:
+    """Send again the documents still pending after a few minutes (a broker outage, a lost task)."""
+    minutes = settings.DOCUMENT_SWEEP_AFTER_MINUTES if older_than_minutes is None else older_than_minutes
+    cutoff = timezone.now() - datetime.timedelta(minutes=minutes)
+    ids = list(
+        Document.objects.filter(status=Document.Status.PENDING, requested_at__lte=cutoff).values_list(
+            "pk", flat=True
+        )
+    )
+    return documents_enqueue(document_ids=ids)
+
+
+# --- keeping clean --------------------------------------------------------------------------------
+
+
+def recognitions_expire(*, today: datetime.date | None = None) -> int:
+    """Recognitions whose validity has ended move to "expired" (the next year's dossier takes over)."""
+    today = today or timezone.localdate()
+    expired = 0
+    for decision in RecognitionDecision.objects.filter(
+        outcome=RecognitionDecision.Outcome.RECOGNISED,
+        valid_until__lt=today,
+        dossier__state=Dossier.State.RECOGNISED,
+    ).select_related("dossier"):
+        with transaction.atomic():
+            dossier_system_transition(dossier=decision.dossier, name="expire", comment=_("Validity ended."))
+        expired += 1
+    return expired
+
+
+def reevaluations_open(*, year: int) -> int:
+    """Open `year`'s dossier (a re-evaluation) for each commune recognised for the year before."""
+    opened = 0
+    previous = Dossier.objects.filter(
+        year=year - 1, state__in=[Dossier.State.RECOGNISED, Dossier.State.EXPIRED]
+    ).select_related("commune")
+    for dossier in previous:
+        if (
+            not dossier.commune.is_valid_in_year(year)
+            or Dossier.objects.filter(commune=dossier.commune, year=year).exists()
+        ):
+            continue
+        try:
+            dossier_open(commune=dossier.commune, year=year, actor=None)
+        except DossierActionError as exc:  # no criteria set for that year yet: nothing to open
+            logger.info("no re-evaluation for %s in %s: %s", dossier.commune, year, exc.message)
+            continue
+        opened += 1
+    return opened

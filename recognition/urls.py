@@ -4,5 +4,10 @@ from . import views
 
 app_name = "recognition"
 urlpatterns = [
-    path("<int:pk>/decision/", views.decision, name="decision"),
+    path("dossiers/<int:pk>/decision/", views.decision, name="decision"),
+    path("dossiers/<int:pk>/revoke/", views.revoke, name="revoke"),
+    path("dossiers/<int:pk>/documents/", views.documents_panel, name="documents_panel"),
+    path("documents/<int:document_id>/download/", views.document_download, name="document_download"),
+    path("documents/<int:document_id>/retry/", views.document_retry, name="document_retry"),
+    path("documents/summaries/", views.summaries, name="summaries"),
 ]

@@ -1,9 +1,12 @@
+"""Decision, revocation and document pages. Thin: parse, authorise (guardian), call a service, render."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from assessments import permissions as dossier_perms
 from assessments import selectors as dossier_selectors
@@ -11,63 +14,76 @@ from assessments.models import Dossier
 from assessments.services import DossierActionError, DossierConflict, dossier_send_back
 from communes.selectors import active_posts_of
 
-from .forms import DecisionForm
-from .services import decision_record
+from . import services
+from .forms import DecisionForm, RevocationForm, SummaryForm
+from .models import Document, RecognitionDecision
 
 
-@login_required
-def decision(request, pk: int):
-    """The deciding authority's page: the appraisal's findings, then recognise, refuse or send back."""
+def _dossier_for(request, pk: int) -> Dossier:
     try:
         dossier = dossier_selectors.dossier_for_page(pk=pk)
     except Dossier.DoesNotExist as exc:
         raise Http404 from exc
     if not dossier_perms.can_view(dossier, request.user):
         raise Http404
+    return dossier
+
+
+def _post_title(request) -> str:
+    return next((p.title for p in active_posts_of(request) if p.title), "")
+
+
+def _show_error(request, error: DossierActionError) -> int:
+    messages.error(request, error.message)
+    for problem in error.problems:
+        messages.warning(request, problem)
+    return 409 if isinstance(error, DossierConflict) else 400
+
+
+@login_required
+def decision(request, pk: int):
+    """The deciding authority's page: the appraisal's findings, then recognise, refuse or send back."""
+    dossier = _dossier_for(request, pk)
     if not dossier_perms.can_decide(dossier, request.user):
         raise PermissionDenied
     if dossier.state != Dossier.State.APPRAISED:
         messages.info(request, _("This dossier is not waiting for a decision."))
         return redirect("assessments:dossier_detail", pk=pk)
-    title = next((p.title for p in active_posts_of(request) if p.title), "")
-    if request.method == "POST":
-        form = DecisionForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                if data["outcome"] == "send_back":
-                    dossier_send_back(
-                        dossier=dossier,
-                        actor=request.user,
-                        reason=data["reasons"],
-                        expected_version=data["version"],
-                    )
-                    messages.success(request, _("The dossier was sent back to the district police."))
-                else:
-                    decision_record(
-                        dossier=dossier,
-                        actor=request.user,
-                        outcome=data["outcome"],
-                        decided_on=data["decided_on"],
-                        reasons=data["reasons"],
-                        signer_title=data["signer_title"],
-                        expected_version=data["version"],
-                    )
-                    messages.success(request, _("The decision was recorded."))
-                return redirect("assessments:dossier_detail", pk=pk)
-            except DossierActionError as error:
-                messages.error(request, error.message)
-                for problem in error.problems:
-                    messages.warning(request, problem)
-                status = 409 if isinstance(error, DossierConflict) else 400
-                return _render(request, dossier, form, status)
+    if request.method != "POST":
+        form = DecisionForm(initial={"version": dossier.version, "signer_title": _post_title(request)})
+        return _render_decision(request, dossier, form)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
         messages.error(request, _("Some values are not valid; nothing was saved. Correct the marked fields."))
-        return _render(request, dossier, form, 400)
-    form = DecisionForm(initial={"version": dossier.version, "signer_title": title})
-    return _render(request, dossier, form)
+        return _render_decision(request, dossier, form, 400)
+    data = form.cleaned_data
+    try:
+        if data["outcome"] == "send_back":
+            dossier_send_back(
+                dossier=dossier, actor=request.user, reason=data["reasons"], expected_version=data["version"]
+            )
+            messages.success(request, _("The dossier was sent back to the district police."))
+        else:
+            recorded = services.decision_record(
+                dossier=dossier,
+                actor=request.user,
+                outcome=data["outcome"],
+                decided_on=data["decided_on"],
+                reasons=data["reasons"],
+                signer_title=data["signer_title"],
+                expected_version=data["version"],
+            )
+            messages.success(
+                request,
+                _("Decision %(number)s recorded. Its documents are being prepared.")
+                % {"number": recorded.number_display},
+            )
+    except DossierActionError as error:
+        return _render_decision(request, dossier, form, _show_error(request, error))
+    return redirect("assessments:dossier_detail", pk=pk)
 
 
-def _render(request, dossier, form, status=200):
+def _render_decision(request, dossier, form, status=200):
     return render(
         request,
         "recognition/decision.html",
@@ -78,4 +94,162 @@ def _render(request, dossier, form, status=200):
             "appraisal": dossier_selectors.appraisal_of(dossier),
         },
         status=status,
+    )
+
+
+@login_required
+def revoke(request, pk: int):
+    """Thu hồi công nhận: after a drug case, the authority withdraws the recognition."""
+    dossier = _dossier_for(request, pk)
+    if not dossier_perms.can_decide(dossier, request.user):
+        raise PermissionDenied
+    recognition = RecognitionDecision.objects.filter(dossier=dossier, outcome="recognised").first()
+    if dossier.state != Dossier.State.RECOGNISED or recognition is None:
+        messages.info(request, _("Only a recognised commune can have its recognition revoked."))
+        return redirect("assessments:dossier_detail", pk=pk)
+    form = RevocationForm(request.POST or None, initial={"signer_title": _post_title(request)})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                revocation = services.decision_revoke(
+                    decision=recognition, actor=request.user, **form.cleaned_data
+                )
+            except DossierActionError as error:
+                status = _show_error(request, error)
+            else:
+                messages.success(
+                    request,
+                    _("Recognition revoked by decision %(number)s.") % {"number": revocation.number_display},
+                )
+                return redirect("assessments:dossier_detail", pk=pk)
+        else:
+            status = 400
+            messages.error(
+                request, _("Some values are not valid; nothing was saved. Correct the marked fields.")
+            )
+    return render(
+        request,
+        "recognition/revoke.html",
+        {"dossier": dossier, "form": form, "decision": recognition},
+        status=status,
+    )
+
+
+def _document_for(request, document_id: int) -> Document:
+    document = get_object_or_404(
+        Document.objects.select_related(
+            "dossier__commune__district__province", "dossier__criteria_set", "decision"
+        ),
+        pk=document_id,
+    )
+    if not services.can_view_document(document, request.user):
+        raise Http404
+    return document
+
+
+@login_required
+@require_GET
+def document_download(request, document_id: int):
+    """PDFs are served only here, after the permission check, with a readable Vietnamese name."""
+    document = _document_for(request, document_id)
+    if document.status != Document.Status.READY:
+        raise Http404
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=request.GET.get("inline") != "1",
+        filename=download_name(document),
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def download_name(document: Document) -> str:
+    """'Quyết định 05-QĐ-UBND - Xã Mỹ Lý - 2024.pdf' ('/' is not allowed in a file name)."""
+    label = {
+        Document.Kind.RECOGNITION: "Quyết định công nhận",
+        Document.Kind.NON_RECOGNITION: "Quyết định không công nhận",
+        Document.Kind.NOTIFICATION: "Công văn thông báo",
+        Document.Kind.APPRAISAL_MINUTES: "Biên bản thẩm định",
+        Document.Kind.REVOCATION: "Quyết định thu hồi",
+        Document.Kind.PROVINCIAL_SUMMARY: "Công văn báo cáo kết quả",
+    }[document.kind]
+    number = ""
+    if document.kind == Document.Kind.REVOCATION and document.revocation_id:
+        number = document.revocation.number_display
+    elif document.kind in (Document.Kind.RECOGNITION, Document.Kind.NON_RECOGNITION):
+        number = document.decision.number_display
+    elif document.number:
+        number = document.number_display
+    parts = [label + (f" {number}".replace("/", "-") if number else "")]
+    if document.dossier_id:
+        parts.append(document.dossier.commune.name)
+    parts.append(str(document.year))
+    return " - ".join(parts) + ".pdf"
+
+
+@login_required
+@require_POST
+def document_retry(request, document_id: int):
+    document = _document_for(request, document_id)
+    try:
+        services.document_retry(document=document, actor=request.user)
+    except DossierActionError as error:
+        _show_error(request, error)
+    else:
+        messages.success(request, _("The document is being prepared again."))
+    if document.dossier_id:
+        return redirect("assessments:dossier_detail", pk=document.dossier_id)
+    return redirect("recognition:summaries")
+
+
+@login_required
+@require_GET
+def documents_panel(request, pk: int):
+    """The documents of a dossier as an HTML fragment; the page refreshes it while any is pending."""
+    dossier = _dossier_for(request, pk)
+    return render(request, "recognition/_documents.html", documents_context(dossier, request.user))
+
+
+def documents_context(dossier: Dossier, user) -> dict:
+    documents = list(dossier.documents.select_related("decision", "revocation").order_by("pk"))
+    can_retry = bool(documents) and services.can_manage_document(documents[0], user)
+    return {
+        "dossier": dossier,
+        "documents": [(d, download_name(d)) for d in documents],
+        "any_pending": any(d.status == Document.Status.PENDING for d in documents),
+        "can_retry": can_retry,
+    }
+
+
+@login_required
+def summaries(request):
+    """The provincial police's yearly summary dispatches."""
+    from communes.models import Province
+    from communes.permissions import has_unit_perm
+
+    province = get_object_or_404(Province, code="40")
+    if not has_unit_perm(request.user, "view_province_dossiers", province):
+        raise PermissionDenied
+    can_request = has_unit_perm(request.user, "manage_criteria", province)
+    form = SummaryForm(request.POST or None)
+    if request.method == "POST":
+        if not can_request:
+            raise PermissionDenied
+        if form.is_valid():
+            services.summary_request(year=form.cleaned_data["year"], actor=request.user)
+            messages.success(request, _("The summary dispatch is being prepared."))
+            return redirect("recognition:summaries")
+    documents = Document.objects.filter(kind=Document.Kind.PROVINCIAL_SUMMARY).order_by("-pk")[:50]
+    return render(
+        request,
+        "recognition/summaries.html",
+        {
+            "form": form,
+            "can_request": can_request,
+            "documents": [(d, download_name(d)) for d in documents],
+            "any_pending": any(d.status == Document.Status.PENDING for d in documents),
+        },
     )

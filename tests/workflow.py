@@ -38,14 +38,19 @@ def submit(dossier: Dossier, officer) -> Dossier:
 
 
 def appraise(
-    dossier: Dossier, police, *, recommendation: str = "recognise", complete: bool = True
+    dossier: Dossier,
+    police,
+    *,
+    recommendation: str = "recognise",
+    complete: bool = True,
+    inspection_date: datetime.date = datetime.date(2024, 10, 1),
 ) -> Dossier:
     if dossier.state == Dossier.State.SUBMITTED:
         dossier = services.dossier_start_appraisal(dossier=dossier, actor=police)
     services.appraisal_save(
         dossier=dossier,
         actor=police,
-        inspection_date=datetime.date(2024, 10, 1),
+        inspection_date=inspection_date,
         members=[{"name": "Vi Văn Công", "agency": "district_police", "position": "Đội trưởng"}],
         findings={c.pk: ("met", "") for c in dossier.applicable_criteria()},
         recommendation=recommendation,

@@ -61,6 +61,9 @@ def test_dossier_page_query_count_does_not_grow_with_criteria_files_and_history(
     big = services.dossier_return_to_commune(dossier=big, actor=people.police, reason="Bổ sung")
     big = workflow.submit(big, people.officer)
     big = workflow.appraise(big, people.police)
+    from recognition.services import decision_record
+
+    decision_record(dossier=big, actor=people.chair, outcome="recognised")
 
     client.force_login(people.viewer)
     small_count = count_queries(client, reverse("assessments:dossier_detail", args=[small.pk]))

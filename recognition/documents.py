@@ -1,0 +1,261 @@
+"""Rendering official documents to PDF (WeasyPrint), in the layout of Decree 30/2020/NĐ-CP.
+
+Pure functions: build the context of a document from the database, render the Vietnamese HTML
+template, and turn it into PDF bytes. The fonts ship with the project (recognition/fonts).
+"""
+
+from __future__ import annotations
+
+import datetime
+import unicodedata
+from pathlib import Path
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from assessments.models import Dossier, Finding
+
+from .models import Document, RecognitionDecision, Revocation
+
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+
+
+class RenderError(Exception):
+    """The document could not be rendered (bad data, missing font, WeasyPrint failure)."""
+
+
+def date_line(place: str, day: datetime.date) -> str:
+    """'Kỳ Sơn, ngày 05 tháng 10 năm 2022': leading zero for days 1-9 and months 1-2 only."""
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def vn_date(day: datetime.date) -> str:
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def issuer_lines(unit_name: str) -> tuple[str, str]:
+    """('ỦY BAN NHÂN DÂN', 'HUYỆN KỲ SƠN') from 'Huyện Kỳ Sơn'."""
+    return "ỦY BAN NHÂN DÂN", unit_name.upper()
+
+
+def commune_label_of(name: str) -> str:
+    """'Huyện Kỳ Sơn' -> 'huyện Kỳ Sơn': inside a sentence the kind is lower case, the name is not."""
+    return name[:1].lower() + name[1:]
+
+
+def commune_label(dossier: Dossier) -> str:
+    """'xã Mỹ Lý' as it reads inside a sentence."""
+    return commune_label_of(dossier.commune.name)
+
+
+def _nfc(value):
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, dict):
+        return {k: _nfc(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_nfc(v) for v in value)
+    return value
+
+
+def _authority(dossier: Dossier) -> dict:
+    """Who issues: the district People's Committee, or the province from 2025 (Decision 28/2025)."""
+    district = dossier.commune.district
+    if dossier.criteria_set.deciding_authority == "provincial_committee":
+        unit = district.province
+    else:
+        unit = district
+    upper, lower = issuer_lines(unit.name)
+    return {
+        "issuer_upper": upper,
+        "issuer_lower": lower,
+        "place": unit.short_name,
+        "authority_line": f"CHỦ TỊCH ỦY BAN NHÂN DÂN {unit.name.upper()}",
+        "unit_name": unit.name,
+    }
+
+
+def _decision_context(decision: RecognitionDecision) -> dict:
+    dossier = decision.dossier
+    criteria_set = dossier.criteria_set
+    appraisal = getattr(dossier, "appraisal", None)
+    not_met = []
+    if appraisal is not None:
+        findings = {f.criterion_id: f for f in appraisal.findings.all()}
+        for criterion in dossier.applicable_criteria():
+            finding = findings.get(criterion.pk)
+            if finding is not None and finding.result == Finding.Result.NOT_MET:
+                not_met.append({"code": criterion.code, "text": criterion.text_vi, "note": finding.note})
+    return {
+        **_authority(dossier),
+        "decision": decision,
+        "dossier": dossier,
+        "commune_label": commune_label(dossier),
+        "district": dossier.commune.district,
+        "term": criteria_set.recognition_term,
+        "criteria_set": criteria_set,
+        "number": decision.number_display,
+        "date_line": date_line(_authority(dossier)["place"], decision.decided_on),
+        "appraisal": appraisal,
+        "appraisal_date": vn_date(appraisal.inspection_date)
+        if appraisal and appraisal.inspection_date
+        else "",
+        "not_met": not_met,
+        **_signature(decision.signer_title, decision.signer_name),
+        "decision_recipients": [
+            "Như Điều 3;",
+            "Công an tỉnh (PC04);",
+            "Thường trực Huyện ủy;"
+            if dossier.criteria_set.deciding_authority == "district_chair"
+            else "Bộ Công an (C04);",
+            "Lưu: VT, CA.",
+        ],
+        "dispatch_recipients": [
+            "Như trên;",
+            f"Công an {commune_label_of(dossier.commune.district.name)};",
+            "Lưu: VT.",
+        ],
+        "notification_subject": (
+            f"thông báo kết quả xét công nhận {commune_label(dossier)} đạt tiêu chí “{criteria_set.recognition_term}” "
+            f"năm {dossier.year}"
+        ),
+    }
+
+
+def _signature(title: str, name: str) -> dict:
+    """A chair's own decision is signed "CHỦ TỊCH"; a vice-chair signs "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"
+    (Decree 30, Appendix I II.7.b: never "TM." over the chair's individual decision)."""
+    if title.strip().lower().startswith("phó"):
+        return {"signer_prefix": "KT. CHỦ TỊCH", "signer_title_upper": "PHÓ CHỦ TỊCH", "signer_name": name}
+    return {"signer_prefix": "", "signer_title_upper": "CHỦ TỊCH", "signer_name": name}
+
+
+def build_context(document: Document) -> dict:
+    kind = document.kind
+    if kind in (Document.Kind.RECOGNITION, Document.Kind.NON_RECOGNITION, Document.Kind.NOTIFICATION):
+        context = _decision_context(document.decision)
+        if kind == Document.Kind.NOTIFICATION:
+            # A dispatch of the People's Committee as a body: "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH".
+            context["signer_prefix"] = "TM. ỦY BAN NHÂN DÂN"
+            context["dispatch_number"] = document.number_display
+            # Sent with the decision, on the day it is signed.
+            context["date_line"] = date_line(context["place"], document.decision.decided_on)
+        return context
+    if kind == Document.Kind.APPRAISAL_MINUTES:
+        dossier = document.dossier
+        district = dossier.commune.district
+        from assessments.selectors import criterion_rows
+
+        return {
+            "dossier": dossier,
+            "district": district,
+            "commune_label": commune_label(dossier),
+            "appraisal": dossier.appraisal,
+            "rows": criterion_rows(dossier=dossier),
+            "term": dossier.criteria_set.recognition_term,
+            "date_line": date_line(district.short_name, dossier.appraisal.inspection_date),
+            "inspection_date": vn_date(dossier.appraisal.inspection_date),
+        }
+    if kind == Document.Kind.REVOCATION:
+        revocation: Revocation = document.revocation
+        context = _decision_context(revocation.decision)
+        context.update(
+            {
+                **_signature(revocation.signer_title, revocation.signer_name),
+                "revocation": revocation,
+                "number": revocation.number_display,
+                "date_line": date_line(context["place"], revocation.decided_on),
+                "recognition_number": revocation.decision.number_display,
+                "recognition_date": vn_date(revocation.decision.decided_on),
+                "incident_date": vn_date(revocation.incident_date),
+            }
+        )
+        return context
+    if kind == Document.Kind.PROVINCIAL_SUMMARY:
+        from .selectors import recognition_summary
+
+        summary = recognition_summary(year=document.year)
+        return {
+            "year": document.year,
+            "summary": summary,
+            "chart_svg": summary_chart_svg(summary),
+            "date_line": date_line("Nghệ An", timezone.localtime(document.requested_at).date()),
+            "dispatch_number": document.number_display,
+        }
+    raise RenderError(f"unknown document kind {kind!r}")
+
+
+TEMPLATES = {
+    Document.Kind.RECOGNITION: "recognition/pdf/recognition.html",
+    Document.Kind.NON_RECOGNITION: "recognition/pdf/non_recognition.html",
+    Document.Kind.NOTIFICATION: "recognition/pdf/notification.html",
+    Document.Kind.APPRAISAL_MINUTES: "recognition/pdf/appraisal_minutes.html",
+    Document.Kind.REVOCATION: "recognition/pdf/revocation.html",
+    Document.Kind.PROVINCIAL_SUMMARY: "recognition/pdf/provincial_summary.html",
+}
+
+
+def render_html(document: Document) -> str:
+    # Official documents are always Vietnamese, whatever the language of the person asking.
+    with translation.override("vi"):
+        html = render_to_string(TEMPLATES[document.kind], _nfc(build_context(document)))
+    return unicodedata.normalize("NFC", html)
+
+
+def _local_fetcher(url: str, timeout=10, ssl_context=None):
+    """Only our own font files: never the network, never another file on the machine."""
+    from weasyprint import default_url_fetcher
+
+    if not url.startswith("file://"):
+        raise RenderError(f"refused to fetch {url}")
+    path = Path(url[len("file://") :]).resolve()
+    if FONT_DIR not in path.parents:
+        raise RenderError(f"refused to fetch {url}")
+    return default_url_fetcher(url, timeout=timeout, ssl_context=ssl_context)
+
+
+def html_to_pdf(html: str) -> bytes:
+    # Imported here: importing WeasyPrint costs about a second and loads system libraries.
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    font_config = FontConfiguration()
+    return HTML(string=html, base_url=str(FONT_DIR) + "/", url_fetcher=_local_fetcher).write_pdf(
+        font_config=font_config
+    )
+
+
+def render_pdf(document: Document) -> bytes:
+    try:
+        return html_to_pdf(render_html(document))
+    except RenderError:
+        raise
+    except Exception as exc:  # WeasyPrint and template errors alike: the caller records the failure
+        raise RenderError(f"{exc.__class__.__name__}: {exc}") from exc
+
+
+def summary_chart_svg(summary: dict) -> str:
+    """A horizontal bar chart of recognised communes per district, drawn as SVG (no JavaScript)."""
+    rows = summary["districts"]
+    bar_height, gap, label_width, width = 14, 6, 170, 460
+    height = len(rows) * (bar_height + gap) + 10
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width + label_width + 60}" height="{height}" '
+        f'viewBox="0 0 {width + label_width + 60} {height}" font-family="Times New Roman" font-size="10">'
+    ]
+    for i, row in enumerate(rows):
+        y = 5 + i * (bar_height + gap)
+        total = max(row["communes"], 1)
+        done = int(width * row["recognised"] / total)
+        parts.append(f'<text x="0" y="{y + 11}">{row["name"]}</text>')
+        parts.append(
+            f'<rect x="{label_width}" y="{y}" width="{width}" height="{bar_height}" fill="#e6e6e6"/>'
+        )
+        parts.append(f'<rect x="{label_width}" y="{y}" width="{done}" height="{bar_height}" fill="#333333"/>')
+        parts.append(
+            f'<text x="{label_width + width + 5}" y="{y + 11}">{row["recognised"]}/{row["communes"]}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)

@@ -1,0 +1,261 @@
+"""Each PDF checked with pdftotext and pdffonts: names with diacritics, number, date line, font."""
+
+import datetime
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from assessments.models import Dossier
+from recognition import services
+from recognition.documents import date_line
+from recognition.models import Document
+from tests import workflow
+from tests.factories import DossierFactory
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils (pdftotext, pdffonts)"),
+]
+
+
+def pdf_text(path: str, first: int | None = None, last: int | None = None) -> str:
+    args = ["pdftotext", "-layout"]
+    if first:
+        args += ["-f", str(first), "-l", str(last or first)]
+    return " ".join(
+        subprocess.run([*args, path, "-"], capture_output=True, text=True, check=True).stdout.split()
+    )
+
+
+def pdf_fonts(path: str) -> str:
+    return subprocess.run(["pdffonts", path], capture_output=True, text=True, check=True).stdout
+
+
+def render(kind: str, **filters) -> Document:
+    document = Document.objects.get(kind=kind, **filters)
+    return services.document_render(document_id=document.pk)
+
+
+def assert_embedded_serif(path: str):
+    fonts = pdf_fonts(path)
+    rows = [line for line in fonts.splitlines()[2:] if line.strip()]
+    assert rows and all("Liberation-Serif" in r for r in rows), fonts
+    assert all(r.split()[-5] == "yes" for r in rows), fonts  # the "emb" column
+
+
+def test_the_place_and_date_line_follows_decree_30():
+    assert date_line("Kỳ Sơn", datetime.date(2022, 10, 5)) == "Kỳ Sơn, ngày 05 tháng 10 năm 2022"
+    assert date_line("Nghệ An", datetime.date(2025, 2, 5)) == "Nghệ An, ngày 05 tháng 02 năm 2025"
+    assert date_line("Vinh", datetime.date(2020, 3, 15)) == "Vinh, ngày 15 tháng 3 năm 2020"
+
+
+def test_recognition_decision_pdf(recognised):
+    document = render("recognition")
+    text = pdf_text(document.file.path)
+
+    assert document.status == "ready" and len(document.sha256) == 64
+    assert "ỦY BAN NHÂN DÂN HUYỆN KỲ SƠN" in text
+    assert "Số: 01/QĐ-UBND" in text
+    assert "Kỳ Sơn, ngày 05 tháng 10 năm 2022" in text
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Độc lập - Tự do - Hạnh phúc" in text
+    assert "Về việc công nhận xã Mỹ Lý đạt tiêu chí “sạch về ma túy” năm 2022" in text
+    assert "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN KỲ SƠN" in text
+    assert "Công nhận xã Mỹ Lý, huyện Kỳ Sơn, tỉnh Nghệ An" in text
+    assert "Nơi nhận:" in text and "Vi Văn Hùng" in text
+    assert "./." in text
+    assert_embedded_serif(document.file.path)
+
+
+def test_notification_dispatch_pdf(recognised):
+    document = render("notification")
+    text = pdf_text(document.file.path)
+    assert "Số: 01/UBND-CA" in text
+    assert "Kính gửi: Ủy ban nhân dân xã Mỹ Lý." in text
+    assert "Quyết định số 01/QĐ-UBND" in text
+    assert "TM. ỦY BAN NHÂN DÂN" in text
+    assert_embedded_serif(document.file.path)
+
+
+def test_appraisal_minutes_pdf(recognised):
+    document = render("appraisal_minutes")
+    text = pdf_text(document.file.path)
+    assert "CÔNG AN HUYỆN KỲ SƠN" in text
+    assert "BIÊN BẢN" in text and "ngày 01 tháng 10 năm 2022" in text
+    assert "Vi Văn Công" in text and "Công an huyện" in text
+    assert_embedded_serif(document.file.path)
+
+
+def test_non_recognition_decision_lists_the_criteria_not_met(people, django_capture_on_commit_callbacks):
+    dossier = DossierFactory(commune=people.my_ly, year=2023)
+    dossier = workflow.submit(dossier, people.officer)
+    from assessments import services as dossier_services
+
+    dossier = dossier_services.dossier_start_appraisal(dossier=dossier, actor=people.police)
+    first = dossier.applicable_criteria()[0]
+    dossier_services.appraisal_save(
+        dossier=dossier,
+        actor=people.police,
+        inspection_date=datetime.date(2023, 9, 8),
+        members=[{"name": "Vi Văn Công", "agency": "district_police"}],
+        findings={
+            c.pk: ("not_met" if c == first else "met", "Còn 2 đối tượng" if c == first else "")
+            for c in dossier.applicable_criteria()
+        },
+        recommendation="not_recognise",
+        conclusion="Chưa đạt",
+    )
+    dossier = dossier_services.dossier_complete_appraisal(
+        dossier=Dossier.objects.get(pk=dossier.pk), actor=people.police
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        services.decision_record(
+            dossier=dossier,
+            actor=people.chair,
+            outcome="not_recognised",
+            decided_on=datetime.date(2023, 9, 20),
+            reasons="Còn đối tượng mua bán ma túy",
+        )
+    document = render("non_recognition")
+    text = pdf_text(document.file.path)
+    assert "Về việc không công nhận xã Mỹ Lý" in text
+    assert "Kỳ Sơn, ngày 20 tháng 9 năm 2023" in text
+    assert "C1: Không còn đối tượng mua bán ma túy (Còn 2 đối tượng)" in text
+    assert_embedded_serif(document.file.path)
+
+
+def test_revocation_decision_pdf(recognised, people, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        revocation = services.decision_revoke(
+            decision=recognised,
+            actor=people.chair,
+            incident_date=datetime.date(2022, 11, 2),
+            incident_description="Bắt quả tang 01 đối tượng tàng trữ trái phép chất ma túy tại bản Huồi Xái",
+            reason="Phát sinh tội phạm ma túy trên địa bàn.",
+            decided_on=datetime.date(2022, 11, 10),
+        )
+    assert revocation.number_display == "02/QĐ-UBND"  # the decision register of Kỳ Sơn for 2022
+    assert Dossier.objects.get(pk=recognised.dossier_id).state == "revoked"
+    document = render("revocation")
+    text = pdf_text(document.file.path)
+    assert "Về việc thu hồi Quyết định số 01/QĐ-UBND công nhận xã Mỹ Lý" in text
+    assert "Số: 02/QĐ-UBND" in text and "Kỳ Sơn, ngày 10 tháng 11 năm 2022" in text
+    assert "Huồi Xái" in text
+    assert_embedded_serif(document.file.path)
+
+
+def test_provincial_summary_pdf_counts_border_communes_first(
+    recognised, people, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    call_command("loaddata", "nghean_units", "border_communes", verbosity=0)
+    with django_capture_on_commit_callbacks(execute=False):
+        document = services.summary_request(year=2022, actor=people.provincial_police)
+    document = services.document_render(document_id=document.pk)
+    text = pdf_text(document.file.path)
+    assert "1/27 xã biên giới được công nhận" in text
+    assert "1/460 đơn vị cấp xã" in text
+    assert text.index("Huyện Kỳ Sơn") < text.index("Thành phố Vinh")  # border districts first
+    assert "Số: 01/CAT-PC04" in text
+    assert_embedded_serif(document.file.path)
+    # Page numbers: none on page 1, "2" at the top of page 2.
+    pages = int(
+        subprocess.run(["pdfinfo", document.file.path], capture_output=True, text=True)
+        .stdout.split("Pages:")[1]
+        .split()[0]
+    )
+    assert pages >= 2
+    assert pdf_text(document.file.path, 2).startswith("2 ")
+    assert not pdf_text(document.file.path, 1).startswith("1 ")
+
+
+def test_rendering_twice_gives_one_file_with_the_same_checksum(recognised):
+    first = render("recognition")
+    Document.objects.filter(pk=first.pk).update(status="pending")  # as if the task were delivered again
+    second = services.document_render(document_id=first.pk)
+    assert second.sha256 == first.sha256
+    assert second.file.name == first.file.name
+    assert len(list(Path(first.file.path).parent.glob("recognition-*.pdf"))) == 1
+
+
+def test_a_ready_document_is_not_rendered_again(recognised, monkeypatch):
+    first = render("recognition")
+    monkeypatch.setattr("recognition.documents.render_pdf", lambda d: pytest.fail("rendered again"))
+    assert services.document_render(document_id=first.pk).sha256 == first.sha256
+
+
+def test_download_has_a_readable_vietnamese_name_and_checks_permission(client, recognised, people):
+    document = render("recognition")
+    url = reverse("recognition:document_download", args=[document.pk])
+    client.force_login(people.officer)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    disposition = response["Content-Disposition"]
+    assert "filename*=utf-8''" in disposition
+    from urllib.parse import unquote
+
+    assert (
+        unquote(disposition.split("filename*=utf-8''")[1])
+        == "Quyết định công nhận 01-QĐ-UBND - Xã Mỹ Lý - 2022.pdf"
+    )
+    client.force_login(people.other_officer)
+    assert client.get(url).status_code == 404
+
+
+def test_a_pending_document_cannot_be_downloaded_yet(client, recognised, people):
+    document = Document.objects.get(kind="recognition")
+    client.force_login(people.chair)
+    assert client.get(reverse("recognition:document_download", args=[document.pk])).status_code == 404
+
+
+def test_a_failed_render_is_marked_failed_and_a_retry_makes_it_ready(
+    client, recognised, people, monkeypatch, django_capture_on_commit_callbacks
+):
+    from recognition import documents
+    from recognition.tasks import render_document
+
+    document = Document.objects.get(kind="recognition")
+    original = documents.render_pdf
+
+    def broken(doc):
+        raise documents.RenderError("WeasyPrint crashed")
+
+    monkeypatch.setattr(documents, "render_pdf", broken)
+    assert render_document.apply(args=[document.pk]).get() == "failed"
+    document.refresh_from_db()
+    assert document.status == "failed" and "WeasyPrint crashed" in document.error
+
+    monkeypatch.setattr(documents, "render_pdf", original)
+    client.force_login(people.officer)  # the commune cannot ask again
+    assert client.post(reverse("recognition:document_retry", args=[document.pk])).status_code == 403
+    client.force_login(people.chair)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("recognition:document_retry", args=[document.pk]))
+    assert response.status_code == 302
+    document.refresh_from_db()
+    assert document.status == "ready"
+
+
+def test_the_sweep_sends_documents_pending_too_long(recognised, monkeypatch):
+    sent = []
+    monkeypatch.setattr(
+        "recognition.tasks.render_document.apply_async", lambda args, **kw: sent.append(args[0])
+    )
+    assert services.documents_sweep(older_than_minutes=3) == 0  # just requested
+    Document.objects.update(requested_at=recognised.created_at - datetime.timedelta(minutes=10))
+    assert services.documents_sweep(older_than_minutes=3) == 3
+    assert sorted(sent) == sorted(Document.objects.values_list("pk", flat=True))
+
+
+def test_dossier_page_shows_each_document_with_its_status(client, recognised, people):
+    render("recognition")
+    client.force_login(people.viewer)
+    content = client.get(reverse("assessments:dossier_detail", args=[recognised.dossier_id])).content.decode()
+    assert "Quyết định công nhận 01-QĐ-UBND - Xã Mỹ Lý - 2022.pdf" in content
+    assert 'data-pending="1"' in content  # the dispatch and the minutes are still being prepared
+    panel = client.get(reverse("recognition:documents_panel", args=[recognised.dossier_id]))
+    assert panel.status_code == 200 and "<html" not in panel.content.decode()
