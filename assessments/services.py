@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 import unicodedata
 from decimal import Decimal
 from pathlib import PurePosixPath, PureWindowsPath
@@ -40,6 +41,8 @@ from .models import (
     Notification,
 )
 from .selectors import appraisal_problems, criteria_set_for, submission_problems
+
+logger = logging.getLogger(__name__)
 
 
 class DossierActionError(Exception):
@@ -188,11 +191,21 @@ def _notify(*, dossier: Dossier, recipients: list, event: DossierEvent | None = 
         [Notification(recipient=u, dossier=dossier, event=event, note=note) for u in recipients]
     )
     if notices:
-        from .tasks import send_notification_emails
-
         ids = [n.pk for n in notices]
-        transaction.on_commit(lambda: send_notification_emails.delay(ids))
+        transaction.on_commit(lambda: _send_emails_later(ids))
     return len(notices)
+
+
+def _send_emails_later(notification_ids: list[int]) -> None:
+    """E-mail is a courtesy on top of the in-app notice: a broker outage must not fail the request."""
+    from .tasks import send_notification_emails
+
+    try:
+        send_notification_emails.apply_async(
+            args=[notification_ids], retry=True, retry_policy=settings.CELERY_PUBLISH_RETRY
+        )
+    except Exception as exc:  # kombu OperationalError, redis ConnectionError...
+        logger.warning("notification e-mails %s not enqueued: %s", notification_ids, exc)
 
 
 @transaction.atomic

@@ -153,6 +153,8 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 REEVALUATION_OPENS_ON = env("REEVALUATION_OPENS_ON", default="01-15")
 REMINDER_AFTER_DAYS = env.int("REMINDER_AFTER_DAYS", default=15)
 DOCUMENT_SWEEP_AFTER_MINUTES = env.int("DOCUMENT_SWEEP_AFTER_MINUTES", default=3)
+DOCUMENT_RENDER_MAX_RETRIES = env.int("DOCUMENT_RENDER_MAX_RETRIES", default=3)
+DOCUMENT_RENDER_BACKOFF_SECONDS = env.float("DOCUMENT_RENDER_BACKOFF_SECONDS", default=2.0)
 _reeval_month, _reeval_day = (int(x) for x in REEVALUATION_OPENS_ON.split("-"))
 CELERY_BEAT_SCHEDULE = {
     "sweep-pending-documents": {"task": "recognition.tasks.sweep_pending_documents", "schedule": 60.0},

@@ -204,27 +204,35 @@ def render_html(document: Document) -> str:
     return unicodedata.normalize("NFC", html)
 
 
-def _local_fetcher(url: str, timeout=10, ssl_context=None):
-    """Only our own font files: never the network, never another file on the machine."""
-    from weasyprint import default_url_fetcher
+def _font_fetcher():
+    """A WeasyPrint fetcher for our own font files only: never the network, never another file on
+    the machine. Errors stop the rendering, so a PDF never silently falls back to a system font."""
+    from urllib.parse import unquote, urlparse
 
-    if not url.startswith("file://"):
-        raise RenderError(f"refused to fetch {url}")
-    path = Path(url[len("file://") :]).resolve()
-    if FONT_DIR not in path.parents:
-        raise RenderError(f"refused to fetch {url}")
-    return default_url_fetcher(url, timeout=timeout, ssl_context=ssl_context)
+    from weasyprint.urls import URLFetcher
+
+    class FontFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            path = Path(unquote(urlparse(url).path)).resolve()
+            if not url.startswith("file:") or FONT_DIR not in path.parents:
+                raise ValueError(f"refused to fetch {url}")
+            return super().fetch(url, headers)
+
+    return FontFetcher(allowed_protocols={"file"}, fail_on_errors=True)
 
 
 def html_to_pdf(html: str) -> bytes:
     # Imported here: importing WeasyPrint costs about a second and loads system libraries.
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import FatalURLFetchingError
 
-    font_config = FontConfiguration()
-    return HTML(string=html, base_url=str(FONT_DIR) + "/", url_fetcher=_local_fetcher).write_pdf(
-        font_config=font_config
-    )
+    try:
+        return HTML(string=html, base_url=FONT_DIR.as_uri() + "/", url_fetcher=_font_fetcher()).write_pdf(
+            font_config=FontConfiguration()
+        )
+    except FatalURLFetchingError as exc:  # a BaseException: it must not escape the task
+        raise RenderError(str(exc)) from exc
 
 
 def render_pdf(document: Document) -> bytes:

@@ -130,7 +130,13 @@ def decision_record(
             number=next_number(issuer_code=issuer_code, year=decided_on.year, series=DISPATCH_SERIES),
             symbol=_symbol(f"{issuer_code}:dispatch", settings.DISPATCH_SYMBOL),
         ),
-        Document(kind=Document.Kind.APPRAISAL_MINUTES, dossier=locked, year=locked.year, requested_at=now),
+        Document(
+            kind=Document.Kind.APPRAISAL_MINUTES,
+            dossier=locked,
+            decision=decision,
+            year=locked.year,
+            requested_at=now,
+        ),
     ]
     documents = [_save(d) for d in documents]
     _enqueue_after_commit([d.pk for d in documents])

@@ -4,33 +4,29 @@ import logging
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    max_retries=3,
-    soft_time_limit=60,
-    time_limit=90,
-)
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, soft_time_limit=60, time_limit=90)
 def render_document(self, document_id: int) -> str:
-    """Render one PDF. Retried with backoff; after the last try the document is marked failed,
-    and a person can ask for it again from the dossier page."""
+    """Render one PDF. Retried with exponential backoff; after the last try the document is marked
+    failed, and a person can ask for it again from the dossier page."""
     from .documents import RenderError
     from .services import document_mark_failed, document_render
 
+    max_retries = settings.DOCUMENT_RENDER_MAX_RETRIES
     try:
         document = document_render(document_id=document_id)
     except (RenderError, SoftTimeLimitExceeded, OSError) as exc:
-        if self.request.is_eager or self.request.retries >= self.max_retries:
+        if self.request.is_eager or self.request.retries >= max_retries:
             logger.error("document %s failed: %s", document_id, exc)
-            document_mark_failed(document_id=document_id, error=str(exc))
+            document_mark_failed(document_id=document_id, error=f"{exc.__class__.__name__}: {exc}")
             return "failed"
-        raise self.retry(exc=exc, countdown=2 ** (self.request.retries + 1)) from exc
+        countdown = settings.DOCUMENT_RENDER_BACKOFF_SECONDS * 2**self.request.retries
+        raise self.retry(exc=exc, countdown=countdown, max_retries=max_retries) from exc
     return document.status
 
 

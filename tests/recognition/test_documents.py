@@ -40,9 +40,10 @@ def render(kind: str, **filters) -> Document:
 
 
 def assert_embedded_serif(path: str):
+    """Every font is the bundled Liberation Serif, declared as "Times New Roman", and embedded."""
     fonts = pdf_fonts(path)
     rows = [line for line in fonts.splitlines()[2:] if line.strip()]
-    assert rows and all("Liberation-Serif" in r for r in rows), fonts
+    assert rows and all("Times-New-Roman" in r for r in rows), fonts
     assert all(r.split()[-5] == "yes" for r in rows), fonts  # the "emb" column
 
 
@@ -259,3 +260,19 @@ def test_dossier_page_shows_each_document_with_its_status(client, recognised, pe
     assert 'data-pending="1"' in content  # the dispatch and the minutes are still being prepared
     panel = client.get(reverse("recognition:documents_panel", args=[recognised.dossier_id]))
     assert panel.status_code == 200 and "<html" not in panel.content.decode()
+
+
+def test_the_bundled_font_loads_without_falling_back(recognised, caplog):
+    import logging
+
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        render("recognition")
+    assert "cannot be loaded" not in caplog.text
+
+
+def test_the_renderer_fetches_nothing_but_the_bundled_fonts():
+    from recognition.documents import RenderError, html_to_pdf
+
+    for url in ("http://127.0.0.1:1/x.css", "file:///etc/passwd"):
+        with pytest.raises(RenderError, match="Error fetching"):
+            html_to_pdf(f'<html><head><link rel="stylesheet" href="{url}"></head><body>x</body></html>')
