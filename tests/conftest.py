@@ -61,8 +61,10 @@ def border_units(db, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def _vietnamese_by_default(settings):
+def _vietnamese_by_default_and_own_media(settings, tmp_path):
+    """Vietnamese as in production; each test stores its evidence and PDFs in its own folder."""
     settings.LANGUAGE_CODE = "vi"
+    settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_commune_police_and_chair_take_a_dossier_to_recognition(
-    live_server, page, sign_in, screenshot, people, tmp_path
+    live_server, page, sign_in, screenshot, people, tmp_path, monkeypatch
 ):
     dossier = DossierFactory(commune=people.my_ly, year=2024)
     c1, c2, c3 = dossier.applicable_criteria()
@@ -56,7 +56,12 @@ def test_commune_police_and_chair_take_a_dossier_to_recognition(
     screenshot("05-dossier-appraised")
     assert Dossier.objects.get(pk=dossier.pk).state == "appraised"
 
-    # 3. The district chair recognises the commune.
+    # 3. The district chair recognises the commune. The PDFs are held back from the workers until
+    #    the page has shown them pending; then a worker's work is done and the page updates itself.
+    held = []
+    monkeypatch.setattr(
+        "recognition.services.documents_enqueue", lambda document_ids: held.extend(document_ids)
+    )
     sign_in("chair")
     page.goto(f"{base}/dossiers/{dossier.pk}/")
     page.click("text=Quyết định")
@@ -64,8 +69,21 @@ def test_commune_police_and_chair_take_a_dossier_to_recognition(
     page.fill("#id_signer_title", "Chủ tịch UBND huyện Kỳ Sơn")
     screenshot("06-decision-form")
     page.click("text=Ghi nhận quyết định")
-    page.wait_for_selector("text=Đã ghi nhận quyết định.")
-    screenshot("07-dossier-recognised")
+    page.wait_for_selector("text=Đã ghi nhận Quyết định số 01/QĐ-UBND")
+    assert page.locator("#documents tr[data-status=pending]").count() == 3
+    screenshot("07-documents-pending")
+    page.evaluate("window.__notReloaded = true")
+
+    from recognition.services import document_render
+
+    for document_id in held:  # what the PDF worker does
+        document_render(document_id=document_id)
+    page.wait_for_selector("#documents a:has-text('Quyết định công nhận 01-QĐ-UBND')", timeout=20000)
+    assert page.evaluate("window.__notReloaded") is True  # the link came without a page reload
+    screenshot("08-dossier-recognised-documents-ready")
+    with page.expect_download() as download:
+        page.click("#documents a:has-text('Quyết định công nhận 01-QĐ-UBND')")
+    assert download.value.suggested_filename == "Quyết định công nhận 01-QĐ-UBND - Xã Mỹ Lý - 2024.pdf"
 
     final = Dossier.objects.get(pk=dossier.pk)
     assert final.state == "recognised"

@@ -1,0 +1,120 @@
+"""Keeping clean: revocation after a drug case, yearly re-evaluation, expiry and reminders."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from assessments.models import Dossier, Notification
+from recognition.models import Document, Revocation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_chair_revokes_a_recognition_with_the_incident(client, recognised, people):
+    client.force_login(people.chair)
+    url = reverse("recognition:revoke", args=[recognised.dossier_id])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "incident_date": "2022-11-02",
+            "incident_description": "Bắt quả tang đối tượng tàng trữ ma túy",
+            "reason": "Phát sinh tội phạm ma túy.",
+            "decided_on": "2022-11-10",
+            "signer_title": "Chủ tịch",
+        },
+    )
+    assert response.status_code == 302
+    dossier = Dossier.objects.get(pk=recognised.dossier_id)
+    assert dossier.state == "revoked"
+    revocation = Revocation.objects.get()
+    assert revocation.number_display == "02/QĐ-UBND"
+    assert Document.objects.filter(kind="revocation", revocation=revocation).exists()
+    assert dossier.events.last().transition == "revoke"
+
+
+def test_revocation_needs_the_incident_and_a_reason(client, recognised, people):
+    client.force_login(people.chair)
+    response = client.post(
+        reverse("recognition:revoke", args=[recognised.dossier_id]),
+        {
+            "incident_date": "2022-11-02",
+            "incident_description": "",
+            "reason": "",
+            "decided_on": "2022-11-10",
+        },
+    )
+    assert response.status_code == 400
+    assert Dossier.objects.get(pk=recognised.dossier_id).state == "recognised"
+
+
+@pytest.mark.parametrize("who", ["officer", "police", "viewer", "other_chair"])
+def test_only_the_deciding_authority_revokes(client, recognised, people, who):
+    client.force_login(getattr(people, who))
+    response = client.post(
+        reverse("recognition:revoke", args=[recognised.dossier_id]),
+        {
+            "incident_date": "2022-11-02",
+            "incident_description": "x",
+            "reason": "y",
+            "decided_on": "2022-11-10",
+        },
+    )
+    assert response.status_code in (403, 404)
+    assert Dossier.objects.get(pk=recognised.dossier_id).state == "recognised"
+
+
+def test_recognitions_past_their_validity_expire(recognised):
+    out = io.StringIO()
+    call_command("expire_recognitions", "--today", "2022-12-31", stdout=out)
+    assert Dossier.objects.get(pk=recognised.dossier_id).state == "recognised"
+    call_command("expire_recognitions", "--today", "2023-01-01", stdout=out)
+    dossier = Dossier.objects.get(pk=recognised.dossier_id)
+    assert dossier.state == "expired"
+    assert dossier.events.last().actor is None  # the system
+    assert "1 recognition(s) expired" in out.getvalue()
+
+
+def test_next_years_dossier_opens_as_a_reevaluation(recognised):
+    from tests.factories import small_criteria_set
+
+    small_criteria_set(year_from=2023, year_to=2024)
+    out = io.StringIO()
+    call_command("open_reevaluations", "--year", "2023", stdout=out)
+    reevaluation = Dossier.objects.get(commune=recognised.dossier.commune, year=2023)
+    assert reevaluation.is_reevaluation and reevaluation.state == "draft"
+    call_command("open_reevaluations", "--year", "2023", stdout=out)  # a second run opens nothing more
+    assert Dossier.objects.filter(year=2023).count() == 1
+
+
+def test_reminders_go_to_whoever_must_act_after_n_days(people, dossier):
+    from tests import workflow
+
+    submitted = workflow.submit(dossier, people.officer)
+    Notification.objects.all().delete()
+    call_command("send_reminders", "--days", "15", stdout=io.StringIO())
+    assert not Notification.objects.exists()  # not late yet
+    Dossier.objects.filter(pk=submitted.pk).update(
+        state_changed_at=submitted.state_changed_at - datetime.timedelta(days=20)
+    )
+    call_command("send_reminders", "--days", "15", stdout=io.StringIO())
+    reminder = Notification.objects.get()
+    assert reminder.recipient == people.police and reminder.event is None
+    assert "20" in reminder.note
+
+
+def test_beat_schedules_every_yearly_and_daily_job(settings):
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert tasks == {
+        "recognition.tasks.sweep_pending_documents",
+        "recognition.tasks.expire_recognitions",
+        "recognition.tasks.open_reevaluations",
+        "assessments.tasks.send_reminders",
+    }
+    from nghean_dfc.celery import app
+
+    app.loader.import_default_modules()
+    assert tasks <= set(app.tasks)
