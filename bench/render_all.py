@@ -1,0 +1,242 @@
+"""Benchmark: render the recognition decisions of all 460 communes through 2 worker processes.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379/8 \
+        .venv/bin/python bench/render_all.py [--communes 460] [--samples docs/samples]
+
+Creates a throwaway database (nghean_bench_render), records one decision per commune through the
+services (documents held back), starts one Celery worker on the "pdf" queue with 2 prefork processes,
+sends every render task at once and waits. Prints the median and p95 render time per document, the
+total wall time and the peak resident memory of a worker process. With --samples, writes page 1 of
+each kind of document as PNG (pdftoppm). Not a test: figures go in the issue's closing note.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BENCH_DB = "nghean_bench_render"
+
+
+def recreate_database(base_url: str) -> str:
+    import psycopg2
+
+    parsed = urlparse(base_url)
+    conn = psycopg2.connect(
+        dbname="postgres",
+        user=parsed.username or "postgres",
+        host=parsed.hostname,
+        port=parsed.port or 5432,
+        password=parsed.password,
+    )
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+        cur.execute(f"CREATE DATABASE {BENCH_DB}")
+    conn.close()
+    return parsed._replace(path=f"/{BENCH_DB}", query="").geturl()
+
+
+def worker_children(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    return [int(x) for x in out.split()]
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except FileNotFoundError:
+        pass
+    return 0.0
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--communes", type=int, default=460)
+    parser.add_argument("--samples", default="")
+    args = parser.parse_args()
+
+    database_url = recreate_database(os.environ["DATABASE_URL"])
+    redis_url = os.environ["REDIS_URL"]
+    media = tempfile.mkdtemp(prefix="nghean-bench-media-")
+    os.environ.update(
+        {
+            "DATABASE_URL": database_url,
+            "MEDIA_ROOT": media,
+            "SECRET_KEY": "bench",
+            "DEBUG": "0",
+            "CELERY_TASK_ALWAYS_EAGER": "0",
+            "DJANGO_SETTINGS_MODULE": "nghean_dfc.settings",
+        }
+    )
+    import django
+
+    django.setup()
+    import redis
+    from django.core.management import call_command
+
+    redis.Redis.from_url(redis_url).flushdb()
+    call_command("migrate", verbosity=0)
+    call_command("loaddata", "nghean_units", "border_communes", "criteria_nghean_2022", verbosity=0)
+
+    from assessments.models import Appraisal, Dossier, Finding
+    from communes.models import Commune, District, Role
+    from communes.services import post_create
+    from recognition import services
+    from recognition.models import Document
+    from tests.factories import UserFactory
+
+    held = []
+    services.documents_enqueue = lambda document_ids: held.extend(document_ids)  # hold back for the bench
+    chairs = {}
+    for district in District.objects.all():
+        chairs[district.pk] = UserFactory(username=f"chair-{district.code}", full_name="Nguyễn Văn Chủ Tịch")
+        post_create(user=chairs[district.pk], role=Role.DISTRICT_CHAIR, unit=district)
+    started = time.perf_counter()
+    communes = list(Commune.objects.select_related("district")[: args.communes])
+    for i, commune in enumerate(communes):
+        dossier = Dossier.objects.create(commune=commune, year=2024, criteria_set_id=1)
+        appraisal = Appraisal.objects.create(
+            dossier=dossier,
+            inspection_date="2024-10-01",
+            recommendation="recognise",
+            conclusion="Đạt các tiêu chí.",
+        )
+        Finding.objects.bulk_create(
+            [Finding(appraisal=appraisal, criterion=c, result="met") for c in dossier.applicable_criteria()]
+        )
+        Dossier.objects.filter(pk=dossier.pk).update(state=Dossier.State.APPRAISED)  # bench set-up only
+        dossier.refresh_from_db()
+        outcome = "recognised" if i % 5 else "not_recognised"
+        services.decision_record(
+            dossier=dossier,
+            actor=chairs[commune.district_id],
+            outcome=outcome,
+            reasons="" if outcome == "recognised" else "Còn điểm bán lẻ ma túy.",
+        )
+    decisions = list(
+        Document.objects.filter(kind__in=["recognition", "non_recognition"]).values_list("pk", flat=True)
+    )
+    print(
+        f"set-up: {len(communes)} decisions recorded in {time.perf_counter() - started:.1f} s "
+        f"({len(held)} documents held back)"
+    )
+
+    log = open(Path(media) / "worker.log", "wb")
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "nghean_dfc",
+            "worker",
+            "-Q",
+            "pdf",
+            "--pool=prefork",
+            "--concurrency=2",
+            "--max-tasks-per-child=200",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        time.sleep(4)  # ready in about 3 s
+        from recognition.tasks import render_document
+
+        peak = {}
+        t0 = time.perf_counter()
+        for document_id in decisions:
+            render_document.apply_async(args=[document_id])
+        while True:
+            for child in worker_children(worker.pid):
+                peak[child] = max(peak.get(child, 0.0), rss_mb(child))
+            left = Document.objects.filter(pk__in=decisions).exclude(status="ready").count()
+            if left == 0 or time.perf_counter() - t0 > 600:
+                break
+            time.sleep(0.2)
+        wall = time.perf_counter() - t0
+    finally:
+        worker.terminate()
+        worker.wait(30)
+    times = sorted(
+        Document.objects.filter(pk__in=decisions, status="ready").values_list("render_seconds", flat=True)
+    )
+    failed = Document.objects.filter(pk__in=decisions, status="failed").count()
+    print(f"decisions rendered: {len(times)} (failed {failed}) by 2 worker processes")
+    print(
+        f"median render time per decision: {statistics.median(times):.3f} s; "
+        f"p95 {times[int(len(times) * 0.95) - 1]:.3f} s; max {times[-1]:.3f} s"
+    )
+    print(f"total wall time for all {len(decisions)}: {wall:.1f} s")
+    print(
+        "peak resident memory of a worker process: "
+        + ", ".join(f"{mb:.0f} MB" for mb in sorted(peak.values(), reverse=True)[:4])
+    )
+
+    if args.samples:
+        import datetime
+
+        from communes.models import Province
+
+        out = ROOT / args.samples
+        out.mkdir(parents=True, exist_ok=True)
+        recognised = Document.objects.filter(kind="recognition").first().decision
+        services.decision_revoke(
+            decision=recognised,
+            actor=recognised.signer,
+            incident_date=datetime.date(2024, 11, 2),
+            incident_description="Bắt quả tang 01 đối tượng tàng trữ trái phép chất ma túy.",
+            reason="Phát sinh tội phạm ma túy trên địa bàn.",
+            decided_on=datetime.date(2024, 11, 10),
+        )
+        viewer = UserFactory(username="bench-pc04", full_name="Cán bộ PC04")
+        post_create(user=viewer, role=Role.PROVINCIAL_POLICE, unit=Province.objects.get())
+        services.summary_request(year=2024, actor=viewer)
+        for kind in (
+            "recognition",
+            "non_recognition",
+            "notification",
+            "appraisal_minutes",
+            "revocation",
+            "provincial_summary",
+        ):
+            document = Document.objects.filter(kind=kind).first()
+            if document.status != "ready":
+                document = services.document_render(document_id=document.pk)
+            subprocess.run(
+                [
+                    "pdftoppm",
+                    "-png",
+                    "-r",
+                    "70",
+                    "-f",
+                    "1",
+                    "-l",
+                    "1",
+                    "-singlefile",
+                    document.file.path,
+                    str(out / kind),
+                ],
+                check=True,
+            )
+        print(f"page 1 of each document written to {out}/")
+
+
+if __name__ == "__main__":
+    main()
