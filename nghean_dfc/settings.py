@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "communes",
     "assessments",
     "recognition",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("notifications/", assessment_views.notifications, name="notifications"),
     path("dossiers/", include("assessments.urls")),
     path("", include("recognition.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("healthz", account_views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

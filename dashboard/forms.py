@@ -1,0 +1,63 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .selectors import SORT_KEYS, STATE_COLUMNS
+
+STATE_LABELS = {
+    "not_started": _("Not started"),
+    "draft": _("Draft or returned"),
+    "submitted": _("Submitted"),
+    "under_appraisal": _("Under appraisal"),
+    "appraised": _("Appraised"),
+    "recognised": _("Recognised"),
+    "not_recognised": _("Not recognised"),
+    "revoked": _("Revoked"),
+}
+
+
+class DashboardForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
+    district = forms.ChoiceField(label=_("District"), required=False)
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[("", _("All states"))] + [(k, STATE_LABELS[k]) for k in ("not_started", *STATE_COLUMNS)],
+    )
+    border = forms.ChoiceField(
+        label=_("Border communes"),
+        required=False,
+        choices=[
+            ("", _("All communes")),
+            ("1", _("Border communes only")),
+            ("0", _("Non-border communes only")),
+        ],
+    )
+
+    def __init__(self, *args, districts, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        self.fields["year"].choices = [(y, y) for y in range(this_year, 2021, -1)]
+        self.fields["district"].choices = [("", _("All districts"))] + [(d.code, d.name) for d in districts]
+
+
+def parse_params(query) -> dict:
+    """Year, sort, district, state and border from a query string, keeping only valid values."""
+    data = {}
+    try:
+        year = int(query.get("year", ""))
+    except ValueError:
+        year = None
+    if year and 2000 <= year <= timezone.localdate().year + 1:
+        data["year"] = year
+    sort = query.get("sort", "")
+    if sort.lstrip("-") in SORT_KEYS:
+        data["sort"] = sort
+    district = query.get("district", "")
+    if district.isdigit() and len(district) == 3:
+        data["district"] = district
+    if query.get("state", "") in ("not_started", *STATE_COLUMNS):
+        data["state"] = query["state"]
+    if query.get("border", "") in ("0", "1"):
+        data["border"] = query["border"]
+    return data

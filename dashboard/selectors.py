@@ -1,0 +1,221 @@
+"""Read-only figures for the dashboards, in a fixed number of queries whatever the number of communes.
+
+Every figure counts against the units that existed in the year shown (460 communes until 2024,
+412 in the first half of 2025) and only within the user's scope (guardian, through `communes_visible_to`).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from assessments.models import Dossier
+from communes.models import Commune
+from communes.permissions import communes_visible_to
+
+S = Dossier.State
+# The columns of the district table, each a set of dossier states.
+STATE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "draft": (S.DRAFT, S.RETURNED),
+    "submitted": (S.SUBMITTED,),
+    "under_appraisal": (S.UNDER_APPRAISAL,),
+    "appraised": (S.APPRAISED,),
+    "recognised": (S.RECOGNISED, S.EXPIRED),  # a year's recognition stands after its validity ends
+    "not_recognised": (S.NOT_RECOGNISED,),
+    "revoked": (S.REVOKED,),
+}
+WAITING_STATES = (S.DRAFT, S.RETURNED, S.SUBMITTED, S.UNDER_APPRAISAL, S.APPRAISED)
+SORT_KEYS = ("name", "communes", "not_started", *STATE_COLUMNS, "percent")
+
+
+def valid_in_year(year: int, prefix: str = "") -> Q:
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": end})) & (
+        Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": start})
+    )
+
+
+def communes_in_scope(*, user, year: int) -> QuerySet[Commune]:
+    return communes_visible_to(user).filter(valid_in_year(year))
+
+
+@dataclass
+class DistrictRow:
+    code: str
+    name: str
+    is_border: bool
+    communes: int
+    border_communes: int
+    border_recognised: int
+    waiting: int
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def started(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def not_started(self) -> int:
+        return self.communes - self.started
+
+    @property
+    def recognised(self) -> int:
+        return self.counts["recognised"]
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.recognised / self.communes, 1) if self.communes else 0.0
+
+    @property
+    def complete(self) -> bool:
+        """Criterion H4 of the district rules: 100% of the district's communes recognised."""
+        return self.communes > 0 and self.recognised == self.communes
+
+    def value(self, key: str):
+        if key in STATE_COLUMNS:
+            return self.counts[key]
+        return getattr(self, key)
+
+
+def district_rows(*, user, year: int, waiting_days: int, sort: str = "") -> list[DistrictRow]:
+    """The district table: one query, grouped by district, border districts first unless sorted."""
+    cutoff = timezone.now() - datetime.timedelta(days=waiting_days)
+    in_year = Q(dossiers__year=year)
+    annotations = {
+        f"n_{key}": Count("dossiers", filter=in_year & Q(dossiers__state__in=states))
+        for key, states in STATE_COLUMNS.items()
+    }
+    rows = (
+        communes_in_scope(user=user, year=year)
+        .values("district__code", "district__name", "district__is_border")
+        .annotate(
+            n_communes=Count("id", distinct=True),
+            n_border=Count("id", filter=Q(is_border=True), distinct=True),
+            n_border_recognised=Count(
+                "dossiers",
+                filter=in_year & Q(is_border=True, dossiers__state__in=STATE_COLUMNS["recognised"]),
+            ),
+            n_waiting=Count(
+                "dossiers",
+                filter=in_year & Q(dossiers__state__in=WAITING_STATES, dossiers__state_changed_at__lt=cutoff),
+            ),
+            **annotations,
+        )
+        .order_by("-district__is_border", "district__code")
+    )
+    result = [
+        DistrictRow(
+            code=r["district__code"],
+            name=r["district__name"],
+            is_border=r["district__is_border"],
+            communes=r["n_communes"],
+            border_communes=r["n_border"],
+            border_recognised=r["n_border_recognised"],
+            waiting=r["n_waiting"],
+            counts={key: r[f"n_{key}"] for key in STATE_COLUMNS},
+        )
+        for r in rows
+    ]
+    key, descending = sort.lstrip("-"), sort.startswith("-")
+    if key in SORT_KEYS:
+        result.sort(key=lambda row: (row.value(key), row.code), reverse=descending)
+    return result
+
+
+@dataclass
+class Headline:
+    year: int
+    communes: int
+    recognised: int
+    border_communes: int
+    border_recognised: int
+    by_state: dict[str, int]
+    not_started: int
+    waiting: int
+    waiting_days: int
+    complete_districts: list[str]
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.recognised / self.communes, 1) if self.communes else 0.0
+
+
+def headline(*, rows: list[DistrictRow], year: int, waiting_days: int) -> Headline:
+    """The figures at a glance, summed from the district table (no extra query)."""
+    return Headline(
+        year=year,
+        communes=sum(r.communes for r in rows),
+        recognised=sum(r.recognised for r in rows),
+        border_communes=sum(r.border_communes for r in rows),
+        border_recognised=sum(r.border_recognised for r in rows),
+        by_state={key: sum(r.counts[key] for r in rows) for key in STATE_COLUMNS},
+        not_started=sum(r.not_started for r in rows),
+        waiting=sum(r.waiting for r in rows),
+        waiting_days=waiting_days,
+        complete_districts=[r.name for r in rows if r.complete],
+    )
+
+
+def recognised_per_year(*, user, years: list[int]) -> list[dict]:
+    """Recognised communes per year, border and all, against the communes of that year: two queries."""
+    scope = communes_visible_to(user)
+    totals = scope.aggregate(
+        **{f"all_{y}": Count("id", filter=valid_in_year(y)) for y in years},
+        **{f"border_{y}": Count("id", filter=valid_in_year(y) & Q(is_border=True)) for y in years},
+    )
+    recognised = {
+        r["year"]: r
+        for r in Dossier.objects.filter(
+            commune__in=scope.values("pk"), year__in=years, state__in=STATE_COLUMNS["recognised"]
+        )
+        .values("year")
+        .annotate(n_all=Count("id"), n_border=Count("id", filter=Q(commune__is_border=True)))
+    }
+    return [
+        {
+            "year": y,
+            "recognised": recognised.get(y, {}).get("n_all", 0),
+            "communes": totals[f"all_{y}"],
+            "border_recognised": recognised.get(y, {}).get("n_border", 0),
+            "border_communes": totals[f"border_{y}"],
+        }
+        for y in years
+    ]
+
+
+def commune_list(
+    *, user, year: int, district_code: str = "", state: str = "", border: str = ""
+) -> QuerySet[Commune]:
+    """Communes of the year with the state and id of their dossier for that year (not started: none)."""
+    dossier = Dossier.objects.filter(commune=OuterRef("pk"), year=year)
+    qs = (
+        communes_in_scope(user=user, year=year)
+        .select_related("district")
+        .annotate(
+            dossier_id=Subquery(dossier.values("pk")[:1]), dossier_state=Subquery(dossier.values("state")[:1])
+        )
+        .order_by("-district__is_border", "district__code", "code")
+    )
+    if district_code:
+        qs = qs.filter(district__code=district_code)
+    if border in ("1", "0"):
+        qs = qs.filter(is_border=border == "1")
+    if state == "not_started":
+        qs = qs.filter(dossier_id__isnull=True)
+    elif state in STATE_COLUMNS:
+        qs = qs.filter(dossier_state__in=STATE_COLUMNS[state])
+    return qs
+
+
+def default_year(*, user) -> int:
+    """The current campaign year: the latest year with a dossier in scope, else this year."""
+    latest = (
+        Dossier.objects.filter(commune__in=communes_visible_to(user).values("pk"))
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+    return latest or timezone.localdate().year

@@ -1,0 +1,216 @@
+"""The dashboard's figures, scope, exports and query budget."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from assessments.models import Dossier
+from tests.factories import DossierFactory, small_criteria_set
+
+pytestmark = pytest.mark.django_db
+
+# Kỳ Sơn (11 border communes) in 2024: 4 recognised (one expired after its validity), 1 refused,
+# 1 revoked, 1 appraised, 1 under appraisal, 1 submitted, 1 draft, 1 returned (waiting 40 days).
+KY_SON_2024 = {
+    "16816": "recognised",
+    "16819": "recognised",
+    "16822": "recognised",
+    "16825": "expired",
+    "16834": "not_recognised",
+    "16837": "revoked",
+    "16858": "appraised",
+    "16867": "under_appraisal",
+    "16873": "submitted",
+    "16870": "draft",
+    "16852": "returned",
+}
+# Anh Sơn's single border commune is recognised: 100% of that district (criterion H4).
+ANH_SON_2024 = {"17374": "recognised"}
+
+
+@pytest.fixture
+def known_set(people):
+    criteria_set = small_criteria_set()
+    old = timezone.now() - datetime.timedelta(days=40)
+    for code, state in {**KY_SON_2024, **ANH_SON_2024}.items():
+        dossier = DossierFactory(
+            commune=people.my_ly.__class__.objects.get(code=code), year=2024, criteria_set=criteria_set
+        )
+        Dossier.objects.filter(pk=dossier.pk).update(
+            state=state, state_changed_at=old if code == "16852" else timezone.now()
+        )
+    # A 2023 recognition, to show in the per-year chart only.
+    dossier = DossierFactory(commune=people.my_ly, year=2023, criteria_set=criteria_set)
+    Dossier.objects.filter(pk=dossier.pk).update(state="expired")
+    return people
+
+
+def get(client, user, **params):
+    client.force_login(user)
+    response = client.get("/dashboard/", {"year": 2024, **params})
+    assert response.status_code == 200
+    return response
+
+
+def test_every_headline_figure(client, known_set):
+    headline = get(client, known_set.viewer).context["headline"]
+    assert (headline.border_recognised, headline.border_communes) == (5, 27)
+    assert (headline.recognised, headline.communes) == (5, 27)
+    assert headline.by_state == {
+        "draft": 2,
+        "submitted": 1,
+        "under_appraisal": 1,
+        "appraised": 1,
+        "recognised": 5,
+        "not_recognised": 1,
+        "revoked": 1,
+    }
+    assert headline.not_started == 27 - 12
+    assert headline.waiting == 1  # the returned dossier, 40 days > 15
+    assert headline.complete_districts == ["Huyện Anh Sơn"]
+
+
+def test_every_cell_of_the_district_table(client, known_set):
+    rows = {r.code: r for r in get(client, known_set.viewer).context["rows"]}
+    ky_son = rows["417"]
+    assert (ky_son.communes, ky_son.not_started) == (11, 0)
+    assert ky_son.counts == {
+        "draft": 2,
+        "submitted": 1,
+        "under_appraisal": 1,
+        "appraised": 1,
+        "recognised": 4,
+        "not_recognised": 1,
+        "revoked": 1,
+    }
+    assert ky_son.percent == 36.4
+    assert (rows["424"].communes, rows["424"].recognised, rows["424"].percent) == (1, 1, 100.0)
+    assert (rows["428"].communes, rows["428"].not_started, rows["428"].percent) == (5, 5, 0.0)
+    assert [r.code for r in get(client, known_set.viewer).context["rows"]] == [
+        "415",
+        "417",
+        "418",
+        "422",
+        "424",
+        "428",
+    ]
+
+
+def test_the_table_sorts(client, known_set):
+    rows = get(client, known_set.viewer, sort="-percent").context["rows"]
+    assert [r.code for r in rows][:2] == ["424", "417"]
+    rows = get(client, known_set.viewer, sort="communes").context["rows"]
+    assert [r.communes for r in rows] == sorted(r.communes for r in rows)
+
+
+def test_the_commune_list_filters(client, known_set):
+    page = get(client, known_set.viewer, district="417", state="recognised").context["page"]
+    assert sorted(c.code for c in page) == ["16816", "16819", "16822", "16825"]
+    assert get(client, known_set.viewer, state="not_started").context["page"].paginator.count == 15
+    assert get(client, known_set.viewer, border="0").context["page"].paginator.count == 0
+
+
+def test_recognised_per_year(client, known_set):
+    per_year = {y["year"]: y for y in get(client, known_set.viewer).context["per_year"]}
+    assert (per_year[2024]["recognised"], per_year[2024]["communes"]) == (5, 27)
+    assert (per_year[2023]["border_recognised"], per_year[2023]["border_communes"]) == (1, 27)
+
+
+def read_csv(response) -> list[list[str]]:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    assert content.startswith("\ufeff".encode())  # BOM: Excel opens Vietnamese correctly
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+def test_district_csv_has_vietnamese_headers_and_the_same_cells(client, known_set):
+    client.force_login(known_set.viewer)
+    rows = read_csv(client.get("/dashboard/export/districts.csv", {"year": 2024}))
+    assert rows[0][:4] == ["Mã huyện", "Đơn vị cấp huyện", "Huyện biên giới", "Số xã"]
+    ky_son = next(r for r in rows if r[0] == "417")
+    assert ky_son == ["417", "Huyện Kỳ Sơn", "Có", "11", "0", "2", "1", "1", "1", "4", "1", "1", "36.4"]
+
+
+def test_commune_csv_follows_the_filters(client, known_set):
+    client.force_login(known_set.viewer)
+    rows = read_csv(
+        client.get("/dashboard/export/communes.csv", {"year": 2024, "district": "417", "state": "draft"})
+    )
+    assert rows[0] == [
+        "Mã xã",
+        "Tên xã",
+        "Mã huyện",
+        "Đơn vị cấp huyện",
+        "Xã biên giới",
+        "Năm",
+        "Trạng thái hồ sơ",
+    ]
+    assert sorted(r[0] for r in rows[1:]) == ["16852", "16870"]
+    assert {r[6] for r in rows[1:]} == {"Nháp hoặc trả lại"}
+
+
+def test_xlsx_export(client, known_set):
+    from openpyxl import load_workbook
+
+    client.force_login(known_set.viewer)
+    response = client.get("/dashboard/export/districts.xlsx", {"year": 2024})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = list(sheet.values)
+    assert values[0][1] == "Đơn vị cấp huyện"
+    assert next(v for v in values if v[0] == "417")[9] == 4  # "Được công nhận"
+
+
+def test_district_staff_see_only_their_district_in_the_page_and_the_exports(client, known_set):
+    response = get(client, known_set.police)
+    assert [r.code for r in response.context["rows"]] == ["417"]
+    assert response.context["headline"].communes == 11
+    assert "Huyện Anh Sơn" not in response.content.decode()
+    client.force_login(known_set.police)
+    assert {r[0] for r in read_csv(client.get("/dashboard/export/districts.csv", {"year": 2024}))[1:]} == {
+        "417"
+    }
+    communes = read_csv(client.get("/dashboard/export/communes.csv", {"year": 2024, "district": "424"}))
+    assert communes[1:] == []  # asking for another district finds nothing
+
+
+def test_a_commune_officer_sees_only_their_commune(client, known_set):
+    response = get(client, known_set.officer)
+    assert response.context["headline"].communes == 1
+    assert [c.code for c in response.context["page"]] == ["16816"]
+
+
+@pytest.mark.parametrize(
+    "params", [{"year": "abc"}, {"year": "1900"}, {"sort": "drop table"}, {"state": "x", "border": "7"}]
+)
+def test_bad_parameters_fall_back_to_defaults(client, known_set, params):
+    client.force_login(known_set.viewer)
+    assert client.get("/dashboard/", params).status_code == 200
+
+
+def count(client, url):
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx)
+
+
+def test_the_query_count_is_the_same_at_27_460_and_5000_communes(
+    client, people, django_assert_max_num_queries
+):
+    client.force_login(people.viewer)
+    url = "/dashboard/?year=2024"
+    call_command("seed_demo", "--communes", "27", "--years", "2", stdout=io.StringIO())
+    at_27 = count(client, url)
+    call_command("seed_demo", "--communes", "460", "--years", "2", stdout=io.StringIO())
+    at_460 = count(client, url)
+    call_command("seed_demo", "--communes", "5000", "--years", "2", stdout=io.StringIO())
+    assert Dossier.objects.filter(year=2024).count() > 4000
+    at_5000 = count(client, url)
+    assert at_27 == at_460 == at_5000
+    with django_assert_max_num_queries(15):
+        client.get(url + "&district=417&state=recognised&page=2")
