@@ -22,3 +22,39 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name()
+
+
+class AuditEntry(models.Model):
+    """Nhật ký: who signed in (or failed to), and who changed posts and permissions. Append-only."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("Signed in")
+        LOGIN_FAILED = "login_failed", _("Failed sign-in")
+        LOGOUT = "logout", _("Signed out")
+        POST_CREATED = "post_created", _("Post created")
+        POST_ENDED = "post_ended", _("Post ended")
+        GROUPS_CHANGED = "groups_changed", _("Groups changed")
+        PERMISSIONS_CHANGED = "permissions_changed", _("Permissions changed")
+        STATUS_CHANGED = "status_changed", _("Account status changed")
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("event"), max_length=30, choices=Kind.choices)
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("user")
+    )
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    detail = models.TextField(_("detail"), blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.username}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Audit entries are append-only.")
+        super().save(*args, **kwargs)

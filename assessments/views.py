@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from communes.models import Commune, District
 from communes.permissions import communes_visible_to, units_with_perm
+from communes.protected_media import protected_file_response
 
 from . import permissions as perms
 from . import selectors, services
@@ -252,15 +253,12 @@ def evidence_download(request, pk: int, evidence_id: int):
     )
     if not perms.can_view(evidence.dossier, request.user):
         raise Http404
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=request.GET.get("inline") != "1",
+    return protected_file_response(
+        evidence.file,
         filename=evidence.original_name,
         content_type=evidence.content_type,
+        as_attachment=request.GET.get("inline") != "1",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

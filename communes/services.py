@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import datetime
-import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.audit import audit_record
+
 from .models import ROLE_LEVEL, AdministrativeUnit, Commune, District, Post, Province
 from .permissions import ensure_role_group, role_group_name
-
-logger = logging.getLogger(__name__)
 
 _UNIT_CLASS = {"commune": Commune, "district": District, "province": Province}
 
@@ -37,7 +36,12 @@ def post_create(
     post.full_clean()
     post.save()
     _sync_group_membership(post)
-    logger.info("post created: %s by %s", post, actor)
+    audit_record(
+        kind="post_created",
+        actor=actor,
+        username=getattr(actor, "username", "system"),
+        detail=f"post {post.pk}: {user.username} {role} {unit.code}",
+    )
     return post
 
 
@@ -49,7 +53,12 @@ def post_end(*, post: Post, ended_on: datetime.date | None = None, actor=None) -
         raise ValidationError(_("A post cannot end before it starts."))
     post.save(update_fields=["ended_on"])
     _sync_group_membership(post)
-    logger.info("post ended: %s by %s", post, actor)
+    audit_record(
+        kind="post_ended",
+        actor=actor,
+        username=getattr(actor, "username", "system"),
+        detail=f"post {post.pk}: {post.user.username} {post.role} {post.unit.code} ended {post.ended_on}",
+    )
     return post
 
 

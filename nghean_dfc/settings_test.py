@@ -16,3 +16,8 @@ STORAGES = {
 }
 # Tests run Celery tasks in-process; the worker tests start a real worker on Redis instead.
 CELERY_TASK_ALWAYS_EAGER = True
+# Tests talk plain HTTP to the test client and to the live server; the production security settings
+# are checked by tests/test_security.py, which turns them back on.
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("recognition.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("healthz", account_views.healthz, name="healthz"),
+    path("reference/", account_views.reference, name="reference"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -12,6 +12,7 @@ from assessments import permissions as dossier_perms
 from assessments import selectors as dossier_selectors
 from assessments.models import Dossier
 from assessments.services import DossierActionError, DossierConflict, dossier_send_back
+from communes.protected_media import protected_file_response
 from communes.selectors import active_posts_of
 
 from . import services
@@ -155,15 +156,12 @@ def document_download(request, document_id: int):
     document = _document_for(request, document_id)
     if document.status != Document.Status.READY:
         raise Http404
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=request.GET.get("inline") != "1",
+    return protected_file_response(
+        document.file,
         filename=download_name(document),
         content_type="application/pdf",
+        as_attachment=request.GET.get("inline") != "1",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def download_name(document: Document) -> str:
