@@ -231,10 +231,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Sign-in throttling (django-axes): 5 failures for a username lock it for 30 minutes.
+# Sign-in throttling (django-axes): 5 failures for a username from one address lock it for 30 minutes
+# (not the whole address: a commune office signs in from behind one NAT address).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # a username, from one address
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False

@@ -34,8 +34,12 @@ def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     page = context.new_page()
     page.set_default_timeout(15000)
+    # The pages must satisfy the Content-Security-Policy: Chromium reports every violation.
+    violations = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m.text))
     yield page
     context.close()
+    assert violations == [], violations
 
 
 @pytest.fixture

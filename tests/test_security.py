@@ -1,0 +1,141 @@
+"""Production settings: check --deploy, security headers and CSP on real responses, lockout, idle
+timeout, and the audit log."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from accounts.models import AuditEntry
+from communes.models import Province, Role
+from tests.factories import UserFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "nghean_dfc.settings",
+    "DEBUG": "0",
+    "SECRET_KEY": "k7Qm2vX9pL4sT8wZ1nB6cR3yH5jF0gD2aE7uI9oP4qW6tY8rV1xN3mC5bK0lJ",
+    "ALLOWED_HOSTS": "xakhongmatuy.nghean.gov.vn",
+    "DATABASE_URL": "sqlite:////tmp/nghean-check-deploy.sqlite3",
+}
+
+
+def test_check_deploy_has_no_warning():
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={**env, **PRODUCTION_ENV},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "nghean_dfc.settings", "DEBUG": "0"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+@pytest.fixture
+def production(settings):
+    settings.DEBUG = False
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
+    settings.SECURE_HSTS_SECONDS = 31536000
+    return settings
+
+
+@pytest.mark.django_db
+def test_security_headers_and_csp_on_a_real_response(client, production):
+    response = client.get("/accounts/login/", secure=True)
+    assert response.status_code == 200
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    csp = response["Content-Security-Policy"]
+    for directive in (
+        "default-src 'self'",
+        "script-src 'self'",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+    ):
+        assert directive in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    csrf_cookie = response.cookies["csrftoken"]
+    assert csrf_cookie["secure"] and csrf_cookie["httponly"]
+
+
+@pytest.mark.django_db
+def test_plain_http_is_redirected_to_https_but_healthz_is_not(client, production):
+    response = client.get("/accounts/login/")
+    assert response.status_code == 301 and response["Location"].startswith("https://")
+    assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_session_cookie_is_secure_httponly_and_expires_when_idle(client, production, border_units):
+    UserFactory(username="canbo")
+    response = client.post(
+        "/accounts/login/", {"username": "canbo", "password": "pw-for-tests-2022"}, secure=True
+    )
+    session_cookie = response.cookies["sessionid"]
+    assert session_cookie["secure"] and session_cookie["httponly"]
+    expires_in = (Session.objects.get().expire_date - timezone.now()).total_seconds()
+    assert 1790 < expires_in <= 1800  # 30 minutes, renewed by every request (SESSION_SAVE_EVERY_REQUEST)
+
+    Session.objects.update(expire_date=timezone.now() - timezone.timedelta(seconds=1))  # 30 idle minutes
+    response = client.get("/units/", secure=True)
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+def test_repeated_failed_sign_ins_lock_the_account_with_a_clear_message(client):
+    UserFactory(username="canbo")
+    for _ in range(5):
+        response = client.post("/accounts/login/", {"username": "canbo", "password": "sai mật khẩu"})
+    response = client.post("/accounts/login/", {"username": "canbo", "password": "pw-for-tests-2022"})
+    assert response.status_code == 429
+    content = response.content.decode()
+    assert "Tạm khóa đăng nhập" in content and "30 phút" in content
+    assert AuditEntry.objects.filter(kind="login_failed", username="canbo").count() >= 5
+    assert not AuditEntry.objects.filter(kind="login").exists()
+
+
+@pytest.mark.django_db
+def test_audit_log_records_sign_ins_and_post_changes(client, official, border_units):
+    from communes.services import post_end
+
+    user = official(Role.PROVINCIAL_VIEWER, Province.objects.get(), username="viewer")
+    client.post("/accounts/login/", {"username": "viewer", "password": "pw-for-tests-2022"})
+    post_end(post=user.posts.get())
+    kinds = list(AuditEntry.objects.order_by("pk").values_list("kind", flat=True))
+    assert kinds.index("post_created") < kinds.index("login") < kinds.index("post_ended")
+    assert "groups_changed" in kinds and "permissions_changed" in kinds
+    login = AuditEntry.objects.get(kind="login")
+    assert login.username == "viewer" and login.ip == "127.0.0.1"
+    with pytest.raises(ValueError):
+        login.save()
+
+
+@pytest.mark.django_db
+def test_making_someone_superuser_is_audited(border_units):
+    user = UserFactory(username="x")
+    user.is_superuser = True
+    user.save()
+    assert AuditEntry.objects.filter(
+        kind="status_changed", username="x", detail__contains="is_superuser"
+    ).exists()
