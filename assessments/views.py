@@ -150,6 +150,8 @@ def dossier_action(request, pk: int, action: str):
     service = PAGE_ACTIONS.get(action)
     if service is None:
         raise Http404
+    if not perms.may_take(action, dossier, request.user):  # authorise before reading the form
+        raise PermissionDenied
     form = ActionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The form was incomplete; nothing was changed."))

@@ -1,0 +1,167 @@
+"""Every URL pattern the resolver knows, against every role in and out of scope, a user with no post,
+and anonymous. A new page without a rule here fails `test_every_url_pattern_has_a_rule`."""
+
+import datetime
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from assessments.models import Dossier
+from recognition import services as recognition_services
+from recognition.models import Document
+from tests import workflow
+from tests.factories import PDF_BYTES, DossierFactory, UserFactory
+
+IN_SCOPE = ["officer", "police", "chair", "provincial_police", "viewer", "admin"]
+OUT_OF_SCOPE = ["other_officer", "other_police", "other_chair"]
+EVERYONE = set(IN_SCOPE + OUT_OF_SCOPE)
+SEES_MY_LY = set(IN_SCOPE)
+PROVINCE = {"provincial_police", "viewer", "admin"}
+PUBLIC = "public"  # no sign-in needed
+
+
+def walk(patterns, prefix="", namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from walk(
+                pattern.url_patterns, prefix + str(pattern.pattern), pattern.namespace or namespace
+            )
+        else:
+            yield prefix + str(pattern.pattern), f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+# name: (method, kwargs builder, roles allowed; the rest get 403 in scope, 404 out of scope, or
+#        the no-post page; anonymous users are sent to sign in)
+def draft(d):
+    return {"pk": d["draft"].pk}
+
+
+def recognised(d):
+    return {"pk": d["recognised"].pk}
+
+
+RULES = {
+    "home": ("get", lambda d: {}, EVERYONE),
+    "notifications": ("get", lambda d: {}, EVERYONE),
+    "reference": ("get", lambda d: {}, EVERYONE),
+    "password_change": ("get", lambda d: {}, EVERYONE | {"no_post"}),
+    "password_change_done": ("get", lambda d: {}, EVERYONE | {"no_post"}),
+    "dashboard:dashboard": ("get", lambda d: {}, EVERYONE),
+    "dashboard:export": ("get", lambda d: {"table": "districts", "fmt": "csv"}, EVERYONE),
+    "communes:commune_list": ("get", lambda d: {}, EVERYONE),
+    "communes:commune_detail": ("get", lambda d: {"code": "16816"}, SEES_MY_LY),
+    "assessments:dossier_open": (
+        "post",
+        lambda d: {},
+        {"officer", "admin"},
+        {"commune": "16816", "year": "2025"},
+    ),
+    "assessments:dossier_detail": ("get", draft, SEES_MY_LY),
+    "assessments:self_assessment": ("get", draft, {"officer", "admin"}),
+    "assessments:appraisal": ("get", lambda d: {"pk": d["under_appraisal"].pk}, {"police", "admin"}),
+    "assessments:dossier_action": ("post", lambda d: {**draft(d), "action": "submit"}, {"officer", "admin"}),
+    "assessments:evidence_download": (
+        "get",
+        lambda d: {**draft(d), "evidence_id": d["evidence"].pk},
+        SEES_MY_LY,
+    ),
+    "assessments:evidence_delete": (
+        "post",
+        lambda d: {**draft(d), "evidence_id": d["evidence"].pk},
+        {"officer", "admin"},
+    ),
+    "recognition:decision": ("get", lambda d: {"pk": d["appraised"].pk}, {"chair", "admin"}),
+    "recognition:revoke": ("get", recognised, {"chair", "admin"}),
+    "recognition:documents_panel": ("get", recognised, SEES_MY_LY),
+    "recognition:document_download": ("get", lambda d: {"document_id": d["document"].pk}, SEES_MY_LY),
+    "recognition:document_retry": (
+        "post",
+        lambda d: {"document_id": d["failed"].pk},
+        {"chair", "provincial_police", "admin"},
+    ),
+    "recognition:summaries": ("get", lambda d: {}, PROVINCE),
+    "healthz": ("get", lambda d: {}, PUBLIC),
+    "login": ("get", lambda d: {}, PUBLIC),
+    "logout": ("post", lambda d: {}, PUBLIC),
+    "set_language": ("post", lambda d: {}, PUBLIC),
+}
+
+
+def test_every_url_pattern_has_a_rule():
+    names = {name for _, name in walk(get_resolver().url_patterns) if not name.startswith("admin:")}
+    assert names - set(RULES) == set(), "add an authorization rule for the new page(s)"
+    assert set(RULES) - names == set()
+
+
+@pytest.fixture
+def data(people, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        draft_dossier = workflow.fill(DossierFactory(commune=people.my_ly, year=2024), people.officer)
+        under = workflow.bring_to(DossierFactory(commune=people.my_ly, year=2023), "under_appraisal", people)
+        appraised = workflow.bring_to(DossierFactory(commune=people.my_ly, year=2021), "appraised", people)
+        done = workflow.appraise(
+            workflow.submit(DossierFactory(commune=people.my_ly, year=2022), people.officer), people.police
+        )
+        decision = recognition_services.decision_record(
+            dossier=done, actor=people.chair, outcome="recognised", decided_on=datetime.date(2022, 10, 5)
+        )
+    ready, failed = Document.objects.filter(decision=decision).order_by("pk")[:2]
+    ready.file.save(ready.storage_name, ContentFile(PDF_BYTES), save=False)
+    Document.objects.filter(pk=ready.pk).update(
+        file=ready.file.name, status="ready", rendered_at=timezone.now()
+    )
+    Document.objects.filter(pk=failed.pk).update(status="failed", error="test")
+    return {
+        "draft": draft_dossier,
+        "under_appraisal": under,
+        "appraised": appraised,
+        "recognised": Dossier.objects.get(pk=done.pk),
+        "evidence": draft_dossier.evidence.first(),
+        "document": ready,
+        "failed": failed,
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_each_url_for_each_role(client, people, data, name):
+    method, kwargs_of, allowed, *post_data = RULES[name]
+    url = reverse(name, kwargs=kwargs_of(data))
+    people.no_post = UserFactory(username="nopost")
+    failures = []
+    for who in [*IN_SCOPE, *OUT_OF_SCOPE, "no_post", "anonymous"]:
+        with transaction.atomic():  # each visitor sees the data as it was: their action is rolled back
+            client.logout()
+            if who != "anonymous":
+                client.force_login(getattr(people, who))
+            response = (
+                client.get(url) if method == "get" else client.post(url, post_data[0] if post_data else {})
+            )
+            transaction.set_rollback(True)
+        status = response.status_code
+        if allowed == PUBLIC:
+            ok = status in (200, 302)
+        elif who == "anonymous":
+            ok = status == 302 and response["Location"].startswith("/accounts/login/")
+        elif who in allowed:
+            ok = status in (200, 302)
+        elif who == "no_post":
+            ok = status == 403 and "Chưa được giao chức vụ" in response.content.decode()
+        elif who in OUT_OF_SCOPE:
+            ok = status in (403, 404)
+        else:
+            ok = status == 403
+        if not ok:
+            failures.append((who, status))
+    assert failures == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["officer", "police", "viewer", "provincial_police"])
+def test_the_admin_is_for_staff_only(client, people, who):
+    client.force_login(getattr(people, who))
+    response = client.get("/admin/communes/post/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
