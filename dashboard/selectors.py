@@ -219,3 +219,12 @@ def default_year(*, user) -> int:
         .first()
     )
     return latest or timezone.localdate().year
+
+
+def districts_in_scope(*, user, year: int):
+    """The districts of the user's communes that year (the filter's choices): one query."""
+    from communes.models import District
+
+    return District.objects.filter(
+        pk__in=communes_in_scope(user=user, year=year).values("district")
+    ).order_by("code")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from . import selectors
+from .cache import figures_version, scope_key
 from .charts import bar_chart
 from .exports import csv_response, xlsx_response
 from .forms import STATE_LABELS, DashboardForm, parse_params
@@ -28,35 +29,17 @@ def _params(request):
 def dashboard(request):
     year, data = _params(request)
     waiting_days = settings.REMINDER_AFTER_DAYS
-    rows = selectors.district_rows(
-        user=request.user, year=year, waiting_days=waiting_days, sort=data.get("sort", "")
-    )
-    headline = selectors.headline(rows=rows, year=year, waiting_days=waiting_days)
     this_year = timezone.localdate().year
-    per_year = selectors.recognised_per_year(user=request.user, years=list(range(2022, this_year + 1)))
-    communes = selectors.commune_list(
-        user=request.user,
-        year=year,
-        district_code=data.get("district", ""),
-        state=data.get("state", ""),
-        border=data.get("border", ""),
-    )
-    page = Paginator(communes, 50).get_page(request.GET.get("page"))
-    for commune in page:
-        commune.state_key = _state_key(commune.dossier_state)
-    form = DashboardForm(
-        initial={"year": year, **{k: data.get(k, "") for k in ("district", "state", "border")}},
-        districts=sorted(rows, key=lambda r: r.code),
-    )
-    return render(
-        request,
-        "dashboard/dashboard.html",
-        {
-            "year": year,
-            "form": form,
+
+    def figures() -> dict:
+        """Computed only when the cached fragment is missing (the template's {% cache %})."""
+        rows = selectors.district_rows(
+            user=request.user, year=year, waiting_days=waiting_days, sort=data.get("sort", "")
+        )
+        per_year = selectors.recognised_per_year(user=request.user, years=list(range(2022, this_year + 1)))
+        return {
             "rows": rows,
-            "headline": headline,
-            "state_labels": STATE_LABELS,
+            "headline": selectors.headline(rows=rows, year=year, waiting_days=waiting_days),
             "per_year": per_year,
             "per_year_chart": bar_chart(
                 per_year,
@@ -73,6 +56,31 @@ def dashboard(request):
                 series=[("recognised", _("Recognised"), "#1d6b2f"), ("communes", _("Communes"), "#9aa5b1")],
                 title=_("Recognised communes by district, %(year)s") % {"year": year},
             ),
+        }
+
+    communes = selectors.commune_list(
+        user=request.user,
+        year=year,
+        district_code=data.get("district", ""),
+        state=data.get("state", ""),
+        border=data.get("border", ""),
+    )
+    page = Paginator(communes, 50).get_page(request.GET.get("page"))
+    for commune in page:
+        commune.state_label = STATE_LABELS[_state_key(commune.dossier_state)]
+    form = DashboardForm(
+        initial={"year": year, **{k: data.get(k, "") for k in ("district", "state", "border")}},
+        districts=selectors.districts_in_scope(user=request.user, year=year),
+    )
+    return render(
+        request,
+        "dashboard/dashboard.html",
+        {
+            "year": year,
+            "form": form,
+            "figures": figures,
+            "figures_key": f"{figures_version()}:{scope_key(request.user)}:{year}:{data.get('sort', '')}",
+            "state_labels": STATE_LABELS,
             "page": page,
             "sort": data.get("sort", ""),
             "query": request.GET.urlencode(),

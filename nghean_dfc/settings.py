@@ -138,6 +138,13 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="xakhongmatuy@nghean.gov.vn")
 
+# The cache (dashboard figures) lives in Redis when there is one, else in each process's memory.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL_FOR_CACHE}
+    if (REDIS_URL_FOR_CACHE := env("CACHE_URL", default=env("REDIS_URL", default="")))
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
 # Celery: with no REDIS_URL, tasks run eagerly in the web process (the zero-setup demo).
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"

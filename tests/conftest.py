@@ -63,8 +63,11 @@ def border_units(db, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _vietnamese_by_default_and_own_media(settings, tmp_path):
     """Vietnamese as in production; each test stores its evidence and PDFs in its own folder."""
+    from django.core.cache import cache
+
     settings.LANGUAGE_CODE = "vi"
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    cache.clear()
 
 
 @pytest.fixture

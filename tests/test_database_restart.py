@@ -54,8 +54,11 @@ def cluster():
     pg_ctl = [str(bindir / "pg_ctl"), "-D", str(data), "-w", "-l", str(data / "log"), "-o", options]
     as_postgres([*pg_ctl, "start"])
     yield port, pg_ctl
-    subprocess.run((["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []) + [*pg_ctl[:3], "-m", "immediate", "stop"],
-                   capture_output=True)
+    subprocess.run(
+        (["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else [])
+        + [*pg_ctl[:3], "-m", "immediate", "stop"],
+        capture_output=True,
+    )
     shutil.rmtree(data, ignore_errors=True)
 
 
@@ -64,16 +67,22 @@ def test_requests_succeed_after_the_database_restarts(cluster, tmp_path):
     as_postgres(["psql", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-c", "CREATE DATABASE app"])
     env = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-        "DJANGO_SETTINGS_MODULE": "nghean_dfc.settings", "DEBUG": "0", "SECRET_KEY": "restart-test-secret",
+        "DJANGO_SETTINGS_MODULE": "nghean_dfc.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": "restart-test-secret",
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:{port}/app?conn_max_age=60",
-        "SECURE_SSL_REDIRECT": "0", "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "ALLOWED_HOSTS": "127.0.0.1",
     }
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     web_port = free_port()
     log = open(tmp_path / "gunicorn.log", "wb")
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "nghean_dfc.wsgi", "-w", "2", "-b", f"127.0.0.1:{web_port}"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{web_port}"
     try:

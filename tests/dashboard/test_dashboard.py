@@ -55,11 +55,12 @@ def get(client, user, **params):
     client.force_login(user)
     response = client.get("/dashboard/", {"year": 2024, **params})
     assert response.status_code == 200
+    response.figures = response.context["figures"]()  # what the cached fragment shows
     return response
 
 
 def test_every_headline_figure(client, known_set):
-    headline = get(client, known_set.viewer).context["headline"]
+    headline = get(client, known_set.viewer).figures["headline"]
     assert (headline.border_recognised, headline.border_communes) == (5, 27)
     assert (headline.recognised, headline.communes) == (5, 27)
     assert headline.by_state == {
@@ -77,7 +78,7 @@ def test_every_headline_figure(client, known_set):
 
 
 def test_every_cell_of_the_district_table(client, known_set):
-    rows = {r.code: r for r in get(client, known_set.viewer).context["rows"]}
+    rows = {r.code: r for r in get(client, known_set.viewer).figures["rows"]}
     ky_son = rows["417"]
     assert (ky_son.communes, ky_son.not_started) == (11, 0)
     assert ky_son.counts == {
@@ -92,7 +93,7 @@ def test_every_cell_of_the_district_table(client, known_set):
     assert ky_son.percent == 36.4
     assert (rows["424"].communes, rows["424"].recognised, rows["424"].percent) == (1, 1, 100.0)
     assert (rows["428"].communes, rows["428"].not_started, rows["428"].percent) == (5, 5, 0.0)
-    assert [r.code for r in get(client, known_set.viewer).context["rows"]] == [
+    assert [r.code for r in get(client, known_set.viewer).figures["rows"]] == [
         "415",
         "417",
         "418",
@@ -103,9 +104,9 @@ def test_every_cell_of_the_district_table(client, known_set):
 
 
 def test_the_table_sorts(client, known_set):
-    rows = get(client, known_set.viewer, sort="-percent").context["rows"]
+    rows = get(client, known_set.viewer, sort="-percent").figures["rows"]
     assert [r.code for r in rows][:2] == ["424", "417"]
-    rows = get(client, known_set.viewer, sort="communes").context["rows"]
+    rows = get(client, known_set.viewer, sort="communes").figures["rows"]
     assert [r.communes for r in rows] == sorted(r.communes for r in rows)
 
 
@@ -117,7 +118,7 @@ def test_the_commune_list_filters(client, known_set):
 
 
 def test_recognised_per_year(client, known_set):
-    per_year = {y["year"]: y for y in get(client, known_set.viewer).context["per_year"]}
+    per_year = {y["year"]: y for y in get(client, known_set.viewer).figures["per_year"]}
     assert (per_year[2024]["recognised"], per_year[2024]["communes"]) == (5, 27)
     assert (per_year[2023]["border_recognised"], per_year[2023]["border_communes"]) == (1, 27)
 
@@ -167,8 +168,8 @@ def test_xlsx_export(client, known_set):
 
 def test_district_staff_see_only_their_district_in_the_page_and_the_exports(client, known_set):
     response = get(client, known_set.police)
-    assert [r.code for r in response.context["rows"]] == ["417"]
-    assert response.context["headline"].communes == 11
+    assert [r.code for r in response.figures["rows"]] == ["417"]
+    assert response.figures["headline"].communes == 11
     assert "Huyện Anh Sơn" not in response.content.decode()
     client.force_login(known_set.police)
     assert {r[0] for r in read_csv(client.get("/dashboard/export/districts.csv", {"year": 2024}))[1:]} == {
@@ -180,7 +181,7 @@ def test_district_staff_see_only_their_district_in_the_page_and_the_exports(clie
 
 def test_a_commune_officer_sees_only_their_commune(client, known_set):
     response = get(client, known_set.officer)
-    assert response.context["headline"].communes == 1
+    assert response.figures["headline"].communes == 1
     assert [c.code for c in response.context["page"]] == ["16816"]
 
 
@@ -212,5 +213,27 @@ def test_the_query_count_is_the_same_at_27_460_and_5000_communes(
     assert Dossier.objects.filter(year=2024).count() > 4000
     at_5000 = count(client, url)
     assert at_27 == at_460 == at_5000
+    from dashboard.cache import invalidate_figures
+
+    invalidate_figures()  # the budget holds when the figures are computed, not only when cached
     with django_assert_max_num_queries(15):
         client.get(url + "&district=417&state=recognised&page=2")
+
+
+def test_cached_figures_follow_a_transition(client, known_set):
+    from tests import workflow
+
+    client.force_login(known_set.viewer)
+    assert ">5/27<" in client.get("/dashboard/", {"year": 2024}).content.decode()
+    dossier = Dossier.objects.get(commune__code="16858", year=2024)  # appraised
+    from recognition.services import decision_record
+
+    decision_record(dossier=dossier, actor=known_set.chair, outcome="recognised")
+    assert ">6/27<" in client.get("/dashboard/", {"year": 2024}).content.decode()
+    assert workflow  # the figures changed through the real decision service
+
+
+def test_the_cached_fragment_is_not_shared_across_scopes(client, known_set):
+    get(client, known_set.viewer)
+    response = get(client, known_set.police)
+    assert "Huyện Anh Sơn" not in response.content.decode()

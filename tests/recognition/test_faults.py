@@ -30,8 +30,14 @@ def test_a_worker_killed_while_rendering_still_produces_the_document_once(worker
 
     render_document.apply_async(args=[document.pk])
     # Kill the pool process as soon as it has taken the task: it is importing WeasyPrint or rendering.
-    wait_for(lambda: b"render_document" in worker.log_path.read_bytes()[log_size:]
-             and Document.objects.get(pk=document.pk).attempts >= 1, timeout=30, interval=0.02)
+    wait_for(
+        lambda: (
+            b"render_document" in worker.log_path.read_bytes()[log_size:]
+            and Document.objects.get(pk=document.pk).attempts >= 1
+        ),
+        timeout=30,
+        interval=0.02,
+    )
     for child in pool_children(worker.process.pid):
         os.kill(child, signal.SIGKILL)
 

@@ -1,0 +1,203 @@
+"""Load benchmark: gunicorn (2 workers, persistent connections) on PostgreSQL, measured with wrk.
+
+    apt-get install -y --no-install-recommends wrk
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/load.py \
+        [--scales 460,10000] [--years 5] [--seconds 8]
+
+For each scale it seeds N communes x Y years (seed_demo) in a throwaway database
+(nghean_bench_load), signs in as a provincial viewer and runs wrk on loopback against /healthz, the
+reference page (signed in, base layout, no data), the inbox, the dashboard and a dossier page. Prints
+requests per second, p50 and p99 latency, each page's ratio to the reference page (p50), and its SQL
+query count. Not a test: the figures go in the closing note.
+"""
+
+import argparse
+import http.cookiejar
+import io
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BENCH_DB = "nghean_bench_load"
+PASSWORD = "Bench-Nghe-An-2025"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def sign_in(base: str) -> str:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(base + "/accounts/login/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode(
+        {"username": "bench.viewer", "password": PASSWORD, "csrfmiddlewaretoken": token}
+    )
+    opener.open(
+        urllib.request.Request(base + "/accounts/login/", data.encode(), headers={"Referer": base + "/"})
+    )
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+def to_ms(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def wrk(url: str, cookie: str, seconds: int) -> dict:
+    out = subprocess.run(
+        ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", "-H", f"Cookie: {cookie}", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": to_ms(re.search(r"50%\s+(\S+)", out).group(1)),
+        "p99": to_ms(re.search(r"99%\s+(\S+)", out).group(1)),
+        "errors": int(non_2xx.group(1)) if non_2xx else 0,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scales", default="460,10000")
+    parser.add_argument("--years", type=int, default=5)
+    parser.add_argument("--seconds", type=int, default=8)
+    args = parser.parse_args()
+
+    import psycopg2
+
+    base_url = urllib.parse.urlparse(os.environ["DATABASE_URL"])
+    conn = psycopg2.connect(
+        dbname="postgres",
+        user=base_url.username or "postgres",
+        host=base_url.hostname,
+        port=base_url.port or 5432,
+        password=base_url.password,
+    )
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+        cur.execute(f"CREATE DATABASE {BENCH_DB}")
+    conn.close()
+    database_url = base_url._replace(path=f"/{BENCH_DB}", query="conn_max_age=60").geturl()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-load-secret",
+        "DJANGO_SETTINGS_MODULE": "nghean_dfc.settings",
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_COOKIES": "0",
+        "ALLOWED_HOSTS": "127.0.0.1,testserver",
+        "AXES_FAILURE_LIMIT": "1000",
+        "LOG_LEVEL": "WARNING",
+    }
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", "--noinput", verbosity=0)
+
+    for scale in [int(s) for s in args.scales.split(",")]:
+        started = time.perf_counter()
+        call_command("seed_demo", "--communes", str(scale), "--years", str(args.years), stdout=io.StringIO())
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        seeded = time.perf_counter() - started
+        from django.contrib.auth import get_user_model
+
+        from assessments.models import Dossier
+        from communes.models import Province, Role
+        from communes.services import post_create
+
+        viewer, created = get_user_model().objects.get_or_create(
+            username="bench.viewer", defaults={"full_name": "Cán bộ theo dõi"}
+        )
+        if created:
+            viewer.set_password(PASSWORD)
+            viewer.save()
+            post_create(user=viewer, role=Role.PROVINCIAL_VIEWER, unit=Province.objects.get(code="40"))
+        dossier = Dossier.objects.filter(state="recognised").order_by("-year", "pk").first()
+        pages = {
+            "/healthz": "/healthz",
+            "reference": "/reference/",
+            "inbox": "/",
+            "dashboard": "/dashboard/",
+            "dossier page": f"/dossiers/{dossier.pk}/",
+        }
+        client = Client()
+        client.force_login(viewer)
+        queries = {}
+        for name, path in pages.items():
+            client.get(path)
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(path).status_code == 200, path
+            queries[name] = len(ctx)
+        port = free_port()
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "nghean_dfc.wsgi",
+                "-w",
+                "2",
+                "-b",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(base + "/healthz", timeout=2)
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            cookie = sign_in(base)
+            results = {name: wrk(base + path, cookie, args.seconds) for name, path in pages.items()}
+        finally:
+            server.terminate()
+            server.wait(10)
+        dossiers = Dossier.objects.count()
+        print(
+            f"\n{scale} communes x {args.years} years ({dossiers} dossiers, seeded in {seeded:.0f} s); "
+            f"wrk -t2 -c8 -d{args.seconds}s, gunicorn -w 2 on 2 cores"
+        )
+        print(
+            f"{'page':<14}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'x ref p50':>11}{'queries':>9}{'errors':>8}"
+        )
+        reference = results["reference"]["p50"]
+        for name, r in results.items():
+            print(
+                f"{name:<14}{r['rps']:>9.0f}{r['p50']:>9.1f}{r['p99']:>9.1f}{r['p50'] / reference:>11.2f}"
+                f"{queries[name]:>9}{r['errors']:>8}"
+            )
+
+
+if __name__ == "__main__":
+    main()
