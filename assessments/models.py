@@ -276,7 +276,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["commune", "year"], name="one_dossier_per_commune_year")
         ]
-        indexes = [models.Index(fields=["year", "state"])]
+        indexes = [models.Index(fields=["year", "state"]), models.Index(fields=["-year", "commune"])]
 
     def __str__(self) -> str:
         return f"{self.commune.name} — {self.year}"

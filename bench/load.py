@@ -65,8 +65,8 @@ def wrk(url: str, cookie: str, seconds: int) -> dict:
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        "p50": to_ms(re.search(r"50%\s+(\S+)", out).group(1)),
-        "p99": to_ms(re.search(r"99%\s+(\S+)", out).group(1)),
+        "p50": to_ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)),
+        "p99": to_ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)),
         "errors": int(non_2xx.group(1)) if non_2xx else 0,
     }
 
