@@ -30,7 +30,7 @@ PAGE_ACTIONS = {
 }
 
 
-def _visible_dossier(request, pk: int) -> Dossier:
+def visible_dossier(request, pk: int) -> Dossier:
     """The dossier for its pages; out of scope answers 404, like a dossier that does not exist."""
     try:
         dossier = selectors.dossier_for_page(pk=pk)
@@ -41,10 +41,12 @@ def _visible_dossier(request, pk: int) -> Dossier:
     return dossier
 
 
-def _show_action_error(request, error: services.DossierActionError) -> None:
+def show_action_error(request, error: services.DossierActionError) -> int:
+    """The refusal as messages; returns the status for a re-rendered form (409 for a conflict)."""
     messages.error(request, error.message)
     for problem in error.problems:
         messages.warning(request, problem)
+    return 409 if isinstance(error, services.DossierConflict) else 400
 
 
 @login_required
@@ -103,7 +105,7 @@ def dossier_open(request):
     try:
         dossier = services.dossier_open(commune=commune, year=form.cleaned_data["year"], actor=request.user)
     except services.DossierActionError as error:
-        _show_action_error(request, error)
+        show_action_error(request, error)
         return redirect("home")
     messages.success(
         request, _("The %(year)s dossier is open: fill in the self-assessment.") % {"year": dossier.year}
@@ -114,7 +116,7 @@ def dossier_open(request):
 @login_required
 @require_GET
 def dossier_detail(request, pk: int):
-    dossier = _visible_dossier(request, pk)
+    dossier = visible_dossier(request, pk)
     services.notifications_mark_read(user=request.user, dossier=dossier)
     actions = perms.available_actions(dossier, request.user)
     decision = (
@@ -144,7 +146,7 @@ def dossier_detail(request, pk: int):
 @login_required
 @require_POST
 def dossier_action(request, pk: int, action: str):
-    dossier = _visible_dossier(request, pk)
+    dossier = visible_dossier(request, pk)
     service = PAGE_ACTIONS.get(action)
     if service is None:
         raise Http404
@@ -160,7 +162,7 @@ def dossier_action(request, pk: int, action: str):
     try:
         service(**kwargs)
     except services.DossierActionError as error:
-        _show_action_error(request, error)
+        show_action_error(request, error)
         return redirect("assessments:dossier_detail", pk=pk)
     messages.success(request, _("Done: the dossier is now “%(state)s”.") % {"state": _state_label(pk)})
     if action == "start_appraisal":
@@ -175,7 +177,7 @@ def _state_label(pk: int) -> str:
 @login_required
 def self_assessment(request, pk: int):
     """Tự đánh giá: the commune officer's form; saves drafts; submits with a list of what is missing."""
-    dossier = _visible_dossier(request, pk)
+    dossier = visible_dossier(request, pk)
     if not perms.can_prepare(dossier, request.user):
         raise PermissionDenied
     rows = selectors.criterion_rows(dossier=dossier)
@@ -193,8 +195,8 @@ def self_assessment(request, pk: int):
             dossier=dossier, actor=request.user, answers=form.answers(), expected_version=version
         )
     except services.DossierActionError as error:
-        _show_action_error(request, error)
-        return _render_self_assessment(request, _visible_dossier(request, pk), form, status=409)
+        show_action_error(request, error)
+        return _render_self_assessment(request, visible_dossier(request, pk), form, status=409)
 
     failed_upload = False
     for criterion, upload in form.uploads():
@@ -205,7 +207,7 @@ def self_assessment(request, pk: int):
             form.add_error(f"evidence_{criterion.pk}", error.message)
     if failed_upload:
         messages.error(request, _("Your answers were saved, but some files were refused (see below)."))
-        fresh = _visible_dossier(request, pk)
+        fresh = visible_dossier(request, pk)
         form.rows = selectors.criterion_rows(dossier=fresh)
         form.data = form.data.copy()
         form.data["version"] = fresh.version
@@ -215,7 +217,7 @@ def self_assessment(request, pk: int):
         try:
             services.dossier_submit(dossier=dossier, actor=request.user)
         except services.DossierActionError as error:
-            _show_action_error(request, error)
+            show_action_error(request, error)
             return redirect("assessments:self_assessment", pk=pk)
         messages.success(request, _("The self-assessment was submitted to the district police."))
         return redirect("assessments:dossier_detail", pk=pk)
@@ -272,7 +274,7 @@ def evidence_delete(request, pk: int, evidence_id: int):
     try:
         services.evidence_remove(evidence=evidence, actor=request.user)
     except services.DossierActionError as error:
-        _show_action_error(request, error)
+        show_action_error(request, error)
     else:
         messages.success(request, _("“%(name)s” was removed.") % {"name": evidence.original_name})
     return redirect("assessments:self_assessment", pk=pk)
@@ -281,7 +283,7 @@ def evidence_delete(request, pk: int, evidence_id: int):
 @login_required
 def appraisal(request, pk: int):
     """Thẩm định: the district police record the inspection, team, findings and recommendation."""
-    dossier = _visible_dossier(request, pk)
+    dossier = visible_dossier(request, pk)
     if not perms.can_appraise(dossier, request.user):
         raise PermissionDenied
     if dossier.state != Dossier.State.UNDER_APPRAISAL:
@@ -310,7 +312,7 @@ def appraisal(request, pk: int):
         if "complete" in request.POST:
             services.dossier_complete_appraisal(dossier=dossier, actor=request.user)
     except services.DossierActionError as error:
-        _show_action_error(request, error)
+        show_action_error(request, error)
         if isinstance(error, services.DossierConflict):
             return _render_appraisal(request, dossier, form, status=409)
         return redirect("assessments:appraisal", pk=pk)

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_GET, require_POST
 from assessments import permissions as dossier_perms
 from assessments import selectors as dossier_selectors
 from assessments.models import Dossier
-from assessments.services import DossierActionError, DossierConflict, dossier_send_back
+from assessments.services import DossierActionError, dossier_send_back
+from assessments.views import show_action_error, visible_dossier
 from communes.protected_media import protected_file_response
 from communes.selectors import active_posts_of
 
@@ -20,31 +21,14 @@ from .forms import DecisionForm, RevocationForm, SummaryForm
 from .models import Document, RecognitionDecision
 
 
-def _dossier_for(request, pk: int) -> Dossier:
-    try:
-        dossier = dossier_selectors.dossier_for_page(pk=pk)
-    except Dossier.DoesNotExist as exc:
-        raise Http404 from exc
-    if not dossier_perms.can_view(dossier, request.user):
-        raise Http404
-    return dossier
-
-
 def _post_title(request) -> str:
     return next((p.title for p in active_posts_of(request) if p.title), "")
-
-
-def _show_error(request, error: DossierActionError) -> int:
-    messages.error(request, error.message)
-    for problem in error.problems:
-        messages.warning(request, problem)
-    return 409 if isinstance(error, DossierConflict) else 400
 
 
 @login_required
 def decision(request, pk: int):
     """The deciding authority's page: the appraisal's findings, then recognise, refuse or send back."""
-    dossier = _dossier_for(request, pk)
+    dossier = visible_dossier(request, pk)
     if not dossier_perms.can_decide(dossier, request.user):
         raise PermissionDenied
     if dossier.state != Dossier.State.APPRAISED:
@@ -80,7 +64,7 @@ def decision(request, pk: int):
                 % {"number": recorded.number_display},
             )
     except DossierActionError as error:
-        return _render_decision(request, dossier, form, _show_error(request, error))
+        return _render_decision(request, dossier, form, show_action_error(request, error))
     return redirect("assessments:dossier_detail", pk=pk)
 
 
@@ -101,7 +85,7 @@ def _render_decision(request, dossier, form, status=200):
 @login_required
 def revoke(request, pk: int):
     """Thu hồi công nhận: after a drug case, the authority withdraws the recognition."""
-    dossier = _dossier_for(request, pk)
+    dossier = visible_dossier(request, pk)
     if not dossier_perms.can_decide(dossier, request.user):
         raise PermissionDenied
     recognition = RecognitionDecision.objects.filter(dossier=dossier, outcome="recognised").first()
@@ -117,7 +101,7 @@ def revoke(request, pk: int):
                     decision=recognition, actor=request.user, **form.cleaned_data
                 )
             except DossierActionError as error:
-                status = _show_error(request, error)
+                status = show_action_error(request, error)
             else:
                 messages.success(
                     request,
@@ -195,7 +179,7 @@ def document_retry(request, document_id: int):
     try:
         services.document_retry(document=document, actor=request.user)
     except DossierActionError as error:
-        _show_error(request, error)
+        show_action_error(request, error)
     else:
         messages.success(request, _("The document is being prepared again."))
     if document.dossier_id:
@@ -207,7 +191,7 @@ def document_retry(request, document_id: int):
 @require_GET
 def documents_panel(request, pk: int):
     """The documents of a dossier as an HTML fragment; the page refreshes it while any is pending."""
-    dossier = _dossier_for(request, pk)
+    dossier = visible_dossier(request, pk)
     return render(request, "recognition/_documents.html", documents_context(dossier, request.user))
 
 

@@ -72,7 +72,7 @@ def test_self_assessment_form(client, people, dossier, values, notes, name, cont
 def test_appraisal_form(
     client, people, date, name, agency, findings, recommendation, conclusion, version, complete
 ):
-    dossier = _under_appraisal(people)
+    dossier = _dossier_in("under_appraisal", people)
     client.force_login(people.police)
     data = {
         "version": version,
@@ -90,25 +90,15 @@ def test_appraisal_form(
     assert_handled(client.post(reverse("assessments:appraisal", args=[dossier.pk]), data))
 
 
-def _under_appraisal(people):
-    """One dossier under appraisal per example (an earlier example may have completed it)."""
+def _dossier_in(state: str, people):
+    """One dossier in `state` for the example (an earlier example may have moved it on)."""
     from assessments.models import Dossier
 
-    existing = Dossier.objects.filter(commune=people.my_ly, state="under_appraisal").first()
+    existing = Dossier.objects.filter(commune=people.my_ly, state=state).first()
     if existing:
         return existing
     year = 1900 + Dossier.objects.count()
-    return workflow.bring_to(DossierFactory(commune=people.my_ly, year=year), "under_appraisal", people)
-
-
-def _appraised(people):
-    from assessments.models import Dossier
-
-    existing = Dossier.objects.filter(commune=people.my_ly, state="appraised").first()
-    if existing:
-        return existing
-    year = 1900 + Dossier.objects.count()
-    return workflow.bring_to(DossierFactory(commune=people.my_ly, year=year), "appraised", people)
+    return workflow.bring_to(DossierFactory(commune=people.my_ly, year=year), state, people)
 
 
 @FUZZ
@@ -120,7 +110,7 @@ def _appraised(people):
     version=number_like,
 )
 def test_decision_form(client, people, outcome, date, title, reasons, version):
-    dossier = _appraised(people)
+    dossier = _dossier_in("appraised", people)
     client.force_login(people.chair)
     data = {
         "version": version,
@@ -140,7 +130,7 @@ def test_revocation_form(client, people, incident, description, reason, decided,
 
     dossier = Dossier.objects.filter(commune=people.my_ly, state="recognised").first()
     if dossier is None:
-        dossier = _appraised(people)
+        dossier = _dossier_in("appraised", people)
         decision_record(dossier=dossier, actor=people.chair, outcome="recognised")
     client.force_login(people.chair)
     data = {
