@@ -249,6 +249,8 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         EXPIRED = "expired", _("Recognition expired")
 
     EDITABLE_STATES = (State.DRAFT, State.RETURNED)
+    # States reached through a decision (recognition.RecognitionDecision): only they can have one.
+    DECIDED_STATES = (State.RECOGNISED, State.NOT_RECOGNISED, State.REVOKED, State.EXPIRED)
 
     commune = models.ForeignKey(
         Commune, on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("commune")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -80,21 +80,29 @@ def dossiers_for_inbox(
     return qs.order_by("-year", "commune_id")
 
 
-def dossier_for_page(*, pk: int) -> Dossier:
-    """A dossier with everything its pages show, in a fixed number of queries."""
-    return (
-        Dossier.objects.with_page_relations()
-        .prefetch_related(
-            Prefetch("criteria_set__criteria", queryset=Criterion.objects.order_by("order", "code")),
-            Prefetch("answers", queryset=Answer.objects.all()),
-            Prefetch(
-                "evidence", queryset=Evidence.objects.select_related("uploaded_by").order_by("uploaded_at")
-            ),
-            Prefetch("events", queryset=DossierEvent.objects.order_by("at", "pk")),
-            Prefetch("appraisal", queryset=Appraisal.objects.prefetch_related("members", "findings")),
-        )
-        .get(pk=pk)
-    )
+# What the pages show of a dossier's record: criteria, answers, evidence, history, the appraisal.
+RECORD_PREFETCHES = (
+    Prefetch("criteria_set__criteria", queryset=Criterion.objects.order_by("order", "code")),
+    Prefetch("answers", queryset=Answer.objects.all()),
+    Prefetch("evidence", queryset=Evidence.objects.select_related("uploaded_by").order_by("uploaded_at")),
+    Prefetch("events", queryset=DossierEvent.objects.order_by("at", "pk")),
+    Prefetch("appraisal", queryset=Appraisal.objects.prefetch_related("members", "findings")),
+)
+
+
+def dossier_for_page(*, pk: int, with_record: bool = True) -> Dossier:
+    """A dossier with its commune, district, province and criteria set (one query), and with
+    everything its pages show when `with_record` (a fixed number of queries more)."""
+    dossier = Dossier.objects.with_page_relations().get(pk=pk)
+    if with_record:
+        load_record(dossier)
+    return dossier
+
+
+def load_record(dossier: Dossier) -> Dossier:
+    """Fetch the dossier's record (no query for what is already fetched)."""
+    prefetch_related_objects([dossier], *RECORD_PREFETCHES)
+    return dossier
 
 
 def appraisal_of(dossier: Dossier) -> Appraisal | None:

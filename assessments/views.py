@@ -8,12 +8,15 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from communes.fragments import cached_fragment, cached_value, data_versions
 from communes.models import Commune, District
-from communes.permissions import communes_visible_to, units_with_perm
+from communes.permissions import communes_visible_to, scope_key, units_with_perm
 from communes.protected_media import protected_file_response
 
 from . import permissions as perms
@@ -30,10 +33,10 @@ PAGE_ACTIONS = {
 }
 
 
-def visible_dossier(request, pk: int) -> Dossier:
+def visible_dossier(request, pk: int, *, with_record: bool = True) -> Dossier:
     """The dossier for its pages; out of scope answers 404, like a dossier that does not exist."""
     try:
-        dossier = selectors.dossier_for_page(pk=pk)
+        dossier = selectors.dossier_for_page(pk=pk, with_record=with_record)
     except Dossier.DoesNotExist as exc:
         raise Http404 from exc
     if not perms.can_view(dossier, request.user):
@@ -52,7 +55,37 @@ def show_action_error(request, error: services.DossierActionError) -> int:
 @login_required
 @require_GET
 def inbox(request):
-    """Hộp công việc: dossiers awaiting my action first, then everything I may see."""
+    """Hộp công việc: dossiers awaiting my action first, then everything I may see.
+
+    Both lists are cached per scope, query and day (communes.fragments): any change to a dossier, a
+    unit or a criteria set bumps the versions in the key. The forms to open a dossier carry the user's
+    CSRF token and are rendered for each request."""
+    user = request.user
+    lists = cached_fragment(
+        parts=(
+            "inbox",
+            data_versions("units", "dossiers", "criteria"),
+            scope_key(user),
+            request.GET.urlencode(),
+            translation.get_language(),
+            timezone.localdate(),
+        ),
+        render=lambda: _render_inbox_lists(request),
+    )
+    # Communes whose officers may open a dossier for a year that has none yet.
+    openable = []
+    if not user.is_superuser:
+        prepare_communes = units_with_perm(user, "prepare_commune_dossiers", Commune)
+        for commune in prepare_communes.select_related("district")[:5]:
+            years_open = selectors.open_years_for(commune=commune)
+            if years_open:
+                openable.append(
+                    (commune, OpenDossierForm(initial={"commune": commune.code}, years=years_open))
+                )
+    return render(request, "assessments/inbox.html", {"lists": lists, "openable": openable})
+
+
+def _render_inbox_lists(request) -> str:
     user = request.user
     awaiting = list(selectors.dossiers_awaiting(user=user)[:50])
     now = timezone.now()
@@ -74,21 +107,9 @@ def inbox(request):
         query=criteria.get("q", ""),
     )
     page = Paginator(dossiers, 25).get_page(request.GET.get("page"))
-
-    # Communes whose officers may open a dossier for a year that has none yet.
-    openable = []
-    prepare_communes = units_with_perm(user, "prepare_commune_dossiers", Commune)
-    if not user.is_superuser:
-        for commune in prepare_communes.select_related("district")[:5]:
-            years_open = selectors.open_years_for(commune=commune)
-            if years_open:
-                openable.append(
-                    (commune, OpenDossierForm(initial={"commune": commune.code}, years=years_open))
-                )
-    return render(
-        request,
-        "assessments/inbox.html",
-        {"awaiting": awaiting, "page": page, "filters": filters, "openable": openable},
+    return render_to_string(
+        "assessments/_inbox_lists.html",
+        {"request": request, "awaiting": awaiting, "page": page, "filters": filters},
     )
 
 
@@ -116,19 +137,33 @@ def dossier_open(request):
 @login_required
 @require_GET
 def dossier_detail(request, pk: int):
-    dossier = visible_dossier(request, pk)
+    """The dossier page. Its record (self-assessment, appraisal, history) is the same for everyone who
+    may see it and is cached per dossier version: every service that changes the record bumps
+    `Dossier.version` and `updated_at`, and the admin cannot change it. What the user may do, the
+    decision and its documents are rendered for each request."""
+    dossier = visible_dossier(request, pk, with_record=False)
     services.notifications_mark_read(user=request.user, dossier=dossier)
     actions = perms.available_actions(dossier, request.user)
+    record = cached_value(
+        parts=(
+            "dossier-record",
+            dossier.pk,
+            dossier.version,
+            dossier.updated_at.isoformat(),
+            data_versions("criteria"),
+            translation.get_language(),
+        ),
+        compute=lambda: _render_record(dossier),
+    )
     decision = (
-        getattr(dossier, "recognition_decision", None) if dossier.state != Dossier.State.DRAFT else None
+        getattr(dossier, "recognition_decision", None) if dossier.state in Dossier.DECIDED_STATES else None
     )
     return render(
         request,
         "assessments/dossier_detail.html",
         {
             "dossier": dossier,
-            "rows": selectors.criterion_rows(dossier=dossier),
-            "appraisal": selectors.appraisal_of(dossier),
+            "record": {part: mark_safe(html) for part, html in record.items()},  # noqa: S308
             "decision": decision,
             "actions": [(name, name in REASON_REQUIRED) for name in actions if name in PAGE_ACTIONS],
             "can_decide": any(name in ("recognise", "refuse", "send_back") for name in actions),
@@ -136,11 +171,26 @@ def dossier_detail(request, pk: int):
             "can_edit": "submit" in actions,
             "can_appraise": dossier.state == Dossier.State.UNDER_APPRAISAL
             and perms.can_appraise(dossier, request.user),
-            "submission_problems": dossier.submission_problems() if "submit" in actions else [],
-            "events": list(dossier.events.all()),
+            "submission_problems": selectors.load_record(dossier).submission_problems()
+            if "submit" in actions
+            else [],
             "days_in_state": selectors.days_waiting(dossier),
         },
     )
+
+
+def _render_record(dossier: Dossier) -> dict[str, str]:
+    selectors.load_record(dossier)
+    context = {
+        "dossier": dossier,
+        "rows": selectors.criterion_rows(dossier=dossier),
+        "appraisal": selectors.appraisal_of(dossier),
+        "events": list(dossier.events.all()),
+    }
+    return {
+        "assessment": render_to_string("assessments/_dossier_assessment.html", context),
+        "history": render_to_string("assessments/_dossier_history.html", context),
+    }
 
 
 @login_required

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CommunesConfig(AppConfig):
     name = "communes"
     verbose_name = _("Administrative units and officials")
+
+    def ready(self):
+        from .fragments import bump_on_change
+        from .models import Commune, District, Province
+
+        # Names and borders of units appear in lists, dashboards and dossier headers.
+        bump_on_change("units", Province, District, Commune)

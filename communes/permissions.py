@@ -1,16 +1,21 @@
 """Guardian wiring: which object permissions each role holds on its unit, and how they are checked.
 
-Permissions live on the unit (commune, district, province), granted to one group per unit and role.
-Every check in the product is guardian's `has_perm(perm, unit)` or `get_objects_for_user`; the
+Permissions live on the unit (commune, district, province), granted to one group per unit and role
+with guardian's `assign_perm`. Every check in the product reads guardian's object-permission rows:
+`unit_grants` fetches the user's rows once per request and answers exactly what guardian's
+`has_perm(perm, unit)` and `get_objects_for_user` answer (a test holds them equal for every role). The
 province-wide roles are a queryset scope over one Province row, not thousands of rows.
 """
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
-from guardian.core import ObjectPermissionChecker
-from guardian.shortcuts import assign_perm, get_objects_for_user
+from guardian.shortcuts import assign_perm
+from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
 from .models import ROLE_LEVEL, AdministrativeUnit, Commune, District, Province, Role
 
@@ -22,6 +27,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.PROVINCIAL_VIEWER: ["view_province_dossiers"],
     Role.ADMIN: ["view_province_dossiers", "manage_criteria"],
 }
+
+
+UNIT_MODELS = (Province, District, Commune)
 
 
 def role_group_name(role: str, unit: AdministrativeUnit) -> str:
@@ -36,20 +44,50 @@ def ensure_role_group(role: str, unit: AdministrativeUnit) -> Group:
     return group
 
 
-def checker_for(user) -> ObjectPermissionChecker:
-    """One guardian checker per user object, so a page asks the database once per unit, not per check."""
-    checker = getattr(user, "_guardian_checker", None)
-    if checker is None:
-        checker = ObjectPermissionChecker(user)
-        user._guardian_checker = checker
-    return checker
+def unit_grants(user) -> dict[tuple[str, str], frozenset[int]]:
+    """Every object permission `user` holds on units, as {(model name, codename): unit pks}.
+
+    These are guardian's own rows (direct and through the user's groups: what its `has_perm` and
+    `get_objects_for_user` read), fetched in one query and remembered on the user object, so a page
+    that checks ten permissions on a dozen units asks the database once. Equality with guardian's
+    answers for every role is a test (tests/communes/test_permissions.py)."""
+    grants = user.__dict__.get("_unit_grants")
+    if grants is not None:
+        return grants
+    found: dict[tuple[str, str], set[int]] = {}
+    if user.is_authenticated and user.is_active and not user.is_superuser:
+        types = ContentType.objects.get_for_models(*UNIT_MODELS)  # cached by Django after the first
+        names = {ct.pk: model._meta.model_name for model, ct in types.items()}
+        fields = ("content_type_id", "permission__codename", "object_pk")
+        through_groups = (
+            get_group_obj_perms_model()
+            .objects.filter(group__user=user, content_type_id__in=names)
+            .values_list(*fields)
+        )
+        direct = (
+            get_user_obj_perms_model()
+            .objects.filter(user=user, content_type_id__in=names)
+            .values_list(*fields)
+        )
+        for type_id, codename, object_pk in through_groups.union(direct):
+            found.setdefault((names[type_id], codename), set()).add(int(object_pk))
+    grants = {key: frozenset(pks) for key, pks in found.items()}
+    user.__dict__["_unit_grants"] = grants
+    return grants
+
+
+def forget_grants(user) -> None:
+    """After a change to the user's groups: the next check reads guardian's rows again."""
+    user.__dict__.pop("_unit_grants", None)
 
 
 def has_unit_perm(user, codename: str, unit: AdministrativeUnit) -> bool:
-    """Guardian's object check, through the user's cached checker (active superusers pass)."""
+    """Guardian's object check on `unit` (active superusers pass, like guardian's checker)."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return checker_for(user).has_perm(codename, unit)
+    if user.is_superuser:
+        return True
+    return unit.pk in unit_grants(user).get((unit._meta.model_name, codename), ())
 
 
 def can_view_commune(user, commune: Commune) -> bool:
@@ -63,13 +101,27 @@ def can_view_commune(user, commune: Commune) -> bool:
 
 
 def units_with_perm(user, codename: str, model) -> QuerySet:
-    """The units on which `user` holds `codename` (guardian's get_objects_for_user), as a lazy
-    queryset remembered on the user object, so one request resolves each permission once."""
-    cache = user.__dict__.setdefault("_units_with_perm", {})
-    key = (codename, model)
-    if key not in cache:
-        cache[key] = get_objects_for_user(user, f"communes.{codename}", model, accept_global_perms=False)
-    return cache[key].all()
+    """The units on which `user` holds `codename` (what guardian's get_objects_for_user answers), as a
+    queryset over their primary keys; empty, it makes no query at all."""
+    if not user.is_authenticated or not user.is_active:
+        return model.objects.none()
+    if user.is_superuser:
+        return model.objects.all()
+    pks = unit_grants(user).get((model._meta.model_name, codename))
+    return model.objects.filter(pk__in=sorted(pks)) if pks else model.objects.none()
+
+
+def scope_key(user) -> str:
+    """Users holding the same object permissions see the same lists and figures: a short key for
+    caching what they see (`communes.fragments`)."""
+    if user.is_superuser:
+        return "all"
+    grants = unit_grants(user)
+    text = ";".join(
+        f"{model}.{codename}:{','.join(map(str, sorted(pks)))}"
+        for (model, codename), pks in sorted(grants.items())
+    )
+    return hashlib.sha1(text.encode()).hexdigest()[:20]
 
 
 def communes_visible_to(user) -> QuerySet[Commune]:

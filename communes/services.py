@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import audit_record
 
 from .models import ROLE_LEVEL, AdministrativeUnit, Commune, District, Post, Province
-from .permissions import ensure_role_group, role_group_name
+from .permissions import ensure_role_group, forget_grants, role_group_name
 
 _UNIT_CLASS = {"commune": Commune, "district": District, "province": Province}
 
@@ -71,9 +71,7 @@ def _sync_group_membership(post: Post) -> None:
         post.user.groups.add(group)
     else:
         post.user.groups.remove(group)
-    # Drop any checker cached on this user object: its answers are now stale.
-    post.user.__dict__.pop("_guardian_checker", None)
-    post.user.__dict__.pop("_units_with_perm", None)
+    forget_grants(post.user)  # the grants remembered on this user object are now stale
 
 
 def sync_all_posts(*, on: datetime.date | None = None) -> int:

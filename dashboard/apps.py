@@ -5,8 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class DashboardConfig(AppConfig):
     name = "dashboard"
     verbose_name = _("Dashboards")
-
-    def ready(self):
-        from .cache import connect
-
-        connect()

@@ -5,12 +5,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from communes.fragments import cached_value, data_versions
+from communes.permissions import scope_key
+
 from . import selectors
-from .cache import figures_version, scope_key
 from .charts import bar_chart
 from .exports import csv_response, xlsx_response
 from .forms import STATE_LABELS, DashboardForm, parse_params
@@ -27,12 +31,26 @@ def _params(request):
 @login_required
 @require_GET
 def dashboard(request):
+    """The whole dashboard is cached per scope, query and day; any change to a dossier or a unit
+    bumps the versions in its key (communes.fragments)."""
+    versions = data_versions("units", "dossiers")
+    scope = scope_key(request.user)
+    today = timezone.localdate()
+    year, content = cached_value(
+        parts=("dashboard", versions, scope, request.GET.urlencode(), translation.get_language(), today),
+        compute=lambda: _render_dashboard(request, figures_key=f"{versions}:{scope}:{today}"),
+    )
+    return render(request, "dashboard/dashboard.html", {"year": year, "content": mark_safe(content)})  # noqa: S308
+
+
+def _render_dashboard(request, *, figures_key: str) -> tuple[int, str]:
     year, data = _params(request)
     waiting_days = settings.REMINDER_AFTER_DAYS
     this_year = timezone.localdate().year
 
     def figures() -> dict:
-        """Computed only when the cached fragment is missing (the template's {% cache %})."""
+        """Computed only when the cached figures are missing (the template's {% cache %}), shared by
+        every page of the commune list below them."""
         rows = selectors.district_rows(
             user=request.user, year=year, waiting_days=waiting_days, sort=data.get("sort", "")
         )
@@ -72,20 +90,22 @@ def dashboard(request):
         initial={"year": year, **{k: data.get(k, "") for k in ("district", "state", "border")}},
         districts=selectors.districts_in_scope(user=request.user, year=year),
     )
-    return render(
-        request,
-        "dashboard/dashboard.html",
+    html = render_to_string(
+        "dashboard/_content.html",
         {
+            "request": request,
+            "LANGUAGE_CODE": translation.get_language(),
             "year": year,
             "form": form,
             "figures": figures,
-            "figures_key": f"{figures_version()}:{scope_key(request.user)}:{year}:{data.get('sort', '')}",
+            "figures_key": f"{figures_key}:{year}:{data.get('sort', '')}",
             "state_labels": STATE_LABELS,
             "page": page,
             "sort": data.get("sort", ""),
             "query": request.GET.urlencode(),
         },
     )
+    return year, html
 
 
 def _state_key(state: str | None) -> str:

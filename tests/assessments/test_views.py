@@ -42,6 +42,45 @@ def test_inbox_of_another_district_is_empty(client, people, dossier):
     assert response.context["page"].paginator.count == 0
 
 
+def test_the_cached_inbox_follows_each_step_of_the_procedure(client, people, dossier):
+    client.force_login(people.police)
+    assert dossier_links(client.get("/"), "awaiting-title") == []
+    dossier = workflow.submit(dossier, people.officer)
+    assert dossier_links(client.get("/"), "awaiting-title") == [dossier.pk]  # served fresh, not cached
+    workflow.appraise(dossier, people.police)
+    assert dossier_links(client.get("/"), "awaiting-title") == []
+
+
+def dossier_links(response, section_id):
+    """Dossier ids linked from one section of the page, read from the HTML (cached or not)."""
+    import re
+
+    html = response.content.decode()
+    section = html[html.index(f'id="{section_id}"') :].split("</section>", 1)[0]
+    return [int(pk) for pk in re.findall(r'href="/dossiers/(\d+)/"', section)]
+
+
+def test_a_cached_inbox_costs_about_what_the_reference_page_costs(client, people, dossier):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(people.viewer)
+    counts = []
+    for url in ("/reference/", "/"):
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        counts.append(len(ctx))
+    assert counts[1] <= counts[0] + 1  # + the user's grants
+
+
+def test_the_cached_inbox_is_not_shared_across_scopes(client, people, dossier):
+    client.force_login(people.police)
+    assert dossier_links(client.get("/"), "all-title") == [dossier.pk]
+    client.force_login(people.other_police)
+    assert dossier_links(client.get("/"), "all-title") == []
+
+
 def test_inbox_search_without_diacritics_and_filters(client, people, dossier):
     DossierFactory(commune=people.my_ly, year=2023)
     client.force_login(people.viewer)
@@ -293,3 +332,63 @@ def test_dates_and_numbers_are_in_vietnamese_format(client, people):
     content = client.get(reverse("assessments:dossier_detail", args=[dossier.pk])).content.decode()
     assert "01/10/2024" in content
     assert "100 %" in content
+
+
+# --- the dossier page's cached record ---------------------------------------------------------------
+
+
+def record_html(client, dossier):
+    html = client.get(reverse("assessments:dossier_detail", args=[dossier.pk])).content.decode()
+    return html[html.index('id="sa-title"') :]
+
+
+def test_the_cached_record_follows_every_change_of_the_dossier(client, people, dossier):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(people.viewer)
+    assert "Đã rà soát" not in record_html(client, dossier)  # cached now, with no answer
+
+    client.force_login(people.officer)
+    client.post(sa_url(dossier), form_data(dossier))
+    client.force_login(people.viewer)
+    assert "Đã rà soát" in record_html(client, dossier)  # the answers
+
+    dossier.refresh_from_db()
+    c1 = dossier.applicable_criteria()[0]
+    client.force_login(people.officer)
+    data = form_data(dossier)
+    data[f"evidence_{c1.pk}"] = SimpleUploadedFile(
+        "Biên bản họp.pdf", PDF_BYTES, content_type="application/pdf"
+    )
+    client.post(sa_url(dossier), data)
+    client.force_login(people.viewer)
+    assert "Biên bản họp.pdf" in record_html(client, dossier)  # the evidence
+
+    dossier = workflow.submit(Dossier.objects.get(pk=dossier.pk), people.officer)
+    workflow.appraise(dossier, people.police, complete=False)
+    html = record_html(client, dossier)
+    assert "Vi Văn Công" in html and "Đạt các tiêu chí." in html  # the appraisal
+    assert html.count("Đã thẩm định") == 0 and "Đang thẩm định" in html  # the history
+
+
+def test_the_cached_record_is_per_language(client, people, dossier):
+    client.force_login(people.viewer)
+    assert "Tự đánh giá" in record_html(client, dossier)
+    client.cookies["django_language"] = "en"
+    assert "Self-assessment" in record_html(client, dossier)
+
+
+def test_a_cached_dossier_page_stays_within_a_few_queries_of_the_reference_page(client, people, dossier):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    workflow.appraise(workflow.submit(dossier, people.officer), people.police)
+    client.force_login(people.viewer)
+    counts = []
+    for url in ("/reference/", reverse("assessments:dossier_detail", args=[dossier.pk])):
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        counts.append(len(ctx))
+    # + the dossier, the user's grants, marking its notifications read
+    assert counts[1] <= counts[0] + 3

@@ -5,12 +5,14 @@ import datetime
 import io
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assessments.models import Dossier
+from communes.fragments import bump
 from tests.factories import DossierFactory, small_criteria_set
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +54,8 @@ def known_set(people):
 
 
 def get(client, user, **params):
+    """The dashboard as the view computes it (not from the cache: caching has its own tests)."""
+    cache.clear()
     client.force_login(user)
     response = client.get("/dashboard/", {"year": 2024, **params})
     assert response.status_code == 200
@@ -194,7 +198,9 @@ def test_bad_parameters_fall_back_to_defaults(client, known_set, params):
 
 
 def count(client, url):
+    """Queries of the page as computed (its cache emptied by a change to dossiers)."""
     client.get(url)
+    bump("dossiers")
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx)
@@ -213,9 +219,7 @@ def test_the_query_count_is_the_same_at_27_460_and_5000_communes(
     assert Dossier.objects.filter(year=2024).count() > 4000
     at_5000 = count(client, url)
     assert at_27 == at_460 == at_5000
-    from dashboard.cache import invalidate_figures
-
-    invalidate_figures()  # the budget holds when the figures are computed, not only when cached
+    bump("dossiers")  # a page of the commune list, figures computed too
     with django_assert_max_num_queries(15):
         client.get(url + "&district=417&state=recognised&page=2")
 
@@ -234,6 +238,29 @@ def test_cached_figures_follow_a_transition(client, known_set):
 
 
 def test_the_cached_fragment_is_not_shared_across_scopes(client, known_set):
-    get(client, known_set.viewer)
-    response = get(client, known_set.police)
-    assert "Huyện Anh Sơn" not in response.content.decode()
+    client.force_login(known_set.viewer)
+    assert "Huyện Anh Sơn" in client.get("/dashboard/", {"year": 2024}).content.decode()
+    client.force_login(known_set.police)
+    assert "Huyện Anh Sơn" not in client.get("/dashboard/", {"year": 2024}).content.decode()
+
+
+def test_a_cached_dashboard_costs_what_the_reference_page_costs(client, known_set):
+    client.force_login(known_set.viewer)
+    reference = count_cached(client, "/reference/")
+    assert count_cached(client, "/dashboard/?year=2024") <= reference + 1  # + the user's grants
+
+
+def count_cached(client, url):
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx)
+
+
+def test_a_renamed_commune_shows_at_once(client, known_set):
+    client.force_login(known_set.viewer)
+    url = "/dashboard/?year=2024&district=417"
+    assert "Xã Mỹ Lý" in client.get(url).content.decode()
+    known_set.my_ly.name = "Xã Mỹ Lý Mới"
+    known_set.my_ly.save()
+    assert "Xã Mỹ Lý Mới" in client.get(url).content.decode()
