@@ -7,6 +7,7 @@ class CommunesConfig(AppConfig):
     verbose_name = _("Administrative units and officials")
 
     def ready(self):
+        from . import checks  # noqa: F401 (registers the deployment checks)
         from .fragments import bump_on_change
         from .models import Commune, District, Province
 

@@ -21,22 +21,34 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "k7Qm2vX9pL4sT8wZ1nB6cR3yH5jF0gD2aE7uI9oP4qW6tY8rV1xN3mC5bK0lJ",
     "ALLOWED_HOSTS": "xakhongmatuy.nghean.gov.vn",
     "DATABASE_URL": "sqlite:////tmp/nghean-check-deploy.sqlite3",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",  # not contacted by the checks
 }
 
 
-def test_check_deploy_has_no_warning():
+def check_deploy(**overrides):
     # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a deployment never has it.
-    unset = ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    unset = ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE", "REDIS_URL", "CACHE_URL")
     env = {k: v for k, v in os.environ.items() if k not in unset}
-    result = subprocess.run(
+    env = {k: v for k, v in {**env, **PRODUCTION_ENV, **overrides}.items() if v is not None}
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env={**env, **PRODUCTION_ENV},
+        env=env,
         capture_output=True,
         text=True,
     )
+
+
+def test_check_deploy_has_no_warning():
+    result = check_deploy()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_check_deploy_warns_when_each_process_would_keep_its_own_cache():
+    result = check_deploy(REDIS_URL=None)
+    assert result.returncode != 0
+    assert "nghean_dfc.W001" in result.stdout + result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():
