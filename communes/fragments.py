@@ -2,9 +2,10 @@
 of data it shows (bumped whenever such data changes) and the scope of the user who sees it, so a
 changed dossier or unit is never served from an old fragment; old entries simply expire.
 
-Versions are bumped by `post_save`/`post_delete` signals (`bump_on_change`) both at once and again when
-the transaction commits: a reader between the two would otherwise cache uncommitted-as-old data under
-the new version. Bulk writes send no signals: their callers bump by hand (seed_demo).
+Versions are bumped by `post_save`/`post_delete` signals (`bump_on_change`) at once and again when the
+transaction commits: a request running between the two still reads the old rows and may cache them
+under the first new version; the second bump retires that entry. Bulk writes send no signals: their
+callers bump by hand (seed_demo).
 """
 
 from __future__ import annotations
