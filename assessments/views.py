@@ -14,9 +14,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from communes.fragments import cached_fragment, cached_value, data_versions
+from communes.fragments import cached_fragment, cached_value, data_versions, seen_by
 from communes.models import Commune, District
-from communes.permissions import communes_visible_to, scope_key, units_with_perm
+from communes.permissions import communes_visible_to, units_with_perm
 from communes.protected_media import protected_file_response
 
 from . import permissions as perms
@@ -62,14 +62,7 @@ def inbox(request):
     CSRF token and are rendered for each request."""
     user = request.user
     lists = cached_fragment(
-        parts=(
-            "inbox",
-            data_versions("units", "dossiers", "criteria"),
-            scope_key(user),
-            request.GET.urlencode(),
-            translation.get_language(),
-            timezone.localdate(),
-        ),
+        parts=("inbox", *seen_by(user, "units", "dossiers", "criteria"), request.GET.urlencode()),
         render=lambda: _render_inbox_lists(request),
     )
     # Communes whose officers may open a dossier for a year that has none yet.

@@ -2,10 +2,11 @@
 of data it shows (bumped whenever such data changes) and the scope of the user who sees it, so a
 changed dossier or unit is never served from an old fragment; old entries simply expire.
 
-Versions are bumped by `post_save`/`post_delete` signals (`bump_on_change`) at once and again when the
-transaction commits: a request running between the two still reads the old rows and may cache them
-under the first new version; the second bump retires that entry. Bulk writes send no signals: their
-callers bump by hand (seed_demo).
+Versions are bumped by `post_save`/`post_delete` signals (`bump_on_change`) when the transaction
+commits: a request running before that still reads the old rows, and may cache them under the version
+it saw, which the bump retires. They are also bumped at once, so that the writing transaction itself
+(and a test, which never commits) sees fresh pages. Bulk writes send no signals: their callers bump by
+hand (seed_demo).
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ from typing import TypeVar
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
+
+from .permissions import scope_key
 
 T = TypeVar("T")
 PREFIX = "data-version:"
@@ -34,6 +38,17 @@ def data_versions(*names: str) -> str:
         cache.set_many(missing, None)
         found.update(missing)
     return ":".join(found[key] for key in keys)
+
+
+def seen_by(user, *names: str) -> tuple[str, ...]:
+    """The key parts of what `user` sees of the named kinds of data today: their versions, the user's
+    scope, the language and the day (lists show how many days a dossier has waited)."""
+    return (
+        data_versions(*names),
+        scope_key(user),
+        translation.get_language(),
+        timezone.localdate().isoformat(),
+    )
 
 
 def bump(*names: str) -> None:

@@ -11,8 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from communes.fragments import cached_value, data_versions
-from communes.permissions import scope_key
+from communes.fragments import cached_value, seen_by
 
 from . import selectors
 from .charts import bar_chart
@@ -33,12 +32,10 @@ def _params(request):
 def dashboard(request):
     """The whole dashboard is cached per scope, query and day; any change to a dossier or a unit
     bumps the versions in its key (communes.fragments)."""
-    versions = data_versions("units", "dossiers")
-    scope = scope_key(request.user)
-    today = timezone.localdate()
+    seen = seen_by(request.user, "units", "dossiers")
     year, content = cached_value(
-        parts=("dashboard", versions, scope, request.GET.urlencode(), translation.get_language(), today),
-        compute=lambda: _render_dashboard(request, figures_key=f"{versions}:{scope}:{today}"),
+        parts=("dashboard", *seen, request.GET.urlencode()),
+        compute=lambda: _render_dashboard(request, figures_key=":".join(seen)),
     )
     return render(request, "dashboard/dashboard.html", {"year": year, "content": mark_safe(content)})  # noqa: S308
 
