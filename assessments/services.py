@@ -21,9 +21,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
-from guardian.shortcuts import get_users_with_perms
 
 from communes.models import Commune
+from communes.permissions import holders_of
 from communes.text import nfc
 
 from . import permissions as perms
@@ -175,9 +175,7 @@ def _next_actors(dossier: Dossier) -> list:
 
 
 def _holders(unit, codename: str):
-    return get_users_with_perms(
-        unit, only_with_perms_in=[codename], with_group_users=True, with_superusers=False
-    ).filter(is_active=True)
+    return holders_of(codename, unit)
 
 
 def _notify_next_actors(*, dossier: Dossier, event: DossierEvent) -> None:

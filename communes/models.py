@@ -232,6 +232,11 @@ class Post(models.Model):
         _("ended on"), null=True, blank=True, help_text=_("From this day the post grants nothing.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The guardian group of the role in the unit. Its permissions count for this user only while the
+    # post is active (communes.permissions reads the dates at each check, no job needed).
+    group = models.ForeignKey(
+        "auth.Group", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="posts"
+    )
 
     objects = PostQuerySet.as_manager()
 

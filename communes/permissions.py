@@ -2,22 +2,25 @@
 
 Permissions live on the unit (commune, district, province), granted to one group per unit and role
 with guardian's `assign_perm`. Every check in the product reads guardian's object-permission rows:
-`unit_grants` fetches the user's rows once per request and answers exactly what guardian's
-`has_perm(perm, unit)` and `get_objects_for_user` answer (a test holds them equal for every role). The
-province-wide roles are a queryset scope over one Province row, not thousands of rows.
+`unit_grants` fetches the user's rows once per request and answers what guardian's `has_perm(perm, unit)`
+and `get_objects_for_user` answer (a test holds them equal for every role), with one rule on top: a role
+group's rows count for a user only while one of their posts that puts them in it is active, read at the
+moment of the check, so an ended post grants nothing even before the nightly `posts sync` takes the
+user out of the group. The province-wide roles are a queryset scope over one Province row.
 """
 
 from __future__ import annotations
 
 import hashlib
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from guardian.shortcuts import assign_perm
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
-from .models import ROLE_LEVEL, AdministrativeUnit, Commune, District, Province, Role
+from .models import ROLE_LEVEL, AdministrativeUnit, Commune, District, Post, Province, Role
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.COMMUNE_OFFICER: ["view_commune_dossiers", "prepare_commune_dossiers"],
@@ -44,6 +47,15 @@ def ensure_role_group(role: str, unit: AdministrativeUnit) -> Group:
     return group
 
 
+def held_groups(user_ref) -> Q:
+    """The condition on a group (as `group`) that its permissions count for `user_ref` (a user or an
+    OuterRef): a group no post manages counts as guardian says; a role group counts only through an
+    active post of that user."""
+    return ~Exists(Post.objects.filter(group=OuterRef("group"))) | Exists(
+        Post.objects.active().filter(user=user_ref, group=OuterRef("group"))
+    )
+
+
 def unit_grants(user) -> dict[tuple[str, str], frozenset[int]]:
     """Every object permission `user` holds on units, as {(model name, codename): unit pks}.
 
@@ -62,6 +74,7 @@ def unit_grants(user) -> dict[tuple[str, str], frozenset[int]]:
         through_groups = (
             get_group_obj_perms_model()
             .objects.filter(group__user=user, content_type_id__in=names)
+            .filter(held_groups(user.pk))
             .values_list(*fields)
         )
         direct = (
@@ -109,6 +122,22 @@ def units_with_perm(user, codename: str, model) -> QuerySet:
         return model.objects.all()
     pks = unit_grants(user).get((model._meta.model_name, codename))
     return model.objects.filter(pk__in=sorted(pks)) if pks else model.objects.none()
+
+
+def holders_of(codename: str, unit: AdministrativeUnit) -> QuerySet:
+    """The active users who hold `codename` on `unit` now: directly, or through a group that an active
+    post puts them in (the same rule as `unit_grants`). Who is notified is who may act."""
+    content_type = ContentType.objects.get_for_model(type(unit))
+    rows = {"permission__codename": codename, "content_type": content_type, "object_pk": str(unit.pk)}
+    group_rows = (
+        get_group_obj_perms_model()
+        .objects.filter(**rows, group__user=OuterRef("pk"))
+        .filter(held_groups(OuterRef(OuterRef("pk"))))
+    )
+    direct_rows = get_user_obj_perms_model().objects.filter(**rows, user=OuterRef("pk"))
+    return get_user_model().objects.filter(is_active=True).filter(
+        Exists(group_rows.values("pk")) | Exists(direct_rows)
+    )
 
 
 def scope_key(user) -> str:

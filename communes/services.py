@@ -65,6 +65,9 @@ def post_end(*, post: Post, ended_on: datetime.date | None = None, actor=None) -
 def _sync_group_membership(post: Post) -> None:
     """The user is in the unit-role group exactly while an active post puts them there."""
     group = ensure_role_group(post.role, post.unit)
+    if post.group_id != group.pk:
+        post.group = group
+        post.save(update_fields=["group"])
     level = ROLE_LEVEL[post.role]
     still_active = Post.objects.active().filter(user=post.user, role=post.role, **{level: post.unit}).exists()
     if still_active:

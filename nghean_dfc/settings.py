@@ -177,6 +177,7 @@ DOCUMENT_RENDER_MAX_RETRIES = env.int("DOCUMENT_RENDER_MAX_RETRIES", default=3)
 DOCUMENT_RENDER_BACKOFF_SECONDS = env.float("DOCUMENT_RENDER_BACKOFF_SECONDS", default=2.0)
 _reeval_month, _reeval_day = (int(x) for x in REEVALUATION_OPENS_ON.split("-"))
 CELERY_BEAT_SCHEDULE = {
+    "sync-posts": {"task": "communes.tasks.sync_posts", "schedule": crontab(hour=0, minute=5)},
     "sweep-pending-documents": {"task": "recognition.tasks.sweep_pending_documents", "schedule": 60.0},
     "expire-recognitions": {
         "task": "recognition.tasks.expire_recognitions",
@@ -246,6 +247,13 @@ CONTENT_SECURITY_POLICY = {
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # a username, from one address
+# ...and an address, whatever the usernames (spraying); set well above what one office fails in an hour.
+SIGN_IN_ADDRESS_FAILURE_LIMIT = env.int("SIGN_IN_ADDRESS_FAILURE_LIMIT", default=50)
+AXES_HANDLER = "accounts.throttle.SignInThrottle"
+# Reverse proxies in front of gunicorn (1 behind nginx): the client's address is the Nth address from
+# the right of X-Forwarded-For. 0: REMOTE_ADDR. Used by the lockout and the audit log.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "accounts.audit.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
