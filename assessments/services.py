@@ -9,15 +9,14 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
-import unicodedata
 from decimal import Decimal
-from pathlib import PurePosixPath, PureWindowsPath
 
-import filetype
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
@@ -26,6 +25,7 @@ from communes.models import Commune
 from communes.permissions import holders_of
 from communes.text import nfc
 
+from . import evidence as evidence_files
 from . import permissions as perms
 from .models import (
     REASON_REQUIRED,
@@ -313,44 +313,22 @@ def self_assessment_save(
 
 # --- evidence -------------------------------------------------------------------------------------
 
-# Recognised by content (magic bytes), never by the name's extension.
-ALLOWED_EVIDENCE_TYPES = {
-    "pdf": "application/pdf",
-    "jpg": "image/jpeg",
-    "png": "image/png",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-def safe_display_name(name: str) -> str:
-    """The file's own name without any folder part or control characters, NFC, at most 200 chars."""
-    name = nfc(name or "")
-    name = PureWindowsPath(PurePosixPath(name).name).name
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip(" .")
-    return name[:200] or "tep"
-
-
-def check_evidence_file(upload: UploadedFile) -> tuple[str, str]:
-    """Return (extension, content type) or raise DossierActionError with a clear message."""
-    max_bytes = settings.EVIDENCE_MAX_BYTES
-    if upload.size == 0:
-        raise DossierActionError(_("“%(name)s” is empty.") % {"name": safe_display_name(upload.name)})
-    if upload.size > max_bytes:
+def _check_upload_rate(actor) -> None:
+    """At most EVIDENCE_UPLOADS_PER_HOUR files per user per clock hour. Counted in the cache, and open
+    when the cache is down: the per-dossier quota (in the database) still bounds what is stored."""
+    limit = settings.EVIDENCE_UPLOADS_PER_HOUR
+    key = f"upload-rate:{actor.pk}:{timezone.now():%Y%m%d%H}"
+    try:
+        cache.add(key, 0, 3600)
+        count = cache.incr(key)
+    except Exception as exc:  # redis ConnectionError, TimeoutError...: fail open
+        logger.warning("upload rate not counted (cache unavailable): %s", exc)
+        return
+    if count > limit:
         raise DossierActionError(
-            _("“%(name)s” is larger than %(limit)s MB.")
-            % {"name": safe_display_name(upload.name), "limit": max_bytes // (1024 * 1024)}
+            _("You have sent %(limit)s files in the last hour, the most allowed; try again later.")
+            % {"limit": limit}
         )
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    if kind is None or kind.extension not in ALLOWED_EVIDENCE_TYPES:
-        raise DossierActionError(
-            _("“%(name)s” is not a PDF, JPEG, PNG, Word (DOCX) or Excel (XLSX) file.")
-            % {"name": safe_display_name(upload.name)}
-        )
-    return kind.extension, ALLOWED_EVIDENCE_TYPES[kind.extension]
 
 
 @transaction.atomic
@@ -365,7 +343,22 @@ def evidence_add(
     locked = _editable_for(dossier.pk, actor, expected_version)
     if criterion.criteria_set_id != locked.criteria_set_id:
         raise DossierActionError(_("This criterion does not belong to the dossier."))
-    extension, content_type = check_evidence_file(upload)
+    try:
+        found = evidence_files.inspect(upload)
+    except evidence_files.EvidenceRefused as refused:
+        raise DossierActionError(str(refused)) from refused
+    quota = settings.EVIDENCE_DOSSIER_QUOTA_BYTES
+    stored = locked.evidence.aggregate(total=Sum("size"))["total"] or 0
+    if stored + upload.size > quota:
+        raise DossierActionError(
+            _("“%(name)s” does not fit: the dossier's files may total %(limit)s MB and %(used)s MB are used.")
+            % {
+                "name": evidence_files.display_name(upload.name),
+                "limit": quota // (1024 * 1024),
+                "used": round(stored / (1024 * 1024)),
+            }
+        )
+    _check_upload_rate(actor)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -373,9 +366,9 @@ def evidence_add(
     evidence = Evidence(
         dossier=locked,
         criterion=criterion,
-        original_name=safe_display_name(upload.name),
-        extension=extension,
-        content_type=content_type,
+        original_name=evidence_files.safe_name(upload.name, found.extension),
+        extension=found.extension,
+        content_type=found.content_type,
         size=upload.size,
         sha256=digest.hexdigest(),
         uploaded_by=actor,

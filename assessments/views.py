@@ -21,8 +21,10 @@ from communes.protected_media import protected_file_response
 
 from . import permissions as perms
 from . import selectors, services
+from .evidence import safe_name
 from .forms import ActionForm, AppraisalForm, InboxFilterForm, OpenDossierForm, SelfAssessmentForm
 from .models import REASON_REQUIRED, Dossier, Evidence, Notification
+from .uploads import skipped_upload_message
 
 # Transitions started from the dossier page (the decision has its own page in `recognition`).
 PAGE_ACTIONS = {
@@ -242,6 +244,10 @@ def self_assessment(request, pk: int):
         return _render_self_assessment(request, visible_dossier(request, pk), form, status=409)
 
     failed_upload = False
+    for field_name, (file_name, reason) in getattr(request, "skipped_uploads", {}).items():
+        if field_name in form.fields:  # refused while the request was read: nothing of it was stored
+            failed_upload = True
+            form.add_error(field_name, skipped_upload_message(file_name, reason))
     for criterion, upload in form.uploads():
         try:
             services.evidence_add(dossier=dossier, actor=request.user, criterion=criterion, upload=upload)
@@ -300,7 +306,7 @@ def evidence_download(request, pk: int, evidence_id: int):
         raise Http404
     return protected_file_response(
         evidence.file,
-        filename=evidence.original_name,
+        filename=safe_name(evidence.original_name, evidence.extension),  # also for names stored before
         content_type=evidence.content_type,
         as_attachment=request.GET.get("inline") != "1",
     )

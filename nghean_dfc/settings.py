@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "assessments.uploads.BodySizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "communes.middleware.PostRequiredMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -132,6 +133,21 @@ PROTECTED_MEDIA_ACCEL_PREFIX = env("PROTECTED_MEDIA_ACCEL_PREFIX", default="")
 
 # Largest evidence file accepted (10 MB by default).
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+# A DOCX or XLSX may expand to this much (zip bombs are refused before anyone opens them).
+EVIDENCE_MAX_UNCOMPRESSED_BYTES = env.int("EVIDENCE_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024)
+# All the files of one dossier together, and how many files one user may send per hour.
+EVIDENCE_DOSSIER_QUOTA_BYTES = env.int("EVIDENCE_DOSSIER_QUOTA_BYTES", default=200 * 1024 * 1024)
+EVIDENCE_UPLOADS_PER_HOUR = env.int("EVIDENCE_UPLOADS_PER_HOUR", default=60)
+# Files beyond EVIDENCE_MAX_BYTES each, or beyond REQUEST_FILES_MAX_BYTES in one save, are not stored
+# (assessments.uploads) and the form says which, keeping what was typed; a body over
+# REQUEST_BODY_MAX_BYTES is refused unread (413). nginx's client_max_body_size matches the latter.
+REQUEST_FILES_MAX_BYTES = env.int("REQUEST_FILES_MAX_BYTES", default=25 * 1024 * 1024)
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=30 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "assessments.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 

@@ -125,7 +125,29 @@ class DossierFactory(factory.django.DjangoModelFactory):
     criteria_set = factory.LazyFunction(small_criteria_set)
 
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG_BYTES = bytes.fromhex(
-    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4ab0000000049454e44ae426082"
-)
+def _one_page_pdf() -> bytes:
+    """A real, minimal PDF (one blank A4 page): evidence is parsed, not only sniffed."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF_BYTES = _one_page_pdf()
+def _small_png() -> bytes:
+    """A real 2x2 PNG (its checksums right: images are decoded, not only sniffed)."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2), (200, 30, 30)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PNG_BYTES = _small_png()

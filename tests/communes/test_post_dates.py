@@ -84,7 +84,3 @@ def test_the_nightly_sync_brings_the_groups_in_line(people, moved):
     assert not moved.groups.filter(name=f"district:{people.ky_son.code}:district_police").exists()
     assert moved.groups.filter(name=f"commune:{people.hanh_lam.code}:commune_officer").exists()
     assert sync_all_posts() == 0  # nothing left to change
-
-
-def test_the_sync_is_scheduled_daily(settings):
-    assert settings.CELERY_BEAT_SCHEDULE["sync-posts"]["task"] == "communes.tasks.sync_posts"
