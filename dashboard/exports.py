@@ -1,17 +1,30 @@
-"""CSV (UTF-8 with BOM, so Excel opens Vietnamese correctly) and XLSX exports with Vietnamese headers."""
+"""CSV (UTF-8 with BOM, so Excel opens Vietnamese correctly) and XLSX exports with Vietnamese headers.
+
+Both are inert: a text cell that a spreadsheet would read as a formula (starting with =, +, -, @, a tab
+or a carriage return) is neutralised: quoted with an apostrophe in the CSV, written as a string cell
+in the XLSX (never a formula)."""
 
 import csv
 import io
 
 from django.http import HttpResponse
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert_text(value):
+    """A CSV value that no spreadsheet evaluates; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
 
 def csv_response(filename: str, header: list[str], rows: list[list]) -> HttpResponse:
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([inert_text(v) for v in header])
+    writer.writerows([inert_text(v) for v in row] for row in rows)
     response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = _disposition(filename)
     return response
@@ -19,15 +32,14 @@ def csv_response(filename: str, header: list[str], rows: list[list]) -> HttpResp
 
 def xlsx_response(filename: str, sheet: str, header: list[str], rows: list[list]) -> HttpResponse:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(sheet[:31])
     bold = Font(bold=True)
-    worksheet.append([_bold_cell(worksheet, value, bold, WriteOnlyCell) for value in header])
+    worksheet.append([_cell(worksheet, value, font=bold) for value in header])
     for row in rows:
-        worksheet.append(row)
+        worksheet.append([_cell(worksheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(
@@ -37,9 +49,14 @@ def xlsx_response(filename: str, sheet: str, header: list[str], rows: list[list]
     return response
 
 
-def _bold_cell(worksheet, value, font, cell_class):
-    cell = cell_class(worksheet, value=value)
-    cell.font = font
+def _cell(worksheet, value, font=None):
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(worksheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
+    if font is not None:
+        cell.font = font
     return cell
 
 

@@ -67,7 +67,7 @@ def test_one_office_failing_now_and_then_is_not_throttled(client, behind_nginx):
     # 40 failures in an hour from one office address, over many accounts: below the default limit of 50.
     for n in range(10):
         UserFactory(username=f"office{n}")
-    for k in range(4):
+    for _ in range(4):
         for n in range(10):
             sign_in(client, f"office{n}", "wrong", "198.51.100.30")
     assert sign_in(client, "office0", PASSWORD, "198.51.100.30").status_code == 302

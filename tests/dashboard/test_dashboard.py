@@ -264,3 +264,24 @@ def test_a_renamed_commune_shows_at_once(client, known_set):
     known_set.my_ly.name = "Xã Mỹ Lý Mới"
     known_set.my_ly.save()
     assert "Xã Mỹ Lý Mới" in client.get(url).content.decode()
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example","Bấm")', "+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "-2+3"]
+
+
+@pytest.mark.parametrize("name", FORMULAS)
+def test_exports_are_inert_whatever_a_unit_is_called(client, known_set, name):
+    from communes.models import Commune
+    from openpyxl import load_workbook
+
+    Commune.objects.filter(code="16816").update(name=name)
+    client.force_login(known_set.viewer)
+    rows = read_csv(client.get("/dashboard/export/communes.csv", {"year": 2024, "district": "417"}))
+    cell = next(r for r in rows if r[0] == "16816")[1]
+    assert cell == "'" + name  # quoted: a spreadsheet shows it as text
+
+    response = client.get("/dashboard/export/communes.xlsx", {"year": 2024, "district": "417"})
+    workbook = load_workbook(io.BytesIO(response.content))
+    row = next(r for r in workbook.active.iter_rows(min_row=2) if r[0].value == "16816")
+    assert row[1].data_type == "s" and row[1].value == name  # a string cell, never a formula
+    assert row[5].data_type == "n"  # numbers stay numbers

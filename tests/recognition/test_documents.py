@@ -173,6 +173,32 @@ def test_provincial_summary_pdf_counts_border_communes_first(
     assert not pdf_text(document.file.path, 1).startswith("1 ")
 
 
+def test_a_unit_name_with_markup_renders_as_text_in_the_summary(
+    recognised, people, django_capture_on_commit_callbacks
+):
+    from communes.models import District
+
+    District.objects.filter(code="417").update(name='Kỳ Sơn</text><text x="0" y="0">CHÈN</text>&amp;')
+    with django_capture_on_commit_callbacks(execute=False):
+        document = services.summary_request(year=2022, actor=people.provincial_police)
+    document = services.document_render(document_id=document.pk)
+    assert document.status == Document.Status.READY
+    text = pdf_text(document.file.path)
+    assert '</text><text x="0" y="0">CHÈN</text>&amp;' in text  # the name, as typed
+
+
+def test_the_summary_chart_escapes_every_label():
+    import xml.etree.ElementTree as ET
+
+    from recognition.documents import summary_chart_svg
+
+    name = '</text><image href="file:///etc/passwd"/><text>&amp;'
+    svg = summary_chart_svg({"districts": [{"name": name, "recognised": 1, "communes": 2}]})
+    root = ET.fromstring(svg)
+    assert [el.tag.split("}")[1] for el in root] == ["text", "rect", "rect", "text"]  # nothing injected
+    assert root[0].text == name
+
+
 def test_rendering_twice_gives_one_file_with_the_same_checksum(recognised):
     first = render("recognition")
     Document.objects.filter(pk=first.pk).update(status="pending")  # as if the task were delivered again
