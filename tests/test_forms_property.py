@@ -198,3 +198,35 @@ def test_password_change_form(client, people, old, new1, new2):
 def test_summary_form(client, people, year):
     client.force_login(people.provincial_police)
     assert_handled(client.post(reverse("recognition:summaries"), {"year": year}))
+
+
+LIST_PAGES = ["/", "/units/", "/dashboard/", "/notifications/", "/dashboard/export/communes.csv", "/documents/summaries/"]
+PARAMETERS = ["q", "district", "border", "year", "state", "page", "sort", "x"]
+any_value = st.one_of(
+    st.text(st.characters(blacklist_categories=("Cs",)), max_size=60),  # NUL included
+    st.integers().map(str),
+    st.sampled_from(["\x00", "%00", "417\x00", "-1", "1e9", "9" * 40, "..", "' OR 1=1 --"]),
+)
+raw_bytes = st.binary(max_size=80).map(lambda b: "".join(f"%{c:02X}" for c in b))
+
+
+@FUZZ
+@given(
+    params=st.dictionaries(st.sampled_from(PARAMETERS), any_value, max_size=4),
+    raw=raw_bytes,
+    page=st.sampled_from(LIST_PAGES),
+)
+def test_every_list_page_takes_any_query_string(client, people, params, raw, page):
+    from urllib.parse import urlencode
+
+    client.force_login(people.provincial_police)
+    for query in (urlencode(params), f"q={raw}&district={raw}", raw):
+        response = client.get(page, QUERY_STRING=query)
+        assert response.status_code in (200, 400), (page, query, response.status_code)
+
+
+@pytest.mark.parametrize("path", ["/units/?q=%00", "/units/?district=%00", "/units/%00/", "/?q=%00"])
+def test_a_nul_byte_is_a_bad_request(client, people, path):
+    client.force_login(people.viewer)
+    response = client.get(path)
+    assert response.status_code == 400

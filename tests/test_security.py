@@ -153,3 +153,16 @@ def test_making_someone_superuser_is_audited(border_units):
     assert AuditEntry.objects.filter(
         kind="status_changed", username="x", detail__contains="is_superuser"
     ).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path", ["/", "/dashboard/", "/units/", "/dashboard/export/districts.csv", "/dashboard/export/communes.xlsx"]
+)
+def test_what_a_signed_in_official_sees_is_not_kept_by_the_browser(client, people, path):
+    client.force_login(people.viewer)
+    response = client.get(path)
+    assert response.status_code == 200
+    directives = {d.strip() for d in response["Cache-Control"].split(",")}
+    assert {"private", "no-store"} <= directives
+

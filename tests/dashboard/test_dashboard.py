@@ -271,8 +271,9 @@ FORMULAS = ['=HYPERLINK("http://evil.example","Bấm")', "+cmd|' /C calc'!A0", "
 
 @pytest.mark.parametrize("name", FORMULAS)
 def test_exports_are_inert_whatever_a_unit_is_called(client, known_set, name):
-    from communes.models import Commune
     from openpyxl import load_workbook
+
+    from communes.models import Commune
 
     Commune.objects.filter(code="16816").update(name=name)
     client.force_login(known_set.viewer)
