@@ -141,7 +141,7 @@ def main():
             "nghean_dfc",
             "worker",
             "-Q",
-            "pdf",
+            "pdf,pdf-bulk",
             "--pool=prefork",
             "--concurrency=2",
             "--max-tasks-per-child=200",
@@ -207,7 +207,7 @@ def main():
         )
         viewer = UserFactory(username="bench-pc04", full_name="Cán bộ PC04")
         post_create(user=viewer, role=Role.PROVINCIAL_POLICE, unit=Province.objects.get())
-        services.summary_request(year=2024, actor=viewer)
+        services.summary_request(year=2024, province=Province.objects.get(), actor=viewer)
         for kind in (
             "recognition",
             "non_recognition",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from .models import Commune, Post
-from .permissions import communes_visible_to
+from .models import Commune, Post, Province
+from .permissions import communes_visible_to, units_with_perm
 
 
 def active_posts_of(request) -> list[Post]:
@@ -19,6 +19,12 @@ def active_posts_of(request) -> list[Post]:
         )
         request._active_posts = cached
     return cached
+
+
+def province_of(user) -> Province | None:
+    """The province whose province-wide pages the user works on: the first they may see in full
+    (one per deployment today; the data, not the code, names it)."""
+    return units_with_perm(user, "view_province_dossiers", Province).order_by("code").first()
 
 
 def communes_for_list(

@@ -182,6 +182,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # PDF rendering has its own queue, so a burst of documents never delays e-mails or beat jobs:
 #   celery -A nghean_dfc worker -Q pdf --max-tasks-per-child=200   (and a worker for "celery").
 CELERY_TASK_ROUTES = {"recognition.tasks.render_document": {"queue": "pdf"}}
+# Per kind of document; summaries and other bulk renders never wait in front of a commune's decision:
+#   celery -A nghean_dfc worker -Q pdf-bulk --concurrency=1
+DOCUMENT_QUEUES = {"default": "pdf", "provincial_summary": "pdf-bulk"}
 # Publishing gives up quickly when the broker is down: the decision is committed, the document stays
 # pending and the sweep below sends it again.
 CELERY_PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
@@ -212,7 +215,6 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # Documents (Decree 30/2020): number and symbol per issuing body and calendar year.
-PROVINCE_CODE = "40"
 DECISION_SYMBOL = env("DECISION_SYMBOL", default="QĐ-UBND")
 DISPATCH_SYMBOL = env("DISPATCH_SYMBOL", default="UBND-CA")
 SUMMARY_DISPATCH_SYMBOL = env("SUMMARY_DISPATCH_SYMBOL", default="CAT-PC04")

@@ -178,12 +178,14 @@ def build_context(document: Document) -> dict:
     if kind == Document.Kind.PROVINCIAL_SUMMARY:
         from .selectors import recognition_summary
 
-        summary = recognition_summary(year=document.year)
+        summary = recognition_summary(year=document.year, province=document.province)
         return {
             "year": document.year,
             "summary": summary,
             "chart_svg": summary_chart_svg(summary),
-            "date_line": date_line("Nghệ An", timezone.localtime(document.requested_at).date()),
+            "date_line": date_line(
+                document.province.short_name, timezone.localtime(document.requested_at).date()
+            ),
             "dispatch_number": document.number_display,
         }
     raise RenderError(f"unknown document kind {kind!r}")

@@ -156,6 +156,10 @@ class Document(models.Model):
         Revocation, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
     )
     year = models.PositiveIntegerField(_("year"))
+    # The province a summary dispatch covers (documents of a dossier take it from the dossier).
+    province = models.ForeignKey(
+        "communes.Province", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # Dispatches (công văn) carry their own number, e.g. "07/UBND-CA".
     number = models.PositiveIntegerField(_("number"), null=True, blank=True)
     symbol = models.CharField(_("symbol"), max_length=40, blank=True)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.db.models import Count, Q
 
 from assessments.models import Dossier
@@ -13,13 +11,10 @@ from communes.models import Commune, District
 RECOGNISED_STATES = (Dossier.State.RECOGNISED, Dossier.State.EXPIRED)
 
 
-def recognition_summary(*, year: int) -> dict:
-    """Per district: communes that existed in `year` and how many were recognised; border first."""
-    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    communes = Commune.objects.filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=end),
-        Q(valid_until__isnull=True) | Q(valid_until__gte=start),
-    )
+def recognition_summary(*, year: int, province) -> dict:
+    """Per district of `province`: communes that existed in `year` and how many were recognised;
+    border districts first."""
+    communes = Commune.objects.valid_in_year(year).filter(district__province=province)
     recognised = Q(communes__dossiers__year=year, communes__dossiers__state__in=RECOGNISED_STATES)
     in_year = Q(communes__in=communes)
     districts = (

@@ -197,16 +197,26 @@ def decision_revoke(
 
 
 @transaction.atomic
-def summary_request(*, year: int, actor) -> Document:
-    """The provincial police's summary dispatch for a year (by district, border communes first)."""
+@transaction.atomic
+def summary_request(*, year: int, province, actor) -> Document:
+    """The provincial police's summary dispatch for a year (by district, border communes first).
+    One at a time per year and province: while one is being prepared, asking again is refused (it
+    would take another dispatch number and another render for the same content)."""
     from communes.models import Province
     from communes.permissions import has_unit_perm
 
-    province = Province.objects.get(code=settings.PROVINCE_CODE)
     if not has_unit_perm(actor, "manage_criteria", province):
         raise PermissionDenied
+    Province.objects.select_for_update().get(pk=province.pk)  # one request at a time per province
+    if Document.objects.filter(
+        kind=Document.Kind.PROVINCIAL_SUMMARY, province=province, year=year, status=Document.Status.PENDING
+    ).exists():
+        raise DossierActionError(
+            _("The %(year)s summary dispatch is already being prepared; it will appear below.") % {"year": year}
+        )
     document = Document.objects.create(
         kind=Document.Kind.PROVINCIAL_SUMMARY,
+        province=province,
         year=year,
         requested_at=timezone.now(),
         number=next_number(issuer_code=province.code, year=timezone.localdate().year, series=DISPATCH_SERIES),
@@ -225,14 +235,17 @@ def _enqueue_after_commit(document_ids: list[int]) -> None:
 
 def documents_enqueue(*, document_ids: list[int]) -> int:
     """Send render tasks; a broker that is down loses nothing: the documents stay pending and the
-    periodic sweep sends them again. Returns how many were sent."""
+    periodic sweep sends them again. Returns how many were sent. Summaries go to a queue of their
+    own (settings.DOCUMENT_QUEUES), so that a burst of them never delays a commune's decision."""
     from .tasks import render_document
 
+    kinds = dict(Document.objects.filter(pk__in=document_ids).values_list("pk", "kind"))
     sent = 0
     for document_id in document_ids:
+        queue = settings.DOCUMENT_QUEUES.get(kinds.get(document_id), settings.DOCUMENT_QUEUES["default"])
         try:
             render_document.apply_async(
-                args=[document_id], retry=True, retry_policy=settings.CELERY_PUBLISH_RETRY
+                args=[document_id], queue=queue, retry=True, retry_policy=settings.CELERY_PUBLISH_RETRY
             )
             sent += 1
         except Exception as exc:  # kombu raises OperationalError, redis ConnectionError...: all mean "later"
@@ -305,21 +318,19 @@ def document_retry(*, document: Document, actor) -> Document:
 
 
 def can_view_document(document: Document, user) -> bool:
-    from communes.models import Province
     from communes.permissions import has_unit_perm
 
     if document.dossier_id:
         return dossier_perms.can_view(document.dossier, user)
-    return has_unit_perm(user, "view_province_dossiers", Province.objects.get(code=settings.PROVINCE_CODE))
+    return document.province_id is not None and has_unit_perm(user, "view_province_dossiers", document.province)
 
 
 def can_manage_document(document: Document, user) -> bool:
     """Retrying is for who issued it: the deciding authority, the provincial police, admins."""
-    from communes.models import Province
     from communes.permissions import has_unit_perm
 
-    province = Province.objects.get(code=settings.PROVINCE_CODE)
-    if has_unit_perm(user, "manage_criteria", province):
+    province = document.dossier.commune.district.province if document.dossier_id else document.province
+    if province is not None and has_unit_perm(user, "manage_criteria", province):
         return True
     return bool(document.dossier_id) and dossier_perms.can_decide(document.dossier, user)
 

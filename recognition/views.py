@@ -208,12 +208,12 @@ def documents_context(dossier: Dossier, user) -> dict:
 
 @login_required
 def summaries(request):
-    """The provincial police's yearly summary dispatches."""
-    from communes.models import Province
+    """The provincial police's yearly summary dispatches, for the province the user works in."""
     from communes.permissions import has_unit_perm
+    from communes.selectors import province_of
 
-    province = get_object_or_404(Province, code="40")
-    if not has_unit_perm(request.user, "view_province_dossiers", province):
+    province = province_of(request.user)
+    if province is None or not has_unit_perm(request.user, "view_province_dossiers", province):
         raise PermissionDenied
     can_request = has_unit_perm(request.user, "manage_criteria", province)
     form = SummaryForm(request.POST or None)
@@ -221,10 +221,16 @@ def summaries(request):
         if not can_request:
             raise PermissionDenied
         if form.is_valid():
-            services.summary_request(year=form.cleaned_data["year"], actor=request.user)
-            messages.success(request, _("The summary dispatch is being prepared."))
+            try:
+                services.summary_request(year=form.cleaned_data["year"], province=province, actor=request.user)
+            except DossierActionError as error:
+                messages.warning(request, error.message)
+            else:
+                messages.success(request, _("The summary dispatch is being prepared."))
             return redirect("recognition:summaries")
-    documents = Document.objects.filter(kind=Document.Kind.PROVINCIAL_SUMMARY).order_by("-pk")[:50]
+    documents = Document.objects.filter(kind=Document.Kind.PROVINCIAL_SUMMARY, province=province).order_by(
+        "-pk"
+    )[:50]
     return render(
         request,
         "recognition/summaries.html",

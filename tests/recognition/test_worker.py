@@ -116,3 +116,19 @@ def test_a_broker_outage_at_decision_time_loses_nothing(worker, people):
     )
     assert services.documents_sweep() == 3  # the broker is back: the sweep sends them
     wait_for(lambda: statuses(decision) == ["ready", "ready", "ready"], timeout=90)
+
+
+def test_summaries_wait_on_their_own_queue_never_in_front_of_decisions(worker, people):
+    import redis
+
+    # The provincial police ask for a summary twice: the second is refused, no number is taken.
+    summary = services.summary_request(year=2024, province=people.province, actor=people.provincial_police)
+    with pytest.raises(services.DossierActionError, match="đang được chuẩn bị"):
+        services.summary_request(year=2024, province=people.province, actor=people.provincial_police)
+    assert Document.objects.filter(kind="provincial_summary").count() == 1
+
+    # The decisions' worker (queues celery, pdf) renders a decision; the summary is not in its way.
+    decision = services.decision_record(dossier=appraised(people), actor=people.chair, outcome="recognised")
+    wait_for(lambda: statuses(decision) == ["ready", "ready", "ready"], timeout=90)
+    assert Document.objects.get(pk=summary.pk).status == "pending"
+    assert redis.Redis.from_url(os.environ["REDIS_URL"]).llen("pdf-bulk") == 1  # waiting for its worker
