@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.http import HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware
@@ -51,4 +53,26 @@ class PrivatePagesMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+class IdleTimeoutMiddleware:
+    """The idle timeout (SESSION_COOKIE_AGE, sliding) without writing the session on every request:
+    the session is saved again, with a new expiry, at most once per SESSION_REFRESH_SECONDS. A session
+    therefore ends between SESSION_COOKIE_AGE - SESSION_REFRESH_SECONDS and SESSION_COOKIE_AGE after the
+    last request."""
+
+    KEY = "_refreshed_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if session is not None and user is not None and user.is_authenticated:
+            now = int(time.time())
+            if now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+                session[self.KEY] = now  # marks it modified: SessionMiddleware saves it with a new expiry
         return response

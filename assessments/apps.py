@@ -12,5 +12,19 @@ class AssessmentsConfig(AppConfig):
         from .models import CriteriaSet, Criterion, Dossier
 
         # Lists and dashboards show each dossier's state; pages show the criteria's text.
-        bump_on_change("dossiers", Dossier)
+        bump_on_change("dossiers", Dossier, keys=dossier_version_keys)
         bump_on_change("criteria", CriteriaSet, Criterion)
+
+
+def dossier_version_keys(dossier) -> list[str]:
+    """A dossier's change is seen by its commune, its district, its province and the whole deployment."""
+    from communes.fragments import dossier_scopes
+    from communes.models import Commune
+
+    district_id, province_id = (
+        Commune.objects.filter(pk=dossier.commune_id)
+        .values_list("district_id", "district__province_id")
+        .first()
+        or (None, None)
+    )
+    return dossier_scopes(commune_id=dossier.commune_id, district_id=district_id, province_id=province_id)

@@ -259,7 +259,12 @@ class InboxFilterForm(forms.Form):
     )
     q = forms.CharField(label=_("Commune name (with or without diacritics)"), required=False, max_length=100)
 
-    def __init__(self, *args, years: list[int], districts, **kwargs):
+    def __init__(self, *args, years: list[int], districts: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", _("All years")), *[(y, y) for y in years]]
-        self.fields["district"].choices = [("", _("All districts")), *[(d.code, d.name) for d in districts]]
+        self.fields["district"].choices = [("", _("All districts")), *districts]
+
+    def valid_params(self) -> dict:
+        """The values that are valid, each on its own (an invalid one is dropped, not the others)."""
+        self.is_valid()  # a field with an error is left out of cleaned_data
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}

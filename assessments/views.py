@@ -10,14 +10,16 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from communes.fragments import cached_fragment, cached_value, data_versions, seen_by
-from communes.models import Commune, District
-from communes.permissions import communes_visible_to, units_with_perm
+from communes.fragments import cached_fragment, cached_value, data_versions, list_key, page_number, seen_by
+from communes.models import Commune
+from communes.permissions import units_with_perm
 from communes.protected_media import protected_file_response
+from communes.selectors import districts_in_view
 
 from . import permissions as perms
 from . import selectors, services
@@ -59,14 +61,29 @@ def show_action_error(request, error: services.DossierActionError) -> int:
 def inbox(request):
     """Hộp công việc: dossiers awaiting my action first, then everything I may see.
 
-    Both lists are cached per scope, query and day (communes.fragments): any change to a dossier, a
-    unit or a criteria set bumps the versions in the key. The forms to open a dossier carry the user's
-    CSRF token and are rendered for each request."""
+    Both lists are cached per scope, validated filters and day (communes.fragments): a change to a
+    dossier in the user's scope, to a unit or to a criteria set changes the versions in the key; junk
+    parameters are dropped before the key is made. The forms to open a dossier carry the user's CSRF
+    token and are rendered for each request."""
     user = request.user
-    lists = cached_fragment(
-        parts=("inbox", *seen_by(user, "units", "dossiers", "criteria"), request.GET.urlencode()),
-        render=lambda: _render_inbox_lists(request),
-    )
+    years = list(range(timezone.localdate().year, 2021, -1))  # the campaign years: no query needed
+    # The district filter is checked against the districts the user sees only when one is asked for.
+    districts = districts_in_view(user) if request.GET.get("district") else []
+    params = InboxFilterForm(request.GET, years=years, districts=districts).valid_params()
+    page = page_number(request.GET.get("page"))
+    key = list_key(params, page)
+
+    def render_lists() -> str:
+        return _render_inbox_lists(
+            request, params=params, page=page, years=years, districts=districts_in_view(user)
+        )
+
+    if key is None:
+        lists = mark_safe(render_lists())  # noqa: S308 - our own template, escaped
+    else:
+        lists = cached_fragment(
+            parts=("inbox", *seen_by(user, "units", "dossiers", "criteria"), *key), render=render_lists
+        )
     # Communes whose officers may open a dossier for a year that has none yet.
     openable = []
     if not user.is_superuser:
@@ -80,31 +97,31 @@ def inbox(request):
     return render(request, "assessments/inbox.html", {"lists": lists, "openable": openable})
 
 
-def _render_inbox_lists(request) -> str:
+def _render_inbox_lists(request, *, params: dict, page: int, years: list[int], districts) -> str:
     user = request.user
     awaiting = list(selectors.dossiers_awaiting(user=user)[:50])
     now = timezone.now()
     for dossier in awaiting:
         dossier.days_waiting = selectors.days_waiting(dossier, now)
-
-    visible_districts = District.objects.filter(pk__in=communes_visible_to(user).values("district")).order_by(
-        "code"
-    )
-    years = list(range(timezone.localdate().year, 2021, -1))  # the campaign years: no query needed
-    filters = InboxFilterForm(request.GET or None, years=years, districts=visible_districts)
-    criteria = filters.cleaned_data if filters.is_valid() else {}
+    filters = InboxFilterForm(initial=params, years=years, districts=districts)
     dossiers = selectors.dossiers_for_inbox(
         user=user,
-        year=criteria.get("year"),
-        district_code=criteria.get("district", ""),
-        state=criteria.get("state", ""),
-        border=criteria.get("border", ""),
-        query=criteria.get("q", ""),
+        year=params.get("year"),
+        district_code=params.get("district", ""),
+        state=params.get("state", ""),
+        border=params.get("border", ""),
+        query=params.get("q", ""),
     )
-    page = Paginator(dossiers, 25).get_page(request.GET.get("page"))
+    query = urlencode(params)
     return render_to_string(
         "assessments/_inbox_lists.html",
-        {"request": request, "awaiting": awaiting, "page": page, "filters": filters},
+        {
+            "request": request,
+            "awaiting": awaiting,
+            "page": Paginator(dossiers, 25).get_page(page),
+            "filters": filters,
+            "page_query": f"{query}&" if query else "",
+        },
     )
 
 

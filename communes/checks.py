@@ -18,3 +18,34 @@ def shared_cache(app_configs, **kwargs):
             )
         ]
     return []
+
+
+def _server(url: str) -> tuple[str, int] | None:
+    from urllib.parse import urlparse
+
+    parsed = urlparse(url or "")
+    if parsed.scheme not in ("redis", "rediss"):
+        return None
+    host = parsed.hostname or "localhost"
+    return ("127.0.0.1" if host in ("localhost", "::1") else host, parsed.port or 6379)
+
+
+@register(Tags.caches, deploy=True)
+def cache_apart_from_broker(app_configs, **kwargs):
+    """The cache's eviction policy (allkeys-lru, maxmemory) must never reach the broker's queues."""
+    cache = settings.CACHES["default"]
+    if not cache["BACKEND"].endswith("RedisCache"):
+        return []
+    locations = cache["LOCATION"] if isinstance(cache["LOCATION"], list | tuple) else [cache["LOCATION"]]
+    broker = _server(settings.CELERY_BROKER_URL)
+    if broker is not None and broker in {_server(location) for location in locations}:
+        return [
+            Warning(
+                "The cache and the Celery broker use the same Redis server (%s:%s): an eviction policy set "
+                "for the cache would drop queued tasks, and a flood of cache entries would fill the "
+                "broker's memory." % broker,
+                hint="Run a second Redis for the cache (maxmemory, allkeys-lru) and set CACHE_URL to it.",
+                id="nghean_dfc.W002",
+            )
+        ]
+    return []

@@ -1,67 +1,121 @@
-"""Cached fragments of pages, correct by construction: a fragment's key names the version of every kind
-of data it shows (bumped whenever such data changes) and the scope of the user who sees it, so a
-changed dossier or unit is never served from an old fragment; old entries simply expire.
+"""Cached fragments of pages, correct by construction and never in the way.
 
-Versions are bumped by `post_save`/`post_delete` signals (`bump_on_change`) when the transaction
-commits: a request running before that still reads the old rows, and may cache them under the version
-it saw, which the bump retires. They are also bumped at once, so that the writing transaction itself
-(and a test, which never commits) sees fresh pages. Bulk writes send no signals: their callers bump by
-hand (seed_demo).
+- A fragment's key names the version of every kind of data it shows and the scope of the user who sees
+  it. Versions live in the database (`DataVersion`) and are changed by `post_save`/`post_delete`
+  signals inside the writing transaction: a page computed before the commit is cached under the old
+  version, one that starts after it reads the new version, so nothing committed before a request began
+  is ever missing from its page, whatever the cache did meanwhile (an outage included).
+- Dossier versions are scoped by the dossier's units (its commune, its district if any, its province,
+  and one for the whole deployment), so a write in one district leaves other districts' pages cached.
+- Keys are built from validated parameters only (the callers pass cleaned values), so junk in a query
+  string cannot fill the cache, and they carry the deployment's identity (`communes.deployment`).
+- The cache fails open: any cache error marks it unavailable in this process for CACHE_RETRY_SECONDS,
+  pages are computed meanwhile, and nothing that writes depends on it.
+- A miss is computed once: the first request takes a short lock, the others wait for its value (up to
+  CACHE_WAIT_SECONDS) before computing it themselves.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import time
 import uuid
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
-from .permissions import scope_key
+from .models import DataVersion
+from .permissions import scope_key, unit_grants
 
+logger = logging.getLogger(__name__)
 T = TypeVar("T")
-PREFIX = "data-version:"
 TIMEOUT = 600  # seconds; a fragment nobody asks for again leaves the cache by itself
+LOCK_SECONDS = 30  # a computation that takes longer than this is someone else's turn
+_MISSING = object()
 
 
-def data_versions(*names: str) -> str:
-    """The current versions of the named kinds of data, as one string for a cache key."""
-    keys = [PREFIX + name for name in names]
-    found = cache.get_many(keys)
-    missing = {key: uuid.uuid4().hex for key in keys if key not in found}
-    if missing:
-        cache.set_many(missing, None)
-        found.update(missing)
-    return ":".join(found[key] for key in keys)
+class _Health:
+    """Per process: until when the cache is considered unavailable after an error."""
+
+    down_until = 0.0
 
 
-def seen_by(user, *names: str) -> tuple[str, ...]:
-    """The key parts of what `user` sees of the named kinds of data today: their versions, the user's
-    scope, the language and the day (lists show how many days a dossier has waited)."""
-    return (
-        data_versions(*names),
-        scope_key(user),
-        translation.get_language(),
-        timezone.localdate().isoformat(),
+def cache_call(method: str, *args, **kwargs) -> tuple[Any, bool]:
+    """(result, True), or (None, False) when the cache is unavailable: the caller carries on without it."""
+    if time.monotonic() < _Health.down_until:
+        return None, False
+    try:
+        return getattr(cache, method)(*args, **kwargs), True
+    except Exception as exc:  # redis ConnectionError, TimeoutError, a failing key function...: fail open
+        _Health.down_until = time.monotonic() + settings.CACHE_RETRY_SECONDS
+        logger.warning("cache unavailable, pages are computed for %ss: %r", settings.CACHE_RETRY_SECONDS, exc)
+        return None, False
+
+
+def cache_status() -> str:
+    """"ok" or "degraded", probing the cache (for /healthz)."""
+    _Health.down_until = 0.0
+    _, ok = cache_call("get", "healthz-probe")
+    return "ok" if ok else "degraded"
+
+
+# --- versions ---------------------------------------------------------------------------------------
+
+
+def dossier_scopes(*, commune_id: int | None, district_id: int | None, province_id: int | None) -> list[str]:
+    """The version keys a change to a dossier of this commune bumps."""
+    keys = ["dossiers"]
+    for level, pk in (("commune", commune_id), ("district", district_id), ("province", province_id)):
+        if pk is not None:
+            keys.append(f"dossiers@{level}:{pk}")
+    return keys
+
+
+def user_scopes(user) -> list[str]:
+    """The version keys of the dossiers `user` sees: one per unit they may see dossiers of."""
+    if user.is_superuser:
+        return ["dossiers"]
+    keys = []
+    for (model, codename), pks in unit_grants(user).items():
+        if codename.startswith("view_"):
+            keys.extend(f"dossiers@{model}:{pk}" for pk in pks)
+    return sorted(keys)
+
+
+def data_versions(*keys: str) -> str:
+    """The current versions of `keys` (kinds of data, or scoped dossier keys), as one string: one query."""
+    found = dict(DataVersion.objects.filter(key__in=keys).values_list("key", "version"))
+    return ":".join(found.get(key, "0") for key in keys)
+
+
+def bump(*keys: str) -> None:
+    """Data under these keys changed: every fragment that shows them is stale from now on. One query, in
+    the caller's transaction (rows upserted in key order, so concurrent writers never deadlock)."""
+    DataVersion.objects.bulk_create(
+        [DataVersion(key=key, version=uuid.uuid4().hex) for key in sorted(set(keys))],
+        update_conflicts=True,
+        unique_fields=["key"],
+        update_fields=["version"],
     )
 
 
-def bump(*names: str) -> None:
-    """Data of these kinds changed: every fragment that shows them is stale from now on."""
-    cache.set_many({PREFIX + name: uuid.uuid4().hex for name in names}, None)
+def bump_everything() -> None:
+    """After bulk writes that send no signals (seed_demo): every fragment is stale."""
+    DataVersion.objects.all().delete()
+    bump("units", "criteria", "dossiers")
 
 
-def bump_on_change(name: str, *models) -> None:
-    """Bump `name` whenever a row of one of `models` is saved or deleted (now and at commit)."""
+def bump_on_change(name: str, *models, keys: Callable[[Any], list[str]] | None = None) -> None:
+    """Bump `name` (or the keys `keys(instance)` names) whenever a row of `models` is saved or deleted."""
 
-    def handler(**kwargs) -> None:
-        bump(name)
-        transaction.on_commit(lambda: bump(name))
+    def handler(instance, raw=False, **kwargs) -> None:
+        bump(*(keys(instance) if keys is not None and not raw else [name]))
 
     for model in models:
         uid = f"fragments-{name}-{model._meta.label_lower}"
@@ -69,14 +123,45 @@ def bump_on_change(name: str, *models) -> None:
         post_delete.connect(handler, sender=model, dispatch_uid=f"{uid}-delete", weak=False)
 
 
+def seen_by(user, *names: str) -> tuple[str, ...]:
+    """The key parts of what `user` sees today: the versions of the named kinds of data ("dossiers"
+    meaning the dossiers of the user's scope), the user's scope, the language and the day."""
+    keys: list[str] = []
+    for name in names:
+        keys.extend(user_scopes(user) if name == "dossiers" else [name])
+    return (
+        data_versions(*keys),
+        scope_key(user),
+        translation.get_language(),
+        timezone.localdate().isoformat(),
+    )
+
+
+# --- cached values ----------------------------------------------------------------------------------
+
+
 def cached_value(*, parts: Iterable[object], compute: Callable[[], T], timeout: int = TIMEOUT) -> T:
     """What `compute()` returns, from the cache when a value with the same key parts is there.
-    `parts` must name everything the value depends on (versions, scope, parameters, language, day)."""
+    `parts` must name everything the value depends on (versions, scope, validated parameters,
+    language, day)."""
     key = "fragment:" + hashlib.sha1("|".join(map(str, parts)).encode()).hexdigest()
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, timeout)
+    value, ok = cache_call("get", key, _MISSING)
+    if not ok:
+        return compute()
+    if value is not _MISSING:
+        return value
+    locked, ok = cache_call("add", key + ":computing", 1, LOCK_SECONDS)
+    if ok and not locked:  # someone is computing it: wait for their value
+        deadline = time.monotonic() + settings.CACHE_WAIT_SECONDS
+        while ok and time.monotonic() < deadline:
+            time.sleep(0.02)
+            value, ok = cache_call("get", key, _MISSING)
+            if ok and value is not _MISSING:
+                return value
+    value = compute()
+    cache_call("set", key, value, timeout)
+    if locked:
+        cache_call("delete", key + ":computing")
     return value
 
 
@@ -85,3 +170,25 @@ def cached_fragment(
 ) -> SafeString:
     """Rendered HTML, cached as `cached_value` caches it (our own templates escaped it already)."""
     return mark_safe(cached_value(parts=parts, compute=lambda: str(render()), timeout=timeout))  # noqa: S308
+
+
+# --- validated parameters ---------------------------------------------------------------------------
+
+MAX_CACHED_PAGE = 20  # later pages of a list are computed for each request
+
+
+def page_number(value: str | None) -> int:
+    """A page number from a query string: a positive integer, else 1."""
+    try:
+        number = int(value or 1)
+    except (TypeError, ValueError):
+        return 1
+    return number if number >= 1 else 1
+
+
+def list_key(params: dict, page: int) -> tuple | None:
+    """The key part for a list with these validated parameters, or None when it is not worth caching
+    (a free-text search, a far page): such requests are computed and leave nothing in the cache."""
+    if params.get("q") or page > MAX_CACHED_PAGE:
+        return None
+    return (*sorted(params.items()), ("page", page))

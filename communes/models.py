@@ -288,3 +288,26 @@ def fill_unit_search_keys(sender, instance, **kwargs):
         instance.name = nfc(instance.name).strip()
         instance.name_ascii = fold(instance.name)
         instance.name_search = search_key(instance.name)
+
+
+class DataVersion(models.Model):
+    """The version of one kind of data in one scope ("dossiers@district:12", "units", "criteria"): cached
+    pages name the versions they show in their keys (communes.fragments). Kept in the database and
+    changed in the writing transaction itself, so a cache outage can never leave a stale page behind."""
+
+    key = models.CharField(max_length=80, primary_key=True)
+    version = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.version}"
+
+
+class Installation(models.Model):
+    """This deployment's identity, made once by the migration: cache keys carry it, so two deployments
+    sharing one cache never read each other's pages (settings.CACHE_KEY_PREFIX overrides it)."""
+
+    identifier = models.CharField(max_length=32, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.identifier

@@ -21,6 +21,23 @@ def active_posts_of(request) -> list[Post]:
     return cached
 
 
+def districts_in_view(user) -> list[tuple[str, str]]:
+    """(code, name) of the districts whose communes `user` may see, cached per scope and units version
+    (a filter's choices: computed once, not on every page)."""
+    from .fragments import cached_value, data_versions
+    from .models import District
+    from .permissions import scope_key
+
+    def compute() -> list[tuple[str, str]]:
+        return list(
+            District.objects.filter(pk__in=communes_visible_to(user).values("district"))
+            .order_by("code")
+            .values_list("code", "name")
+        )
+
+    return cached_value(parts=("districts-in-view", data_versions("units"), scope_key(user)), compute=compute)
+
+
 def province_of(user) -> Province | None:
     """The province whose province-wide pages the user works on: the first they may see in full
     (one per deployment today; the data, not the code, names it)."""

@@ -34,11 +34,11 @@ class DashboardForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args, districts, **kwargs):
+    def __init__(self, *args, districts: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         this_year = timezone.localdate().year
         self.fields["year"].choices = [(y, y) for y in range(this_year, 2021, -1)]
-        self.fields["district"].choices = [("", _("All districts"))] + [(d.code, d.name) for d in districts]
+        self.fields["district"].choices = [("", _("All districts")), *districts]
 
 
 def parse_params(query) -> dict:

@@ -7,11 +7,14 @@ from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from communes.fragments import cached_value, seen_by
+from communes.fragments import cached_value, data_versions, list_key, page_number, seen_by
+from communes.permissions import scope_key
+from communes.selectors import districts_in_view
 
 from . import selectors
 from .charts import bar_chart
@@ -19,35 +22,41 @@ from .exports import csv_response, xlsx_response
 from .forms import STATE_LABELS, DashboardForm, parse_params
 
 
-def _params(request):
-    """Year, sort and filters from the query string; a value that is not valid is ignored.
-    (The district is only a filter inside the user's scope: an unknown code just finds nothing.)"""
-    data = parse_params(request.GET)
-    year = data.get("year") or selectors.default_year(user=request.user)
-    return year, data
+def _params(request) -> dict:
+    """Year, sort and filters from the query string, each kept only if valid. (The district is only a
+    filter inside the user's scope: a code they do not see just finds nothing.)"""
+    return parse_params(request.GET)
 
 
 @login_required
 @require_GET
 def dashboard(request):
-    """The whole dashboard is cached per scope, query and day; any change to a dossier or a unit
-    bumps the versions in its key (communes.fragments)."""
+    """The whole dashboard is cached per scope, validated parameters and day; any change to a dossier
+    in the user's scope or to a unit changes the versions in its key (communes.fragments)."""
+    data = _params(request)
+    page = page_number(request.GET.get("page"))
+    # Only districts the user sees make cache keys: any other code is computed (it finds nothing).
+    outside = data.get("district") and data["district"] not in dict(districts_in_view(request.user))
+    key = None if outside else list_key(data, page)
     seen = seen_by(request.user, "units", "dossiers")
-    year, content = cached_value(
-        parts=("dashboard", *seen, request.GET.urlencode()),
-        compute=lambda: _render_dashboard(request, figures_key=":".join(seen)),
+
+    def compute() -> tuple[int, str]:
+        return _render_dashboard(request, data=data, page=page, figures_key=":".join(seen))
+
+    year, content = (
+        compute() if key is None else cached_value(parts=("dashboard", *seen, *key), compute=compute)
     )
     return render(request, "dashboard/dashboard.html", {"year": year, "content": mark_safe(content)})  # noqa: S308
 
 
-def _render_dashboard(request, *, figures_key: str) -> tuple[int, str]:
-    year, data = _params(request)
+def _render_dashboard(request, *, data: dict, page: int, figures_key: str) -> tuple[int, str]:
+    year = data.get("year") or selectors.default_year(user=request.user)
     waiting_days = settings.REMINDER_AFTER_DAYS
     this_year = timezone.localdate().year
 
     def figures() -> dict:
-        """Computed only when the cached figures are missing (the template's {% cache %}), shared by
-        every page of the commune list below them."""
+        """The figures above the commune list, cached on their own: shared by every page and filter of
+        the list below them."""
         rows = selectors.district_rows(
             user=request.user, year=year, waiting_days=waiting_days, sort=data.get("sort", "")
         )
@@ -80,13 +89,21 @@ def _render_dashboard(request, *, figures_key: str) -> tuple[int, str]:
         state=data.get("state", ""),
         border=data.get("border", ""),
     )
-    page = Paginator(communes, 50).get_page(request.GET.get("page"))
-    for commune in page:
+    page_obj = Paginator(communes, 50).get_page(page)
+    for commune in page_obj:
         commune.state_label = STATE_LABELS[_state_key(commune.dossier_state)]
+    # The filter's choices depend on the units only: cached apart from the figures.
+    districts = cached_value(
+        parts=("dashboard-districts", data_versions("units"), scope_key(request.user), year),
+        compute=lambda: list(
+            selectors.districts_in_scope(user=request.user, year=year).values_list("code", "name")
+        ),
+    )
     form = DashboardForm(
         initial={"year": year, **{k: data.get(k, "") for k in ("district", "state", "border")}},
-        districts=selectors.districts_in_scope(user=request.user, year=year),
+        districts=districts,
     )
+    query = urlencode(data)
     html = render_to_string(
         "dashboard/_content.html",
         {
@@ -94,12 +111,21 @@ def _render_dashboard(request, *, figures_key: str) -> tuple[int, str]:
             "LANGUAGE_CODE": translation.get_language(),
             "year": year,
             "form": form,
-            "figures": figures,
-            "figures_key": f"{figures_key}:{year}:{data.get('sort', '')}",
+            "figures": cached_value(
+                parts=(
+                    "dashboard-figures",
+                    figures_key,
+                    year,
+                    data.get("sort", ""),
+                    translation.get_language(),
+                ),
+                compute=figures,
+            ),
             "state_labels": STATE_LABELS,
-            "page": page,
+            "page": page_obj,
             "sort": data.get("sort", ""),
-            "query": request.GET.urlencode(),
+            "query": query,
+            "page_query": f"{query}&" if query else "",
         },
     )
     return year, html
@@ -143,7 +169,8 @@ def export(request, table: str, fmt: str):
     """The district table or the commune list, as the dashboard shows them, in CSV or XLSX."""
     if table not in ("districts", "communes") or fmt not in ("csv", "xlsx"):
         raise Http404
-    year, data = _params(request)
+    data = _params(request)
+    year = data.get("year") or selectors.default_year(user=request.user)
     if table == "districts":
         rows = selectors.district_rows(
             user=request.user, year=year, waiting_days=settings.REMINDER_AFTER_DAYS, sort=data.get("sort", "")

@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.PrivatePagesMiddleware",
+    "accounts.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "assessments.uploads.BodySizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -156,12 +157,30 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="xakhongmatuy@nghean.gov.vn")
 
-# The cache (dashboard figures) lives in Redis when there is one, else in each process's memory.
+# The cache (cached pages) lives in Redis when there is one, else in each process's memory. Better in a
+# Redis of its own (CACHE_URL) with an LRU policy: `check --deploy` warns when it shares the broker's.
+# It fails open (communes.fragments): short socket timeouts, then CACHE_RETRY_SECONDS without it.
+# CACHE_BACKEND=dummy turns it off (a benchmark mode).
+CACHE_URL = env("CACHE_URL", default=env("REDIS_URL", default=""))
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL_FOR_CACHE}
-    if (REDIS_URL_FOR_CACHE := env("CACHE_URL", default=env("REDIS_URL", default="")))
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    "default": (
+        {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+        if env("CACHE_BACKEND", default="") == "dummy"
+        else {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_timeout": 0.25, "socket_connect_timeout": 0.25},
+        }
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
 }
+# Every key starts with this deployment's identity: CACHE_KEY_PREFIX, or the identifier stored in the
+# database at migration (communes.deployment).
+CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="")
+CACHES["default"]["KEY_FUNCTION"] = "communes.deployment.make_key"
+CACHE_RETRY_SECONDS = env.float("CACHE_RETRY_SECONDS", default=5.0)
+CACHE_WAIT_SECONDS = env.float("CACHE_WAIT_SECONDS", default=2.0)
 
 # Celery: with no REDIS_URL, tasks run eagerly in the web process (the zero-setup demo).
 REDIS_URL = env("REDIS_URL", default="")
@@ -229,7 +248,9 @@ RECOGNITION_VALID_EXTRA_YEARS = env.int("RECOGNITION_VALID_EXTRA_YEARS", default
 SESSION_COOKIE_HTTPONLY = True
 # Idle timeout: the session ends after this many seconds without a request (sliding window).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# Renewed by requests, but written at most once a minute (accounts.middleware.IdleTimeoutMiddleware).
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -93,7 +93,7 @@ def test_requests_succeed_after_the_database_restarts(cluster, tmp_path):
             except OSError:
                 time.sleep(0.1)
         for _ in range(6):  # both workers now hold a persistent connection
-            assert get(base + "/healthz") == (200, '{"status": "ok", "database": "ok"}')
+            assert get(base + "/healthz") == (200, '{"status": "ok", "database": "ok", "cache": "ok"}')
 
         as_postgres([*pg_ctl, "-m", "fast", "restart"])
 

@@ -22,6 +22,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "xakhongmatuy.nghean.gov.vn",
     "DATABASE_URL": "sqlite:////tmp/nghean-check-deploy.sqlite3",
     "REDIS_URL": "redis://127.0.0.1:6379/0",  # not contacted by the checks
+    "CACHE_URL": "redis://127.0.0.1:6380/0",  # the cache in a Redis of its own
 }
 
 
@@ -45,8 +46,17 @@ def test_check_deploy_has_no_warning():
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
+@pytest.mark.parametrize(
+    "cache_url", ["redis://127.0.0.1:6379/1", "redis://localhost:6379/5", "redis://127.0.0.1/0"]
+)
+def test_check_deploy_warns_when_the_cache_shares_the_brokers_redis(cache_url):
+    result = check_deploy(CACHE_URL=cache_url)
+    assert result.returncode != 0
+    assert "nghean_dfc.W002" in result.stdout + result.stderr
+
+
 def test_check_deploy_warns_when_each_process_would_keep_its_own_cache():
-    result = check_deploy(REDIS_URL=None)
+    result = check_deploy(REDIS_URL=None, CACHE_URL=None)
     assert result.returncode != 0
     assert "nghean_dfc.W001" in result.stdout + result.stderr
 
@@ -109,7 +119,7 @@ def test_the_session_cookie_is_secure_httponly_and_expires_when_idle(client, pro
     session_cookie = response.cookies["sessionid"]
     assert session_cookie["secure"] and session_cookie["httponly"]
     expires_in = (Session.objects.get().expire_date - timezone.now()).total_seconds()
-    assert 1790 < expires_in <= 1800  # 30 minutes, renewed by every request (SESSION_SAVE_EVERY_REQUEST)
+    assert 1790 < expires_in <= 1800  # 30 minutes
 
     Session.objects.update(expire_date=timezone.now() - timezone.timedelta(seconds=1))  # 30 idle minutes
     response = client.get("/units/", secure=True)
@@ -166,3 +176,27 @@ def test_what_a_signed_in_official_sees_is_not_kept_by_the_browser(client, peopl
     directives = {d.strip() for d in response["Cache-Control"].split(",")}
     assert {"private", "no-store"} <= directives
 
+
+
+@pytest.mark.django_db
+def test_requests_renew_the_idle_timeout_without_writing_the_session_each_time(client, people, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(people.viewer)
+    client.get("/reference/")
+    expiry = Session.objects.get().expire_date
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/reference/")
+    assert not [q for q in ctx.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    assert Session.objects.get().expire_date == expiry  # within the minute: not written
+
+    session = Session.objects.get()
+    data = session.get_decoded()
+    data["_refreshed_at"] -= settings.SESSION_REFRESH_SECONDS  # a minute later
+    Session.objects.filter(pk=session.pk).update(
+        session_data=Session.objects.encode(data), expire_date=timezone.now() + timezone.timedelta(minutes=5)
+    )
+    client.get("/reference/")
+    remaining = (Session.objects.get().expire_date - timezone.now()).total_seconds()
+    assert remaining > 1790  # renewed to the full 30 minutes

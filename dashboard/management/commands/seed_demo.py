@@ -29,7 +29,7 @@ from assessments.models import (
     DossierEvent,
     Finding,
 )
-from communes.fragments import bump
+from communes.fragments import bump_everything
 from communes.models import Commune, District, Province, Role
 from communes.services import post_create
 from communes.text import fold, search_key
@@ -88,7 +88,7 @@ class Command(BaseCommand):
             criteria = self._criteria(years)
             people = self._people({c.district for c in communes})
             created = self._dossiers(communes, years, criteria, people, rng)
-            bump("units", "criteria", "dossiers")  # bulk writes send no signals: cached pages are stale
+            bump_everything()  # bulk writes send no signals: cached pages are stale
         self.stdout.write(
             self.style.SUCCESS(
                 f"{created} dossiers seeded for {len(communes)} communes, {years[0]}-{years[-1]}"
