@@ -41,9 +41,9 @@ def cache_apart_from_broker(app_configs, **kwargs):
     if broker is not None and broker in {_server(location) for location in locations}:
         return [
             Warning(
-                "The cache and the Celery broker use the same Redis server (%s:%s): an eviction policy set "
-                "for the cache would drop queued tasks, and a flood of cache entries would fill the "
-                "broker's memory." % broker,
+                f"The cache and the Celery broker use the same Redis server ({broker[0]}:{broker[1]}): an "
+                "eviction policy set for the cache would drop queued tasks, and a flood of cache entries "
+                "would fill the broker's memory.",
                 hint="Run a second Redis for the cache (maxmemory, allkeys-lru) and set CACHE_URL to it.",
                 id="nghean_dfc.W002",
             )
