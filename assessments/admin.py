@@ -3,6 +3,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from communes.admin import ReadOnlyAdmin
+
 from .models import Appraisal, CriteriaSet, Criterion, Dossier, DossierEvent, Evidence
 from .services import criteria_set_new_version
 
@@ -65,19 +67,6 @@ class CriteriaSetAdmin(admin.ModelAdmin):
         if len(created) == 1:
             return redirect(reverse("admin:assessments_criteriaset_change", args=[created[0].pk]))
         return None
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Dossiers change only through the workflow (services), never by editing rows in the admin."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class EventInline(admin.TabularInline):

@@ -249,6 +249,8 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         EXPIRED = "expired", _("Recognition expired")
 
     EDITABLE_STATES = (State.DRAFT, State.RETURNED)
+    # Recognised that year: an expired recognition still stands for the year it was given.
+    RECOGNISED_STATES = (State.RECOGNISED, State.EXPIRED)
     # States reached through a decision (recognition.RecognitionDecision): only they can have one.
     DECIDED_STATES = (State.RECOGNISED, State.NOT_RECOGNISED, State.REVOKED, State.EXPIRED)
 

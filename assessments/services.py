@@ -96,7 +96,7 @@ def dossier_open(*, commune: Commune, year: int, actor, criteria_set: CriteriaSe
     if criteria_set is None:
         raise DossierActionError(_("No criteria set applies to %(year)s.") % {"year": year})
     was_recognised = Dossier.objects.filter(
-        commune=commune, year=year - 1, state__in=[Dossier.State.RECOGNISED, Dossier.State.EXPIRED]
+        commune=commune, year=year - 1, state__in=Dossier.RECOGNISED_STATES
     ).exists()
     return Dossier.objects.create(
         commune=commune, year=year, criteria_set=criteria_set, is_reevaluation=was_recognised

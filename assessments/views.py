@@ -26,6 +26,8 @@ from . import selectors, services
 from .evidence import safe_name
 from .forms import ActionForm, AppraisalForm, InboxFilterForm, OpenDossierForm, SelfAssessmentForm
 from .models import REASON_REQUIRED, Dossier, Evidence, Notification
+from .pages import show_action_error, visible_dossier
+from .panels import dossier_panels
 from .uploads import skipped_upload_message
 
 # Transitions started from the dossier page (the decision has its own page in `recognition`).
@@ -35,25 +37,6 @@ PAGE_ACTIONS = {
     "return_to_commune": services.dossier_return_to_commune,
     "complete_appraisal": services.dossier_complete_appraisal,
 }
-
-
-def visible_dossier(request, pk: int, *, with_record: bool = True) -> Dossier:
-    """The dossier for its pages; out of scope answers 404, like a dossier that does not exist."""
-    try:
-        dossier = selectors.dossier_for_page(pk=pk, with_record=with_record)
-    except Dossier.DoesNotExist as exc:
-        raise Http404 from exc
-    if not perms.can_view(dossier, request.user):
-        raise Http404
-    return dossier
-
-
-def show_action_error(request, error: services.DossierActionError) -> int:
-    """The refusal as messages; returns the status for a re-rendered form (409 for a conflict)."""
-    messages.error(request, error.message)
-    for problem in error.problems:
-        messages.warning(request, problem)
-    return 409 if isinstance(error, services.DossierConflict) else 400
 
 
 @login_required
@@ -167,16 +150,13 @@ def dossier_detail(request, pk: int):
         ),
         compute=lambda: _render_record(dossier),
     )
-    decision = (
-        getattr(dossier, "recognition_decision", None) if dossier.state in Dossier.DECIDED_STATES else None
-    )
     return render(
         request,
         "assessments/dossier_detail.html",
         {
             "dossier": dossier,
             "record": {part: mark_safe(html) for part, html in record.items()},  # noqa: S308
-            "decision": decision,
+            "panels": dossier_panels(request, dossier),
             "actions": [(name, name in REASON_REQUIRED) for name in actions if name in PAGE_ACTIONS],
             "can_decide": any(name in ("recognise", "refuse", "send_back") for name in actions),
             "can_revoke": "revoke" in actions,

@@ -7,6 +7,20 @@ from .models import Commune, District, Post, Province
 from .services import post_create, post_end
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows that change only through the services (dossiers, decisions), never by editing the admin:
+    shown, never added, changed or deleted here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class UnitSearchMixin:
     """Admin search that also matches without diacritics ('Nam Can' finds Nậm Cắn and Nậm Càn)."""
 

@@ -13,3 +13,10 @@ class CommunesConfig(AppConfig):
 
         # Names and borders of units appear in lists, dashboards and dossier headers.
         bump_on_change("units", Province, District, Commune)
+
+        from django.db.models.signals import post_delete, post_save
+
+        from .selectors import forget_site_province
+
+        for signal in (post_save, post_delete):
+            signal.connect(forget_site_province, sender=Province, dispatch_uid=f"site-province-{signal}")

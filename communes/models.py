@@ -14,6 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from .text import fold, nfc, search_key
 
 
+def valid_in_year_q(year: int, prefix: str = "") -> Q:
+    """Units (under `prefix`, e.g. "communes__") that existed at some point of `year`."""
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": end})) & (
+        Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": start})
+    )
+
+
 class UnitQuerySet(models.QuerySet):
     def valid_on(self, day: datetime.date):
         """Units that existed on `day` (units were merged in 2020 and 2025)."""
@@ -24,10 +32,7 @@ class UnitQuerySet(models.QuerySet):
 
     def valid_in_year(self, year: int):
         """Units that existed at some point of `year`."""
-        return self.filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=datetime.date(year, 12, 31)),
-            Q(valid_until__isnull=True) | Q(valid_until__gte=datetime.date(year, 1, 1)),
-        )
+        return self.filter(valid_in_year_q(year))
 
     def search(self, query: str):
         """Match a name with or without diacritics, and with either tone placement."""
@@ -82,6 +87,7 @@ class AdministrativeUnit(models.Model):
         return self.name
 
     def is_valid_in_year(self, year: int) -> bool:
+        """The row-level twin of `valid_in_year_q`: existed at some point of `year`."""
         return (self.valid_from is None or self.valid_from <= datetime.date(year, 12, 31)) and (
             self.valid_until is None or self.valid_until >= datetime.date(year, 1, 1)
         )

@@ -15,7 +15,7 @@ def active_posts_of(request) -> list[Post]:
         cached = list(
             Post.objects.active()
             .filter(user=request.user)
-            .select_related("commune__district", "district", "province")
+            .select_related("commune__district__province", "district__province", "province")
         )
         request._active_posts = cached
     return cached
@@ -36,6 +36,30 @@ def districts_in_view(user) -> list[tuple[str, str]]:
         )
 
     return cached_value(parts=("districts-in-view", data_versions("units"), scope_key(user)), compute=compute)
+
+
+def post_province(post: Post) -> Province:
+    """The province a post works in, whatever the level of its unit."""
+    if post.province_id:
+        return post.province
+    return (post.district or post.commune.district).province
+
+
+_only_province: dict[str, Province | None] = {}
+
+
+def site_province() -> Province | None:
+    """The deployment's province for pages seen before signing in: the one province loaded (read once
+    per process; None while several or none are loaded)."""
+    if "province" not in _only_province:
+        provinces = list(Province.objects.all()[:2])
+        _only_province["province"] = provinces[0] if len(provinces) == 1 else None
+    return _only_province["province"]
+
+
+def forget_site_province(**kwargs) -> None:
+    """A province was added, renamed or removed: read it again (this process; others within a restart)."""
+    _only_province.clear()
 
 
 def province_of(user) -> Province | None:

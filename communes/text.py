@@ -45,3 +45,8 @@ def search_key(text: str) -> str:
 
 def has_diacritics(text: str) -> bool:
     return fold(text) != " ".join(nfc(text).lower().split())
+
+
+def in_sentence(name: str) -> str:
+    """'Huyện Kỳ Sơn' -> 'huyện Kỳ Sơn': a unit's kind is lower case inside a sentence, its name is not."""
+    return name[:1].lower() + name[1:] if name else name

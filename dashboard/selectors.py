@@ -13,7 +13,7 @@ from django.db.models import Count, FilteredRelation, OuterRef, Q, QuerySet, Sub
 from django.utils import timezone
 
 from assessments.models import Dossier
-from communes.models import Commune
+from communes.models import Commune, valid_in_year_q
 from communes.permissions import communes_visible_to
 
 S = Dossier.State
@@ -23,7 +23,7 @@ STATE_COLUMNS: dict[str, tuple[str, ...]] = {
     "submitted": (S.SUBMITTED,),
     "under_appraisal": (S.UNDER_APPRAISAL,),
     "appraised": (S.APPRAISED,),
-    "recognised": (S.RECOGNISED, S.EXPIRED),  # a year's recognition stands after its validity ends
+    "recognised": Dossier.RECOGNISED_STATES,
     "not_recognised": (S.NOT_RECOGNISED,),
     "revoked": (S.REVOKED,),
 }
@@ -31,15 +31,8 @@ WAITING_STATES = (S.DRAFT, S.RETURNED, S.SUBMITTED, S.UNDER_APPRAISAL, S.APPRAIS
 SORT_KEYS = ("name", "communes", "not_started", *STATE_COLUMNS, "percent")
 
 
-def valid_in_year(year: int, prefix: str = "") -> Q:
-    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": end})) & (
-        Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": start})
-    )
-
-
 def communes_in_scope(*, user, year: int) -> QuerySet[Commune]:
-    return communes_visible_to(user).filter(valid_in_year(year))
+    return communes_visible_to(user).filter(valid_in_year_q(year))
 
 
 @dataclass
@@ -165,8 +158,8 @@ def recognised_per_year(*, user, years: list[int]) -> list[dict]:
     """Recognised communes per year, border and all, against the communes of that year: two queries."""
     scope = communes_visible_to(user)
     totals = scope.aggregate(
-        **{f"all_{y}": Count("id", filter=valid_in_year(y)) for y in years},
-        **{f"border_{y}": Count("id", filter=valid_in_year(y) & Q(is_border=True)) for y in years},
+        **{f"all_{y}": Count("id", filter=valid_in_year_q(y)) for y in years},
+        **{f"border_{y}": Count("id", filter=valid_in_year_q(y) & Q(is_border=True)) for y in years},
     )
     recognised = {
         r["year"]: r

@@ -7,7 +7,9 @@ from django.views.i18n import set_language
 from accounts import views as account_views
 from assessments import views as assessment_views
 
-admin.site.site_header = _("Drug-free commune certification — Nghệ An")
+from . import views as deployment_views
+
+admin.site.site_header = _("Drug-free commune certification")
 admin.site.site_title = _("Drug-free communes")
 
 urlpatterns = [
@@ -16,7 +18,7 @@ urlpatterns = [
     path("dossiers/", include("assessments.urls")),
     path("", include("recognition.urls")),
     path("dashboard/", include("dashboard.urls")),
-    path("healthz", account_views.healthz, name="healthz"),
+    path("healthz", deployment_views.healthz, name="healthz"),
     path("reference/", account_views.reference, name="reference"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

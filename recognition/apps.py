@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class RecognitionConfig(AppConfig):
     name = "recognition"
     verbose_name = _("Recognition decisions")
+
+    def ready(self):
+        from assessments.panels import register_dossier_panel
+
+        from .views import decision_panel
+
+        register_dossier_panel(decision_panel)

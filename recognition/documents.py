@@ -16,6 +16,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from assessments.models import Dossier, Finding
+from communes.text import in_sentence
 
 from .models import Document, RecognitionDecision, Revocation
 
@@ -42,14 +43,9 @@ def issuer_lines(unit_name: str) -> tuple[str, str]:
     return "ỦY BAN NHÂN DÂN", unit_name.upper()
 
 
-def commune_label_of(name: str) -> str:
-    """'Huyện Kỳ Sơn' -> 'huyện Kỳ Sơn': inside a sentence the kind is lower case, the name is not."""
-    return name[:1].lower() + name[1:]
-
-
 def commune_label(dossier: Dossier) -> str:
     """'xã Mỹ Lý' as it reads inside a sentence."""
-    return commune_label_of(dossier.commune.name)
+    return in_sentence(dossier.commune.name)
 
 
 def _nfc(value):
@@ -116,7 +112,7 @@ def _decision_context(decision: RecognitionDecision) -> dict:
         ],
         "dispatch_recipients": [
             "Như trên;",
-            f"Công an {commune_label_of(dossier.commune.district.name)};",
+            f"Công an {in_sentence(dossier.commune.district.name)};",
             "Lưu: VT.",
         ],
         "notification_subject": (
@@ -181,6 +177,7 @@ def build_context(document: Document) -> dict:
         summary = recognition_summary(year=document.year, province=document.province)
         return {
             "year": document.year,
+            "province": document.province,
             "summary": summary,
             "chart_svg": summary_chart_svg(summary),
             "date_line": date_line(

@@ -8,14 +8,13 @@ from assessments.models import Dossier
 from communes.models import Commune, District
 
 # A year's recognition stands even when its validity later ran out; a revoked one does not.
-RECOGNISED_STATES = (Dossier.State.RECOGNISED, Dossier.State.EXPIRED)
 
 
 def recognition_summary(*, year: int, province) -> dict:
     """Per district of `province`: communes that existed in `year` and how many were recognised;
     border districts first."""
     communes = Commune.objects.valid_in_year(year).filter(district__province=province)
-    recognised = Q(communes__dossiers__year=year, communes__dossiers__state__in=RECOGNISED_STATES)
+    recognised = Q(communes__dossiers__year=year, communes__dossiers__state__in=Dossier.RECOGNISED_STATES)
     in_year = Q(communes__in=communes)
     districts = (
         District.objects.filter(communes__in=communes)

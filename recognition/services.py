@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from assessments import permissions as dossier_perms
 from assessments.models import Dossier
 from assessments.services import DossierActionError, dossier_decide, dossier_open, dossier_system_transition
-from communes.text import nfc
+from communes.text import in_sentence, nfc
 
 from .models import Document, DocumentSequence, RecognitionDecision, Revocation
 
@@ -52,12 +52,8 @@ def _issuer(dossier: Dossier) -> tuple[str, str]:
     """(unit code, name) of the body that decides on the dossier: the set's authority, not the code's."""
     district = dossier.commune.district
     if dossier.criteria_set.deciding_authority == "provincial_committee":
-        return district.province.code, f"Ủy ban nhân dân {_in_sentence(district.province.name)}"
-    return district.code, f"Ủy ban nhân dân {_in_sentence(district.name)}"
-
-
-def _in_sentence(name: str) -> str:
-    return name[:1].lower() + name[1:]
+        return district.province.code, f"Ủy ban nhân dân {in_sentence(district.province.name)}"
+    return district.code, f"Ủy ban nhân dân {in_sentence(district.name)}"
 
 
 def _symbol(issuer_code: str, default: str) -> str:
@@ -369,7 +365,7 @@ def reevaluations_open(*, year: int) -> int:
     """Open `year`'s dossier (a re-evaluation) for each commune recognised for the year before."""
     opened = 0
     previous = Dossier.objects.filter(
-        year=year - 1, state__in=[Dossier.State.RECOGNISED, Dossier.State.EXPIRED]
+        year=year - 1, state__in=Dossier.RECOGNISED_STATES
     ).select_related("commune")
     for dossier in previous:
         if (

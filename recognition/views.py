@@ -5,14 +5,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments import permissions as dossier_perms
 from assessments import selectors as dossier_selectors
 from assessments.models import Dossier
+from assessments.pages import show_action_error, visible_dossier
 from assessments.services import DossierActionError, dossier_send_back
-from assessments.views import show_action_error, visible_dossier
 from communes.protected_media import protected_file_response
 from communes.selectors import active_posts_of
 
@@ -193,6 +194,20 @@ def documents_panel(request, pk: int):
     """The documents of a dossier as an HTML fragment; the page refreshes it while any is pending."""
     dossier = visible_dossier(request, pk)
     return render(request, "recognition/_documents.html", documents_context(dossier, request.user))
+
+
+def decision_panel(request, dossier: Dossier) -> str:
+    """The decision and its documents on the dossier page (registered with assessments.panels)."""
+    if dossier.state not in Dossier.DECIDED_STATES:
+        return ""
+    decision = getattr(dossier, "recognition_decision", None)
+    if decision is None:
+        return ""
+    return render_to_string(
+        "recognition/_decision_panel.html",
+        {"decision": decision, **documents_context(dossier, request.user)},
+        request=request,
+    )
 
 
 def documents_context(dossier: Dossier, user) -> dict:

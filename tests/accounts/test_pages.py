@@ -75,10 +75,10 @@ def test_language_switch_to_english_and_back(client, official, border_units):
 
 
 @pytest.mark.django_db
-def test_healthz_reports_the_database_as_json(client):
+def test_healthz_reports_the_database_and_the_cache_as_json(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert json.loads(response.content) == {"status": "ok", "database": "ok"}
+    assert json.loads(response.content) == {"status": "ok", "database": "ok", "cache": "ok"}
 
 
 @pytest.mark.django_db

@@ -8,19 +8,20 @@ from communes.models import Commune, District
 
 SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 OFFICIAL_LIST = SHARED_DATA / "nghean_admin_units.csv"
+PROVINCE = ["--province", "40", "--province-name", "Tỉnh Nghệ An"]
 HEADER = "district_code,district_name,district_type,commune_code,commune_name,commune_type\n"
 
 
 def run_import(path) -> str:
     out = io.StringIO()
-    call_command("import_admin_units", str(path), stdout=out)
+    call_command("import_admin_units", str(path), *PROVINCE, stdout=out)
     return out.getvalue()
 
 
 def run_import_expecting_errors(path) -> str:
     err = io.StringIO()
     with pytest.raises(CommandError):
-        call_command("import_admin_units", str(path), stdout=io.StringIO(), stderr=err)
+        call_command("import_admin_units", str(path), *PROVINCE, stdout=io.StringIO(), stderr=err)
     return err.getvalue()
 
 

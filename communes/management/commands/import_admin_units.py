@@ -14,8 +14,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--province", default="40", help="GSO code of the province (default 40)")
-        parser.add_argument("--province-name", default="Tỉnh Nghệ An")
+        parser.add_argument(
+            "--province", help="GSO code of the province (default: the one province already loaded)"
+        )
+        parser.add_argument("--province-name", help="its official name, when the province is new")
         parser.add_argument("--valid-from", type=datetime.date.fromisoformat)
         parser.add_argument("--valid-until", type=datetime.date.fromisoformat)
 
@@ -28,9 +30,7 @@ class Command(BaseCommand):
             for line, reason in exc.errors:
                 self.stderr.write(f"line {line}: {reason}")
             raise CommandError(f"{len(exc.errors)} error(s); nothing was written.") from exc
-        province, _ = Province.objects.get_or_create(
-            code=options["province"], defaults={"name": options["province_name"]}
-        )
+        province = self._province(options["province"], options["province_name"])
         report = admin_units_import(
             rows=rows,
             province=province,
@@ -46,3 +46,17 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Nothing changed: the database already matches the file."))
         else:
             self.stdout.write(self.style.SUCCESS("Import complete."))
+
+    def _province(self, code: str | None, name: str | None) -> Province:
+        """The province the file's units belong to: named by its code, or the only one loaded."""
+        if code is None:
+            provinces = list(Province.objects.all()[:2])
+            if len(provinces) != 1:
+                raise CommandError("Name the province: --province CODE (and --province-name for a new one).")
+            return provinces[0]
+        province = Province.objects.filter(code=code).first()
+        if province is None:
+            if not name:
+                raise CommandError(f"Province {code} is not loaded: give its --province-name to create it.")
+            province = Province.objects.create(code=code, name=name)
+        return province

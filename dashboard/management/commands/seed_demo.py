@@ -30,7 +30,7 @@ from assessments.models import (
     Finding,
 )
 from communes.fragments import bump_everything
-from communes.models import Commune, District, Province, Role
+from communes.models import Commune, District, Role
 from communes.services import post_create
 from communes.text import fold, search_key
 from recognition.models import DocumentSequence, RecognitionDecision, Revocation
@@ -106,7 +106,7 @@ class Command(BaseCommand):
         )
         if n <= len(real):
             return real[:n]
-        province = Province.objects.get(code="40")
+        province = real[0].district.province  # synthetic districts join the province of the real ones
         missing = n - len(real)
         districts = []
         for i in range((missing + 19) // 20):

@@ -7,14 +7,15 @@ from communes.models import Commune, District, Province, Role
 from communes.services import post_create
 
 DEMO_PASSWORD = "demo-nghean-2022"
-# One account per role, in the first border district (Kỳ Sơn, 417) and its commune Mỹ Lý (16816).
+# One account per role, in the first border district (Kỳ Sơn, 417) and its commune Mỹ Lý (16816); the
+# provincial ones in the province of that district (code None: taken from the data).
 DEMO_ACCOUNTS = [
     ("xa.mylyky", "Lô Văn Xã", Role.COMMUNE_OFFICER, Commune, "16816", "Trưởng Công an xã Mỹ Lý"),
     ("congan.kyson", "Vi Văn Công", Role.DISTRICT_POLICE, District, "417", "Cán bộ Công an huyện Kỳ Sơn"),
     ("chutich.kyson", "Lữ Văn Chủ", Role.DISTRICT_CHAIR, District, "417", "Chủ tịch UBND huyện Kỳ Sơn"),
-    ("congan.tinh", "Nguyễn Văn Tỉnh", Role.PROVINCIAL_POLICE, Province, "40", "Phòng PC04, Công an tỉnh"),
-    ("theodoi.tinh", "Trần Thị Theo", Role.PROVINCIAL_VIEWER, Province, "40", "Sở Y tế"),
-    ("quantri", "Quản Trị Viên", Role.ADMIN, Province, "40", "Quản trị hệ thống"),
+    ("congan.tinh", "Nguyễn Văn Tỉnh", Role.PROVINCIAL_POLICE, Province, None, "Phòng PC04, Công an tỉnh"),
+    ("theodoi.tinh", "Trần Thị Theo", Role.PROVINCIAL_VIEWER, Province, None, "Sở Y tế"),
+    ("quantri", "Quản Trị Viên", Role.ADMIN, Province, None, "Quản trị hệ thống"),
 ]
 
 
@@ -31,8 +32,8 @@ class Command(BaseCommand):
         User = get_user_model()
         for username, full_name, role, model, code, title in DEMO_ACCOUNTS:
             try:
-                unit = model.objects.get(code=code)
-            except model.DoesNotExist as exc:
+                unit = model.objects.get(code=code) if code else District.objects.get(code="417").province
+            except (model.DoesNotExist, District.DoesNotExist) as exc:
                 raise CommandError(
                     f"Unit {code} is missing: run 'manage.py loaddata border_communes' first."
                 ) from exc
