@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, FilteredRelation, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 from django.utils import timezone
 
 from assessments.models import Dossier
@@ -184,13 +184,15 @@ def recognised_per_year(*, user, years: list[int]) -> list[dict]:
 def commune_list(
     *, user, year: int, district_code: str = "", state: str = "", border: str = ""
 ) -> QuerySet[Commune]:
-    """Communes of the year with the state and id of their dossier for that year (not started: none)."""
-    dossier = Dossier.objects.filter(commune=OuterRef("pk"), year=year)
+    """Communes of the year with the state and id of their dossier for that year (not started: none):
+    one LEFT JOIN on that year's dossier (unique per commune and year), no subquery per row."""
     qs = (
         communes_in_scope(user=user, year=year)
         .select_related("district")
         .annotate(
-            dossier_id=Subquery(dossier.values("pk")[:1]), dossier_state=Subquery(dossier.values("state")[:1])
+            year_dossier=FilteredRelation("dossiers", condition=Q(dossiers__year=year)),
+            dossier_id=F("year_dossier__id"),
+            dossier_state=F("year_dossier__state"),
         )
         .order_by("-district__is_border", "district__code", "code")
     )
@@ -199,9 +201,9 @@ def commune_list(
     if border in ("1", "0"):
         qs = qs.filter(is_border=border == "1")
     if state == "not_started":
-        qs = qs.filter(dossier_id__isnull=True)
+        qs = qs.filter(year_dossier__id__isnull=True)
     elif state in STATE_COLUMNS:
-        qs = qs.filter(dossier_state__in=STATE_COLUMNS[state])
+        qs = qs.filter(year_dossier__state__in=STATE_COLUMNS[state])
     return qs
 
 
