@@ -36,7 +36,7 @@ from .permissions import scope_key, unit_grants
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 TIMEOUT = 600  # seconds; a fragment nobody asks for again leaves the cache by itself
-LOCK_SECONDS = 30  # a computation that takes longer than this is someone else's turn
+LOCK_SECONDS = 10  # a computation that takes longer than this (or a killed process) is someone else's turn
 _MISSING = object()
 
 
@@ -158,10 +158,12 @@ def cached_value(*, parts: Iterable[object], compute: Callable[[], T], timeout: 
             value, ok = cache_call("get", key, _MISSING)
             if ok and value is not _MISSING:
                 return value
-    value = compute()
-    cache_call("set", key, value, timeout)
-    if locked:
-        cache_call("delete", key + ":computing")
+    try:
+        value = compute()
+        cache_call("set", key, value, timeout)
+    finally:  # even when compute() fails: the next request computes at once instead of waiting
+        if locked:
+            cache_call("delete", key + ":computing")
     return value
 
 

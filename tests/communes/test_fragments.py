@@ -138,3 +138,14 @@ def test_a_dossier_change_bumps_its_commune_district_province_and_the_whole(peop
         f"dossiers@province:{ky_son.province_id}",
     } <= changed
     assert f"dossiers@district:{people.thanh_chuong.pk}" not in changed
+
+
+def test_a_computation_that_fails_leaves_no_lock_behind():
+    def broken():
+        raise RuntimeError("template error")
+
+    with pytest.raises(RuntimeError):
+        fragments.cached_value(parts=("failing",), compute=broken)
+    started = time.monotonic()
+    assert fragments.cached_value(parts=("failing",), compute=lambda: "ok") == "ok"
+    assert time.monotonic() - started < 0.5  # computed at once, not after waiting for a lock
