@@ -15,7 +15,7 @@ def active_posts_of(request) -> list[Post]:
         cached = list(
             Post.objects.active()
             .filter(user=request.user)
-            .select_related("commune__district__province", "district__province", "province")
+            .select_related("commune__district", "district", "province")
         )
         request._active_posts = cached
     return cached
@@ -36,13 +36,6 @@ def districts_in_view(user) -> list[tuple[str, str]]:
         )
 
     return cached_value(parts=("districts-in-view", data_versions("units"), scope_key(user)), compute=compute)
-
-
-def post_province(post: Post) -> Province:
-    """The province a post works in, whatever the level of its unit."""
-    if post.province_id:
-        return post.province
-    return (post.district or post.commune.district).province
 
 
 _only_province: dict[str, Province | None] = {}

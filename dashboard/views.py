@@ -20,6 +20,7 @@ from . import selectors
 from .charts import bar_chart
 from .exports import csv_response, xlsx_response
 from .forms import STATE_LABELS, DashboardForm, parse_params
+from .tables import district_table_rows
 
 
 def _params(request) -> dict:
@@ -63,6 +64,7 @@ def _render_dashboard(request, *, data: dict, page: int, figures_key: str) -> tu
         per_year = selectors.recognised_per_year(user=request.user, years=list(range(2022, this_year + 1)))
         return {
             "rows": rows,
+            "district_table": district_table_rows(rows, year=year),
             "headline": selectors.headline(rows=rows, year=year, waiting_days=waiting_days),
             "per_year": per_year,
             "per_year_chart": bar_chart(
