@@ -153,6 +153,21 @@ def scope_key(user) -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:20]
 
 
+def districts_visible_to(user) -> QuerySet[District]:
+    """Every district with a commune whose dossiers `user` may see, straight from the grants (no scan of
+    the communes for a province-wide user)."""
+    if not user.is_authenticated or not user.is_active:
+        return District.objects.none()
+    provinces = units_with_perm(user, "view_province_dossiers", Province)
+    districts = units_with_perm(user, "view_district_dossiers", District)
+    communes = units_with_perm(user, "view_commune_dossiers", Commune)
+    return District.objects.filter(
+        Q(province__in=provinces.values("pk"))
+        | Q(pk__in=districts.values("pk"))
+        | Q(pk__in=communes.values("district"))
+    )
+
+
 def communes_visible_to(user) -> QuerySet[Commune]:
     """Every commune whose dossiers `user` may see, as one query."""
     if not user.is_authenticated or not user.is_active:

@@ -12,10 +12,14 @@ def active_posts_of(request) -> list[Post]:
     """The request user's active posts, fetched once per request."""
     cached = getattr(request, "_active_posts", None)
     if cached is None:
-        cached = list(
+        # On every page: only what the header shows (the unit's name), no ordering (posts are few; sorted
+        # here), which halves the cost of compiling this query.
+        cached = sorted(
             Post.objects.active()
             .filter(user=request.user)
-            .select_related("commune__district", "district", "province")
+            .select_related("commune", "district", "province")
+            .order_by(),
+            key=lambda post: (post.started_on, post.pk),
         )
         request._active_posts = cached
     return cached
@@ -25,15 +29,10 @@ def districts_in_view(user) -> list[tuple[str, str]]:
     """(code, name) of the districts whose communes `user` may see, cached per scope and units version
     (a filter's choices: computed once, not on every page)."""
     from .fragments import cached_value, data_versions
-    from .models import District
-    from .permissions import scope_key
+    from .permissions import districts_visible_to, scope_key
 
     def compute() -> list[tuple[str, str]]:
-        return list(
-            District.objects.filter(pk__in=communes_visible_to(user).values("district"))
-            .order_by("code")
-            .values_list("code", "name")
-        )
+        return list(districts_visible_to(user).order_by("code").values_list("code", "name"))
 
     return cached_value(parts=("districts-in-view", data_versions("units"), scope_key(user)), compute=compute)
 
