@@ -179,13 +179,16 @@ def cached_fragment(
 MAX_CACHED_PAGE = 20  # later pages of a list are computed for each request
 
 
+MAX_PAGE = 100_000  # beyond any list of ours; a larger number would overflow the database's OFFSET
+
+
 def page_number(value: str | None) -> int:
-    """A page number from a query string: a positive integer, else 1."""
+    """A page number from a query string: a positive integer up to MAX_PAGE, else 1."""
     try:
         number = int(value or 1)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return 1
-    return number if number >= 1 else 1
+    return number if 1 <= number <= MAX_PAGE else 1
 
 
 def list_key(params: dict, page: int) -> tuple | None:
