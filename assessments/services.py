@@ -12,7 +12,6 @@ import logging
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -21,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from communes.fragments import cache_call
 from communes.models import Commune
 from communes.permissions import holders_of
 from communes.text import nfc
@@ -318,11 +318,9 @@ def _check_upload_rate(actor) -> None:
     when the cache is down: the per-dossier quota (in the database) still bounds what is stored."""
     limit = settings.EVIDENCE_UPLOADS_PER_HOUR
     key = f"upload-rate:{actor.pk}:{timezone.now():%Y%m%d%H}"
-    try:
-        cache.add(key, 0, 3600)
-        count = cache.incr(key)
-    except Exception as exc:  # redis ConnectionError, TimeoutError...: fail open
-        logger.warning("upload rate not counted (cache unavailable): %s", exc)
+    cache_call("add", key, 0, 3600)
+    count, counted = cache_call("incr", key)
+    if not counted:  # the cache is unavailable: fail open (logged by cache_call)
         return
     if count > limit:
         raise DossierActionError(
