@@ -180,14 +180,19 @@ def scope_key(user) -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:20]
 
 
+def _viewed_units(user) -> tuple[QuerySet, QuerySet, QuerySet]:
+    """The provinces, districts and communes on which `user` may see dossiers (from the grants)."""
+    return (
+        units_with_perm(user, "view_province_dossiers", Province),
+        units_with_perm(user, "view_district_dossiers", District),
+        units_with_perm(user, "view_commune_dossiers", Commune),
+    )
+
+
 def districts_visible_to(user) -> QuerySet[District]:
     """Every district with a commune whose dossiers `user` may see, straight from the grants (no scan of
     the communes for a province-wide user)."""
-    if not user.is_authenticated or not user.is_active:
-        return District.objects.none()
-    provinces = units_with_perm(user, "view_province_dossiers", Province)
-    districts = units_with_perm(user, "view_district_dossiers", District)
-    communes = units_with_perm(user, "view_commune_dossiers", Commune)
+    provinces, districts, communes = _viewed_units(user)
     return District.objects.filter(
         Q(province__in=provinces.values("pk"))
         | Q(pk__in=districts.values("pk"))
@@ -197,11 +202,7 @@ def districts_visible_to(user) -> QuerySet[District]:
 
 def communes_visible_to(user) -> QuerySet[Commune]:
     """Every commune whose dossiers `user` may see, as one query."""
-    if not user.is_authenticated or not user.is_active:
-        return Commune.objects.none()
-    provinces = units_with_perm(user, "view_province_dossiers", Province)
-    districts = units_with_perm(user, "view_district_dossiers", District)
-    communes = units_with_perm(user, "view_commune_dossiers", Commune)
+    provinces, districts, communes = _viewed_units(user)
     return Commune.objects.filter(
         Q(district__province__in=provinces.values("pk"))
         | Q(district__in=districts.values("pk"))
