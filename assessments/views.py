@@ -24,6 +24,7 @@ from communes.selectors import districts_in_view
 
 from . import permissions as perms
 from . import selectors, services
+from .context_processors import unread_notifications
 from .evidence import safe_name
 from .forms import ActionForm, AppraisalForm, InboxFilterForm, OpenDossierForm, SelfAssessmentForm
 from .models import REASON_REQUIRED, Dossier, Evidence, Notification
@@ -138,7 +139,11 @@ def dossier_detail(request, pk: int):
     `Dossier.version` and `updated_at`, and the admin cannot change it. What the user may do, the
     decision and its documents are rendered for each request."""
     dossier = visible_dossier(request, pk, with_record=False)
-    services.notifications_mark_read(user=request.user, dossier=dossier)
+    # The bell's count is read first (once per request): when nothing is unread, nothing is written.
+    unread = unread_notifications(request)["unread_notifications"]
+    if unread:
+        marked = services.notifications_mark_read(user=request.user, dossier=dossier)
+        request._unread_notifications = unread - marked
     actions = perms.available_actions(dossier, request.user)
     record = cached_value(
         parts=(

@@ -200,13 +200,15 @@ def decision_panel(request, dossier: Dossier) -> str:
     """The decision and its documents on the dossier page (registered with assessments.panels)."""
     if dossier.state not in Dossier.DECIDED_STATES:
         return ""
-    decision = getattr(dossier, "recognition_decision", None)
+    context = documents_context(dossier, request.user)
+    # The decision comes with its documents (one query); a decision without documents is read alone.
+    decision = next((d.decision for d, _ in context["documents"] if d.decision_id), None) or getattr(
+        dossier, "recognition_decision", None
+    )
     if decision is None:
         return ""
     return render_to_string(
-        "recognition/_decision_panel.html",
-        {"decision": decision, **documents_context(dossier, request.user)},
-        request=request,
+        "recognition/_decision_panel.html", {"decision": decision, **context}, request=request
     )
 
 
