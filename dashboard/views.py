@@ -23,18 +23,12 @@ from .forms import STATE_LABELS, DashboardForm, parse_params
 from .tables import district_table_rows
 
 
-def _params(request) -> dict:
-    """Year, sort and filters from the query string, each kept only if valid. (The district is only a
-    filter inside the user's scope: a code they do not see just finds nothing.)"""
-    return parse_params(request.GET)
-
-
 @login_required
 @require_GET
 def dashboard(request):
     """The whole dashboard is cached per scope, validated parameters and day; any change to a dossier
     in the user's scope or to a unit changes the versions in its key (communes.fragments)."""
-    data = _params(request)
+    data = parse_params(request.GET)  # each value kept only if valid
     page = page_number(request.GET.get("page"))
     # Only districts the user sees make cache keys: any other code is computed (it finds nothing).
     outside = data.get("district") and data["district"] not in dict(districts_in_view(request.user))
@@ -171,7 +165,7 @@ def export(request, table: str, fmt: str):
     """The district table or the commune list, as the dashboard shows them, in CSV or XLSX."""
     if table not in ("districts", "communes") or fmt not in ("csv", "xlsx"):
         raise Http404
-    data = _params(request)
+    data = parse_params(request.GET)  # a district the user does not see just finds nothing
     year = data.get("year") or selectors.default_year(user=request.user)
     if table == "districts":
         rows = selectors.district_rows(

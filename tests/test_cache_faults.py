@@ -9,7 +9,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -25,16 +24,11 @@ from django.conf import settings
 from assessments.models import Dossier
 from tests import workflow
 from tests.celery_worker import Worker, database_url, wait_for
+from tests.processes import free_port, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTEFACTS = ROOT / "test-artefacts"
 PASSWORD = "pw-for-tests-2022"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -93,29 +87,6 @@ class Browser:
                 return response.status, response.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()
-
-
-def serve(env: dict, log_path: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    log = open(log_path, "ab")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "nghean_dfc.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-
-    def up() -> bool:
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=2)
-            return True
-        except OSError:
-            return False
-
-    wait_for(up, timeout=30, interval=0.1)
-    return server, base
 
 
 def with_production_password(*users) -> None:

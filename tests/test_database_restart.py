@@ -2,15 +2,15 @@
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.processes import free_port, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.postgres
@@ -21,12 +21,6 @@ def pg_bin() -> Path:
     if not candidates:
         pytest.fail("PostgreSQL server binaries (initdb, pg_ctl) are needed for this test")
     return candidates[-1].parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def as_postgres(args: list[str], **kwargs):
@@ -75,23 +69,8 @@ def test_requests_succeed_after_the_database_restarts(cluster, tmp_path):
         "ALLOWED_HOSTS": "127.0.0.1",
     }
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    web_port = free_port()
-    log = open(tmp_path / "gunicorn.log", "wb")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "nghean_dfc.wsgi", "-w", "2", "-b", f"127.0.0.1:{web_port}"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{web_port}"
+    server, base = serve(env, tmp_path / "gunicorn.log")
     try:
-        for _ in range(100):
-            try:
-                if get(base + "/healthz")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
         for _ in range(6):  # both workers now hold a persistent connection
             assert get(base + "/healthz") == (200, '{"status": "ok", "database": "ok", "cache": "ok"}')
 
