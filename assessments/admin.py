@@ -35,8 +35,8 @@ class CriterionInline(admin.TabularInline):
 class CriteriaSetAdmin(admin.ModelAdmin):
     """A set used by a submitted dossier is read-only; "new version" copies it for editing."""
 
-    list_display = ("code", "version", "title_vi", "year_from", "year_to", "deciding_authority", "is_active")
-    list_filter = ("is_active", "deciding_authority", "level")
+    list_display = ("code", "version", "title_vi", "year_from", "year_to", "procedure", "is_active")
+    list_filter = ("is_active", "procedure", "level")
     inlines = [CriterionInline]
     actions = ["make_new_version"]
 

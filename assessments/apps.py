@@ -21,10 +21,15 @@ def dossier_version_keys(dossier) -> list[str]:
     from communes.fragments import dossier_scopes
     from communes.models import Commune
 
-    district_id, province_id = (
-        Commune.objects.filter(pk=dossier.commune_id)
-        .values_list("district_id", "district__province_id")
-        .first()
-        or (None, None)
+    district_id, province_id = Commune.objects.filter(pk=dossier.commune_id).values_list(
+        "district_id", "province_id"
+    ).first() or (None, None)
+    successors = Commune.predecessors.through.objects.filter(to_commune=dossier.commune_id).values_list(
+        "from_commune", flat=True
     )
-    return dossier_scopes(commune_id=dossier.commune_id, district_id=district_id, province_id=province_id)
+    return dossier_scopes(
+        commune_id=dossier.commune_id,
+        district_id=district_id,
+        province_id=province_id,
+        successor_ids=list(successors),
+    )

@@ -8,5 +8,7 @@ def unread_notifications(request):
     if user is None or not user.is_authenticated:
         return {}
     if not hasattr(request, "_unread_notifications"):
-        request._unread_notifications = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        request._unread_notifications = Notification.objects.filter(
+            recipient=user, read_at__isnull=True
+        ).count()
     return {"unread_notifications": request._unread_notifications}

@@ -31,7 +31,18 @@ class SelfAssessmentForm(VersionedForm):
             criterion: Criterion = row["criterion"]
             answer = row["answer"]
             key = criterion.pk
-            if criterion.measure == Criterion.Measure.BOOLEAN:
+            carried = (answer is not None and answer.carried_over) or any(
+                e.carried_over for e in row["evidence"]
+            )
+            if carried:
+                self.fields[f"confirm_{key}"] = forms.BooleanField(
+                    label=_("Last year's answer and files still hold: confirm them"), required=False
+                )
+            if criterion.is_computed:
+                # Never claimed: computed from the counts (SituationCountsForm).
+                field = forms.CharField(required=False, disabled=True, widget=forms.HiddenInput)
+                initial = ""
+            elif criterion.measure == Criterion.Measure.BOOLEAN:
                 field = forms.TypedChoiceField(
                     label=_("Answer"),
                     choices=[("1", _("Yes")), ("0", _("No"))],
@@ -90,6 +101,7 @@ class SelfAssessmentForm(VersionedForm):
             key = row["criterion"].pk
             yield {
                 **row,
+                "confirm": self[f"confirm_{key}"] if f"confirm_{key}" in self.fields else None,
                 "value": self[f"value_{key}"],
                 "explanation": self[f"explanation_{key}"],
                 "upload": self[f"evidence_{key}"],
@@ -104,12 +116,152 @@ class SelfAssessmentForm(VersionedForm):
             for row in self.rows
         }
 
+    def confirmed(self) -> set[int]:
+        return {
+            row["criterion"].pk
+            for row in self.rows
+            if self.cleaned_data.get(f"confirm_{row['criterion'].pk}")
+        }
+
     def uploads(self) -> list[tuple[Criterion, object]]:
         return [
             (row["criterion"], self.cleaned_data[f"evidence_{row['criterion'].pk}"])
             for row in self.rows
             if self.cleaned_data.get(f"evidence_{row['criterion'].pk}")
         ]
+
+
+def _count_field(label, *, minimum: int = 0) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=minimum,
+        max_value=10**8,
+        localize=True,
+        error_messages={
+            "invalid": _("Type a whole number (no letters or decimals)."),
+            "min_value": _("Type a number of at least %(limit_value)s."),
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
+class SituationCountsForm(forms.Form):
+    """Số liệu tình hình: the Decision 28 counts, whole numbers only; never a name or an identity."""
+
+    prefix = "counts"
+
+    population = _count_field(_("Resident population"), minimum=1)
+    users_with_records = _count_field(_("Addicts and illegal users with management records"))
+    users_substitution = _count_field(_("of whom in substitution treatment (methadone…)"))
+    users_community_rehab = _count_field(_("of whom in family or community rehab"))
+    users_post_rehab = _count_field(_("of whom under post-rehab management"))
+    resident_violators = _count_field(_("Resident drug-law violators"))
+    wanted_fugitives = _count_field(_("Wanted drug fugitives hiding in the commune"))
+    harbouring_places = _count_field(_("Places organising or harbouring illegal drug use"))
+    offenders_arrested = _count_field(_("Drug offenders arrested"))
+    drug_plants = _count_field(_("Drug plants found and destroyed (number)"))
+    drug_plant_area = forms.DecimalField(
+        label=_("Drug plants found and destroyed (m²)"),
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal(10**8),
+        max_digits=10,
+        decimal_places=1,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    on_key_route = forms.TypedChoiceField(
+        label=_("On a provincial or inter-provincial key drug route"),
+        choices=[("1", _("Yes")), ("0", _("No"))],
+        coerce=_bool_choice,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    attested_by = forms.CharField(
+        label=_("Counts attested by (commune police officer, name and rank)"), required=False, max_length=150
+    )
+    confirm = forms.BooleanField(label=_("Last year's counts still hold: confirm them"), required=False)
+
+    def __init__(self, *args, counts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.carried_over = bool(counts and counts.carried_over)
+        if not self.carried_over:
+            del self.fields["confirm"]
+        if counts is not None and not self.is_bound:
+            for name in self.fields:
+                if name == "on_key_route":
+                    value = counts.on_key_route
+                    self.fields[name].initial = None if value is None else ("1" if value else "0")
+                elif name != "confirm":
+                    self.fields[name].initial = getattr(counts, name)
+
+    def clean(self):
+        cleaned = super().clean()
+        total = cleaned.get("users_with_records")
+        exempt = [
+            cleaned.get(name) for name in ("users_substitution", "users_community_rehab", "users_post_rehab")
+        ]
+        if total is not None and all(v is not None for v in exempt) and sum(exempt) > total:
+            message = _(
+                "The three exempt groups add up to %(exempt)s, more than the %(total)s people with management records."
+            ) % {"exempt": sum(exempt), "total": total}
+            for name in ("users_substitution", "users_community_rehab", "users_post_rehab"):
+                self.add_error(name, message)
+        return cleaned
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.fields}
+
+
+class CycleForm(forms.Form):
+    """Mở đợt xét: the provincial police open the year's cycle and assign communes (giao chỉ tiêu)."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2025, max_value=2100)
+    target_percent = forms.DecimalField(
+        label=_("Target (% of communes)"),
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        decimal_places=2,
+        localize=True,
+    )
+    plan_reference = forms.CharField(label=_("Plan (number and date)"), required=False, max_length=200)
+    reports_due = forms.DateField(
+        label=_("Commune reports due"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ministry_report_due = forms.DateField(
+        label=_("Report to the Ministry due"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    assigned = forms.ModelMultipleChoiceField(
+        label=_("Communes assigned by the plan"),
+        required=False,
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, communes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned"].queryset = communes
+
+    def clean(self):
+        cleaned = super().clean()
+        reports, ministry = cleaned.get("reports_due"), cleaned.get("ministry_report_due")
+        if reports and ministry and reports > ministry:
+            self.add_error(
+                "reports_due", _("The commune reports must be due before the report to the Ministry.")
+            )
+        return cleaned
+
+
+class AssignForm(forms.Form):
+    assigned = forms.ModelMultipleChoiceField(
+        label=_("Communes to assign"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, communes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned"].queryset = communes
 
 
 class ReasonForm(VersionedForm):
@@ -138,6 +290,11 @@ class AppraisalForm(VersionedForm):
 
     inspection_date = forms.DateField(
         label=_("Inspection date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    counts_checked_on = forms.DateField(
+        label=_("Counts cross-checked against police data on"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
@@ -192,6 +349,7 @@ class AppraisalForm(VersionedForm):
             )
         if appraisal:
             self.fields["inspection_date"].initial = appraisal.inspection_date
+            self.fields["counts_checked_on"].initial = appraisal.counts_checked_on
             self.fields["recommendation"].initial = appraisal.recommendation
             self.fields["conclusion"].initial = appraisal.conclusion
 
@@ -199,6 +357,12 @@ class AppraisalForm(VersionedForm):
         day = self.cleaned_data.get("inspection_date")
         if day and day > timezone.localdate():
             raise forms.ValidationError(_("The inspection date cannot be in the future."))
+        return day
+
+    def clean_counts_checked_on(self):
+        day = self.cleaned_data.get("counts_checked_on")
+        if day and day > timezone.localdate():
+            raise forms.ValidationError(_("The cross-check date cannot be in the future."))
         return day
 
     def clean(self):

@@ -16,14 +16,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from communes.models import Commune
 
-from . import permissions as perms
-
-
-class DecidingAuthority(models.TextChoices):
-    """Who decides recognition: belongs to the criteria set, not to the code (the 2025 reform)."""
-
-    DISTRICT_CHAIR = "district_chair", _("Chair of the district People's Committee")
-    PROVINCIAL_COMMITTEE = "provincial_committee", _("Provincial People's Committee")
+from . import workflow
 
 
 class CriteriaSetQuerySet(models.QuerySet):
@@ -62,8 +55,13 @@ class CriteriaSet(models.Model):
         help_text=_("“sạch về ma túy” until 2024, “không ma túy” from 2025."),
     )
     level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.COMMUNE)
-    deciding_authority = models.CharField(
-        _("deciding authority"), max_length=30, choices=DecidingAuthority.choices
+    # The workflow its dossiers follow (assessments.workflow): who appraises, who decides.
+    procedure = models.CharField(_("procedure"), max_length=20, choices=workflow.PROCEDURE_CHOICES)
+    classification_rules = models.JSONField(
+        _("classification rules"),
+        default=dict,
+        blank=True,
+        help_text=_("Article 4 of Decision 28/2025: the bands of key areas types I, II, III, as data."),
     )
     period_start_month = models.PositiveSmallIntegerField(
         _("evaluation year starts (month)"),
@@ -169,6 +167,12 @@ class Criterion(models.Model):
         _("applies to"), max_length=12, choices=AppliesTo.choices, default=AppliesTo.ALWAYS
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    computed_from = models.JSONField(
+        _("computed from counts"),
+        default=list,
+        blank=True,
+        help_text=_("Names of the dossier's counts whose sum is the value (Decision 28): never claimed."),
+    )
 
     objects = CriterionManager()
 
@@ -202,6 +206,18 @@ class Criterion(models.Model):
         target = self.target.normalize() if self.target is not None else ""
         return f"{self.get_comparator_display()} {target}{unit}".replace(".", ",")
 
+    @property
+    def is_computed(self) -> bool:
+        return bool(self.computed_from)
+
+    def clean(self):
+        super().clean()
+        unknown = [name for name in self.computed_from or [] if name not in SituationCounts.COUNT_FIELDS]
+        if unknown:
+            raise ValidationError(
+                {"computed_from": _("Unknown count(s): %(names)s") % {"names": ", ".join(unknown)}}
+            )
+
     def applies(self, *, reevaluation: bool) -> bool:
         if self.applies_to == self.AppliesTo.FIRST:
             return not reevaluation
@@ -227,7 +243,7 @@ class Criterion(models.Model):
 
 class DossierQuerySet(models.QuerySet):
     def with_page_relations(self):
-        return self.select_related("commune__district__province", "criteria_set")
+        return self.select_related("commune__district", "commune__province", "criteria_set")
 
 
 class Dossier(ConcurrentTransitionMixin, models.Model):
@@ -248,7 +264,6 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         REVOKED = "revoked", _("Recognition revoked")
         EXPIRED = "expired", _("Recognition expired")
 
-    EDITABLE_STATES = (State.DRAFT, State.RETURNED)
     # Recognised that year: an expired recognition still stands for the year it was given.
     RECOGNISED_STATES = (State.RECOGNISED, State.EXPIRED)
     # States reached through a decision (recognition.RecognitionDecision): only they can have one.
@@ -263,6 +278,14 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     )
     is_reevaluation = models.BooleanField(
         _("re-evaluation"), default=False, help_text=_("The commune was recognised the year before.")
+    )
+    cycle = models.ForeignKey(
+        "EvaluationCycle",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        verbose_name=_("evaluation cycle"),
     )
     state = FSMField(_("state"), default=State.DRAFT, choices=State.choices, protected=True, db_index=True)
     # Optimistic lock for edits that are not transitions (answers, findings): a stale form is refused.
@@ -287,7 +310,17 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.state in self.EDITABLE_STATES
+        return workflow.is_editable(self)
+
+    @property
+    def procedure(self) -> workflow.Procedure:
+        return workflow.procedure_of(self)
+
+    def situation(self) -> SituationCounts | None:
+        try:
+            return self.counts
+        except SituationCounts.DoesNotExist:
+            return None
 
     def applicable_criteria(self) -> list[Criterion]:
         criteria = getattr(self, "_criteria_cache", None)
@@ -316,67 +349,95 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     def _can_complete_appraisal(self) -> bool:
         return not self.appraisal_problems()
 
-    # --- transitions --------------------------------------------------------------------------------
+    # --- transitions ---------------------------------------------------------------------------------
+    # Sources are the union over the procedures; who may take a transition from which state is the
+    # workflow table's (`permitted` and `in_table` read it). A test holds the two equal both ways.
 
     @transition(
         field=state,
         source=[State.DRAFT, State.RETURNED],
         target=State.SUBMITTED,
-        permission=perms.can_prepare,
-        conditions=[_can_submit],
+        permission=workflow.permitted("submit"),
+        conditions=[workflow.in_table("submit"), _can_submit],
     )
     def submit(self):
-        """Commune sends its self-assessment to the district police."""
+        """The commune sends its self-assessment (from 2025: the chair signs the commune's report)."""
 
     @transition(
-        field=state, source=State.SUBMITTED, target=State.UNDER_APPRAISAL, permission=perms.can_appraise
+        field=state,
+        source=State.SUBMITTED,
+        target=State.UNDER_APPRAISAL,
+        permission=workflow.permitted("start_appraisal"),
+        conditions=[workflow.in_table("start_appraisal")],
     )
     def start_appraisal(self):
-        """District police open the appraisal (kiểm tra, thẩm định)."""
+        """The police open the appraisal (kiểm tra, thẩm định)."""
 
     @transition(
         field=state,
         source=[State.SUBMITTED, State.UNDER_APPRAISAL],
         target=State.RETURNED,
-        permission=perms.can_appraise,
+        permission=workflow.permitted("return_to_commune"),
+        conditions=[workflow.in_table("return_to_commune")],
     )
     def return_to_commune(self):
-        """District police send the dossier back to the commune for completion (reason required)."""
+        """The police send the dossier back to the commune for completion (reason required)."""
 
     @transition(
         field=state,
         source=State.UNDER_APPRAISAL,
         target=State.APPRAISED,
-        permission=perms.can_appraise,
-        conditions=[_can_complete_appraisal],
+        permission=workflow.permitted("complete_appraisal"),
+        conditions=[workflow.in_table("complete_appraisal"), _can_complete_appraisal],
     )
     def complete_appraisal(self):
-        """District police finish the appraisal with findings and a recommendation."""
+        """The police finish the appraisal with findings and a recommendation."""
 
-    @transition(field=state, source=State.APPRAISED, target=State.RECOGNISED, permission=perms.can_decide)
+    @transition(
+        field=state,
+        source=State.APPRAISED,
+        target=State.RECOGNISED,
+        permission=workflow.permitted("recognise"),
+        conditions=[workflow.in_table("recognise")],
+    )
     def recognise(self):
         """The deciding authority recognises the commune (quyết định công nhận)."""
 
-    @transition(field=state, source=State.APPRAISED, target=State.NOT_RECOGNISED, permission=perms.can_decide)
+    @transition(
+        field=state,
+        source=State.APPRAISED,
+        target=State.NOT_RECOGNISED,
+        permission=workflow.permitted("refuse"),
+        conditions=[workflow.in_table("refuse")],
+    )
     def refuse(self):
         """The deciding authority refuses recognition (reason required)."""
 
     @transition(
-        field=state, source=State.APPRAISED, target=State.UNDER_APPRAISAL, permission=perms.can_decide
+        field=state,
+        source=State.APPRAISED,
+        target=State.UNDER_APPRAISAL,
+        permission=workflow.permitted("send_back"),
+        conditions=[workflow.in_table("send_back")],
     )
     def send_back(self):
         """The deciding authority sends the dossier back to the police (reason required)."""
 
-    @transition(field=state, source=State.RECOGNISED, target=State.REVOKED, permission=perms.can_decide)
+    @transition(
+        field=state,
+        source=State.RECOGNISED,
+        target=State.REVOKED,
+        permission=workflow.permitted("revoke"),
+        conditions=[workflow.in_table("revoke")],
+    )
     def revoke(self):
         """The authority withdraws the recognition after a drug case (reason required)."""
 
-    @transition(field=state, source=State.RECOGNISED, target=State.EXPIRED)
+    @transition(
+        field=state, source=State.RECOGNISED, target=State.EXPIRED, conditions=[workflow.in_table("expire")]
+    )
     def expire(self):
         """The recognition's validity ended (system, no user)."""
-
-
-REASON_REQUIRED = {"return_to_commune", "refuse", "send_back", "revoke"}
 
 
 class Answer(models.Model):
@@ -387,6 +448,8 @@ class Answer(models.Model):
     value_bool = models.BooleanField(_("answer"), null=True, blank=True)
     value_number = models.DecimalField(_("value"), max_digits=12, decimal_places=2, null=True, blank=True)
     explanation = models.TextField(_("explanation"), blank=True)
+    # Copied from last year's dossier (re-evaluation): shown as such until confirmed or replaced.
+    carried_over = models.BooleanField(_("carried over"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -445,6 +508,7 @@ class Evidence(models.Model):
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    carried_over = models.BooleanField(_("carried over"), default=False)
 
     class Meta:
         verbose_name = _("evidence")
@@ -456,7 +520,7 @@ class Evidence(models.Model):
 
 
 class Appraisal(models.Model):
-    """Biên bản kiểm tra, thẩm định: the district police's inspection, findings and recommendation."""
+    """Biên bản kiểm tra, thẩm định: the police's inspection, findings and recommendation."""
 
     class Recommendation(models.TextChoices):
         RECOGNISE = "recognise", _("Recognise")
@@ -464,6 +528,12 @@ class Appraisal(models.Model):
 
     dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="appraisal")
     inspection_date = models.DateField(_("inspection date"), null=True, blank=True)
+    counts_checked_on = models.DateField(
+        _("counts cross-checked on"),
+        null=True,
+        blank=True,
+        help_text=_("The day the commune's counts were checked against the police's own data."),
+    )
     recommendation = models.CharField(
         _("recommendation"), max_length=20, choices=Recommendation.choices, blank=True
     )
@@ -486,6 +556,7 @@ class AppraisalMember(models.Model):
 
     class Agency(models.TextChoices):
         DISTRICT_POLICE = "district_police", _("District police")
+        PROVINCIAL_POLICE = "provincial_police", _("Provincial police")
         LABOUR = "labour", _("Labour, Invalids and Social Affairs")
         HEALTH = "health", _("Health")
         BORDER_GUARD = "border_guard", _("Border Guard")
@@ -584,3 +655,173 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient}: {self.event}"
+
+
+class SituationCounts(models.Model):
+    """Số liệu tình hình ma túy: the counts of a Decision 28 dossier, for its evaluation period.
+
+    Counts only: no name or identity of any drug user is stored anywhere. The criteria KMT-1..3 and the
+    key-area classification (Article 4) are computed from these, never claimed by the commune."""
+
+    # Counts a criterion may be computed from (`Criterion.computed_from`).
+    COUNT_FIELDS = (
+        "population",
+        "users_with_records",
+        "users_not_exempt",
+        "users_substitution",
+        "users_community_rehab",
+        "users_post_rehab",
+        "resident_violators",
+        "wanted_fugitives",
+        "harbouring_places",
+        "offenders_arrested",
+        "drug_plants",
+        "drug_plant_area",
+    )
+    EXEMPT_FIELDS = ("users_substitution", "users_community_rehab", "users_post_rehab")
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="counts")
+    population = models.PositiveIntegerField(_("resident population"), null=True)
+    users_with_records = models.PositiveIntegerField(
+        _("addicts and illegal users with management records"), null=True
+    )
+    users_substitution = models.PositiveIntegerField(_("of whom in substitution treatment"), null=True)
+    users_community_rehab = models.PositiveIntegerField(_("of whom in family or community rehab"), null=True)
+    users_post_rehab = models.PositiveIntegerField(_("of whom under post-rehab management"), null=True)
+    resident_violators = models.PositiveIntegerField(_("resident drug-law violators"), null=True)
+    wanted_fugitives = models.PositiveIntegerField(
+        _("wanted drug fugitives hiding in the commune"), null=True
+    )
+    harbouring_places = models.PositiveIntegerField(_("places organising or harbouring drug use"), null=True)
+    offenders_arrested = models.PositiveIntegerField(_("drug offenders arrested"), null=True)
+    drug_plants = models.PositiveIntegerField(_("drug plants found and destroyed (number)"), null=True)
+    drug_plant_area = models.DecimalField(
+        _("drug plants found and destroyed (m²)"), max_digits=10, decimal_places=1, null=True
+    )
+    on_key_route = models.BooleanField(_("on a provincial or inter-provincial key drug route"), null=True)
+    attested_by = models.CharField(_("attested by (commune police officer)"), max_length=150, blank=True)
+    # Article 4, computed on every save from the counts and the set's rules.
+    classification = models.CharField(_("key-area type"), max_length=5, blank=True)
+    classification_basis = models.JSONField(default=dict, blank=True)
+    carried_over = models.BooleanField(_("carried over"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("situation counts")
+        verbose_name_plural = _("situation counts")
+        constraints = [
+            models.CheckConstraint(
+                name="counts_population_positive",
+                condition=models.Q(population__isnull=True) | models.Q(population__gt=0),
+            ),
+            models.CheckConstraint(
+                name="counts_drug_plant_area_not_negative",
+                condition=models.Q(drug_plant_area__isnull=True) | models.Q(drug_plant_area__gte=0),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier}"
+
+    @property
+    def users_not_exempt(self) -> int:
+        """KMT-1's count: users with records who are in none of the three exempt groups."""
+        exempt = sum(getattr(self, name) or 0 for name in self.EXEMPT_FIELDS)
+        return max((self.users_with_records or 0) - exempt, 0)
+
+    @property
+    def is_complete(self) -> bool:
+        required = [f for f in self.COUNT_FIELDS if f != "users_not_exempt"]
+        return all(getattr(self, name) is not None for name in required) and self.on_key_route is not None
+
+    def value_of(self, names: list[str]) -> Decimal | None:
+        """The sum of the named counts (None while one is missing)."""
+        total = Decimal(0)
+        for name in names:
+            value = getattr(self, name)
+            if value is None:
+                return None
+            total += Decimal(value)
+        return total
+
+    @property
+    def basis_display(self) -> str:
+        """The Article 4 criteria (a–đ) the commune's type rests on."""
+        return ", ".join((self.classification_basis or {}).get(self.classification, []))
+
+    @property
+    def classification_display(self) -> str:
+        if not self.classification:
+            return str(_("Not a key area"))
+        return str(_("Key area type %(type)s")) % {"type": self.classification}
+
+
+class EvaluationCycle(models.Model):
+    """Đợt xét: a province's yearly round under Decision 28, opened by the provincial police.
+
+    The evaluation period comes from the criteria set (15 December of the previous year to 14 December);
+    the communes assigned by the province's plan (giao chỉ tiêu) and those that registered themselves
+    have a dossier opened for them."""
+
+    province = models.ForeignKey(
+        "communes.Province", on_delete=models.PROTECT, related_name="cycles", verbose_name=_("province")
+    )
+    year = models.PositiveIntegerField(_("year"))
+    criteria_set = models.ForeignKey(
+        CriteriaSet, on_delete=models.PROTECT, related_name="cycles", verbose_name=_("criteria set")
+    )
+    target_percent = models.DecimalField(
+        _("target (% of communes)"),
+        max_digits=5,
+        decimal_places=2,
+        help_text=_("e.g. 30 for 2026 (KH 107/KH-UBND)."),
+    )
+    plan_reference = models.CharField(
+        _("plan"), max_length=200, blank=True, help_text=_("e.g. Kế hoạch số 107/KH-UBND ngày 12/02/2026")
+    )
+    reports_due = models.DateField(_("commune reports due"))
+    ministry_report_due = models.DateField(_("report to the Ministry due"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("evaluation cycle")
+        verbose_name_plural = _("evaluation cycles")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "year"], name="one_cycle_per_province_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province.name} — {self.year}"
+
+    @property
+    def period(self) -> tuple[datetime.date, datetime.date]:
+        return self.criteria_set.evaluation_period(self.year)
+
+
+class CycleCommune(models.Model):
+    """A commune taking part in a cycle: assigned by the province (giao chỉ tiêu) or registered."""
+
+    class How(models.TextChoices):
+        ASSIGNED = "assigned", _("Assigned by the province")
+        REGISTERED = "registered", _("Registered by the commune")
+
+    cycle = models.ForeignKey(EvaluationCycle, on_delete=models.CASCADE, related_name="entries")
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="cycle_entries")
+    how = models.CharField(_("how"), max_length=12, choices=How.choices)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("commune in a cycle")
+        verbose_name_plural = _("communes in a cycle")
+        ordering = ["cycle", "commune__name"]
+        constraints = [models.UniqueConstraint(fields=["cycle", "commune"], name="commune_once_per_cycle")]
+
+    def __str__(self) -> str:
+        return f"{self.cycle}: {self.commune} ({self.get_how_display()})"

@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import datetime
+import math
 
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communes.models import Commune, District, Province
 from communes.permissions import communes_visible_to, units_with_perm
 
-from .models import Answer, Appraisal, CriteriaSet, Criterion, Dossier, DossierEvent, Evidence, Finding
+from . import workflow
+from .models import (
+    Answer,
+    Appraisal,
+    CriteriaSet,
+    Criterion,
+    Dossier,
+    DossierEvent,
+    EvaluationCycle,
+    Evidence,
+    Finding,
+)
 
 
 def dossiers_visible_to(*, user) -> QuerySet[Dossier]:
@@ -20,27 +32,10 @@ def dossiers_visible_to(*, user) -> QuerySet[Dossier]:
 
 
 def _awaiting_filter(user) -> Q:
-    """Dossiers on which the user holds the permission for the next step."""
-
-    def units(codename, model):
-        return units_with_perm(user, codename, model).values("pk")
-
-    return (
-        Q(commune__in=units("prepare_commune_dossiers", Commune), state__in=Dossier.EDITABLE_STATES)
-        | Q(
-            commune__district__in=units("appraise_district_dossiers", District),
-            state__in=[Dossier.State.SUBMITTED, Dossier.State.UNDER_APPRAISAL],
-        )
-        | Q(
-            commune__district__in=units("decide_district_dossiers", District),
-            state=Dossier.State.APPRAISED,
-            criteria_set__deciding_authority="district_chair",
-        )
-        | Q(
-            commune__district__province__in=units("decide_province_dossiers", Province),
-            state=Dossier.State.APPRAISED,
-            criteria_set__deciding_authority="provincial_committee",
-        )
+    """Dossiers on which the user holds the permission of whoever acts now (the workflow table)."""
+    models = {"commune": Commune, "district": District, "province": Province}
+    return workflow.awaiting_q(
+        lambda codename, level: units_with_perm(user, codename, models[level]).values("pk")
     )
 
 
@@ -87,6 +82,7 @@ RECORD_PREFETCHES = (
     Prefetch("evidence", queryset=Evidence.objects.select_related("uploaded_by").order_by("uploaded_at")),
     Prefetch("events", queryset=DossierEvent.objects.order_by("at", "pk")),
     Prefetch("appraisal", queryset=Appraisal.objects.prefetch_related("members", "findings")),
+    "counts",
 )
 
 
@@ -141,13 +137,45 @@ def criterion_rows(*, dossier: Dossier) -> list[dict]:
 def submission_problems(*, dossier: Dossier) -> list[str]:
     """What is still missing before the commune can submit, in words an official understands."""
     problems = []
+    if collects_counts(dossier.criteria_set):
+        counts = dossier.situation()
+        if counts is None or not counts.is_complete:
+            problems.append(_("Fill in every count of the situation (a zero is a count)."))
+        elif counts.carried_over:
+            problems.append(_("The counts are last year's: confirm or correct them."))
     for row in criterion_rows(dossier=dossier):
         criterion = row["criterion"]
         if row["answer"] is None or row["answer"].value is None:
+            if criterion.is_computed:
+                continue  # said once above, with the counts
             problems.append(_("%(code)s: no answer yet.") % {"code": criterion.code})
+        elif row["answer"].carried_over and not criterion.is_computed:
+            problems.append(
+                _("%(code)s: last year's answer: confirm or change it.") % {"code": criterion.code}
+            )
         if criterion.evidence_required and not row["evidence"]:
             problems.append(_("%(code)s: evidence is required.") % {"code": criterion.code})
+        elif any(item.carried_over for item in row["evidence"]):
+            problems.append(
+                _("%(code)s: last year's files: confirm or replace them.") % {"code": criterion.code}
+            )
     return problems
+
+
+def collects_counts(criteria_set: CriteriaSet) -> bool:
+    """Decision 28 sets collect the situation counts (their criteria and classification read them)."""
+    return bool(criteria_set.classification_rules) or any(c.is_computed for c in criteria_set.criteria.all())
+
+
+def history_of(*, dossier: Dossier) -> list[Dossier]:
+    """Earlier dossiers of the commune and of the units it replaced: what the officials read when a new
+    unit is evaluated for the first time."""
+    units = [dossier.commune_id, *dossier.commune.predecessors.values_list("pk", flat=True)]
+    return list(
+        Dossier.objects.filter(commune__in=units, year__lt=dossier.year)
+        .select_related("commune", "criteria_set")
+        .order_by("-year", "commune__name")[:20]
+    )
 
 
 def appraisal_problems(*, dossier: Dossier) -> list[str]:
@@ -158,6 +186,8 @@ def appraisal_problems(*, dossier: Dossier) -> list[str]:
     problems = []
     if appraisal.inspection_date is None:
         problems.append(_("Give the inspection date."))
+    if collects_counts(dossier.criteria_set) and appraisal.counts_checked_on is None:
+        problems.append(_("Give the date the counts were cross-checked against police data."))
     if not appraisal.members.all():
         problems.append(_("List at least one member of the inspection team."))
     found = {f.criterion_id for f in appraisal.findings.all()}
@@ -182,10 +212,89 @@ def open_years_for(*, commune: Commune, today: datetime.date | None = None) -> l
     that year, and it has no dossier yet."""
     today = today or timezone.localdate()
     taken = set(commune.dossiers.values_list("year", flat=True))
-    spans = CriteriaSet.objects.filter(is_active=True, level="commune").values_list("year_from", "year_to")
-    covered = {y for start, end in spans for y in range(start, (end or today.year) + 1)}
+    # Sets whose dossiers open one by one (not through the province's yearly cycle).
+    codes = [code for code, procedure in workflow.PROCEDURES.items() if not procedure.opens_through_cycle]
+    sets = CriteriaSet.objects.filter(is_active=True, level="commune", procedure__in=codes)
+    years = {}
+    for criteria_set in sets:
+        for year in range(criteria_set.year_from, (criteria_set.year_to or today.year) + 1):
+            years.setdefault(year, criteria_set)
     return [
         year
-        for year in range(min(covered, default=today.year), today.year + 1)
-        if year in covered and year not in taken and commune.is_valid_in_year(year)
+        for year in sorted(years)
+        if year <= today.year
+        and year not in taken
+        and criteria_set_for(year=year) == years[year]
+        and commune.is_valid_on(years[year].evaluation_period(year)[1])
     ]
+
+
+# --- the yearly cycle ---------------------------------------------------------------------------------
+
+
+def cycles_of(*, provinces) -> list[EvaluationCycle]:
+    return list(
+        EvaluationCycle.objects.filter(province__in=[p.pk for p in provinces])
+        .select_related("province", "criteria_set")
+        .annotate(
+            n_communes=Count("entries", distinct=True),
+            n_submitted=Count(
+                "dossiers", filter=~Q(dossiers__state__in=workflow.editable_states()), distinct=True
+            ),
+        )
+        .order_by("-year")
+    )
+
+
+def cycle_candidates(*, province, year: int, cycle: EvaluationCycle | None = None) -> QuerySet[Commune]:
+    """The units of the province in place at the end of `year`'s period, not yet in the cycle."""
+    day = datetime.date(year, 12, 14)
+    qs = Commune.objects.filter(province=province).valid_on(day).order_by("name")
+    if cycle is not None:
+        qs = qs.exclude(cycle_entries__cycle=cycle)
+    return qs
+
+
+def cycle_progress(*, cycle: EvaluationCycle) -> dict:
+    """The communes of a cycle with their dossier's state, and where the province stands on its target."""
+    entries = list(cycle.entries.select_related("commune").order_by("commune__name"))
+    dossiers = {
+        d.commune_id: d
+        for d in cycle.dossiers.select_related("counts").only(
+            "pk", "commune_id", "state", "year", "counts__classification", "counts__population"
+        )
+    }
+    units = Commune.objects.filter(province=cycle.province_id).valid_on(cycle.period[1]).count()
+    recognised = sum(1 for d in dossiers.values() if d.state in Dossier.RECOGNISED_STATES)
+    return {
+        "rows": [(entry, dossiers.get(entry.commune_id)) for entry in entries],
+        "units": units,
+        "target_units": math.ceil(units * cycle.target_percent / 100),
+        "recognised": recognised,
+        "submitted": sum(1 for d in dossiers.values() if d.state not in workflow.editable_states()),
+    }
+
+
+def open_cycles_for(*, user) -> list[tuple[EvaluationCycle, list[tuple[Commune, Dossier | None]]]]:
+    """For a commune's officers: the open cycles of their province and, per commune of theirs, its
+    dossier in that cycle (None when it has not registered)."""
+    communes = list(
+        Commune.objects.filter(
+            pk__in=[
+                *units_with_perm(user, "prepare_commune_dossiers", Commune).values_list("pk", flat=True),
+                *units_with_perm(user, "submit_commune_reports", Commune).values_list("pk", flat=True),
+            ]
+        ).valid_on(timezone.localdate())[:10]
+    )
+    if not communes:
+        return []
+    today = timezone.localdate()
+    found = []
+    for cycle in EvaluationCycle.objects.filter(
+        province__in={c.province_id for c in communes}, ministry_report_due__gte=today
+    ).select_related("criteria_set"):
+        dossiers = {d.commune_id: d for d in cycle.dossiers.filter(commune__in=communes)}
+        found.append(
+            (cycle, [(c, dossiers.get(c.pk)) for c in communes if c.province_id == cycle.province_id])
+        )
+    return found

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Sum
@@ -22,25 +23,29 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from communes.fragments import cache_call
 from communes.models import Commune
-from communes.permissions import holders_of
+from communes.permissions import has_unit_perm, holders_of
 from communes.text import nfc
 
+from . import classification, workflow
 from . import evidence as evidence_files
 from . import permissions as perms
 from .models import (
-    REASON_REQUIRED,
     Answer,
     Appraisal,
     AppraisalMember,
     CriteriaSet,
     Criterion,
+    CycleCommune,
     Dossier,
     DossierEvent,
+    EvaluationCycle,
     Evidence,
     Finding,
     Notification,
+    SituationCounts,
 )
 from .selectors import appraisal_problems, criteria_set_for, submission_problems
+from .workflow import PROCEDURES
 
 logger = logging.getLogger(__name__)
 
@@ -86,21 +91,95 @@ def _bump_version(dossier: Dossier) -> None:
 
 
 @transaction.atomic
-def dossier_open(*, commune: Commune, year: int, actor, criteria_set: CriteriaSet | None = None) -> Dossier:
-    """Open the commune's dossier for `year` with the criteria set in force that year."""
-    if actor is not None and not perms.can_prepare(Dossier(commune=commune), actor):
+def dossier_open(
+    *,
+    commune: Commune,
+    year: int,
+    actor,
+    criteria_set: CriteriaSet | None = None,
+    cycle: EvaluationCycle | None = None,
+) -> Dossier:
+    """Open the commune's dossier for `year` with the criteria set in force that year.
+
+    The unit must exist on the last day of the evaluation period (a 2025 dossier is the new unit's, not
+    the old one's); a procedure that runs through the province's yearly cycle opens dossiers only for
+    the communes of the cycle. A re-evaluation under the same set starts from last year's answers,
+    counts and evidence, each marked as carried over until confirmed or replaced."""
+    if actor is not None and not perms.can_open(commune, actor):
         raise PermissionDenied
     if Dossier.objects.filter(commune=commune, year=year).exists():
         raise DossierActionError(_("A dossier for %(year)s already exists.") % {"year": year})
-    criteria_set = criteria_set or criteria_set_for(year=year)
+    criteria_set = criteria_set or (cycle.criteria_set if cycle else criteria_set_for(year=year))
     if criteria_set is None:
         raise DossierActionError(_("No criteria set applies to %(year)s.") % {"year": year})
+    period_end = criteria_set.evaluation_period(year)[1]
+    if not commune.is_valid_on(period_end):
+        raise DossierActionError(
+            _(
+                "%(name)s did not exist on %(day)s, the end of the %(year)s evaluation period: open the dossier of the unit in place then."
+            )
+            % {"name": commune.name, "day": period_end.strftime("%d/%m/%Y"), "year": year}
+        )
+    if PROCEDURES[criteria_set.procedure].opens_through_cycle and cycle is None:
+        raise DossierActionError(
+            _(
+                "Dossiers for %(year)s are opened by the province's evaluation cycle: register the commune for it."
+            )
+            % {"year": year}
+        )
+    history = [commune.pk, *commune.predecessors.values_list("pk", flat=True)]
     was_recognised = Dossier.objects.filter(
-        commune=commune, year=year - 1, state__in=Dossier.RECOGNISED_STATES
+        commune__in=history, year=year - 1, state__in=Dossier.RECOGNISED_STATES
     ).exists()
-    return Dossier.objects.create(
-        commune=commune, year=year, criteria_set=criteria_set, is_reevaluation=was_recognised
+    dossier = Dossier.objects.create(
+        commune=commune, year=year, criteria_set=criteria_set, is_reevaluation=was_recognised, cycle=cycle
     )
+    previous = (
+        Dossier.objects.filter(commune=commune, year=year - 1, criteria_set__code=criteria_set.code)
+        .select_related("criteria_set")
+        .first()
+    )
+    if previous is not None:
+        _carry_over(previous=previous, dossier=dossier)
+    return dossier
+
+
+def _carry_over(*, previous: Dossier, dossier: Dossier) -> None:
+    """Copy last year's answers, counts and evidence into the new dossier, marked as carried over."""
+    by_code = {c.code: c for c in dossier.applicable_criteria()}
+    for answer in previous.answers.select_related("criterion"):
+        criterion = by_code.get(answer.criterion.code)
+        if criterion is not None:
+            Answer.objects.create(
+                dossier=dossier,
+                criterion=criterion,
+                value_bool=answer.value_bool,
+                value_number=answer.value_number,
+                explanation=answer.explanation,
+                carried_over=True,
+            )
+    counts = previous.situation()
+    if counts is not None:
+        counts.pk, counts.dossier, counts.carried_over = None, dossier, True
+        counts.save()
+    for item in previous.evidence.select_related("criterion"):
+        criterion = by_code.get(item.criterion.code)
+        if criterion is None:
+            continue
+        copy = Evidence(
+            dossier=dossier,
+            criterion=criterion,
+            original_name=item.original_name,
+            extension=item.extension,
+            content_type=item.content_type,
+            size=item.size,
+            sha256=item.sha256,
+            uploaded_by=item.uploaded_by,
+            carried_over=True,
+        )
+        with item.file.open("rb") as handle:
+            copy.file.save("upload", File(handle), save=False)
+        copy.save()
 
 
 # --- transitions ----------------------------------------------------------------------------------
@@ -123,7 +202,7 @@ def _transition(
         raise PermissionDenied
     _check_version(locked, expected_version)
     comment = nfc(comment).strip()
-    if name in REASON_REQUIRED and not comment:
+    if workflow.reason_required(locked, name) and not comment:
         raise DossierActionError(_("Give a reason."))
     if name == "submit" and (problems := submission_problems(dossier=locked)):
         raise DossierActionError(_("The dossier cannot be submitted yet."), problems)
@@ -156,22 +235,13 @@ def _transition(
 
 
 def _next_actors(dossier: Dossier) -> list:
-    """Who acts next after the dossier reached its state (through guardian, never by hand)."""
-    commune, district = dossier.commune, dossier.commune.district
-    state = dossier.state
-    if state in Dossier.EDITABLE_STATES or state in (
-        Dossier.State.RECOGNISED,
-        Dossier.State.NOT_RECOGNISED,
-        Dossier.State.REVOKED,
-    ):
-        return list(_holders(commune, "prepare_commune_dossiers"))
-    if state in (Dossier.State.SUBMITTED, Dossier.State.UNDER_APPRAISAL):
-        return list(_holders(district, "appraise_district_dossiers"))
-    if state == Dossier.State.APPRAISED:
-        if dossier.criteria_set.deciding_authority == "provincial_committee":
-            return list(_holders(district.province, "decide_province_dossiers"))
-        return list(_holders(district, "decide_district_dossiers"))
-    return []
+    """Who acts on the dossier in its state, by the workflow table (through guardian, never by hand)."""
+    users: dict[int, object] = {}
+    for codename, level in workflow.actors_of(dossier):
+        unit = workflow.unit_for(dossier, level)
+        if unit is not None:
+            users.update((u.pk, u) for u in _holders(unit, codename))
+    return list(users.values())
 
 
 def _holders(unit, codename: str):
@@ -207,28 +277,37 @@ def _send_emails_later(notification_ids: list[int]) -> None:
 
 
 @transaction.atomic
-def dossier_submit(*, dossier: Dossier, actor, expected_version: int | None = None) -> Dossier:
-    return _transition(dossier=dossier, actor=actor, name="submit", expected_version=expected_version)
-
-
-@transaction.atomic
-def dossier_start_appraisal(*, dossier: Dossier, actor, expected_version: int | None = None) -> Dossier:
+def dossier_act(
+    *, dossier: Dossier, actor, transition: str, reason: str = "", expected_version: int | None = None
+) -> Dossier:
+    """Take a transition of the workflow table as `actor` (the reason is kept when the step needs one)."""
     locked = _transition(
-        dossier=dossier, actor=actor, name="start_appraisal", expected_version=expected_version
+        dossier=dossier, actor=actor, name=transition, comment=reason, expected_version=expected_version
     )
-    Appraisal.objects.get_or_create(dossier=locked, defaults={"appraised_by": actor})
+    if locked.state == Dossier.State.UNDER_APPRAISAL:
+        Appraisal.objects.get_or_create(dossier=locked, defaults={"appraised_by": actor})
     return locked
 
 
 @transaction.atomic
+def dossier_submit(*, dossier: Dossier, actor, expected_version: int | None = None) -> Dossier:
+    return _transition(dossier=dossier, actor=actor, name="submit", expected_version=expected_version)
+
+
+def dossier_start_appraisal(*, dossier: Dossier, actor, expected_version: int | None = None) -> Dossier:
+    return dossier_act(
+        dossier=dossier, actor=actor, transition="start_appraisal", expected_version=expected_version
+    )
+
+
 def dossier_return_to_commune(
     *, dossier: Dossier, actor, reason: str, expected_version: int | None = None
 ) -> Dossier:
-    return _transition(
+    return dossier_act(
         dossier=dossier,
         actor=actor,
-        name="return_to_commune",
-        comment=reason,
+        transition="return_to_commune",
+        reason=reason,
         expected_version=expected_version,
     )
 
@@ -289,10 +368,16 @@ def self_assessment_save(
     dossier: Dossier,
     actor,
     answers: dict[int, tuple[Decimal | bool | None, str]],
+    counts: dict | None = None,
+    confirmed: set[int] | frozenset[int] = frozenset(),
     expected_version: int | None = None,
 ) -> Dossier:
-    """Save the commune's answers as a draft: {criterion_id: (value, explanation)}."""
+    """Save the commune's answers as a draft: {criterion_id: (value, explanation)}, and, under Decision
+    28, the counts (`counts`), from which the computed criteria take their values. An answer carried
+    over from last year stays marked until it is changed or its criterion is in `confirmed`."""
     locked = _editable_for(dossier.pk, actor, expected_version)
+    if counts is not None:
+        _save_counts(locked, counts)
     criteria = {c.pk: c for c in locked.applicable_criteria()}
     existing = {a.criterion_id: a for a in locked.answers.all()}
     for criterion_id, (value, explanation) in answers.items():
@@ -300,18 +385,63 @@ def self_assessment_save(
         if criterion is None:
             continue
         answer = existing.get(criterion_id) or Answer(dossier=locked, criterion=criterion)
-        if criterion.measure == Criterion.Measure.BOOLEAN:
+        before = (answer.value_bool, answer.value_number, answer.explanation)
+        if criterion.is_computed:
+            pass  # never claimed: the value comes from the counts (_save_counts)
+        elif criterion.measure == Criterion.Measure.BOOLEAN:
             answer.value_bool, answer.value_number = value, None
         else:
             answer.value_bool = None
             answer.value_number = None if value is None else Decimal(value)
         answer.explanation = nfc(explanation).strip()
+        changed = before != (answer.value_bool, answer.value_number, answer.explanation)
+        if answer.carried_over and (changed or criterion_id in confirmed):
+            answer.carried_over = False
         answer.save()
+    if confirmed:
+        locked.evidence.filter(criterion_id__in=confirmed, carried_over=True).update(carried_over=False)
     _bump_version(locked)
     return locked
 
 
+def _save_counts(dossier: Dossier, values: dict) -> SituationCounts:
+    """Store the counts, then compute from them what the commune may not claim: the criteria's values
+    and the key-area classification (Article 4, with the set's rules)."""
+    values = dict(values)
+    confirm = values.pop("confirm", False)
+    counts = dossier.situation() or SituationCounts(dossier=dossier)
+    before = {name: getattr(counts, name) for name in values}
+    for name, value in values.items():
+        setattr(counts, name, nfc(value).strip() if isinstance(value, str) else value)
+    if counts.carried_over and before != {name: getattr(counts, name) for name in values}:
+        counts.carried_over = False
+    if confirm:
+        counts.carried_over = False
+    _classify(dossier, counts)
+    counts.save()
+    dossier.counts = counts
+    existing = {a.criterion_id: a for a in dossier.answers.all()}
+    for criterion in dossier.applicable_criteria():
+        if not criterion.is_computed:
+            continue
+        answer = existing.get(criterion.pk) or Answer(dossier=dossier, criterion=criterion)
+        answer.value_bool, answer.value_number = None, counts.value_of(criterion.computed_from)
+        answer.carried_over = False
+        answer.save()
+    return counts
+
+
+def _classify(dossier: Dossier, counts: SituationCounts) -> None:
+    rules = dossier.criteria_set.classification_rules
+    if rules and counts.is_complete:
+        found = classification.classify(counts, rules)
+        counts.classification, counts.classification_basis = found.type, found.met
+    else:
+        counts.classification, counts.classification_basis = "", {}
+
+
 # --- evidence -------------------------------------------------------------------------------------
+
 
 def _check_upload_rate(actor) -> None:
     """At most EVIDENCE_UPLOADS_PER_HOUR files per user per clock hour. Counted in the cache, and open
@@ -400,6 +530,7 @@ def appraisal_save(
     findings: dict[int, tuple[str, str]],
     recommendation: str,
     conclusion: str,
+    counts_checked_on: datetime.date | None = None,
     expected_version: int | None = None,
 ) -> Appraisal:
     """Save the police's draft appraisal: team, per-criterion findings {criterion_id: (result, note)}."""
@@ -414,6 +545,7 @@ def appraisal_save(
     _check_version(locked, expected_version)
     appraisal, _created = Appraisal.objects.get_or_create(dossier=locked)
     appraisal.inspection_date = inspection_date
+    appraisal.counts_checked_on = counts_checked_on
     appraisal.recommendation = recommendation
     appraisal.conclusion = nfc(conclusion).strip()
     appraisal.appraised_by = actor
@@ -490,13 +622,7 @@ def reminders_send(*, days: int) -> int:
     """Remind whoever must act on dossiers waiting longer than `days` (in-app and by e-mail)."""
     cutoff = timezone.now() - datetime.timedelta(days=days)
     waiting = Dossier.objects.filter(
-        state__in=[
-            *Dossier.EDITABLE_STATES,
-            Dossier.State.SUBMITTED,
-            Dossier.State.UNDER_APPRAISAL,
-            Dossier.State.APPRAISED,
-        ],
-        state_changed_at__lte=cutoff,
+        state__in=workflow.waiting_states(), state_changed_at__lte=cutoff
     ).with_page_relations()
     sent = 0
     now = timezone.now()
@@ -508,4 +634,150 @@ def reminders_send(*, days: int) -> int:
         }
         with transaction.atomic():
             sent += _notify(dossier=dossier, recipients=_next_actors(dossier), note=note)
+    return sent
+
+
+# --- the yearly cycle (Decision 28/2025) -------------------------------------------------------------
+
+
+@transaction.atomic
+def cycle_open(
+    *,
+    province,
+    year: int,
+    actor,
+    target_percent: Decimal,
+    reports_due: datetime.date,
+    ministry_report_due: datetime.date,
+    plan_reference: str = "",
+    assigned: list[Commune] | tuple = (),
+    today: datetime.date | None = None,
+) -> EvaluationCycle:
+    """The provincial police open the year's cycle with the communes the plan assigns (giao chỉ tiêu);
+    their dossiers open at once when the evaluation period has begun (else the daily beat opens them)."""
+    if actor is not None and not has_unit_perm(actor, "manage_cycles", province):
+        raise PermissionDenied
+    criteria_set = criteria_set_for(year=year)
+    if criteria_set is None or not PROCEDURES[criteria_set.procedure].opens_through_cycle:
+        raise DossierActionError(
+            _("No criteria set evaluated through a yearly cycle applies to %(year)s.") % {"year": year}
+        )
+    if EvaluationCycle.objects.filter(province=province, year=year).exists():
+        raise DossierActionError(_("The %(year)s cycle is already open.") % {"year": year})
+    start, end = criteria_set.evaluation_period(year)
+    if not (start <= reports_due <= ministry_report_due):
+        raise DossierActionError(
+            _(
+                "The commune reports are due within the period (from %(start)s), before the report to the Ministry."
+            )
+            % {"start": start.strftime("%d/%m/%Y")}
+        )
+    cycle = EvaluationCycle.objects.create(
+        province=province,
+        year=year,
+        criteria_set=criteria_set,
+        target_percent=target_percent,
+        reports_due=reports_due,
+        ministry_report_due=ministry_report_due,
+        plan_reference=nfc(plan_reference).strip(),
+        opened_by=actor,
+    )
+    for commune in assigned:
+        _enter(cycle=cycle, commune=commune, how=CycleCommune.How.ASSIGNED, actor=actor)
+    if (today or timezone.localdate()) >= start:
+        _open_cycle_dossiers(cycle)
+    return cycle
+
+
+def _enter(*, cycle: EvaluationCycle, commune: Commune, how: str, actor) -> CycleCommune:
+    end = cycle.period[1]
+    if commune.province_id != cycle.province_id or not commune.is_valid_on(end):
+        raise DossierActionError(
+            _("%(name)s is not a unit of the province for %(year)s.")
+            % {"name": commune.name, "year": cycle.year}
+        )
+    entry, created = CycleCommune.objects.get_or_create(
+        cycle=cycle, commune=commune, defaults={"how": how, "added_by": actor}
+    )
+    if not created:
+        raise DossierActionError(
+            _("%(name)s already takes part in the %(year)s cycle.")
+            % {"name": commune.name, "year": cycle.year}
+        )
+    return entry
+
+
+@transaction.atomic
+def cycle_assign(*, cycle: EvaluationCycle, communes: list[Commune], actor) -> int:
+    """The provincial police assign more communes to the cycle."""
+    if not has_unit_perm(actor, "manage_cycles", cycle.province):
+        raise PermissionDenied
+    for commune in communes:
+        _enter(cycle=cycle, commune=commune, how=CycleCommune.How.ASSIGNED, actor=actor)
+    return _open_cycle_dossiers(cycle) if timezone.localdate() >= cycle.period[0] else 0
+
+
+@transaction.atomic
+def cycle_register(*, cycle: EvaluationCycle, commune: Commune, actor) -> Dossier | None:
+    """A commune not assigned by the plan registers itself for the year (đăng ký)."""
+    if not perms.can_open(commune, actor):
+        raise PermissionDenied
+    _enter(cycle=cycle, commune=commune, how=CycleCommune.How.REGISTERED, actor=actor)
+    if timezone.localdate() >= cycle.period[0]:
+        _open_cycle_dossiers(cycle)
+        return Dossier.objects.get(commune=commune, year=cycle.year)
+    return None
+
+
+def _open_cycle_dossiers(cycle: EvaluationCycle) -> int:
+    opened = 0
+    taken = set(
+        Dossier.objects.filter(year=cycle.year, commune__cycle_entries__cycle=cycle).values_list(
+            "commune", flat=True
+        )
+    )
+    for entry in cycle.entries.select_related("commune").exclude(commune__in=taken):
+        dossier_open(commune=entry.commune, year=cycle.year, actor=None, cycle=cycle)
+        opened += 1
+    return opened
+
+
+def cycles_open_dossiers(*, today: datetime.date | None = None) -> int:
+    """Daily (Celery beat): open the dossiers of every cycle whose period has begun."""
+    today = today or timezone.localdate()
+    opened = 0
+    for cycle in EvaluationCycle.objects.select_related("criteria_set").filter(year__gte=today.year - 1):
+        if cycle.period[0] <= today:
+            with transaction.atomic():
+                opened += _open_cycle_dossiers(cycle)
+    return opened
+
+
+REMIND_DAYS_BEFORE = (7, 3, 1, 0)
+
+
+def cycle_reminders_send(*, today: datetime.date | None = None) -> int:
+    """Remind the communes whose report is not in yet, 7, 3 and 1 days before the due date, on the day,
+    and every day after it."""
+    today = today or timezone.localdate()
+    sent = 0
+    for cycle in EvaluationCycle.objects.filter(reports_due__gte=today - datetime.timedelta(days=31)):
+        days_left = (cycle.reports_due - today).days
+        if days_left not in REMIND_DAYS_BEFORE and days_left >= 0:
+            continue
+        due = cycle.reports_due.strftime("%d/%m/%Y")
+        for dossier in cycle.dossiers.filter(state__in=workflow.editable_states()).with_page_relations():
+            if days_left >= 0:
+                note = _("The commune's %(year)s report is due on %(day)s (%(days)s days left).") % {
+                    "year": cycle.year,
+                    "day": due,
+                    "days": days_left,
+                }
+            else:
+                note = _("The commune's %(year)s report was due on %(day)s: send it now.") % {
+                    "year": cycle.year,
+                    "day": due,
+                }
+            with transaction.atomic():
+                sent += _notify(dossier=dossier, recipients=_next_actors(dossier), note=note)
     return sent

@@ -48,7 +48,9 @@ def skipped_upload_message(file_name: str, reason: str) -> str:
             "name": display_name(file_name),
             "limit": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
         }
-    return _("“%(name)s” was not sent: the files of one save may total %(limit)s MB; send it in another save.") % {
+    return _(
+        "“%(name)s” was not sent: the files of one save may total %(limit)s MB; send it in another save."
+    ) % {
         "name": display_name(file_name),
         "limit": settings.REQUEST_FILES_MAX_BYTES // (1024 * 1024),
     }

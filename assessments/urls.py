@@ -5,6 +5,9 @@ from . import views
 app_name = "assessments"
 urlpatterns = [
     path("open/", views.dossier_open, name="dossier_open"),
+    path("cycles/", views.cycles, name="cycles"),
+    path("cycles/<int:pk>/", views.cycle_detail, name="cycle_detail"),
+    path("cycles/<int:pk>/register/", views.cycle_register, name="cycle_register"),
     path("<int:pk>/", views.dossier_detail, name="dossier_detail"),
     path("<int:pk>/self-assessment/", views.self_assessment, name="self_assessment"),
     path("<int:pk>/appraisal/", views.appraisal, name="appraisal"),

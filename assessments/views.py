@@ -16,29 +16,30 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from communes.fragments import cached_fragment, cached_value, data_versions, list_key, page_number, seen_by
-from communes.models import Commune
+from communes.models import Commune, Province
 from communes.pagination import uncounted_page
-from communes.permissions import units_with_perm
+from communes.permissions import has_unit_perm, units_with_perm
 from communes.protected_media import protected_file_response
 from communes.selectors import districts_in_view
 
 from . import permissions as perms
-from . import selectors, services
+from . import selectors, services, workflow
 from .context_processors import unread_notifications
 from .evidence import safe_name
-from .forms import ActionForm, AppraisalForm, InboxFilterForm, OpenDossierForm, SelfAssessmentForm
-from .models import REASON_REQUIRED, Dossier, Evidence, Notification
+from .forms import (
+    ActionForm,
+    AppraisalForm,
+    AssignForm,
+    CycleForm,
+    InboxFilterForm,
+    OpenDossierForm,
+    SelfAssessmentForm,
+    SituationCountsForm,
+)
+from .models import Dossier, EvaluationCycle, Evidence, Notification
 from .pages import show_action_error, visible_dossier
 from .panels import dossier_panels
 from .uploads import skipped_upload_message
-
-# Transitions started from the dossier page (the decision has its own page in `recognition`).
-PAGE_ACTIONS = {
-    "submit": services.dossier_submit,
-    "start_appraisal": services.dossier_start_appraisal,
-    "return_to_commune": services.dossier_return_to_commune,
-    "complete_appraisal": services.dossier_complete_appraisal,
-}
 
 
 @login_required
@@ -76,10 +77,9 @@ def inbox(request):
         for commune in prepare_communes.select_related("district")[:5]:
             years_open = selectors.open_years_for(commune=commune)
             if years_open:
-                openable.append(
-                    (commune, OpenDossierForm(initial={"commune": commune.code}, years=years_open))
-                )
-    return render(request, "assessments/inbox.html", {"lists": lists, "openable": openable})
+                openable.append((commune, OpenDossierForm(initial={"commune": commune.pk}, years=years_open)))
+    cycles = [] if user.is_superuser else selectors.open_cycles_for(user=user)
+    return render(request, "assessments/inbox.html", {"lists": lists, "openable": openable, "cycles": cycles})
 
 
 def _render_inbox_lists(request, *, params: dict, page: int, years: list[int], districts) -> str:
@@ -113,8 +113,12 @@ def _render_inbox_lists(request, *, params: dict, page: int, years: list[int], d
 @login_required
 @require_POST
 def dossier_open(request):
-    commune = get_object_or_404(Commune, code=request.POST.get("commune", ""))
-    if not perms.can_prepare(Dossier(commune=commune), request.user):
+    try:
+        commune_pk = int(request.POST.get("commune", ""))
+    except ValueError:
+        raise Http404 from None
+    commune = get_object_or_404(Commune, pk=commune_pk)
+    if not perms.can_open(commune, request.user):
         raise PermissionDenied
     form = OpenDossierForm(request.POST, years=selectors.open_years_for(commune=commune))
     if not form.is_valid():
@@ -144,7 +148,9 @@ def dossier_detail(request, pk: int):
     if unread:
         marked = services.notifications_mark_read(user=request.user, dossier=dossier)
         request._unread_notifications = unread - marked
-    actions = perms.available_actions(dossier, request.user)
+    steps = workflow.available_actions(dossier, request.user)
+    pages = {step.page for step in steps}
+    actions = [step.transition for step in steps]
     record = cached_value(
         parts=(
             "dossier-record",
@@ -163,16 +169,22 @@ def dossier_detail(request, pk: int):
             "dossier": dossier,
             "record": {part: mark_safe(html) for part, html in record.items()},  # noqa: S308
             "panels": dossier_panels(request, dossier),
-            "actions": [(name, name in REASON_REQUIRED) for name in actions if name in PAGE_ACTIONS],
-            "can_decide": any(name in ("recognise", "refuse", "send_back") for name in actions),
-            "can_revoke": "revoke" in actions,
-            "can_edit": "submit" in actions,
+            # Transitions taken from this page (the decision and the revocation have their own pages).
+            "actions": [
+                (step.transition, step.reason_required, step.label)
+                for step in steps
+                if step.page == "dossier"
+            ],
+            "can_decide": "decision" in pages,
+            "can_revoke": "revoke" in pages,
+            "can_edit": dossier.is_editable and perms.can_prepare(dossier, request.user),
             "can_appraise": dossier.state == Dossier.State.UNDER_APPRAISAL
             and perms.can_appraise(dossier, request.user),
             "submission_problems": selectors.load_record(dossier).submission_problems()
             if "submit" in actions
             else [],
             "days_in_state": selectors.days_waiting(dossier),
+            "history": selectors.history_of(dossier=dossier),
         },
     )
 
@@ -184,6 +196,8 @@ def _render_record(dossier: Dossier) -> dict[str, str]:
         "rows": selectors.criterion_rows(dossier=dossier),
         "appraisal": selectors.appraisal_of(dossier),
         "events": list(dossier.events.all()),
+        "counts": dossier.situation(),
+        "collects_counts": selectors.collects_counts(dossier.criteria_set),
     }
     return {
         "assessment": render_to_string("assessments/_dossier_assessment.html", context),
@@ -195,8 +209,7 @@ def _render_record(dossier: Dossier) -> dict[str, str]:
 @require_POST
 def dossier_action(request, pk: int, action: str):
     dossier = visible_dossier(request, pk)
-    service = PAGE_ACTIONS.get(action)
-    if service is None:
+    if action not in workflow.transitions_from_page("dossier"):
         raise Http404
     if not perms.may_take(action, dossier, request.user):  # authorise before reading the form
         raise PermissionDenied
@@ -204,16 +217,20 @@ def dossier_action(request, pk: int, action: str):
     if not form.is_valid():
         messages.error(request, _("The form was incomplete; nothing was changed."))
         return redirect("assessments:dossier_detail", pk=pk)
-    kwargs = {"dossier": dossier, "actor": request.user, "expected_version": form.cleaned_data["version"]}
-    if action in REASON_REQUIRED:
-        kwargs["reason"] = form.cleaned_data["reason"]
     try:
-        service(**kwargs)
+        services.dossier_act(
+            dossier=dossier,
+            actor=request.user,
+            transition=action,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        )
     except services.DossierActionError as error:
         show_action_error(request, error)
         return redirect("assessments:dossier_detail", pk=pk)
     messages.success(request, _("Done: the dossier is now “%(state)s”.") % {"state": _state_label(pk)})
-    if action == "start_appraisal":
+    fresh = selectors.dossier_for_page(pk=pk, with_record=False)
+    if fresh.state == Dossier.State.UNDER_APPRAISAL and perms.can_appraise(fresh, request.user):
         return redirect("assessments:appraisal", pk=pk)
     return redirect("assessments:dossier_detail", pk=pk)
 
@@ -229,22 +246,30 @@ def self_assessment(request, pk: int):
     if not perms.can_prepare(dossier, request.user):
         raise PermissionDenied
     rows = selectors.criterion_rows(dossier=dossier)
+    with_counts = selectors.collects_counts(dossier.criteria_set)
     if request.method != "POST":
         form = SelfAssessmentForm(rows=rows, initial={"version": dossier.version})
-        return _render_self_assessment(request, dossier, form)
+        counts_form = SituationCountsForm(counts=dossier.situation()) if with_counts else None
+        return _render_self_assessment(request, dossier, form, counts_form)
 
     form = SelfAssessmentForm(request.POST, request.FILES, rows=rows)
-    if not form.is_valid():
+    counts_form = SituationCountsForm(request.POST, counts=dossier.situation()) if with_counts else None
+    if not form.is_valid() or (counts_form is not None and not counts_form.is_valid()):
         messages.error(request, _("Some values are not valid; nothing was saved. Correct the marked fields."))
-        return _render_self_assessment(request, dossier, form, status=400)
+        return _render_self_assessment(request, dossier, form, counts_form, status=400)
     version = form.cleaned_data["version"]
     try:
         dossier = services.self_assessment_save(
-            dossier=dossier, actor=request.user, answers=form.answers(), expected_version=version
+            dossier=dossier,
+            actor=request.user,
+            answers=form.answers(),
+            counts=counts_form.values() if counts_form is not None else None,
+            confirmed=form.confirmed(),
+            expected_version=version,
         )
     except services.DossierActionError as error:
         show_action_error(request, error)
-        return _render_self_assessment(request, visible_dossier(request, pk), form, status=409)
+        return _render_self_assessment(request, visible_dossier(request, pk), form, counts_form, status=409)
 
     failed_upload = False
     for field_name, (file_name, reason) in getattr(request, "skipped_uploads", {}).items():
@@ -263,7 +288,7 @@ def self_assessment(request, pk: int):
         form.rows = selectors.criterion_rows(dossier=fresh)
         form.data = form.data.copy()
         form.data["version"] = fresh.version
-        return _render_self_assessment(request, fresh, form, status=400)
+        return _render_self_assessment(request, fresh, form, counts_form, status=400)
 
     if "submit" in request.POST:
         try:
@@ -271,21 +296,24 @@ def self_assessment(request, pk: int):
         except services.DossierActionError as error:
             show_action_error(request, error)
             return redirect("assessments:self_assessment", pk=pk)
-        messages.success(request, _("The self-assessment was submitted to the district police."))
+        messages.success(request, _("The self-assessment was submitted for appraisal."))
         return redirect("assessments:dossier_detail", pk=pk)
     messages.success(request, _("Draft saved."))
     return redirect("assessments:self_assessment", pk=pk)
 
 
-def _render_self_assessment(request, dossier, form, status=200):
+def _render_self_assessment(request, dossier, form, counts_form=None, status=200):
     return render(
         request,
         "assessments/self_assessment.html",
         {
             "dossier": dossier,
             "form": form,
+            "counts_form": counts_form,
+            "counts": dossier.situation(),
             "rows": list(form.bound_rows()),
             "editable": dossier.is_editable,
+            "can_submit": perms.may_take("submit", dossier, request.user),
             "max_mb": _max_mb(),
         },
         status=status,
@@ -303,7 +331,11 @@ def _max_mb() -> int:
 def evidence_download(request, pk: int, evidence_id: int):
     """Evidence is served only here, after the permission check on its dossier."""
     evidence = get_object_or_404(
-        Evidence.objects.select_related("dossier__commune__district__province"), pk=evidence_id, dossier_id=pk
+        Evidence.objects.select_related(
+            "dossier__commune__district", "dossier__commune__province", "dossier__criteria_set"
+        ),
+        pk=evidence_id,
+        dossier_id=pk,
     )
     if not perms.can_view(evidence.dossier, request.user):
         raise Http404
@@ -319,7 +351,11 @@ def evidence_download(request, pk: int, evidence_id: int):
 @require_POST
 def evidence_delete(request, pk: int, evidence_id: int):
     evidence = get_object_or_404(
-        Evidence.objects.select_related("dossier__commune__district__province"), pk=evidence_id, dossier_id=pk
+        Evidence.objects.select_related(
+            "dossier__commune__district", "dossier__commune__province", "dossier__criteria_set"
+        ),
+        pk=evidence_id,
+        dossier_id=pk,
     )
     if not perms.can_view(evidence.dossier, request.user):
         raise Http404
@@ -355,6 +391,7 @@ def appraisal(request, pk: int):
             dossier=dossier,
             actor=request.user,
             inspection_date=form.cleaned_data["inspection_date"],
+            counts_checked_on=form.cleaned_data["counts_checked_on"],
             members=form.members(),
             findings=form.findings(),
             recommendation=form.cleaned_data["recommendation"],
@@ -379,7 +416,13 @@ def _render_appraisal(request, dossier, form, status=200):
     return render(
         request,
         "assessments/appraisal.html",
-        {"dossier": dossier, "form": form, "rows": list(form.bound_rows())},
+        {
+            "dossier": dossier,
+            "form": form,
+            "rows": list(form.bound_rows()),
+            "counts": dossier.situation(),
+            "collects_counts": selectors.collects_counts(dossier.criteria_set),
+        },
         status=status,
     )
 
@@ -393,3 +436,113 @@ def notifications(request):
     response = render(request, "assessments/notifications.html", {"page": page, "unread_ids": unread_ids})
     Notification.objects.filter(pk__in=unread_ids).update(read_at=timezone.now())
     return response
+
+
+# --- the yearly cycle (Decision 28/2025) -------------------------------------------------------------
+
+
+def _cycle_provinces(user):
+    return units_with_perm(user, "manage_cycles", Province)
+
+
+@login_required
+def cycles(request):
+    """Đợt xét: the province's yearly cycles; the provincial police open the next one here."""
+    provinces = list(units_with_perm(request.user, "view_province_dossiers", Province))
+    managed = list(_cycle_provinces(request.user))
+    if not provinces and not managed:
+        raise PermissionDenied
+    form = None
+    if managed:
+        province = managed[0]
+        candidates = selectors.cycle_candidates(province=province, year=timezone.localdate().year)
+        if request.method == "POST":
+            form = CycleForm(request.POST, communes=candidates)
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    cycle = services.cycle_open(
+                        province=province,
+                        year=data["year"],
+                        actor=request.user,
+                        target_percent=data["target_percent"],
+                        reports_due=data["reports_due"],
+                        ministry_report_due=data["ministry_report_due"],
+                        plan_reference=data["plan_reference"],
+                        assigned=list(data["assigned"]),
+                    )
+                except services.DossierActionError as error:
+                    show_action_error(request, error)
+                else:
+                    messages.success(
+                        request,
+                        _("The %(year)s cycle is open: %(count)s communes assigned.")
+                        % {"year": cycle.year, "count": cycle.entries.count()},
+                    )
+                    return redirect("assessments:cycle_detail", pk=cycle.pk)
+            else:
+                messages.error(
+                    request, _("Some values are not valid; nothing was saved. Correct the marked fields.")
+                )
+        else:
+            form = CycleForm(communes=candidates, initial={"year": timezone.localdate().year})
+    elif request.method == "POST":
+        raise PermissionDenied
+    listed = selectors.cycles_of(provinces={*provinces, *managed})
+    return render(
+        request,
+        "assessments/cycles.html",
+        {"cycles": listed, "form": form},
+        status=400 if form and form.errors else 200,
+    )
+
+
+@login_required
+def cycle_detail(request, pk: int):
+    cycle = get_object_or_404(EvaluationCycle.objects.select_related("province", "criteria_set"), pk=pk)
+    if not has_unit_perm(request.user, "view_province_dossiers", cycle.province):
+        raise Http404
+    may_assign = has_unit_perm(request.user, "manage_cycles", cycle.province)
+    candidates = selectors.cycle_candidates(province=cycle.province, year=cycle.year, cycle=cycle)
+    form = AssignForm(communes=candidates) if may_assign else None
+    if request.method == "POST":
+        if not may_assign:
+            raise PermissionDenied
+        form = AssignForm(request.POST, communes=candidates)
+        if form.is_valid():
+            try:
+                services.cycle_assign(
+                    cycle=cycle, communes=list(form.cleaned_data["assigned"]), actor=request.user
+                )
+            except services.DossierActionError as error:
+                show_action_error(request, error)
+            else:
+                messages.success(request, _("The communes were assigned; their dossiers are open."))
+                return redirect("assessments:cycle_detail", pk=pk)
+    return render(
+        request,
+        "assessments/cycle_detail.html",
+        {"cycle": cycle, "progress": selectors.cycle_progress(cycle=cycle), "form": form},
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def cycle_register(request, pk: int):
+    """A commune not assigned by the plan registers itself for the year (đăng ký xây dựng)."""
+    cycle = get_object_or_404(EvaluationCycle.objects.select_related("criteria_set"), pk=pk)
+    commune = get_object_or_404(Commune, pk=request.POST.get("commune") or 0, province=cycle.province)
+    if not perms.can_open(commune, request.user):
+        raise Http404
+    try:
+        dossier = services.cycle_register(cycle=cycle, commune=commune, actor=request.user)
+    except services.DossierActionError as error:
+        show_action_error(request, error)
+        return redirect("home")
+    messages.success(
+        request, _("%(name)s is registered for %(year)s.") % {"name": commune.name, "year": cycle.year}
+    )
+    if dossier is not None:
+        return redirect("assessments:dossier_detail", pk=dossier.pk)
+    return redirect("home")

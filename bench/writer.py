@@ -26,13 +26,13 @@ def main():
     django.setup()
     from django.contrib.auth import get_user_model
 
-    from assessments import services
+    from assessments import services, workflow
     from assessments.models import Dossier
 
     actor, _ = get_user_model().objects.get_or_create(
         username="bench.writer", defaults={"is_superuser": True, "is_staff": True}
     )
-    drafts = list(Dossier.objects.filter(state__in=Dossier.EDITABLE_STATES).values_list("pk", flat=True))
+    drafts = list(Dossier.objects.filter(state__in=workflow.editable_states()).values_list("pk", flat=True))
     written, stop = 0, False
 
     def finish(*_):

@@ -59,7 +59,7 @@ def cache_call(method: str, *args, **kwargs) -> tuple[Any, bool]:
 
 
 def cache_status() -> str:
-    """"ok" or "degraded", probing the cache (for /healthz)."""
+    """ "ok" or "degraded", probing the cache (for /healthz)."""
     _Health.down_until = 0.0
     _, ok = cache_call("get", "healthz-probe")
     return "ok" if ok else "degraded"
@@ -68,12 +68,20 @@ def cache_status() -> str:
 # --- versions ---------------------------------------------------------------------------------------
 
 
-def dossier_scopes(*, commune_id: int | None, district_id: int | None, province_id: int | None) -> list[str]:
-    """The version keys a change to a dossier of this commune bumps."""
+def dossier_scopes(
+    *,
+    commune_id: int | None,
+    district_id: int | None,
+    province_id: int | None,
+    successor_ids: Iterable[int] = (),
+) -> list[str]:
+    """The version keys a change to a dossier of this commune bumps (the officers of the units that
+    replaced it read its dossiers as their history)."""
     keys = ["dossiers"]
     for level, pk in (("commune", commune_id), ("district", district_id), ("province", province_id)):
         if pk is not None:
             keys.append(f"dossiers@{level}:{pk}")
+    keys.extend(f"dossiers@commune:{pk}" for pk in successor_ids)
     return keys
 
 

@@ -26,6 +26,9 @@ REQUIRED_COLUMNS = (
     "commune_name",
     "commune_type",
 )
+# The list of 1 July 2025 on: communes directly under the province (no district).
+PROVINCE_COLUMNS = ("province_code", "province_name", "commune_code", "commune_name", "commune_type")
+MAPPING_COLUMNS = ("old_commune_code", "new_commune_code")
 DISTRICT_KINDS = {"Thành phố": "thanh_pho", "Thị xã": "thi_xa", "Huyện": "huyen"}
 COMMUNE_KINDS = {"Xã": "xa", "Phường": "phuong", "Thị trấn": "thi_tran"}
 _DISTRICT_CODE = re.compile(r"^\d{3}$")
@@ -49,6 +52,14 @@ class UnitRow:
     commune_code: str
     commune_name: str
     commune_kind: str
+    province_code: str = ""
+
+
+@dataclass
+class MappingRow:
+    line: int
+    old_code: str
+    new_code: str
 
 
 @dataclass
@@ -68,6 +79,8 @@ def read_unit_file(path: Path | str) -> list[UnitRow]:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
             header = reader.fieldnames or []
+            if "district_code" not in header and "province_code" in header:
+                return _read_province_rows(list(reader), header)
             missing = [c for c in REQUIRED_COLUMNS if c not in header]
             if missing:
                 raise UnitFileInvalid(
@@ -161,6 +174,123 @@ def read_unit_file(path: Path | str) -> list[UnitRow]:
     return rows
 
 
+def _read_province_rows(raw_rows: list[dict], header: list[str]) -> list[UnitRow]:
+    """The layout of nghean_admin_units_2025-07.csv: province_code, province_name, commune_*."""
+    missing = [c for c in PROVINCE_COLUMNS if c not in header]
+    if missing:
+        raise UnitFileInvalid([(1, _("missing column(s): %(columns)s") % {"columns": ", ".join(missing)})])
+    errors: list[tuple[int, str]] = []
+    rows: list[UnitRow] = []
+    seen: dict[str, int] = {}
+    for line, raw in enumerate(raw_rows, start=2):
+        values = {k: nfc(raw.get(k) or "").strip() for k in PROVINCE_COLUMNS}
+        row_errors = []
+        if not re.match(r"^\d{2}$", values["province_code"]):
+            row_errors.append(
+                _("malformed province code %(code)r (2 digits expected)") % {"code": values["province_code"]}
+            )
+        if not _COMMUNE_CODE.match(values["commune_code"]):
+            row_errors.append(
+                _("malformed commune code %(code)r (5 digits expected)") % {"code": values["commune_code"]}
+            )
+        if not values["commune_name"]:
+            row_errors.append(_("empty commune name"))
+        if values["commune_type"] not in COMMUNE_KINDS:
+            row_errors.append(_("unknown commune type %(kind)r") % {"kind": values["commune_type"]})
+        if not row_errors and values["commune_code"] in seen:
+            row_errors.append(
+                _("duplicate commune code %(code)s (first on line %(first)d)")
+                % {"code": values["commune_code"], "first": seen[values["commune_code"]]}
+            )
+        if row_errors:
+            errors.extend((line, reason) for reason in row_errors)
+            continue
+        seen[values["commune_code"]] = line
+        rows.append(
+            UnitRow(
+                line=line,
+                district_code="",
+                district_name="",
+                district_kind="",
+                commune_code=values["commune_code"],
+                commune_name=values["commune_name"],
+                commune_kind=COMMUNE_KINDS[values["commune_type"]],
+                province_code=values["province_code"],
+            )
+        )
+    if not raw_rows:
+        errors.append((1, _("the file has no rows")))
+    if errors:
+        raise UnitFileInvalid(errors)
+    return rows
+
+
+def read_mapping_file(path: Path | str, *, new_codes: set[str]) -> list[MappingRow]:
+    """The reform mapping (old unit -> the unit it became); every new code must be in the unit list."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            header = reader.fieldnames or []
+            missing = [c for c in MAPPING_COLUMNS if c not in header]
+            if missing:
+                raise UnitFileInvalid(
+                    [(1, _("missing column(s): %(columns)s") % {"columns": ", ".join(missing)})]
+                )
+            raw_rows = list(reader)
+    except UnicodeDecodeError as exc:
+        raise UnitFileInvalid([(0, _("the file is not UTF-8 text (%(error)s)") % {"error": exc})]) from exc
+    errors: list[tuple[int, str]] = []
+    rows: list[MappingRow] = []
+    seen: dict[str, int] = {}
+    for line, raw in enumerate(raw_rows, start=2):
+        old, new = (raw.get("old_commune_code") or "").strip(), (raw.get("new_commune_code") or "").strip()
+        if not _COMMUNE_CODE.match(old):
+            errors.append((line, _("malformed commune code %(code)r (5 digits expected)") % {"code": old}))
+            continue
+        if not _COMMUNE_CODE.match(new):
+            errors.append((line, _("malformed commune code %(code)r (5 digits expected)") % {"code": new}))
+            continue
+        if new not in new_codes:
+            errors.append((line, _("commune %(code)s is not in the list of units") % {"code": new}))
+            continue
+        if old in seen:
+            errors.append(
+                (
+                    line,
+                    _("duplicate commune code %(code)s (first on line %(first)d)")
+                    % {"code": old, "first": seen[old]},
+                )
+            )
+            continue
+        seen[old] = line
+        rows.append(MappingRow(line=line, old_code=old, new_code=new))
+    if errors:
+        raise UnitFileInvalid(errors)
+    return rows
+
+
+def _day_before(day: datetime.date | None) -> datetime.date | None:
+    return day - datetime.timedelta(days=1) if day else None
+
+
+def mapping_problems(*, mapping: list[MappingRow], valid_from: datetime.date | None) -> list[tuple[int, str]]:
+    """Mapping lines whose old unit is not loaded (checked before anything is written)."""
+    day = _day_before(valid_from)
+    known = set(
+        Commune.objects.valid_on(day).values_list("code", flat=True)
+        if day
+        else Commune.objects.values_list("code", flat=True)
+    )
+    return [
+        (
+            row.line,
+            _("commune %(code)s is not loaded for the day before the list starts") % {"code": row.old_code},
+        )
+        for row in mapping
+        if row.old_code not in known
+    ]
+
+
 @transaction.atomic
 def admin_units_import(
     *,
@@ -170,9 +300,18 @@ def admin_units_import(
     valid_until: datetime.date | None = None,
 ) -> ImportReport:
     """Create or update districts and communes by GSO code. Border flags are never touched here."""
+    """Create or update districts and communes. A commune is its GSO code and its first day: a row
+    that continues a unit of the same code, name, kind and parent extends it; a row that differs opens a
+    new unit (and ends the old one the day before). The file's end date only ever extends a unit.
+    Border flags are never changed here, except that a new unit takes its predecessors' flag."""
     report = ImportReport()
-    districts = {d.code: d for d in District.objects.filter(code__in={r.district_code for r in rows})}
-    communes = {c.code: c for c in Commune.objects.filter(code__in={r.commune_code for r in rows})}
+    districts = {
+        d.code: d
+        for d in District.objects.filter(code__in={r.district_code for r in rows if r.district_code})
+    }
+    by_code: dict[str, list[Commune]] = {}
+    for commune in Commune.objects.filter(code__in={r.commune_code for r in rows}):
+        by_code.setdefault(commune.code, []).append(commune)
 
     def apply(obj, values: dict, kind: str) -> None:
         if obj.pk is None:
@@ -190,31 +329,94 @@ def admin_units_import(
         else:
             report.unchanged[kind] += 1
 
-    dates = {}
-    if valid_from:
-        dates["valid_from"] = valid_from
-    if valid_until:
-        dates["valid_until"] = valid_until
+    def later(current: datetime.date | None) -> datetime.date | None:
+        """A unit's end after this file: the file's end only ever extends it (open stays open)."""
+        return current if valid_until is None or current is None else max(current, valid_until)
+
     done_districts: set[str] = set()
     for row in rows:
-        if row.district_code not in done_districts:
-            district = districts.get(row.district_code) or District(code=row.district_code)
-            apply(
-                district,
-                {"name": row.district_name, "kind": row.district_kind, "province": province, **dates},
-                "district",
-            )
-            districts[row.district_code] = district
-            done_districts.add(row.district_code)
-        commune = communes.get(row.commune_code) or Commune(code=row.commune_code)
-        apply(
-            commune,
-            {
-                "name": row.commune_name,
-                "kind": row.commune_kind,
-                "district": districts[row.district_code],
-                **dates,
-            },
-            "commune",
+        district = None
+        if row.district_code:
+            if row.district_code not in done_districts:
+                district = districts.get(row.district_code) or District(code=row.district_code)
+                end = later(district.valid_until) if district.pk else valid_until
+                dates = {"valid_until": end} if valid_until else {}
+                apply(
+                    district,
+                    {"name": row.district_name, "kind": row.district_kind, "province": province, **dates},
+                    "district",
+                )
+                districts[row.district_code] = district
+                done_districts.add(row.district_code)
+            district = districts[row.district_code]
+        values = {
+            "name": row.commune_name,
+            "kind": row.commune_kind,
+            "district": district,
+            "province": province,
+        }
+        same_code = by_code.get(row.commune_code, [])
+        exact = next((c for c in same_code if c.valid_from == valid_from), None)
+        if exact is None and valid_from is None and same_code:
+            exact = max(same_code, key=lambda c: c.valid_from or datetime.date.min)
+        if exact is not None:
+            apply(exact, {**values, "valid_until": later(exact.valid_until)}, "commune")
+            continue
+        continued = next(
+            (
+                c
+                for c in same_code
+                if (c.is_valid_on(valid_from) or c.is_valid_on(_day_before(valid_from)))
+                and (c.name, c.kind, c.district_id)
+                == (row.commune_name, row.commune_kind, getattr(district, "pk", None))
+            ),
+            None,
         )
+        if continued is not None:
+            apply(continued, {**values, "valid_until": later(continued.valid_until)}, "commune")
+            continue
+        for old in same_code:  # the unit this row replaces ends the day before
+            if old.valid_until is None or old.valid_until >= valid_from:
+                old.valid_until = _day_before(valid_from)
+                old.save(update_fields=["valid_until"])
+                report.updated["commune"] += 1
+        commune = Commune(code=row.commune_code, valid_from=valid_from)
+        apply(commune, {**values, "valid_until": valid_until}, "commune")
+        by_code.setdefault(row.commune_code, []).append(commune)
+    return report
+
+
+@transaction.atomic
+def reform_mapping_import(*, mapping: list[MappingRow], valid_from: datetime.date) -> ImportReport:
+    """Link each new unit to the units it replaced; a new unit is a border commune when one of them was
+    (set when it is first linked: an admin's later correction is kept)."""
+    report = ImportReport()
+    day = _day_before(valid_from)
+    old_units = {
+        c.code: c for c in Commune.objects.valid_on(day).filter(code__in={r.old_code for r in mapping})
+    }
+    new_units = {
+        c.code: c
+        for c in Commune.objects.filter(valid_from=valid_from, code__in={r.new_code for r in mapping})
+    }
+    wanted: dict[int, set[int]] = {}
+    for row in mapping:
+        wanted.setdefault(new_units[row.new_code].pk, set()).add(old_units[row.old_code].pk)
+    for unit in new_units.values():
+        current = set(unit.predecessors.values_list("pk", flat=True))
+        target = wanted.get(unit.pk, set())
+        if current == target:
+            report.unchanged["predecessor"] += len(target)
+            continue
+        first_link = not current
+        unit.predecessors.set(target)
+        report.created["predecessor"] += len(target - current)
+        report.updated["predecessor"] += len(current - target)
+        if (
+            first_link
+            and Commune.objects.filter(pk__in=target, is_border=True).exists()
+            and not unit.is_border
+        ):
+            unit.is_border = True
+            unit.save(update_fields=["is_border"])
     return report

@@ -1,8 +1,11 @@
 """Administrative units of the province and the posts of the officials who work in them."""
 
+from __future__ import annotations
+
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -46,14 +49,18 @@ class UnitQuerySet(models.QuerySet):
 
 
 class UnitManager(models.Manager.from_queryset(UnitQuerySet)):
-    def get_by_natural_key(self, code):
+    def get_by_natural_key(self, code, *valid_from):
+        # A GSO code is reused across reforms (the new Xã Mỹ Lý of 1 July 2025 is 16816 like the old one):
+        # a commune is its code and the day it starts. Provinces and districts keep one code each.
+        if valid_from:
+            return self.get(code=code, valid_from=valid_from[0])
         return self.get(code=code)
 
 
 class AdministrativeUnit(models.Model):
     """What provinces, districts and communes share: a GSO code, an official name, validity dates."""
 
-    code = models.CharField(_("GSO code"), max_length=5, unique=True)
+    code = models.CharField(_("GSO code"), max_length=5)
     name = models.CharField(_("official name"), max_length=100)
     name_ascii = models.CharField(max_length=100, editable=False, db_index=True)
     name_search = models.CharField(max_length=100, editable=False, db_index=True)
@@ -76,7 +83,19 @@ class AdministrativeUnit(models.Model):
         super().save(*args, **kwargs)
 
     def natural_key(self):
-        return (self.code,)
+        return (self.code, self.valid_from.isoformat() if self.valid_from else None)
+
+    @property
+    def parent_unit(self) -> AdministrativeUnit | None:
+        """The unit directly above: the district, or the province for units without one."""
+        return None
+
+    @property
+    def validity_display(self) -> str:
+        """“01/07/2025 –” or “– 30/06/2025”: how a list tells two units with one code apart."""
+        start = self.valid_from.strftime("%d/%m/%Y") if self.valid_from else ""
+        end = self.valid_until.strftime("%d/%m/%Y") if self.valid_until else ""
+        return f"{start} – {end}".strip() if (start or end) else ""
 
     @property
     def short_name(self) -> str:
@@ -111,7 +130,15 @@ class Province(AdministrativeUnit):
             ("manage_criteria", _("Can manage the criteria sets")),
             # From 2025 (Decision 28/2025/QĐ-TTg) the provincial People's Committee decides.
             ("decide_province_dossiers", _("Can decide on dossiers decided at province level")),
+            # The procedure in force since 1 July 2025 (Decision 28/2025/QĐ-TTg).
+            ("appraise_province_dossiers", _("Can appraise the communes' dossiers (provincial police)")),
+            ("manage_cycles", _("Can open the yearly evaluation cycle and assign communes")),
+            ("sit_on_council", _("Can take part in the review council")),
+            ("keep_council_minutes", _("Can keep the review council's minutes (secretary)")),
         ]
+
+    def natural_key(self):
+        return (self.code,)
 
 
 class District(AdministrativeUnit):
@@ -150,9 +177,26 @@ class Commune(AdministrativeUnit):
         WARD = "phuong", _("ward")
         TOWNSHIP = "thi_tran", _("township")
 
-    code = models.CharField(_("GSO code"), max_length=5, unique=True, validators=[RegexValidator(r"^\d{5}$")])
+    code = models.CharField(_("GSO code"), max_length=5, validators=[RegexValidator(r"^\d{5}$")])
+    # Since 1 July 2025 communes sit directly under the province: no district.
     district = models.ForeignKey(
-        District, on_delete=models.PROTECT, related_name="communes", verbose_name=_("district")
+        District,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="communes",
+        verbose_name=_("district"),
+    )
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="communes", verbose_name=_("province")
+    )
+    predecessors = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="successors",
+        verbose_name=_("predecessors"),
+        help_text=_("The units this one replaced (the reform of 1 July 2025: many old units to one new)."),
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     is_border = models.BooleanField(
@@ -165,19 +209,54 @@ class Commune(AdministrativeUnit):
         permissions = [
             ("view_commune_dossiers", _("Can see the commune's dossiers")),
             ("prepare_commune_dossiers", _("Can fill and submit the commune's self-assessment")),
+            ("submit_commune_reports", _("Can sign and send the commune's report (commune chair)")),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "valid_from"], name="commune_code_valid_from"),
         ]
 
-    def natural_key(self):
-        return (self.code,)
+    def save(self, *args, **kwargs):
+        if self.district_id and not self.province_id:
+            self.province_id = self.district.province_id
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        # Two units may share a code only if their validity does not overlap.
+        others = Commune.objects.filter(code=self.code).exclude(pk=self.pk)
+        start = self.valid_from or datetime.date.min
+        end = self.valid_until or datetime.date.max
+        for other in others:
+            if (other.valid_from or datetime.date.min) <= end and start <= (
+                other.valid_until or datetime.date.max
+            ):
+                raise ValidationError(
+                    _("Unit %(code)s already exists for these dates (%(name)s).")
+                    % {"code": self.code, "name": other.name}
+                )
+
+    @property
+    def parent_unit(self) -> AdministrativeUnit:
+        return self.district or self.province
 
 
 class Role(models.TextChoices):
-    """The six roles of an official; each works at one level of unit."""
+    """The roles of an official; each works at one level of unit (the Ministry's viewer: the country)."""
 
+    # The district procedure (evaluation years to 2024, decided until 30 June 2025).
     COMMUNE_OFFICER = "commune_officer", _("Commune officer")
     DISTRICT_POLICE = "district_police", _("District police officer")
     DISTRICT_CHAIR = "district_chair", _("District People's Committee chair")
-    PROVINCIAL_POLICE = "provincial_police", _("Provincial police staff")
+    # The procedure in force since 1 July 2025 (Decision 28/2025/QĐ-TTg).
+    COMMUNE_POLICE = "commune_police", _("Commune police officer")
+    COMMUNE_CHAIR = "commune_chair", _("Commune People's Committee chair")
+    PROVINCIAL_POLICE = "provincial_police", _("Provincial police officer")
+    COUNCIL_MEMBER = "council_member", _("Review council member")
+    COUNCIL_SECRETARY = "council_secretary", _("Review council secretary")
+    PROVINCIAL_CHAIR = "provincial_chair", _("Provincial People's Committee chair")
+    PROVINCIAL_VICE_CHAIR = "provincial_vice_chair", _("Provincial People's Committee vice-chair")
+    MINISTRY_VIEWER = "ministry_viewer", _("Ministry of Public Security viewer")
+    # Both.
     PROVINCIAL_VIEWER = "provincial_viewer", _("Provincial viewer")
     ADMIN = "admin", _("Administrator")
 
@@ -186,10 +265,21 @@ ROLE_LEVEL = {
     Role.COMMUNE_OFFICER: "commune",
     Role.DISTRICT_POLICE: "district",
     Role.DISTRICT_CHAIR: "district",
+    Role.COMMUNE_POLICE: "commune",
+    Role.COMMUNE_CHAIR: "commune",
     Role.PROVINCIAL_POLICE: "province",
+    Role.COUNCIL_MEMBER: "province",
+    Role.COUNCIL_SECRETARY: "province",
+    Role.PROVINCIAL_CHAIR: "province",
+    Role.PROVINCIAL_VICE_CHAIR: "province",
+    Role.MINISTRY_VIEWER: "country",
     Role.PROVINCIAL_VIEWER: "province",
     Role.ADMIN: "province",
 }
+
+
+def roles_at(level: str) -> list[str]:
+    return [str(role) for role, at in ROLE_LEVEL.items() if at == level]
 
 
 class PostQuerySet(models.QuerySet):
@@ -205,7 +295,7 @@ class Post(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts", verbose_name=_("user")
     )
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     province = models.ForeignKey(
         Province,
         null=True,
@@ -255,20 +345,27 @@ class Post(models.Model):
                 name="post_unit_matches_role",
                 condition=(
                     Q(
-                        role="commune_officer",
+                        role__in=roles_at("commune"),
                         commune__isnull=False,
                         district__isnull=True,
                         province__isnull=True,
                     )
                     | Q(
-                        role__in=["district_police", "district_chair"],
+                        role__in=roles_at("district"),
                         district__isnull=False,
                         commune__isnull=True,
                         province__isnull=True,
                     )
                     | Q(
-                        role__in=["provincial_police", "provincial_viewer", "admin"],
+                        role__in=roles_at("province"),
                         province__isnull=False,
+                        district__isnull=True,
+                        commune__isnull=True,
+                    )
+                    # The Ministry's viewer sees every province: a post without a unit.
+                    | Q(
+                        role__in=roles_at("country"),
+                        province__isnull=True,
                         district__isnull=True,
                         commune__isnull=True,
                     )
@@ -277,10 +374,11 @@ class Post(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} — {self.get_role_display()}, {self.unit}"
+        return f"{self.user} — {self.get_role_display()}, {self.unit or _('every province')}"
 
     @property
-    def unit(self) -> AdministrativeUnit:
+    def unit(self) -> AdministrativeUnit | None:
+        """The unit of the post; None for the Ministry's viewer, whose scope is every province."""
         return self.commune or self.district or self.province
 
     def is_active_on(self, day: datetime.date) -> bool:

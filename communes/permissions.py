@@ -29,7 +29,20 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.COMMUNE_OFFICER: ["view_commune_dossiers", "prepare_commune_dossiers"],
     Role.DISTRICT_POLICE: ["view_district_dossiers", "appraise_district_dossiers"],
     Role.DISTRICT_CHAIR: ["view_district_dossiers", "decide_district_dossiers"],
-    Role.PROVINCIAL_POLICE: ["view_province_dossiers", "manage_criteria"],
+    Role.COMMUNE_POLICE: ["view_commune_dossiers", "prepare_commune_dossiers"],
+    Role.COMMUNE_CHAIR: ["view_commune_dossiers", "submit_commune_reports"],
+    Role.PROVINCIAL_POLICE: [
+        "view_province_dossiers",
+        "manage_criteria",
+        "appraise_province_dossiers",
+        "manage_cycles",
+    ],
+    Role.COUNCIL_MEMBER: ["view_province_dossiers", "sit_on_council"],
+    Role.COUNCIL_SECRETARY: ["view_province_dossiers", "sit_on_council", "keep_council_minutes"],
+    Role.PROVINCIAL_CHAIR: ["view_province_dossiers", "decide_province_dossiers"],
+    Role.PROVINCIAL_VICE_CHAIR: ["view_province_dossiers", "decide_province_dossiers"],
+    # Read-only, on every province (granted on each Province row, like any other role).
+    Role.MINISTRY_VIEWER: ["view_province_dossiers"],
     Role.PROVINCIAL_VIEWER: ["view_province_dossiers"],
     Role.ADMIN: ["view_province_dossiers", "manage_criteria"],
 }
@@ -38,15 +51,28 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 UNIT_MODELS = (Province, District, Commune)
 
 
-def role_group_name(role: str, unit: AdministrativeUnit) -> str:
-    return f"{ROLE_LEVEL[role]}:{unit.code}:{role}"
+def role_group_name(role: str, unit: AdministrativeUnit | None) -> str:
+    """One group per role and unit. The unit's primary key is in the name: a GSO code is reused by the
+    unit that replaced it (1 July 2025), and the two must never share a group."""
+    if unit is None:
+        return f"{ROLE_LEVEL[role]}:{role}"
+    return f"{ROLE_LEVEL[role]}:{unit.pk}:{unit.code}:{role}"
 
 
-def ensure_role_group(role: str, unit: AdministrativeUnit) -> Group:
+def role_units(role: str, unit: AdministrativeUnit | None) -> list[AdministrativeUnit]:
+    """The units a role group holds its permissions on: its own unit, or every province for the
+    Ministry's viewer."""
+    if unit is None:
+        return list(Province.objects.all())
+    return [unit]
+
+
+def ensure_role_group(role: str, unit: AdministrativeUnit | None) -> Group:
     """The group of `role` in `unit`, holding exactly the role's object permissions on the unit."""
     group, _ = Group.objects.get_or_create(name=role_group_name(role, unit))
-    for codename in ROLE_PERMISSIONS[role]:
-        assign_perm(f"communes.{codename}", group, unit)
+    for target in role_units(role, unit):
+        for codename in ROLE_PERMISSIONS[role]:
+            assign_perm(f"communes.{codename}", group, target)
     return group
 
 
@@ -75,9 +101,7 @@ def unit_grants(user) -> dict[tuple[str, str], frozenset[int]]:
         names = {ct.pk: model._meta.model_name for model, ct in types.items()}
         day = timezone.localdate()
         with connection.cursor() as cursor:
-            cursor.execute(
-                _grants_sql(len(names)), [user.pk, *names, day, day, user.pk, *names, user.pk]
-            )
+            cursor.execute(_grants_sql(len(names)), [user.pk, *names, day, day, user.pk, *names, user.pk])
             for type_id, codename, object_pk in cursor.fetchall():
                 found.setdefault((names[type_id], codename), set()).add(int(object_pk))
     grants = {key: frozenset(pks) for key, pks in found.items()}
@@ -131,13 +155,18 @@ def has_unit_perm(user, codename: str, unit: AdministrativeUnit) -> bool:
 
 
 def can_view_commune(user, commune: Commune) -> bool:
-    """May see the commune's dossiers: its own officers, its district's staff, or the province."""
-    district = commune.district
-    return (
+    """May see the commune's dossiers: its own officers, its district's staff, the province, or the
+    officers of a unit that replaced it (its history: they read, never act)."""
+    if (
         has_unit_perm(user, "view_commune_dossiers", commune)
-        or has_unit_perm(user, "view_district_dossiers", district)
-        or has_unit_perm(user, "view_province_dossiers", district.province)
-    )
+        or (commune.district_id and has_unit_perm(user, "view_district_dossiers", commune.district))
+        or has_unit_perm(user, "view_province_dossiers", commune.province)
+    ):
+        return True
+    seen = unit_grants(user).get(("commune", "view_commune_dossiers"))
+    if not seen:
+        return False
+    return commune.successors.filter(pk__in=seen).exists()
 
 
 def units_with_perm(user, codename: str, model) -> QuerySet:
@@ -162,8 +191,10 @@ def holders_of(codename: str, unit: AdministrativeUnit) -> QuerySet:
         .filter(held_groups(OuterRef(OuterRef("pk"))))
     )
     direct_rows = get_user_obj_perms_model().objects.filter(**rows, user=OuterRef("pk"))
-    return get_user_model().objects.filter(is_active=True).filter(
-        Exists(group_rows.values("pk")) | Exists(direct_rows)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Exists(group_rows.values("pk")) | Exists(direct_rows))
     )
 
 
@@ -197,14 +228,18 @@ def districts_visible_to(user) -> QuerySet[District]:
         Q(province__in=provinces.values("pk"))
         | Q(pk__in=districts.values("pk"))
         | Q(pk__in=communes.values("district"))
+        | Q(pk__in=Commune.objects.filter(successors__in=communes.values("pk")).values("district"))
     )
 
 
 def communes_visible_to(user) -> QuerySet[Commune]:
-    """Every commune whose dossiers `user` may see, as one query."""
+    """Every commune whose dossiers `user` may see, as one query: in their province or district, their
+    own, and the units their own replaced (read-only history)."""
     provinces, districts, communes = _viewed_units(user)
+    own = communes.values("pk")
     return Commune.objects.filter(
-        Q(district__province__in=provinces.values("pk"))
+        Q(province__in=provinces.values("pk"))
         | Q(district__in=districts.values("pk"))
-        | Q(pk__in=communes.values("pk"))
+        | Q(pk__in=own)
+        | Q(pk__in=Commune.predecessors.through.objects.filter(from_commune__in=own).values("to_commune"))
     )

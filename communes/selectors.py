@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import QuerySet
 
 from .models import Commune, Post, Province
@@ -61,10 +63,13 @@ def province_of(user) -> Province | None:
 
 
 def communes_for_list(
-    *, user, query: str = "", district_code: str = "", border: str = ""
+    *, user, query: str = "", district_code: str = "", border: str = "", on: datetime.date | None = None
 ) -> QuerySet[Commune]:
-    """The communes `user` may see, searchable and filterable, ready for a list page."""
-    qs = communes_visible_to(user).select_related("district").order_by("district__code", "code")
+    """The communes `user` may see, searchable and filterable, ready for a list page; `on` keeps the
+    units in place that day (codes are reused across reforms: the list would show both units)."""
+    qs = communes_visible_to(user).select_related("district").order_by("district__code", "code", "valid_from")
+    if on is not None:
+        qs = qs.valid_on(on)
     if query:
         qs = qs.search(query)
     if district_code:

@@ -22,17 +22,23 @@ def post_create(
     *,
     user,
     role: str,
-    unit: AdministrativeUnit,
+    unit: AdministrativeUnit | None,
     title: str = "",
     started_on: datetime.date | None = None,
     actor=None,
 ) -> Post:
     """Give `user` a post of `role` in `unit`, and the guardian permissions that go with it."""
     level = ROLE_LEVEL[role]
-    if not isinstance(unit, _UNIT_CLASS[level]):
+    if (
+        level == "country"
+        and unit is not None
+        or level != "country"
+        and not isinstance(unit, _UNIT_CLASS[level])
+    ):
         raise ValidationError(_("This role does not work in this kind of unit."))
     post = Post(user=user, role=role, title=title, started_on=started_on or timezone.localdate())
-    setattr(post, level, unit)
+    if unit is not None:
+        setattr(post, level, unit)
     post.full_clean()
     post.save()
     _sync_group_membership(post)
@@ -40,7 +46,7 @@ def post_create(
         kind="post_created",
         actor=actor,
         username=getattr(actor, "username", "system"),
-        detail=f"post {post.pk}: {user.username} {role} {unit.code}",
+        detail=f"post {post.pk}: {user.username} {role} {_unit_label(unit)}",
     )
     return post
 
@@ -57,9 +63,13 @@ def post_end(*, post: Post, ended_on: datetime.date | None = None, actor=None) -
         kind="post_ended",
         actor=actor,
         username=getattr(actor, "username", "system"),
-        detail=f"post {post.pk}: {post.user.username} {post.role} {post.unit.code} ended {post.ended_on}",
+        detail=f"post {post.pk}: {post.user.username} {post.role} {_unit_label(post.unit)} ended {post.ended_on}",
     )
     return post
+
+
+def _unit_label(unit: AdministrativeUnit | None) -> str:
+    return "*" if unit is None else f"{unit.code}#{unit.pk}"
 
 
 def _sync_group_membership(post: Post) -> None:
@@ -69,7 +79,10 @@ def _sync_group_membership(post: Post) -> None:
         post.group = group
         post.save(update_fields=["group"])
     level = ROLE_LEVEL[post.role]
-    still_active = Post.objects.active().filter(user=post.user, role=post.role, **{level: post.unit}).exists()
+    same_unit = {"province": None, "district": None, "commune": None}
+    if level != "country":
+        same_unit[level] = post.unit
+    still_active = Post.objects.active().filter(user=post.user, role=post.role, **same_unit).exists()
     if still_active:
         post.user.groups.add(group)
     else:

@@ -227,6 +227,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "recognition.tasks.open_reevaluations",
         "schedule": crontab(hour=2, minute=0, day_of_month=_reeval_day, month_of_year=_reeval_month),
     },
+    "open-cycle-dossiers": {
+        "task": "assessments.tasks.open_cycle_dossiers",
+        "schedule": crontab(hour=0, minute=30),
+    },
+    "send-cycle-reminders": {
+        "task": "assessments.tasks.send_cycle_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
     "send-reminders": {
         "task": "assessments.tasks.send_reminders",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon-fri"),

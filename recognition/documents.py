@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from assessments import workflow
 from assessments.models import Dossier, Finding
 from communes.text import in_sentence
 
@@ -60,11 +61,7 @@ def _nfc(value):
 
 def _authority(dossier: Dossier) -> dict:
     """Who issues: the district People's Committee, or the province from 2025 (Decision 28/2025)."""
-    district = dossier.commune.district
-    if dossier.criteria_set.deciding_authority == "provincial_committee":
-        unit = district.province
-    else:
-        unit = district
+    unit = workflow.deciding_unit(dossier)
     upper, lower = issuer_lines(unit.name)
     return {
         "issuer_upper": upper,
@@ -102,14 +99,7 @@ def _decision_context(decision: RecognitionDecision) -> dict:
         else "",
         "not_met": not_met,
         **_signature(decision.signer_title, decision.signer_name),
-        "decision_recipients": [
-            "Như Điều 3;",
-            "Công an tỉnh (PC04);",
-            "Thường trực Huyện ủy;"
-            if dossier.criteria_set.deciding_authority == "district_chair"
-            else "Bộ Công an (C04);",
-            "Lưu: VT, CA.",
-        ],
+        "decision_recipients": list(workflow.procedure_of(dossier).copies_of_decision),
         "dispatch_recipients": [
             "Như trên;",
             f"Công an {in_sentence(dossier.commune.district.name)};",
@@ -265,7 +255,7 @@ def summary_chart_svg(summary: dict) -> str:
         parts.append(f'<rect x="{label_width}" y="{y}" width="{done}" height="{bar_height}" fill="#333333"/>')
         parts.append(
             f'<text x="{label_width + width + 5}" y="{y + 11}">'
-            f'{escape(row["recognised"])}/{escape(row["communes"])}</text>'
+            f"{escape(row['recognised'])}/{escape(row['communes'])}</text>"
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every value placed above is escaped

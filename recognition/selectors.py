@@ -13,7 +13,7 @@ from communes.models import Commune, District
 def recognition_summary(*, year: int, province) -> dict:
     """Per district of `province`: communes that existed in `year` and how many were recognised;
     border districts first."""
-    communes = Commune.objects.valid_in_year(year).filter(district__province=province)
+    communes = Commune.objects.valid_in_year(year).filter(province=province)
     recognised = Q(communes__dossiers__year=year, communes__dossiers__state__in=Dossier.RECOGNISED_STATES)
     in_year = Q(communes__in=communes)
     districts = (

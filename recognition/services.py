@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments import permissions as dossier_perms
+from assessments import workflow
 from assessments.models import Dossier
 from assessments.services import DossierActionError, dossier_decide, dossier_open, dossier_system_transition
 from communes.text import in_sentence, nfc
@@ -50,10 +51,8 @@ def next_number(*, issuer_code: str, year: int, series: str) -> int:
 
 def _issuer(dossier: Dossier) -> tuple[str, str]:
     """(unit code, name) of the body that decides on the dossier: the set's authority, not the code's."""
-    district = dossier.commune.district
-    if dossier.criteria_set.deciding_authority == "provincial_committee":
-        return district.province.code, f"Ủy ban nhân dân {in_sentence(district.province.name)}"
-    return district.code, f"Ủy ban nhân dân {in_sentence(district.name)}"
+    unit = workflow.deciding_unit(dossier)
+    return unit.code, f"Ủy ban nhân dân {in_sentence(unit.name)}"
 
 
 def _symbol(issuer_code: str, default: str) -> str:
@@ -208,7 +207,8 @@ def summary_request(*, year: int, province, actor) -> Document:
         kind=Document.Kind.PROVINCIAL_SUMMARY, province=province, year=year, status=Document.Status.PENDING
     ).exists():
         raise DossierActionError(
-            _("The %(year)s summary dispatch is already being prepared; it will appear below.") % {"year": year}
+            _("The %(year)s summary dispatch is already being prepared; it will appear below.")
+            % {"year": year}
         )
     document = Document.objects.create(
         kind=Document.Kind.PROVINCIAL_SUMMARY,
@@ -255,7 +255,10 @@ def document_render(*, document_id: int) -> Document:
     from .documents import render_pdf
 
     document = Document.objects.select_related(
-        "decision__dossier__commune__district__province", "dossier__criteria_set", "revocation"
+        "decision__dossier__commune__district",
+        "decision__dossier__commune__province",
+        "dossier__criteria_set",
+        "revocation",
     ).get(pk=document_id)
     if (
         document.status == Document.Status.READY
@@ -318,14 +321,16 @@ def can_view_document(document: Document, user) -> bool:
 
     if document.dossier_id:
         return dossier_perms.can_view(document.dossier, user)
-    return document.province_id is not None and has_unit_perm(user, "view_province_dossiers", document.province)
+    return document.province_id is not None and has_unit_perm(
+        user, "view_province_dossiers", document.province
+    )
 
 
 def can_manage_document(document: Document, user) -> bool:
     """Retrying is for who issued it: the deciding authority, the provincial police, admins."""
     from communes.permissions import has_unit_perm
 
-    province = document.dossier.commune.district.province if document.dossier_id else document.province
+    province = document.dossier.commune.province if document.dossier_id else document.province
     if province is not None and has_unit_perm(user, "manage_criteria", province):
         return True
     return bool(document.dossier_id) and dossier_perms.can_decide(document.dossier, user)
@@ -364,9 +369,9 @@ def recognitions_expire(*, today: datetime.date | None = None) -> int:
 def reevaluations_open(*, year: int) -> int:
     """Open `year`'s dossier (a re-evaluation) for each commune recognised for the year before."""
     opened = 0
-    previous = Dossier.objects.filter(
-        year=year - 1, state__in=Dossier.RECOGNISED_STATES
-    ).select_related("commune")
+    previous = Dossier.objects.filter(year=year - 1, state__in=Dossier.RECOGNISED_STATES).select_related(
+        "commune"
+    )
     for dossier in previous:
         if (
             not dossier.commune.is_valid_in_year(year)

@@ -125,7 +125,7 @@ def revoke(request, pk: int):
 def _document_for(request, document_id: int) -> Document:
     document = get_object_or_404(
         Document.objects.select_related(
-            "dossier__commune__district__province", "dossier__criteria_set", "decision"
+            "dossier__commune__district", "dossier__commune__province", "dossier__criteria_set", "decision"
         ),
         pk=document_id,
     )
@@ -239,7 +239,9 @@ def summaries(request):
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.summary_request(year=form.cleaned_data["year"], province=province, actor=request.user)
+                services.summary_request(
+                    year=form.cleaned_data["year"], province=province, actor=request.user
+                )
             except DossierActionError as error:
                 messages.warning(request, error.message)
             else:

@@ -139,6 +139,8 @@ def _one_page_pdf() -> bytes:
 
 
 PDF_BYTES = _one_page_pdf()
+
+
 def _small_png() -> bytes:
     """A real 2x2 PNG (its checksums right: images are decoded, not only sniffed)."""
     import io

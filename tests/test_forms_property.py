@@ -200,7 +200,14 @@ def test_summary_form(client, people, year):
     assert_handled(client.post(reverse("recognition:summaries"), {"year": year}))
 
 
-LIST_PAGES = ["/", "/units/", "/dashboard/", "/notifications/", "/dashboard/export/communes.csv", "/documents/summaries/"]
+LIST_PAGES = [
+    "/",
+    "/units/",
+    "/dashboard/",
+    "/notifications/",
+    "/dashboard/export/communes.csv",
+    "/documents/summaries/",
+]
 PARAMETERS = ["q", "district", "border", "year", "state", "page", "sort", "x"]
 any_value = st.one_of(
     st.text(st.characters(blacklist_categories=("Cs",)), max_size=60),  # NUL included

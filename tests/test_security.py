@@ -167,7 +167,8 @@ def test_making_someone_superuser_is_audited(border_units):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "path", ["/", "/dashboard/", "/units/", "/dashboard/export/districts.csv", "/dashboard/export/communes.xlsx"]
+    "path",
+    ["/", "/dashboard/", "/units/", "/dashboard/export/districts.csv", "/dashboard/export/communes.xlsx"],
 )
 def test_what_a_signed_in_official_sees_is_not_kept_by_the_browser(client, people, path):
     client.force_login(people.viewer)
@@ -175,7 +176,6 @@ def test_what_a_signed_in_official_sees_is_not_kept_by_the_browser(client, peopl
     assert response.status_code == 200
     directives = {d.strip() for d in response["Cache-Control"].split(",")}
     assert {"private", "no-store"} <= directives
-
 
 
 @pytest.mark.django_db

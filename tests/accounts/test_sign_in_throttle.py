@@ -50,9 +50,7 @@ def test_spraying_across_accounts_from_one_address_is_throttled(client, behind_n
     settings.SIGN_IN_ADDRESS_FAILURE_LIMIT = 12
     for n in range(4):
         UserFactory(username=f"user{n}")
-    responses = [
-        sign_in(client, f"user{n}", f"guess{k}", "203.0.113.50") for k in range(3) for n in range(4)
-    ]
+    responses = [sign_in(client, f"user{n}", f"guess{k}", "203.0.113.50") for k in range(3) for n in range(4)]
     assert all(r.status_code == 200 for r in responses[:-1])  # 3 each: under the per-user limit
     assert responses[-1].status_code == 429  # the 12th failure from the address
     # Now even a right password from that address waits, with a message saying why...

@@ -49,7 +49,9 @@ STORED = [
 ]
 
 
-@pytest.mark.parametrize(("name", "content", "safe"), STORED, ids=["html", "bat", "nul", "rtl", "300", "docm"])
+@pytest.mark.parametrize(
+    ("name", "content", "safe"), STORED, ids=["html", "bat", "nul", "rtl", "300", "docm"]
+)
 def test_stored_under_a_safe_name_with_the_detected_extension(client, people, dossier, name, content, safe):
     client.force_login(people.officer)
     response = post_with_file(client, dossier, SimpleUploadedFile(name, content))

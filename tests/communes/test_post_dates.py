@@ -64,7 +64,9 @@ def test_an_ended_post_opens_nothing_of_the_old_unit(client, people, moved, doss
 
 def test_an_ended_post_is_not_notified(people, moved, dossier):
     submitted = workflow.submit(dossier, people.officer)
-    notified = set(Notification.objects.filter(dossier=submitted).values_list("recipient__username", flat=True))
+    notified = set(
+        Notification.objects.filter(dossier=submitted).values_list("recipient__username", flat=True)
+    )
     assert "police" in notified  # the active police officer is
     assert "moved" not in notified
 

@@ -267,7 +267,12 @@ def test_a_renamed_commune_shows_at_once(client, known_set):
     assert "Xã Mỹ Lý Mới" in client.get(url).content.decode()
 
 
-FORMULAS = ['=HYPERLINK("http://evil.example","Bấm")', "+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "-2+3"]
+FORMULAS = [
+    '=HYPERLINK("http://evil.example","Bấm")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "-2+3",
+]
 
 
 @pytest.mark.parametrize("name", FORMULAS)

@@ -154,7 +154,9 @@ def test_provincial_summary_pdf_counts_border_communes_first(
 
     call_command("loaddata", "nghean_units", "border_communes", verbosity=0)
     with django_capture_on_commit_callbacks(execute=False):
-        document = services.summary_request(year=2022, province=people.province, actor=people.provincial_police)
+        document = services.summary_request(
+            year=2022, province=people.province, actor=people.provincial_police
+        )
     document = services.document_render(document_id=document.pk)
     text = pdf_text(document.file.path)
     assert "1/27 xã biên giới được công nhận" in text
@@ -180,7 +182,9 @@ def test_a_unit_name_with_markup_renders_as_text_in_the_summary(
 
     District.objects.filter(code="417").update(name='Kỳ Sơn</text><text x="0" y="0">CHÈN</text>&amp;')
     with django_capture_on_commit_callbacks(execute=False):
-        document = services.summary_request(year=2022, province=people.province, actor=people.provincial_police)
+        document = services.summary_request(
+            year=2022, province=people.province, actor=people.provincial_police
+        )
     document = services.document_render(document_id=document.pk)
     assert document.status == Document.Status.READY
     text = pdf_text(document.file.path)

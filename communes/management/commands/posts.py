@@ -20,7 +20,15 @@ class Command(BaseCommand):
         add = sub.add_parser("add", help="give a user a post")
         add.add_argument("username")
         add.add_argument("role", choices=Role.values)
-        add.add_argument("unit_code", help="GSO code of the commune, district or province")
+        add.add_argument(
+            "unit_code",
+            nargs="?",
+            default="",
+            help="GSO code of the commune, district or province (none for the Ministry)",
+        )
+        add.add_argument(
+            "--on", type=datetime.date.fromisoformat, help="the unit valid on this day (codes are reused)"
+        )
         add.add_argument("--title", default="")
         add.add_argument("--started-on", type=datetime.date.fromisoformat)
         end = sub.add_parser("end", help="end a post")
@@ -37,8 +45,8 @@ class Command(BaseCommand):
             for post in posts:
                 state = "ended " + post.ended_on.isoformat() if post.ended_on else "active"
                 self.stdout.write(
-                    f"{post.pk}\t{post.user.username}\t{post.role}\t{post.unit.code}\t"
-                    f"{post.unit}\t{post.started_on}\t{state}"
+                    f"{post.pk}\t{post.user.username}\t{post.role}\t{post.unit.code if post.unit else '*'}\t"
+                    f"{post.unit or 'every province'}\t{post.started_on}\t{state}"
                 )
         elif action == "add":
             User = get_user_model()
@@ -46,11 +54,21 @@ class Command(BaseCommand):
                 user = User.objects.get(username=options["username"])
             except User.DoesNotExist as exc:
                 raise CommandError(f"No user {options['username']!r}") from exc
-            model = _UNIT_MODEL[ROLE_LEVEL[options["role"]]]
-            try:
-                unit = model.objects.get(code=options["unit_code"])
-            except model.DoesNotExist as exc:
-                raise CommandError(f"No {model._meta.model_name} with code {options['unit_code']!r}") from exc
+            level = ROLE_LEVEL[options["role"]]
+            unit = None
+            if level != "country":
+                model = _UNIT_MODEL[level]
+                units = model.objects.filter(code=options["unit_code"])
+                if options["on"]:
+                    units = units.valid_on(options["on"])
+                found = list(units[:2])
+                if not found:
+                    raise CommandError(f"No {model._meta.model_name} with code {options['unit_code']!r}")
+                if len(found) > 1:
+                    raise CommandError(
+                        f"Code {options['unit_code']} names several units: give --on YYYY-MM-DD"
+                    )
+                unit = found[0]
             try:
                 post = post_create(
                     user=user,

@@ -148,7 +148,7 @@ class Command(BaseCommand):
         base = CriteriaSet.objects.get(code="nghean-2022", version=1)
         sets = {}
         for year in years:
-            chosen = CriteriaSet.objects.for_year(year).filter(deciding_authority="district_chair").first()
+            chosen = CriteriaSet.objects.for_year(year).filter(procedure=base.procedure).first()
             if chosen is None:  # a year no real set covers: a demo copy of the provincial draft
                 chosen, created = CriteriaSet.objects.get_or_create(
                     code=f"demo-{year}",
@@ -162,7 +162,7 @@ class Command(BaseCommand):
                                 "source_document",
                                 "recognition_term",
                                 "level",
-                                "deciding_authority",
+                                "procedure",
                             )
                         },
                         "year_from": year,

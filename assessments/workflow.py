@@ -1,0 +1,324 @@
+"""Quy trình: the workflow of a dossier, as one table per procedure.
+
+A dossier follows the procedure of its criteria set (`CriteriaSet.procedure`):
+
+- "district": the district procedure of 2022 – June 2025 (evaluation years to 2024, on the units of
+  before the reform): the commune officers prepare and submit, the district police appraise, the
+  district People's Committee chair decides.
+- "province": the procedure in force since 1 July 2025 (Decision 28/2025/QĐ-TTg, evaluation years from
+  2025, on the 130 units under the province): the commune police prepare the counts and the evidence,
+  the commune chair submits the commune's report, the provincial police appraise, the provincial
+  People's Committee decides.
+
+For each state the table says who may act (a guardian permission and the level of the unit it is
+held on), which transitions lead where, whether the dossier can be edited, whether a transition needs a
+reason, who is told when the dossier arrives, and whether the dossier counts as waiting (reminders,
+dashboards, the inbox's "awaiting me", badges). The transitions themselves are declared on
+`Dossier` (django-fsm); their permission and condition callables read this table, and a test holds the
+two equal both ways. Adding a procedure is an entry here, its transitions and its templates.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from communes.permissions import has_unit_perm
+
+COMMUNE, DISTRICT, PROVINCE = "commune", "district", "province"
+
+# How a dossier reaches the unit of each level (ORM lookups from Dossier).
+LEVEL_LOOKUP = {COMMUNE: "commune", DISTRICT: "commune__district", PROVINCE: "commune__province"}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One transition out of a state: who takes it, where it leads."""
+
+    transition: str
+    target: str
+    permission: str | None  # None: taken by the system (expiry), never by a user
+    level: str | None = None
+    reason_required: bool = False
+    # Where an official takes it: the dossier page, the decision page, the revocation page.
+    page: str = "dossier"
+    # The button's words.
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class StateRule:
+    steps: tuple[Step, ...] = ()
+    editable: bool = False
+    # Someone must act: reminders, dashboards, the inbox's "awaiting me" and badges count it.
+    waiting: bool = False
+    # Who acts on the dossier in this state (told when it arrives, and it is in their "awaiting me"):
+    # (permission, level) pairs.
+    actors: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Procedure:
+    code: str
+    label: str
+    states: dict[str, StateRule]
+    # The level whose People's Committee decides and numbers the decision.
+    decided_at: str
+    # Who may change the answers, counts and evidence while the dossier is editable.
+    editor: tuple[str, str]
+    # Dossiers are opened by the yearly cycle (assigned or registered communes), not one by one.
+    opens_through_cycle: bool
+    # Who receives a copy of the decision (Nơi nhận), after "Như Điều 3".
+    copies_of_decision: tuple[str, ...] = field(default=())
+
+
+_DISTRICT_APPRAISE = ("appraise_district_dossiers", DISTRICT)
+_DISTRICT_DECIDE = ("decide_district_dossiers", DISTRICT)
+_PROVINCE_APPRAISE = ("appraise_province_dossiers", PROVINCE)
+_PROVINCE_DECIDE = ("decide_province_dossiers", PROVINCE)
+_COMMUNE_PREPARE = ("prepare_commune_dossiers", COMMUNE)
+_COMMUNE_SUBMIT = ("submit_commune_reports", COMMUNE)
+_RETURN = _("Return to the commune")
+
+
+def _states(
+    *, prepare: tuple, submit: tuple, appraise: tuple, decide: tuple, submit_label: str
+) -> dict[str, StateRule]:
+    """The states both procedures share today; what differs is who holds each step."""
+    told_commune = tuple(dict.fromkeys((prepare, submit)))
+    editable_steps = (Step("submit", "submitted", *submit, label=submit_label),)
+    return {
+        "draft": StateRule(steps=editable_steps, editable=True, waiting=True, actors=told_commune),
+        "returned": StateRule(steps=editable_steps, editable=True, waiting=True, actors=told_commune),
+        "submitted": StateRule(
+            steps=(
+                Step("start_appraisal", "under_appraisal", *appraise, label=_("Start the appraisal")),
+                Step("return_to_commune", "returned", *appraise, reason_required=True, label=_RETURN),
+            ),
+            waiting=True,
+            actors=(appraise,),
+        ),
+        "under_appraisal": StateRule(
+            steps=(
+                Step("return_to_commune", "returned", *appraise, reason_required=True, label=_RETURN),
+                Step("complete_appraisal", "appraised", *appraise, label=_("Complete the appraisal")),
+            ),
+            waiting=True,
+            actors=(appraise,),
+        ),
+        "appraised": StateRule(
+            steps=(
+                Step("recognise", "recognised", *decide, page="decision"),
+                Step("refuse", "not_recognised", *decide, reason_required=True, page="decision"),
+                Step("send_back", "under_appraisal", *decide, reason_required=True, page="decision"),
+            ),
+            waiting=True,
+            actors=(decide,),
+        ),
+        "recognised": StateRule(
+            steps=(
+                Step("revoke", "revoked", *decide, reason_required=True, page="revoke"),
+                Step("expire", "expired", None, page=""),
+            ),
+            actors=told_commune,
+        ),
+        "not_recognised": StateRule(actors=told_commune),
+        "revoked": StateRule(actors=told_commune),
+        "expired": StateRule(),
+    }
+
+
+PROCEDURES: dict[str, Procedure] = {
+    "district": Procedure(
+        code="district",
+        label=_("District procedure (to 2024)"),
+        states=_states(
+            prepare=_COMMUNE_PREPARE,
+            submit=_COMMUNE_PREPARE,
+            appraise=_DISTRICT_APPRAISE,
+            decide=_DISTRICT_DECIDE,
+            submit_label=_("Submit to the district police"),
+        ),
+        decided_at=DISTRICT,
+        editor=_COMMUNE_PREPARE,
+        opens_through_cycle=False,
+        copies_of_decision=("Như Điều 3;", "Công an tỉnh (PC04);", "Thường trực Huyện ủy;", "Lưu: VT, CA."),
+    ),
+    "province": Procedure(
+        code="province",
+        label=_("Provincial procedure (Decision 28/2025, from 2025)"),
+        states=_states(
+            prepare=_COMMUNE_PREPARE,
+            submit=_COMMUNE_SUBMIT,
+            appraise=_PROVINCE_APPRAISE,
+            decide=_PROVINCE_DECIDE,
+            submit_label=_("Sign and send the commune's report to the provincial police"),
+        ),
+        decided_at=PROVINCE,
+        editor=_COMMUNE_PREPARE,
+        opens_through_cycle=True,
+        copies_of_decision=("Như Điều 3;", "Bộ Công an (C04);", "Công an tỉnh (PC04);", "Lưu: VT, CA."),
+    ),
+}
+
+PROCEDURE_CHOICES = [(code, procedure.label) for code, procedure in PROCEDURES.items()]
+
+
+# --- reading the table ------------------------------------------------------------------------------
+
+
+def procedure_of(dossier) -> Procedure:
+    return PROCEDURES[dossier.criteria_set.procedure]
+
+
+def unit_for(dossier, level: str | None):
+    """The unit of `level` a dossier belongs to (None when its commune has no district)."""
+    commune = dossier.commune
+    if level == COMMUNE:
+        return commune
+    if level == DISTRICT:
+        return commune.district
+    if level == PROVINCE:
+        return commune.province
+    return None
+
+
+def _holds(user, permission: str, level: str, dossier) -> bool:
+    unit = unit_for(dossier, level)
+    return unit is not None and has_unit_perm(user, permission, unit)
+
+
+def rule(dossier, state: str | None = None) -> StateRule:
+    return procedure_of(dossier).states.get(state or dossier.state, StateRule())
+
+
+def step(dossier, transition: str, state: str | None = None) -> Step | None:
+    for candidate in rule(dossier, state).steps:
+        if candidate.transition == transition:
+            return candidate
+    return None
+
+
+def transitions() -> set[str]:
+    """Every transition name of every procedure."""
+    return {s.transition for p in PROCEDURES.values() for r in p.states.values() for s in r.steps}
+
+
+def edges(procedure: Procedure) -> set[tuple[str, str, str]]:
+    """(source, transition, target) of a procedure: what the model must declare."""
+    return {(state, s.transition, s.target) for state, r in procedure.states.items() for s in r.steps}
+
+
+def is_editable(dossier) -> bool:
+    return rule(dossier).editable
+
+
+def editable_states() -> set[str]:
+    return {state for p in PROCEDURES.values() for state, r in p.states.items() if r.editable}
+
+
+def waiting_states() -> set[str]:
+    return {state for p in PROCEDURES.values() for state, r in p.states.items() if r.waiting}
+
+
+def reason_required(dossier, transition: str) -> bool:
+    found = step(dossier, transition)
+    return bool(found and found.reason_required)
+
+
+def can_edit(dossier, user) -> bool:
+    """May change the answers, counts and evidence (whatever the state: the services check that)."""
+    permission, level = procedure_of(dossier).editor
+    return _holds(user, permission, level, dossier)
+
+
+def deciding_unit(dossier):
+    """The unit whose People's Committee decides on the dossier."""
+    return unit_for(dossier, procedure_of(dossier).decided_at)
+
+
+# --- what django-fsm calls (declared on Dossier's transitions) --------------------------------------
+
+
+def permitted(transition: str) -> Callable:
+    """The `permission=` of a transition: the user holds the step's permission on the step's unit."""
+
+    def check(dossier, user) -> bool:
+        found = step(dossier, transition)
+        if found is None or found.permission is None:
+            return False
+        return _holds(user, found.permission, found.level, dossier)
+
+    check.__name__ = f"may_{transition}"
+    return check
+
+
+def in_table(transition: str) -> Callable:
+    """The `conditions=` of a transition: the dossier's procedure has this step from its state."""
+
+    def condition(dossier) -> bool:
+        return step(dossier, transition) is not None
+
+    condition.__name__ = f"{transition}_in_procedure"
+    return condition
+
+
+def available_actions(dossier, user, *, page: str | None = None) -> list[Step]:
+    """The steps `user` may take now (optionally only those taken from `page`)."""
+    found = []
+    for candidate in rule(dossier).steps:
+        if page is not None and candidate.page != page:
+            continue
+        if candidate.permission and _holds(user, candidate.permission, candidate.level, dossier):
+            found.append(candidate)
+    return found
+
+
+def transitions_from_page(page: str) -> set[str]:
+    """The transitions an official takes from `page` in some procedure."""
+    return {
+        s.transition
+        for p in PROCEDURES.values()
+        for r in p.states.values()
+        for s in r.steps
+        if s.page == page
+    }
+
+
+def may_take(transition: str, dossier, user) -> bool:
+    """Whether the user's role allows `transition` on this dossier in some state of its procedure."""
+    for state_rule in procedure_of(dossier).states.values():
+        for candidate in state_rule.steps:
+            if candidate.transition == transition and candidate.permission:
+                if _holds(user, candidate.permission, candidate.level, dossier):
+                    return True
+    return False
+
+
+def actors_of(dossier, state: str | None = None) -> tuple[tuple[str, str], ...]:
+    return rule(dossier, state).actors
+
+
+def awaiting_q(units_with: Callable[[str, str], object]) -> Q:
+    """Dossiers on which a user acts now, as one condition: `units_with(permission, level)` gives the
+    units (a queryset of pks) on which the user holds the permission."""
+    condition = Q(pk__in=[])
+    for code, procedure in PROCEDURES.items():
+        for state, state_rule in procedure.states.items():
+            if not state_rule.waiting:
+                continue
+            for permission, level in state_rule.actors:
+                condition |= Q(
+                    criteria_set__procedure=code,
+                    state=state,
+                    **{f"{LEVEL_LOOKUP[level]}__in": units_with(permission, level)},
+                )
+    return condition
+
+
+def evaluation_end(criteria_set, year: int) -> datetime.date:
+    return criteria_set.evaluation_period(year)[1]
