@@ -82,7 +82,6 @@ RECORD_PREFETCHES = (
     Prefetch("evidence", queryset=Evidence.objects.select_related("uploaded_by").order_by("uploaded_at")),
     Prefetch("events", queryset=DossierEvent.objects.order_by("at", "pk")),
     Prefetch("appraisal", queryset=Appraisal.objects.prefetch_related("members", "findings")),
-    "counts",
 )
 
 
@@ -90,7 +89,7 @@ def dossier_for_page(*, pk: int, with_record: bool = True) -> Dossier:
     """A dossier with its commune, district, province and criteria set (one query), and with
     everything its pages show when `with_record` (a fixed number of queries more)."""
     # The appraisal comes in the same query (a LEFT JOIN): its members and findings are prefetched on it.
-    dossier = Dossier.objects.with_page_relations().select_related("appraisal").get(pk=pk)
+    dossier = Dossier.objects.with_page_relations().select_related("appraisal", "counts").get(pk=pk)
     if with_record:
         load_record(dossier)
     return dossier
@@ -164,15 +163,16 @@ def submission_problems(*, dossier: Dossier) -> list[str]:
 
 def collects_counts(criteria_set: CriteriaSet) -> bool:
     """Decision 28 sets collect the situation counts (their criteria and classification read them)."""
-    return bool(criteria_set.classification_rules) or any(c.is_computed for c in criteria_set.criteria.all())
+    return bool(criteria_set.classification_rules)
 
 
 def history_of(*, dossier: Dossier) -> list[Dossier]:
     """Earlier dossiers of the commune and of the units it replaced: what the officials read when a new
     unit is evaluated for the first time."""
-    units = [dossier.commune_id, *dossier.commune.predecessors.values_list("pk", flat=True)]
     return list(
-        Dossier.objects.filter(commune__in=units, year__lt=dossier.year)
+        Dossier.objects.filter(
+            Q(commune=dossier.commune_id) | Q(commune__successors=dossier.commune_id), year__lt=dossier.year
+        )
         .select_related("commune", "criteria_set")
         .order_by("-year", "commune__name")[:20]
     )
@@ -212,20 +212,21 @@ def open_years_for(*, commune: Commune, today: datetime.date | None = None) -> l
     that year, and it has no dossier yet."""
     today = today or timezone.localdate()
     taken = set(commune.dossiers.values_list("year", flat=True))
-    # Sets whose dossiers open one by one (not through the province's yearly cycle).
-    codes = [code for code, procedure in workflow.PROCEDURES.items() if not procedure.opens_through_cycle]
-    sets = CriteriaSet.objects.filter(is_active=True, level="commune", procedure__in=codes)
-    years = {}
-    for criteria_set in sets:
+    # The set in force each year (as criteria_set_for chooses it), read in one query; only the years
+    # whose set opens dossiers one by one (not through the province's yearly cycle) are offered.
+    years: dict[int, CriteriaSet] = {}
+    for criteria_set in CriteriaSet.objects.filter(is_active=True, level="commune").order_by(
+        "-year_from", "-version"
+    ):
         for year in range(criteria_set.year_from, (criteria_set.year_to or today.year) + 1):
             years.setdefault(year, criteria_set)
     return [
         year
-        for year in sorted(years)
+        for year, criteria_set in sorted(years.items())
         if year <= today.year
         and year not in taken
-        and criteria_set_for(year=year) == years[year]
-        and commune.is_valid_on(years[year].evaluation_period(year)[1])
+        and not workflow.PROCEDURES[criteria_set.procedure].opens_through_cycle
+        and commune.is_valid_on(criteria_set.evaluation_period(year)[1])
     ]
 
 

@@ -70,15 +70,21 @@ def inbox(request):
         lists = cached_fragment(
             parts=("inbox", *seen_by(user, "units", "dossiers", "criteria"), *key), render=render_lists
         )
-    # Communes whose officers may open a dossier for a year that has none yet.
-    openable = []
+    # Communes whose officers may open a dossier for a year that has none yet, and the open cycles of
+    # those in place today (Decision 28: communes register for the year's cycle).
+    openable, cycles = [], []
     if not user.is_superuser:
-        prepare_communes = units_with_perm(user, "prepare_commune_dossiers", Commune)
-        for commune in prepare_communes.select_related("district")[:5]:
+        prepare_communes = list(
+            units_with_perm(user, "prepare_commune_dossiers", Commune).select_related("district")[:5]
+        )
+        today = timezone.localdate()
+        in_place = [c for c in prepare_communes if c.is_valid_on(today)]
+        if in_place or units_with_perm(user, "submit_commune_reports", Commune).exists():
+            cycles = selectors.open_cycles_for(user=user)
+        for commune in prepare_communes:
             years_open = selectors.open_years_for(commune=commune)
             if years_open:
                 openable.append((commune, OpenDossierForm(initial={"commune": commune.pk}, years=years_open)))
-    cycles = [] if user.is_superuser else selectors.open_cycles_for(user=user)
     return render(request, "assessments/inbox.html", {"lists": lists, "openable": openable, "cycles": cycles})
 
 
@@ -184,7 +190,6 @@ def dossier_detail(request, pk: int):
             if "submit" in actions
             else [],
             "days_in_state": selectors.days_waiting(dossier),
-            "history": selectors.history_of(dossier=dossier),
         },
     )
 
@@ -314,6 +319,8 @@ def _render_self_assessment(request, dossier, form, counts_form=None, status=200
             "rows": list(form.bound_rows()),
             "editable": dossier.is_editable,
             "can_submit": perms.may_take("submit", dossier, request.user),
+            # Last year's dossiers of the unit and of those it replaced, to start from.
+            "history": selectors.history_of(dossier=dossier),
             "max_mb": _max_mb(),
         },
         status=status,
@@ -501,7 +508,7 @@ def cycles(request):
 def cycle_detail(request, pk: int):
     cycle = get_object_or_404(EvaluationCycle.objects.select_related("province", "criteria_set"), pk=pk)
     if not has_unit_perm(request.user, "view_province_dossiers", cycle.province):
-        raise Http404
+        raise PermissionDenied
     may_assign = has_unit_perm(request.user, "manage_cycles", cycle.province)
     candidates = selectors.cycle_candidates(province=cycle.province, year=cycle.year, cycle=cycle)
     form = AssignForm(communes=candidates) if may_assign else None
@@ -532,9 +539,13 @@ def cycle_detail(request, pk: int):
 def cycle_register(request, pk: int):
     """A commune not assigned by the plan registers itself for the year (đăng ký xây dựng)."""
     cycle = get_object_or_404(EvaluationCycle.objects.select_related("criteria_set"), pk=pk)
-    commune = get_object_or_404(Commune, pk=request.POST.get("commune") or 0, province=cycle.province)
+    try:
+        commune_pk = int(request.POST.get("commune", ""))
+    except ValueError:
+        raise Http404 from None
+    commune = get_object_or_404(Commune, pk=commune_pk, province=cycle.province)
     if not perms.can_open(commune, request.user):
-        raise Http404
+        raise PermissionDenied
     try:
         dossier = services.cycle_register(cycle=cycle, commune=commune, actor=request.user)
     except services.DossierActionError as error:

@@ -357,8 +357,11 @@ def admin_units_import(
         }
         same_code = by_code.get(row.commune_code, [])
         exact = next((c for c in same_code if c.valid_from == valid_from), None)
-        if exact is None and valid_from is None and same_code:
-            exact = max(same_code, key=lambda c: c.valid_from or datetime.date.min)
+        if exact is None and valid_from is None:
+            # No dates given: the latest unit of this code on the same side of the reform (under a district
+            # or directly under the province), never the other one.
+            same_side = [c for c in same_code if (c.district_id is None) == (district is None)]
+            exact = max(same_side, key=lambda c: c.valid_from or datetime.date.min) if same_side else None
         if exact is not None:
             apply(exact, {**values, "valid_until": later(exact.valid_until)}, "commune")
             continue
@@ -366,7 +369,8 @@ def admin_units_import(
             (
                 c
                 for c in same_code
-                if (c.is_valid_on(valid_from) or c.is_valid_on(_day_before(valid_from)))
+                if valid_from is not None
+                and (c.is_valid_on(valid_from) or c.is_valid_on(_day_before(valid_from)))
                 and (c.name, c.kind, c.district_id)
                 == (row.commune_name, row.commune_kind, getattr(district, "pk", None))
             ),
@@ -375,7 +379,7 @@ def admin_units_import(
         if continued is not None:
             apply(continued, {**values, "valid_until": later(continued.valid_until)}, "commune")
             continue
-        for old in same_code:  # the unit this row replaces ends the day before
+        for old in same_code if valid_from else ():  # the unit this row replaces ends the day before
             if old.valid_until is None or old.valid_until >= valid_from:
                 old.valid_until = _day_before(valid_from)
                 old.save(update_fields=["valid_until"])

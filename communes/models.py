@@ -25,6 +25,13 @@ def valid_in_year_q(year: int, prefix: str = "") -> Q:
     )
 
 
+def valid_on_q(day: datetime.date, prefix: str = "") -> Q:
+    """Units (under `prefix`) in place on `day`."""
+    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": day})) & (
+        Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": day})
+    )
+
+
 class UnitQuerySet(models.QuerySet):
     def valid_on(self, day: datetime.date):
         """Units that existed on `day` (units were merged in 2020 and 2025)."""

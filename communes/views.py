@@ -19,6 +19,8 @@ def commune_list(request):
     # Units in place today by default; "all" shows the history too (2020-2024, 2025, since 1 July 2025).
     period = request.GET.get("period", "")
     on = None if period == "all" else timezone.localdate()
+    if on is not None and not communes_for_list(user=request.user, on=on).exists():
+        on = None  # an official of units that no longer exist (the district procedure) sees their history
     communes = communes_for_list(
         user=request.user, query=query, district_code=district_code, border=border, on=on
     )

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from assessments.models import Dossier
-from communes.models import Commune, valid_in_year_q
+from communes.models import Commune, valid_on_q
 from communes.permissions import communes_visible_to
 
 S = Dossier.State
@@ -32,7 +33,13 @@ SORT_KEYS = ("name", "communes", "not_started", *STATE_COLUMNS, "percent")
 
 
 def communes_in_scope(*, user, year: int) -> QuerySet[Commune]:
-    return communes_visible_to(user).filter(valid_in_year_q(year))
+    """The units of the user's scope counted for `year`: those in place at its end (2025: the 130 units
+    of 1 July, not the units they replaced; units change on 1 January or 1 July, never in December)."""
+    return communes_visible_to(user).valid_on(year_end(year))
+
+
+def year_end(year: int) -> datetime.date:
+    return datetime.date(year, 12, 31)
 
 
 @dataclass
@@ -103,9 +110,10 @@ def district_rows(*, user, year: int, waiting_days: int, sort: str = "") -> list
     )
     result = [
         DistrictRow(
-            code=r["district__code"],
-            name=r["district__name"],
-            is_border=r["district__is_border"],
+            code=r["district__code"] or "",
+            # Since 1 July 2025 communes sit directly under the province: one row for them.
+            name=r["district__name"] or str(_("Directly under the province")),
+            is_border=bool(r["district__is_border"]),
             communes=r["n_communes"],
             border_communes=r["n_border"],
             border_recognised=r["n_border_recognised"],
@@ -158,8 +166,8 @@ def recognised_per_year(*, user, years: list[int]) -> list[dict]:
     """Recognised communes per year, border and all, against the communes of that year: two queries."""
     scope = communes_visible_to(user)
     totals = scope.aggregate(
-        **{f"all_{y}": Count("id", filter=valid_in_year_q(y)) for y in years},
-        **{f"border_{y}": Count("id", filter=valid_in_year_q(y) & Q(is_border=True)) for y in years},
+        **{f"all_{y}": Count("id", filter=valid_on_q(year_end(y))) for y in years},
+        **{f"border_{y}": Count("id", filter=valid_on_q(year_end(y)) & Q(is_border=True)) for y in years},
     )
     recognised = {
         r["year"]: r
@@ -188,7 +196,7 @@ def commune_list(
     one LEFT JOIN on that year's dossier (unique per commune and year), no subquery per row."""
     qs = (
         communes_in_scope(user=user, year=year)
-        .select_related("district")
+        .select_related("district", "province")
         .annotate(
             year_dossier=FilteredRelation("dossiers", condition=Q(dossiers__year=year)),
             dossier_id=F("year_dossier__id"),

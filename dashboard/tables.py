@@ -19,9 +19,13 @@ def district_table_rows(rows: list[DistrictRow], *, year: int) -> SafeString:
     parts = []
     for row in rows:
         counts = "".join(f'<td class="num">{int(n)}</td>' for n in row.counts.values())
+        name = (
+            f'<a href="?year={year}&amp;district={escape(row.code)}#communes-title">{escape(row.name)}</a>'
+            if row.code
+            else escape(row.name)
+        )
         parts.append(
-            f'<tr><th scope="row"><a href="?year={year}&amp;district={escape(row.code)}#communes-title">'
-            f"{escape(row.name)}</a>{badge if row.is_border else ''}</th>"
+            f'<tr><th scope="row">{name}{badge if row.is_border else ""}</th>'
             f'<td class="num">{int(row.communes)}</td><td class="num">{int(row.not_started)}</td>{counts}'
             f'<td class="num">{escape(number_format(row.percent, 1))}</td></tr>'
         )

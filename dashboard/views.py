@@ -200,8 +200,8 @@ def export(request, table: str, fmt: str):
             [
                 c.code,
                 c.name,
-                c.district.code,
-                c.district.name,
+                c.district.code if c.district else "",
+                c.district.name if c.district else c.province.name,
                 "Có" if c.is_border else "Không",
                 year,
                 labels[_state_key(c.dossier_state)],

@@ -109,15 +109,19 @@ def main():
             },
         }
 
-    # Border fixture: the 27 border communes, the units they became, and those units' other predecessors
-    # (so loading it after the whole list, or before, gives the same rows and mapping).
+    # Border fixture: the 27 border communes and the 21 units they became, each new unit linked to its
+    # border predecessors only. Load it first ("make demo" does): the whole list then adds every link.
     border_new = {
         code for (code, start), o in communes.items() if start == REFORM_START and o["fields"]["is_border"]
     }
     wanted = {(c, s) for (c, s) in communes if s != REFORM_START and c in border_codes}
-    for code in border_new:
-        wanted.update(tuple(p) for p in communes[(code, REFORM_START)]["fields"]["predecessors"])
     wanted.update((code, REFORM_START) for code in border_new)
+    border_copy = {}
+    for key in wanted:
+        obj = json.loads(json.dumps(communes[key]))
+        if "predecessors" in obj["fields"]:
+            obj["fields"]["predecessors"] = [p for p in obj["fields"]["predecessors"] if tuple(p) in wanted]
+        border_copy[key] = obj
     ordered = [key for key in communes if key in wanted]
     out = [province]
     out += [
@@ -126,7 +130,7 @@ def main():
             {communes[k]["fields"]["district"][0] for k in ordered if communes[k]["fields"]["district"]}
         )
     ]
-    out += [communes[k] for k in ordered]
+    out += [border_copy[k] for k in ordered]
     write("border_communes.json", out)
 
     out = [province, *[district_obj(code) for code in districts], *communes.values()]

@@ -51,13 +51,22 @@ def pytest_runtest_setup(item):
 
 @pytest.fixture
 def border_units(db, django_db_blocker):
-    """The province, its 6 border districts and 27 border communes, from the fixture."""
+    """The province, its 6 border districts and 27 border communes, from the fixture (by code, as they
+    were before 1 July 2025; the fixture also holds the units they became: `new_units`)."""
     from django.core.management import call_command
 
     call_command("loaddata", "border_communes", verbosity=0)
     from communes.models import Commune
 
-    return {c.code: c for c in Commune.objects.select_related("district")}
+    return {c.code: c for c in Commune.objects.filter(district__isnull=False).select_related("district")}
+
+
+@pytest.fixture
+def new_units(border_units):
+    """The units after the reform (1 July 2025) in the border fixture, by code."""
+    from communes.models import Commune
+
+    return {c.code: c for c in Commune.objects.filter(district__isnull=True).select_related("province")}
 
 
 @pytest.fixture(autouse=True)
@@ -78,9 +87,8 @@ def official(db):
     from tests.factories import UserFactory
 
     def make(role, unit, username=None, **user_fields):
-        assert isinstance(
-            unit, {"commune": Commune, "district": District, "province": Province}[ROLE_LEVEL[role]]
-        )
+        expected = {"commune": Commune, "district": District, "province": Province}.get(ROLE_LEVEL[role])
+        assert (unit is None) if expected is None else isinstance(unit, expected)
         user = UserFactory(username=username, **user_fields) if username else UserFactory(**user_fields)
         post_create(user=user, role=role, unit=unit)
         return user

@@ -37,7 +37,9 @@ if command == "setup":
     post_create(user=viewer, role=Role.PROVINCIAL_VIEWER, unit=Province.objects.get())
     # .update() sends no signal: the data versions stay what they were, the worst case for the keys.
     Commune.objects.filter(code="16816").update(name=f"Xã Mỹ Lý {sys.argv[2]}")
-    dossier_open(commune=Commune.objects.get(code="16816"), year=2024, actor=None)  # shown in the inbox
+    dossier_open(
+        commune=Commune.objects.get(code="16816", district__isnull=False), year=2024, actor=None
+    )  # shown in the inbox
     # As on a fresh installation: no data version recorded yet, so both deployments' keys would be alike
     # but for their identity.
     DataVersion.objects.all().delete()

@@ -65,7 +65,7 @@ class CriteriaSetFactory(factory.django.DjangoModelFactory):
     year_from = 2022
     year_to = 2024
     recognition_term = "sạch về ma túy"
-    deciding_authority = "district_chair"
+    procedure = "district"
 
 
 class CriterionFactory(factory.django.DjangoModelFactory):

@@ -5,11 +5,14 @@ import datetime
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.db import transaction
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from assessments import services as assessment_services
 from assessments.models import Dossier
+from communes.models import Commune
 from recognition import services as recognition_services
 from recognition.models import Document
 from tests import workflow
@@ -52,12 +55,20 @@ RULES = {
     "dashboard:dashboard": ("get", lambda d: {}, EVERYONE),
     "dashboard:export": ("get", lambda d: {"table": "districts", "fmt": "csv"}, EVERYONE),
     "communes:commune_list": ("get", lambda d: {}, EVERYONE),
-    "communes:commune_detail": ("get", lambda d: {"code": "16816"}, SEES_MY_LY),
+    "communes:commune_detail": ("get", lambda d: {"pk": d["draft"].commune_id}, SEES_MY_LY),
+    "assessments:cycles": ("get", lambda d: {}, PROVINCE),
+    "assessments:cycle_detail": ("get", lambda d: {"pk": d["cycle"].pk}, PROVINCE),
+    "assessments:cycle_register": (
+        "post",
+        lambda d: {"pk": d["cycle"].pk},
+        {"admin"},  # the old Mỹ Lý's officer gains nothing on the new unit
+        {"commune": "new-my-ly"},
+    ),
     "assessments:dossier_open": (
         "post",
         lambda d: {},
         {"officer", "admin"},
-        {"commune": "16816", "year": "2025"},
+        {"commune": "my-ly", "year": "2024"},
     ),
     "assessments:dossier_detail": ("get", draft, SEES_MY_LY),
     "assessments:self_assessment": ("get", draft, {"officer", "admin"}),
@@ -114,7 +125,18 @@ def data(people, django_capture_on_commit_callbacks):
         file=ready.file.name, status="ready", rendered_at=timezone.now()
     )
     Document.objects.filter(pk=failed.pk).update(status="failed", error="test")
+    call_command("loaddata", "criteria_qd28_2025", verbosity=0)
+    cycle = assessment_services.cycle_open(
+        province=people.province,
+        year=2026,
+        actor=people.provincial_police,
+        target_percent=30,
+        reports_due=datetime.date(2026, 12, 5),
+        ministry_report_due=datetime.date(2026, 12, 19),
+        assigned=[],
+    )
     return {
+        "cycle": cycle,
         "draft": draft_dossier,
         "under_appraisal": under,
         "appraised": appraised,
@@ -137,9 +159,12 @@ def test_each_url_for_each_role(client, people, data, name):
             client.logout()
             if who != "anonymous":
                 client.force_login(getattr(people, who))
-            response = (
-                client.get(url) if method == "get" else client.post(url, post_data[0] if post_data else {})
-            )
+            body = dict(post_data[0]) if post_data else {}
+            if body.get("commune") == "my-ly":
+                body["commune"] = people.my_ly.pk
+            elif body.get("commune") == "new-my-ly":
+                body["commune"] = Commune.objects.get(code="16816", district__isnull=True).pk
+            response = client.get(url) if method == "get" else client.post(url, body)
             transaction.set_rollback(True)
         status = response.status_code
         if allowed == PUBLIC:

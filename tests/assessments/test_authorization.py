@@ -197,6 +197,6 @@ def test_opening_a_dossier_is_for_the_communes_own_officer(client, people, who, 
 
     call_command("loaddata", "criteria_nghean_2022", verbosity=0)
     client.force_login(getattr(people, who))
-    response = client.post(reverse("assessments:dossier_open"), {"commune": "16816", "year": 2023})
+    response = client.post(reverse("assessments:dossier_open"), {"commune": people.my_ly.pk, "year": 2023})
     assert response.status_code == status
     assert Dossier.objects.filter(year=2023).exists() == (status == 302)

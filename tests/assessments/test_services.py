@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -188,8 +189,22 @@ def test_the_2025_national_set_is_decided_by_the_province_not_the_district_chair
     from assessments import permissions
 
     call_command("loaddata", "criteria_qd28_2025", verbosity=0)
-    dossier = services.dossier_open(commune=people.my_ly, year=2025, actor=people.officer)
-    assert dossier.criteria_set.deciding_authority == "provincial_committee"
+    # The old Mỹ Lý ended on 30 June 2025: its 2025 dossier is the new unit's, opened by the cycle.
+    with pytest.raises(services.DossierActionError, match="14/12/2025"):
+        services.dossier_open(commune=people.my_ly, year=2025, actor=people.officer)
+    new_my_ly = type(people.my_ly).objects.get(code="16816", valid_from="2025-07-01")
+    cycle = services.cycle_open(
+        province=people.province,
+        year=2025,
+        actor=people.provincial_police,
+        target_percent=20,
+        reports_due=datetime.date(2025, 12, 5),
+        ministry_report_due=datetime.date(2025, 12, 19),
+        assigned=[new_my_ly],
+        today=datetime.date(2025, 8, 1),
+    )
+    dossier = cycle.dossiers.get()
+    assert dossier.commune == new_my_ly and dossier.criteria_set.procedure == "province"
     assert dossier.criteria_set.evaluation_period(2025)[0].isoformat() == "2024-12-15"
     assert not permissions.can_decide(dossier, people.chair)
 
@@ -230,8 +245,8 @@ def test_criteria_fixtures_load_ten_and_three_criteria():
     national = CriteriaSet.objects.get(code="qd28-2025")
     assert nghean.criteria.count() == 10 and nghean.recognition_term == "sạch về ma túy"
     assert national.criteria.count() == 3 and national.recognition_term == "không ma túy"
-    assert nghean.deciding_authority == "district_chair"
-    assert national.deciding_authority == "provincial_committee"
+    assert nghean.procedure == "district"
+    assert national.procedure == "province"
     assert Criterion.objects.get(criteria_set=nghean, code="SX-06").is_met_by(Decimal(12))
 
 

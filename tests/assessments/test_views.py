@@ -97,7 +97,7 @@ def test_commune_officer_opens_a_dossier_for_a_year(client, people):
     client.force_login(people.officer)
     page = client.get("/")
     assert page.context["openable"]
-    response = client.post(reverse("assessments:dossier_open"), {"commune": "16816", "year": 2024})
+    response = client.post(reverse("assessments:dossier_open"), {"commune": people.my_ly.pk, "year": 2024})
     dossier = Dossier.objects.get(commune=people.my_ly, year=2024)
     assert response["Location"] == sa_url(dossier)
 
@@ -107,7 +107,7 @@ def test_officer_cannot_open_a_dossier_for_another_commune(client, people):
 
     call_command("loaddata", "criteria_nghean_2022", verbosity=0)
     client.force_login(people.officer)
-    response = client.post(reverse("assessments:dossier_open"), {"commune": "17722", "year": 2024})
+    response = client.post(reverse("assessments:dossier_open"), {"commune": people.hanh_lam.pk, "year": 2024})
     assert response.status_code == 403
     assert not Dossier.objects.exists()
 
@@ -174,7 +174,7 @@ def test_dossier_page_shows_only_the_buttons_i_may_use(client, people, dossier):
     url = reverse("assessments:dossier_detail", args=[dossier.pk])
 
     client.force_login(people.police)
-    actions = [name for name, _ in client.get(url).context["actions"]]
+    actions = [name for name, *_ in client.get(url).context["actions"]]
     assert actions == ["start_appraisal", "return_to_commune"]
 
     client.force_login(people.viewer)

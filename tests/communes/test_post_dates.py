@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from assessments.models import Dossier, Notification
 from communes.models import Post, Role
-from communes.permissions import has_unit_perm
+from communes.permissions import has_unit_perm, role_group_name
 from communes.services import post_create, sync_all_posts
 from communes.tasks import sync_posts
 from tests import workflow
@@ -31,7 +31,7 @@ def moved(people):
     )
     post_create(user=user, role=Role.COMMUNE_OFFICER, unit=people.hanh_lam)
     Post.objects.filter(pk=police_post.pk).update(ended_on=YESTERDAY)  # the date passed; no service ran
-    assert user.groups.filter(name=f"district:{people.ky_son.code}:district_police").exists()
+    assert user.groups.filter(name=role_group_name("district_police", people.ky_son)).exists()
     return type(user).objects.get(pk=user.pk)
 
 
@@ -83,6 +83,6 @@ def test_a_post_starting_tomorrow_grants_nothing_today(people):
 
 def test_the_nightly_sync_brings_the_groups_in_line(people, moved):
     assert sync_posts.delay().get() >= 1  # the beat task, through Celery (eager in tests)
-    assert not moved.groups.filter(name=f"district:{people.ky_son.code}:district_police").exists()
-    assert moved.groups.filter(name=f"commune:{people.hanh_lam.code}:commune_officer").exists()
+    assert not moved.groups.filter(name=role_group_name("district_police", people.ky_son)).exists()
+    assert moved.groups.filter(name=role_group_name("commune_officer", people.hanh_lam)).exists()
     assert sync_all_posts() == 0  # nothing left to change

@@ -42,7 +42,9 @@ def known_set(people):
     old = timezone.now() - datetime.timedelta(days=40)
     for code, state in {**KY_SON_2024, **ANH_SON_2024}.items():
         dossier = DossierFactory(
-            commune=people.my_ly.__class__.objects.get(code=code), year=2024, criteria_set=criteria_set
+            commune=people.my_ly.__class__.objects.get(code=code, district__isnull=False),
+            year=2024,
+            criteria_set=criteria_set,
         )
         Dossier.objects.filter(pk=dossier.pk).update(
             state=state, state_changed_at=old if code == "16852" else timezone.now()

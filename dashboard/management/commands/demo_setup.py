@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -7,16 +9,124 @@ from communes.models import Commune, District, Province, Role
 from communes.services import post_create
 
 DEMO_PASSWORD = "demo-nghean-2022"
-# One account per role, in the first border district (Kỳ Sơn, 417) and its commune Mỹ Lý (16816); the
-# provincial ones in the province of that district (code None: taken from the data).
+OLD, NEW = datetime.date(2024, 6, 1), datetime.date(2026, 1, 1)
+# One account per role, for both procedures. The district procedure (to 2024): the first border district
+# (Kỳ Sơn, 417) and its commune Mỹ Lý (16816) as they were before 1 July 2025. The procedure in force:
+# the new Xã Mỹ Lý (also 16816: a code names a unit only with a day) and the province. Provincial
+# accounts take the province from the data (code None); the Ministry's viewer has no unit.
 DEMO_ACCOUNTS = [
-    ("xa.mylyky", "Lô Văn Xã", Role.COMMUNE_OFFICER, Commune, "16816", "Trưởng Công an xã Mỹ Lý"),
-    ("congan.kyson", "Vi Văn Công", Role.DISTRICT_POLICE, District, "417", "Cán bộ Công an huyện Kỳ Sơn"),
-    ("chutich.kyson", "Lữ Văn Chủ", Role.DISTRICT_CHAIR, District, "417", "Chủ tịch UBND huyện Kỳ Sơn"),
-    ("congan.tinh", "Nguyễn Văn Tỉnh", Role.PROVINCIAL_POLICE, Province, None, "Phòng PC04, Công an tỉnh"),
-    ("theodoi.tinh", "Trần Thị Theo", Role.PROVINCIAL_VIEWER, Province, None, "Sở Y tế"),
-    ("quantri", "Quản Trị Viên", Role.ADMIN, Province, None, "Quản trị hệ thống"),
+    ("xa.mylyky", "Lô Văn Xã", Role.COMMUNE_OFFICER, Commune, "16816", OLD, "Trưởng Công an xã Mỹ Lý"),
+    (
+        "congan.kyson",
+        "Vi Văn Công",
+        Role.DISTRICT_POLICE,
+        District,
+        "417",
+        OLD,
+        "Cán bộ Công an huyện Kỳ Sơn",
+    ),
+    ("chutich.kyson", "Lữ Văn Chủ", Role.DISTRICT_CHAIR, District, "417", OLD, "Chủ tịch UBND huyện Kỳ Sơn"),
+    ("congan.myly", "Moong Văn An", Role.COMMUNE_POLICE, Commune, "16816", NEW, "Trưởng Công an xã Mỹ Lý"),
+    ("chutich.myly", "Lầu Bá Chủ", Role.COMMUNE_CHAIR, Commune, "16816", NEW, "Chủ tịch UBND xã Mỹ Lý"),
+    (
+        "congan.tinh",
+        "Nguyễn Văn Tỉnh",
+        Role.PROVINCIAL_POLICE,
+        Province,
+        None,
+        NEW,
+        "Phòng PC04, Công an tỉnh",
+    ),
+    ("hoidong.uyvien", "Phạm Văn Hội", Role.COUNCIL_MEMBER, Province, None, NEW, "Phó Giám đốc Sở Y tế"),
+    ("hoidong.thuky", "Hồ Thị Thư", Role.COUNCIL_SECRETARY, Province, None, NEW, "Phòng PC04, Công an tỉnh"),
+    ("chutich.tinh", "Lê Văn Trưởng", Role.PROVINCIAL_CHAIR, Province, None, NEW, "Chủ tịch UBND tỉnh"),
+    (
+        "phochutich.tinh",
+        "Đặng Văn Phó",
+        Role.PROVINCIAL_VICE_CHAIR,
+        Province,
+        None,
+        NEW,
+        "Phó Chủ tịch UBND tỉnh",
+    ),
+    ("bocongan", "Bùi Văn Bộ", Role.MINISTRY_VIEWER, None, None, NEW, "Cục C04, Bộ Công an"),
+    ("theodoi.tinh", "Trần Thị Theo", Role.PROVINCIAL_VIEWER, Province, None, NEW, "Sở Y tế"),
+    ("quantri", "Quản Trị Viên", Role.ADMIN, Province, None, NEW, "Quản trị hệ thống"),
 ]
+# The 2026 cycle of the demo: five communes after the reform with their counts (Decision 28, Article 4
+# classifies them: none, III, II, I and II).
+DEMO_COUNTS = {
+    "16816": dict(
+        population=5200,
+        users_with_records=0,
+        users_substitution=0,
+        users_community_rehab=0,
+        users_post_rehab=0,
+        resident_violators=0,
+        wanted_fugitives=0,
+        harbouring_places=0,
+        offenders_arrested=0,
+        drug_plants=0,
+        drug_plant_area=0,
+        on_key_route=False,
+    ),
+    "16819": dict(
+        population=8000,
+        users_with_records=4,
+        users_substitution=3,
+        users_community_rehab=1,
+        users_post_rehab=0,
+        resident_violators=0,
+        wanted_fugitives=0,
+        harbouring_places=0,
+        offenders_arrested=0,
+        drug_plants=0,
+        drug_plant_area=0,
+        on_key_route=False,
+    ),
+    "16822": dict(
+        population=5000,
+        users_with_records=10,
+        users_substitution=2,
+        users_community_rehab=1,
+        users_post_rehab=1,
+        resident_violators=3,
+        wanted_fugitives=0,
+        harbouring_places=2,
+        offenders_arrested=3,
+        drug_plants=0,
+        drug_plant_area=0,
+        on_key_route=False,
+    ),
+    "16825": dict(
+        population=10000,
+        users_with_records=60,
+        users_substitution=10,
+        users_community_rehab=5,
+        users_post_rehab=5,
+        resident_violators=12,
+        wanted_fugitives=1,
+        harbouring_places=3,
+        offenders_arrested=12,
+        drug_plants=0,
+        drug_plant_area=0,
+        on_key_route=True,
+    ),
+    "16828": dict(
+        population=6000,
+        users_with_records=12,
+        users_substitution=12,
+        users_community_rehab=0,
+        users_post_rehab=0,
+        resident_violators=0,
+        wanted_fugitives=0,
+        harbouring_places=0,
+        offenders_arrested=0,
+        drug_plants=600,
+        drug_plant_area=0,
+        on_key_route=True,
+    ),
+}
 
 
 class Command(BaseCommand):
@@ -30,10 +140,15 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             raise CommandError("Demo accounts are only created with DEBUG=1 (never in production).")
         User = get_user_model()
-        for username, full_name, role, model, code, title in DEMO_ACCOUNTS:
+        for username, full_name, role, model, code, day, title in DEMO_ACCOUNTS:
             try:
-                unit = model.objects.get(code=code) if code else District.objects.get(code="417").province
-            except (model.DoesNotExist, District.DoesNotExist) as exc:
+                if model is None:
+                    unit = None
+                elif code:
+                    unit = model.objects.valid_on(day).get(code=code)
+                else:
+                    unit = District.objects.get(code="417").province
+            except (Commune.DoesNotExist, District.DoesNotExist) as exc:
                 raise CommandError(
                     f"Unit {code} is missing: run 'manage.py loaddata border_communes' first."
                 ) from exc
@@ -45,8 +160,10 @@ class Command(BaseCommand):
                 user.save()
             if not user.posts.active().filter(role=role).exists():
                 post_create(user=user, role=role, unit=unit, title=title)
-            self.stdout.write(f"  {username:<16} {options['password']:<20} {role.label} — {unit}")
+            where = unit or "Bộ Công an"
+            self.stdout.write(f"  {username:<16} {options['password']:<20} {role.label} — {where}")
         self._open_demo_dossiers()
+        self._open_demo_cycle()
 
     def _open_demo_dossiers(self):
         """2024 drafts for the border communes of Kỳ Sơn, so the inbox has work to show."""
@@ -57,6 +174,47 @@ class Command(BaseCommand):
         if criteria_set_for(year=2024) is None:
             self.stdout.write("  (no criteria set for 2024: run 'manage.py loaddata criteria_nghean_2022')")
             return
-        for commune in Commune.objects.filter(district__code="417", is_border=True):
+        for commune in Commune.objects.valid_on(OLD).filter(district__code="417", is_border=True):
             if not Dossier.objects.filter(commune=commune, year=2024).exists():
                 dossier_open(commune=commune, year=2024, actor=None)
+
+    def _open_demo_cycle(self):
+        """The 2026 cycle (Decision 28): five new communes assigned, their counts filled in."""
+        from assessments.models import EvaluationCycle
+        from assessments.selectors import criteria_set_for
+        from assessments.services import cycle_open, self_assessment_save
+
+        criteria_set = criteria_set_for(year=2026)
+        if criteria_set is None or not criteria_set.classification_rules:
+            self.stdout.write("  (no Decision 28 criteria set: run 'manage.py loaddata criteria_qd28_2025')")
+            return
+        province = District.objects.get(code="417").province
+        communes = list(Commune.objects.valid_on(NEW).filter(province=province, code__in=DEMO_COUNTS))
+        if EvaluationCycle.objects.filter(province=province, year=2026).exists() or not communes:
+            return
+        admin = get_user_model().objects.get(username="quantri")
+        cycle = cycle_open(
+            province=province,
+            year=2026,
+            actor=admin,
+            target_percent=30,
+            reports_due=datetime.date(2026, 12, 5),
+            ministry_report_due=datetime.date(2026, 12, 19),
+            plan_reference="Kế hoạch số 107/KH-UBND ngày 12/02/2026 của UBND tỉnh",
+            assigned=communes,
+        )
+        self.stdout.write("")
+        self.stdout.write(
+            f"  Cycle 2026: {len(communes)} communes assigned; their counts and Article 4 type:"
+        )
+        for dossier in cycle.dossiers.select_related("commune"):
+            saved = self_assessment_save(
+                dossier=dossier, actor=admin, answers={}, counts=DEMO_COUNTS[dossier.commune.code]
+            )
+            counts = saved.situation()
+            self.stdout.write(
+                f"    {dossier.commune.name:<18} population {counts.population:>6}, records "
+                f"{counts.users_with_records:>3} (not exempt {counts.users_not_exempt}), places "
+                f"{counts.harbouring_places}, arrested {counts.offenders_arrested}, plants {counts.drug_plants}, "
+                f"route {'yes' if counts.on_key_route else 'no'} -> {counts.classification or 'none'}"
+            )

@@ -102,7 +102,10 @@ class Command(BaseCommand):
             call_command("loaddata", "nghean_units", "border_communes", verbosity=0)
         # Seeded years may lie outside the 2020-2024 list: those units are kept valid for them.
         real = list(
-            Commune.objects.filter(code__lt="90000").select_related("district").order_by("-is_border", "code")
+            Commune.objects.filter(code__lt="90000", district__isnull=False)
+            .valid_on(datetime.date(2024, 6, 1))
+            .select_related("district")
+            .order_by("-is_border", "code")
         )
         if n <= len(real):
             return real[:n]
@@ -135,6 +138,7 @@ class Command(BaseCommand):
                     name_search=search_key(name),
                     kind="xa",
                     district=by_code[f"{500 + i // 20}"],
+                    province=province,
                 )
             )
         Commune.objects.bulk_create(synthetic, ignore_conflicts=True, batch_size=BATCH)
