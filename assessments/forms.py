@@ -220,7 +220,7 @@ class CycleForm(forms.Form):
 
     year = forms.IntegerField(label=_("Year"), min_value=2025, max_value=2100)
     target_percent = forms.DecimalField(
-        label=_("Target (% of communes)"),
+        label=_("Target, in per cent of the communes"),
         min_value=Decimal(0),
         max_value=Decimal(100),
         decimal_places=2,

@@ -771,7 +771,7 @@ class EvaluationCycle(models.Model):
         CriteriaSet, on_delete=models.PROTECT, related_name="cycles", verbose_name=_("criteria set")
     )
     target_percent = models.DecimalField(
-        _("target (% of communes)"),
+        _("target, in per cent of the communes"),
         max_digits=5,
         decimal_places=2,
         help_text=_("e.g. 30 for 2026 (KH 107/KH-UBND)."),

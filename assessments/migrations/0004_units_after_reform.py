@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('year', models.PositiveIntegerField(verbose_name='year')),
-                ('target_percent', models.DecimalField(decimal_places=2, help_text='e.g. 30 for 2026 (KH 107/KH-UBND).', max_digits=5, verbose_name='target (% of communes)')),
+                ('target_percent', models.DecimalField(decimal_places=2, help_text='e.g. 30 for 2026 (KH 107/KH-UBND).', max_digits=5, verbose_name='target, in per cent of the communes')),
                 ('plan_reference', models.CharField(blank=True, help_text='e.g. Kế hoạch số 107/KH-UBND ngày 12/02/2026', max_length=200, verbose_name='plan')),
                 ('reports_due', models.DateField(verbose_name='commune reports due')),
                 ('ministry_report_due', models.DateField(verbose_name='report to the Ministry due')),

@@ -113,6 +113,8 @@ def test_beat_schedules_every_yearly_and_daily_job(settings):
         "recognition.tasks.expire_recognitions",
         "recognition.tasks.open_reevaluations",
         "assessments.tasks.send_reminders",
+        "assessments.tasks.open_cycle_dossiers",
+        "assessments.tasks.send_cycle_reminders",
         "communes.tasks.sync_posts",
     }
     from nghean_dfc.celery import app
