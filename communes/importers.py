@@ -380,7 +380,8 @@ def admin_units_import(
             apply(continued, {**values, "valid_until": later(continued.valid_until)}, "commune")
             continue
         for old in same_code if valid_from else ():  # the unit this row replaces ends the day before
-            if old.valid_until is None or old.valid_until >= valid_from:
+            started_before = old.valid_from is None or old.valid_from < valid_from
+            if started_before and (old.valid_until is None or old.valid_until >= valid_from):
                 old.valid_until = _day_before(valid_from)
                 old.save(update_fields=["valid_until"])
                 report.updated["commune"] += 1

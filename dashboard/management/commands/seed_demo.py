@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from assessments import workflow
 from assessments.models import (
     Answer,
     Appraisal,
@@ -31,6 +32,7 @@ from assessments.models import (
 )
 from communes.fragments import bump_everything
 from communes.models import Commune, District, Role
+from communes.permissions import ROLE_PERMISSIONS
 from communes.services import post_create
 from communes.text import fold, search_key
 from recognition.models import DocumentSequence, RecognitionDecision, Revocation
@@ -341,10 +343,18 @@ class Command(BaseCommand):
         )
 
     def _actor(self, transition: str, dossier, people):
-        roles = people[dossier.commune.district_id]
-        if transition in ("recognise", "refuse", "revoke"):
-            return roles[Role.DISTRICT_CHAIR]
-        return roles[Role.DISTRICT_POLICE] if transition != "submit" else None
+        """Who takes `transition` by the workflow table: the seeded holder of its permission (None for
+        the commune's own steps, which the seed records without a user)."""
+        permission = next(
+            s.permission
+            for state_rule in workflow.procedure_of(dossier).states.values()
+            for s in state_rule.steps
+            if s.transition == transition
+        )
+        for role, user in people[dossier.commune.district_id].items():
+            if permission in ROLE_PERMISSIONS[role]:
+                return user
+        return None
 
     def _decisions(self, decided, people):
         counters = defaultdict(int)

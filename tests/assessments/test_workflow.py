@@ -1,0 +1,110 @@
+"""The workflow table and the model's transitions agree both ways; nothing outside the table lists
+transitions or compares the deciding authority by string."""
+
+import ast
+from pathlib import Path
+
+from assessments import workflow
+from assessments.models import Dossier
+
+ROOT = Path(__file__).resolve().parents[2]
+APPS = ["accounts", "communes", "assessments", "recognition", "dashboard"]
+
+
+def model_edges() -> set[tuple[str, str, str]]:
+    """(source, transition, target) as declared on Dossier with django-fsm."""
+    found = set()
+    for name in dir(Dossier):
+        meta = getattr(getattr(Dossier, name, None), "_django_fsm", None)
+        if meta is None:
+            continue
+        for source, transition in meta.transitions.items():
+            found.add((source, name, transition.target))
+    return found
+
+
+def test_every_step_of_every_procedure_is_a_transition_of_the_model():
+    for procedure in workflow.PROCEDURES.values():
+        assert workflow.edges(procedure) <= model_edges(), procedure.code
+
+
+def test_every_transition_of_the_model_is_a_step_of_some_procedure():
+    table = set().union(*(workflow.edges(p) for p in workflow.PROCEDURES.values()))
+    assert model_edges() <= table
+
+
+def test_every_state_of_the_model_is_in_every_procedure_and_no_other():
+    for procedure in workflow.PROCEDURES.values():
+        assert set(procedure.states) == set(Dossier.State.values), procedure.code
+
+
+def test_a_step_names_a_permission_that_exists_on_the_unit_of_its_level():
+    from communes.models import Commune, District, Province
+
+    models = {"commune": Commune, "district": District, "province": Province}
+    for procedure in workflow.PROCEDURES.values():
+        for state_rule in procedure.states.values():
+            pairs = [(s.permission, s.level) for s in state_rule.steps if s.permission] + list(
+                state_rule.actors
+            )
+            for permission, level in pairs:
+                codenames = {codename for codename, _ in models[level]._meta.permissions}
+                assert permission in codenames, (procedure.code, permission, level)
+
+
+TRANSITIONS = workflow.transitions()
+AUTHORITIES = {"district_chair", "provincial_committee", *workflow.PROCEDURES}
+
+
+def offences(path: Path) -> list[str]:
+    """Collections that name two or more transitions, and comparisons of a procedure or authority with a
+    string literal."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.List | ast.Tuple | ast.Set):
+            names = [e.value for e in node.elts if isinstance(e, ast.Constant) and e.value in TRANSITIONS]
+            if len(names) >= 2:
+                found.append(f"{path.name}:{node.lineno} lists {names}")
+        elif isinstance(node, ast.Dict):
+            names = [k.value for k in node.keys if isinstance(k, ast.Constant) and k.value in TRANSITIONS]
+            if len(names) >= 2:
+                found.append(f"{path.name}:{node.lineno} maps {names}")
+        elif isinstance(node, ast.Compare):
+            operands = [node.left, *node.comparators]
+            literal = [o.value for o in operands if isinstance(o, ast.Constant) and o.value in AUTHORITIES]
+            named = [
+                o
+                for o in operands
+                if isinstance(o, ast.Attribute)
+                and o.attr in ("procedure", "deciding_authority", "decided_at")
+            ]
+            if literal and named:
+                found.append(f"{path.name}:{node.lineno} compares the authority with {literal}")
+        elif (
+            isinstance(node, ast.keyword)
+            and node.arg
+            and node.arg.endswith(("procedure", "deciding_authority"))
+        ):
+            if isinstance(node.value, ast.Constant) and node.value.value in AUTHORITIES:
+                found.append(f"{path.name}:{node.value.lineno} filters on {node.value.value!r}")
+    return found
+
+
+def test_only_the_workflow_table_lists_transitions_or_names_the_authority():
+    found = []
+    for app in APPS:
+        for path in (ROOT / app).rglob("*.py"):
+            if "migrations" in path.parts or path == ROOT / "assessments" / "workflow.py":
+                continue
+            found.extend(offences(path))
+    assert found == []
+
+
+def test_the_check_finds_what_it_looks_for(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        'A = ("submit", "start_appraisal")\n'
+        'if dossier.criteria_set.procedure == "province":\n    pass\n'
+        'qs.filter(criteria_set__deciding_authority="district_chair")\n'
+    )
+    assert len(offences(sample)) == 3
