@@ -20,3 +20,19 @@ class CommunesConfig(AppConfig):
 
         for signal in (post_save, post_delete):
             signal.connect(forget_site_province, sender=Province, dispatch_uid=f"site-province-{signal}")
+
+        post_save.connect(grant_country_roles, sender=Province, dispatch_uid="country-roles-new-province")
+
+
+def grant_country_roles(sender, instance, created, raw=False, **kwargs):
+    """A province added later is seen by the roles that see every province (the Ministry's viewer)."""
+    if not created or raw:
+        return
+    from django.contrib.auth.models import Group
+
+    from .models import ROLE_LEVEL
+    from .permissions import ensure_role_group, role_group_name
+
+    for role, level in ROLE_LEVEL.items():
+        if level == "country" and Group.objects.filter(name=role_group_name(role, None)).exists():
+            ensure_role_group(role, None)

@@ -4,6 +4,7 @@ CI sets NGHEAN_REQUIRE_ALL_TESTS=1: a PostgreSQL, Redis/Celery-worker or browser
 run there is a failure, not a skip.
 """
 
+import datetime
 import os
 import shutil
 import socket
@@ -128,3 +129,41 @@ def dossier(people):
     from tests.factories import DossierFactory
 
     return DossierFactory(commune=people.my_ly, year=2024)
+
+
+@pytest.fixture
+def province_people(people, new_units, official):
+    """The officials of the procedure in force (Decision 28), on the new units: the new Xã Mỹ Lý and
+    Xã Bắc Lý (in scope), Xã Tam Quang (another commune); plus the Ministry's viewer and an official of
+    another province."""
+    from django.core.management import call_command
+
+    from communes.models import Commune, Province, Role
+
+    call_command("loaddata", "criteria_qd28_2025", verbosity=0)
+    p = people
+    p.new_my_ly, p.bac_ly, p.tam_quang = new_units["16816"], new_units["16819"], new_units["16933"]
+    p.commune_police = official(Role.COMMUNE_POLICE, p.new_my_ly, username="ca_myly")
+    p.commune_chair = official(Role.COMMUNE_CHAIR, p.new_my_ly, username="ct_myly")
+    p.bac_ly_police = official(Role.COMMUNE_POLICE, p.bac_ly, username="ca_bacly")
+    p.bac_ly_chair = official(Role.COMMUNE_CHAIR, p.bac_ly, username="ct_bacly")
+    p.tam_quang_police = official(Role.COMMUNE_POLICE, p.tam_quang, username="ca_tamquang")
+    p.tam_quang_chair = official(Role.COMMUNE_CHAIR, p.tam_quang, username="ct_tamquang")
+    p.council_member = official(Role.COUNCIL_MEMBER, p.province, username="hoidong")
+    p.council_secretary = official(Role.COUNCIL_SECRETARY, p.province, username="thuky")
+    p.provincial_chair = official(Role.PROVINCIAL_CHAIR, p.province, username="ct_tinh")
+    p.provincial_vice_chair = official(Role.PROVINCIAL_VICE_CHAIR, p.province, username="pct_tinh")
+    p.ministry = official(Role.MINISTRY_VIEWER, None, username="bocongan")
+    other = Province.objects.create(code="38", name="Tỉnh Thanh Hóa")
+    p.other_province_commune = Commune.objects.create(
+        code="14800", name="Xã Thử Thanh Hóa", kind="xa", province=other, valid_from=datetime.date(2025, 7, 1)
+    )
+    p.other_province_police = official(Role.PROVINCIAL_POLICE, other, username="ca_thanhhoa")
+    p.other_province_commune_police = official(
+        Role.COMMUNE_POLICE, p.other_province_commune, username="ca_xa_th"
+    )
+    # Held since the reform: tests on a frozen clock (2026, 2027) find every post active.
+    from communes.models import Post
+
+    Post.objects.update(started_on=datetime.date(2025, 7, 1))
+    return p
