@@ -30,8 +30,8 @@ def test_commune_police_and_chair_take_a_dossier_to_recognition(
     page.fill(f"#id_explanation_{c1.pk}", "Đã rà soát, không còn đối tượng")
     page.set_input_files(f"#id_evidence_{c1.pk}", str(evidence))
     screenshot("02-self-assessment-filled")
-    page.click("text=Lưu và nộp lên Công an huyện")
-    page.wait_for_selector("text=Đã nộp hồ sơ tự đánh giá lên Công an huyện")
+    page.click("text=Lưu và gửi")
+    page.wait_for_selector("text=Đã gửi hồ sơ tự đánh giá để thẩm định")
     screenshot("03-dossier-submitted")
     assert Dossier.objects.get(pk=dossier.pk).state == "submitted"
 
