@@ -261,9 +261,7 @@ def cycle_progress(*, cycle: EvaluationCycle) -> dict:
     entries = list(cycle.entries.select_related("commune").order_by("commune__name"))
     dossiers = {
         d.commune_id: d
-        for d in cycle.dossiers.select_related("counts").only(
-            "pk", "commune_id", "state", "year", "counts__classification", "counts__population"
-        )
+        for d in cycle.dossiers.select_related("counts")
     }
     units = Commune.objects.filter(province=cycle.province_id).valid_on(cycle.period[1]).count()
     recognised = sum(1 for d in dossiers.values() if d.state in Dossier.RECOGNISED_STATES)
