@@ -259,10 +259,7 @@ def cycle_candidates(*, province, year: int, cycle: EvaluationCycle | None = Non
 def cycle_progress(*, cycle: EvaluationCycle) -> dict:
     """The communes of a cycle with their dossier's state, and where the province stands on its target."""
     entries = list(cycle.entries.select_related("commune").order_by("commune__name"))
-    dossiers = {
-        d.commune_id: d
-        for d in cycle.dossiers.select_related("counts")
-    }
+    dossiers = {d.commune_id: d for d in cycle.dossiers.select_related("counts")}
     units = Commune.objects.filter(province=cycle.province_id).valid_on(cycle.period[1]).count()
     recognised = sum(1 for d in dossiers.values() if d.state in Dossier.RECOGNISED_STATES)
     return {
