@@ -86,9 +86,17 @@ _RETURN = _("Return to the commune")
 
 
 def _states(
-    *, prepare: tuple, submit: tuple, appraise: tuple, decide: tuple, submit_label: str
+    *,
+    prepare: tuple,
+    submit: tuple,
+    appraise: tuple,
+    decide: tuple,
+    submit_label: str,
+    decides_here: bool = True,
 ) -> dict[str, StateRule]:
-    """The states both procedures share today; what differs is who holds each step."""
+    """The states both procedures share today; what differs is who holds each step. Without
+    `decides_here` an appraised dossier waits for a step this table does not hold yet (Decision 28: the
+    review council and the provincial decision with its annex), and no one decides it one by one."""
     told_commune = tuple(dict.fromkeys((prepare, submit)))
     editable_steps = (Step("submit", "submitted", *submit, label=submit_label),)
     return {
@@ -115,9 +123,11 @@ def _states(
                 Step("recognise", "recognised", *decide, page="decision"),
                 Step("refuse", "not_recognised", *decide, reason_required=True, page="decision"),
                 Step("send_back", "under_appraisal", *decide, reason_required=True, page="decision"),
-            ),
-            waiting=True,
-            actors=(decide,),
+            )
+            if decides_here
+            else (),
+            waiting=decides_here,
+            actors=(decide,) if decides_here else (),
         ),
         "recognised": StateRule(
             steps=(
@@ -157,6 +167,9 @@ PROCEDURES: dict[str, Procedure] = {
             appraise=_PROVINCE_APPRAISE,
             decide=_PROVINCE_DECIDE,
             submit_label=_("Sign and send the commune's report to the provincial police"),
+            # The review council and the chairman's decision with its annex are the next step of this
+            # table; until they are built, no decision (and no document) is made one dossier at a time.
+            decides_here=False,
         ),
         decided_at=PROVINCE,
         editor=_COMMUNE_PREPARE,

@@ -98,7 +98,7 @@ DEMO_COUNTS = {
         drug_plant_area=0,
         on_key_route=False,
     ),
-    "16825": dict(
+    "16834": dict(
         population=10000,
         users_with_records=60,
         users_substitution=10,
