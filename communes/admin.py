@@ -50,11 +50,19 @@ class DistrictAdmin(UnitSearchMixin, admin.ModelAdmin):
 
 @admin.register(Commune)
 class CommuneAdmin(UnitSearchMixin, admin.ModelAdmin):
-    list_display = ("code", "name", "kind", "district", "is_border", "valid_from", "valid_until")
-    list_filter = ("is_border", "kind", ("district", admin.RelatedOnlyFieldListFilter))
+    list_display = ("code", "name", "kind", "district", "province", "is_border", "valid_from", "valid_until")
+    list_filter = (
+        "is_border",
+        "kind",
+        ("district", admin.RelatedOnlyFieldListFilter),
+        ("district", admin.EmptyFieldListFilter),
+        "valid_from",
+    )
+    # An admin corrects a border flag here (a new unit takes its predecessors' flag when imported).
     list_editable = ("is_border",)
-    list_select_related = ("district",)
-    autocomplete_fields = ("district",)
+    list_select_related = ("district", "province")
+    autocomplete_fields = ("district", "province")
+    filter_horizontal = ("predecessors",)
 
 
 @admin.register(Post)
