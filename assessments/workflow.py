@@ -20,7 +20,6 @@ two equal both ways. Adding a procedure is an entry here, its transitions and it
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -331,7 +330,3 @@ def awaiting_q(units_with: Callable[[str, str], object]) -> Q:
                     **{f"{LEVEL_LOOKUP[level]}__in": units_with(permission, level)},
                 )
     return condition
-
-
-def evaluation_end(criteria_set, year: int) -> datetime.date:
-    return criteria_set.evaluation_period(year)[1]
