@@ -85,3 +85,41 @@ def bring_to(dossier: Dossier, state: str, people) -> Dossier:
     outcome = "recognised" if state == Dossier.State.RECOGNISED else "not_recognised"
     decision_record(dossier=dossier, actor=people.chair, outcome=outcome, reasons="Lý do")
     return Dossier.objects.get(pk=dossier.pk)
+
+
+# --- the procedure in force (Decision 28) ------------------------------------------------------------
+
+# The counts of a commune that meets KMT-1..3: two users with management records, both exempt.
+CLEAN = dict(
+    population=5200,
+    users_with_records=2,
+    users_substitution=1,
+    users_community_rehab=1,
+    users_post_rehab=0,
+    resident_violators=0,
+    wanted_fugitives=0,
+    harbouring_places=0,
+    offenders_arrested=0,
+    drug_plants=0,
+    drug_plant_area=Decimal(0),
+    on_key_route=False,
+    attested_by="Thiếu tá Moong Văn An",
+)
+
+
+def fill_counts(dossier, police, counts=CLEAN):
+    """The commune police fill the counts, one line per criterion, and one file per criterion."""
+    dossier = services.self_assessment_save(
+        dossier=dossier,
+        actor=police,
+        answers={c.pk: (None, "Theo số liệu rà soát") for c in dossier.applicable_criteria()},
+        counts=counts,
+    )
+    for criterion in dossier.applicable_criteria():
+        services.evidence_add(
+            dossier=dossier,
+            actor=police,
+            criterion=criterion,
+            upload=SimpleUploadedFile("Báo cáo rà soát.pdf", PDF_BYTES, content_type="application/pdf"),
+        )
+    return Dossier.objects.get(pk=dossier.pk)

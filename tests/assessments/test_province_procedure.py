@@ -8,30 +8,14 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessments import permissions, services, workflow
 from assessments.models import Dossier, EvaluationCycle, Notification
 from assessments.selectors import dossiers_awaiting, history_of, submission_problems
-from tests.factories import PDF_BYTES, DossierFactory
+from tests.factories import DossierFactory
+from tests.workflow import CLEAN, fill_counts
 
 pytestmark = pytest.mark.django_db
-
-CLEAN = dict(
-    population=5200,
-    users_with_records=2,
-    users_substitution=1,
-    users_community_rehab=1,
-    users_post_rehab=0,
-    resident_violators=0,
-    wanted_fugitives=0,
-    harbouring_places=0,
-    offenders_arrested=0,
-    drug_plants=0,
-    drug_plant_area=Decimal(0),
-    on_key_route=False,
-    attested_by="Thiếu tá Moong Văn An",
-)
 
 
 @pytest.fixture
@@ -53,23 +37,6 @@ def cycle(province_people, spring_2026):
         plan_reference="Kế hoạch số 107/KH-UBND ngày 12/02/2026",
         assigned=[p.new_my_ly, p.bac_ly],
     )
-
-
-def fill_counts(dossier, police, counts=CLEAN):
-    dossier = services.self_assessment_save(
-        dossier=dossier,
-        actor=police,
-        answers={c.pk: (None, "Theo số liệu rà soát") for c in dossier.applicable_criteria()},
-        counts=counts,
-    )
-    for criterion in dossier.applicable_criteria():
-        services.evidence_add(
-            dossier=dossier,
-            actor=police,
-            criterion=criterion,
-            upload=SimpleUploadedFile("Báo cáo rà soát.pdf", PDF_BYTES, content_type="application/pdf"),
-        )
-    return Dossier.objects.get(pk=dossier.pk)
 
 
 def test_the_provincial_police_open_the_cycle_and_the_assigned_communes_get_their_dossiers(

@@ -111,7 +111,7 @@ def test_the_2026_cycle_up_to_the_provincial_polices_appraisal(
         assert Dossier.objects.get(pk=dossier.pk).state == "submitted"
 
     # The other two communes send theirs the same way (through the services, to keep the test short).
-    from tests.assessments.test_province_procedure import CLEAN, fill_counts
+    from tests.workflow import CLEAN, fill_counts
 
     for commune, police, chair in ((p.tam_quang, p.tam_quang_police, p.tam_quang_chair),):
         dossier = fill_counts(Dossier.objects.get(commune=commune, year=2026), police, CLEAN)
