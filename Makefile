@@ -30,7 +30,7 @@ messages: venv
 
 demo: setup
 	DEBUG=1 $(BIN)/python manage.py migrate -v0
-	DEBUG=1 $(BIN)/python manage.py loaddata -v0 border_communes nghean_units criteria_nghean_2022 criteria_qd28_2025
+	DEBUG=1 $(BIN)/python manage.py loaddata -v0 border_communes nghean_units criteria_nghean_2022 criteria_qd28_2025 legal_bases
 	DEBUG=1 $(BIN)/python manage.py demo_setup
 	@echo ""
 	@echo "  Open http://$(HOST):$(PORT)/ and sign in with one of the accounts above."

@@ -45,7 +45,7 @@ def main():
 
     try:
         with transaction.atomic():
-            call_command("loaddata", "nghean_units", "border_communes", verbosity=0)
+            call_command("loaddata", "border_communes", "nghean_units", verbosity=0)
             ky_son, my_ly = District.objects.get(code="417"), Commune.objects.get(code="16816")
             people = type("P", (), {})()
             users = {}

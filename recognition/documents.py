@@ -72,6 +72,21 @@ def _authority(dossier: Dossier) -> dict:
     }
 
 
+def _bases_now(dossier: Dossier, document_kind: str, day: datetime.date) -> list[str]:
+    """For a decision issued before the bases were kept with it: those in force on its date."""
+    from .selectors import legal_bases_for
+
+    kinds = {"recognised": "recognition", "not_recognised": "non_recognition"}
+    return [
+        b.citation()
+        for b in legal_bases_for(
+            procedure=dossier.criteria_set.procedure,
+            document_kind=kinds.get(document_kind, document_kind),
+            on=day,
+        )
+    ]
+
+
 def _decision_context(decision: RecognitionDecision) -> dict:
     dossier = decision.dossier
     criteria_set = dossier.criteria_set
@@ -85,6 +100,7 @@ def _decision_context(decision: RecognitionDecision) -> dict:
                 not_met.append({"code": criterion.code, "text": criterion.text_vi, "note": finding.note})
     return {
         **_authority(dossier),
+        "legal_bases": decision.legal_bases or _bases_now(dossier, decision.outcome, decision.decided_on),
         "decision": decision,
         "dossier": dossier,
         "commune_label": commune_label(dossier),
@@ -153,6 +169,8 @@ def build_context(document: Document) -> dict:
             {
                 **_signature(revocation.signer_title, revocation.signer_name),
                 "revocation": revocation,
+                "legal_bases": revocation.legal_bases
+                or _bases_now(revocation.decision.dossier, "revocation", revocation.decided_on),
                 "number": revocation.number_display,
                 "date_line": date_line(context["place"], revocation.decided_on),
                 "recognition_number": revocation.decision.number_display,

@@ -68,6 +68,9 @@ class RecognitionDecision(NumberedDocumentMixin, models.Model):
     signer_title = models.CharField(_("signer's title"), max_length=150, blank=True)
     reasons = models.TextField(_("reasons"), blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    # The legal bases as cited on the day of the decision, fixed when it is issued (a later edit of a
+    # basis never changes an issued document).
+    legal_bases = models.JSONField(_("legal bases"), default=list, editable=False)
     year = models.PositiveIntegerField(_("year of the number"), editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -109,6 +112,7 @@ class Revocation(NumberedDocumentMixin, models.Model):
     signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     signer_name = models.CharField(_("signer's name"), max_length=150)
     signer_title = models.CharField(_("signer's title"), max_length=150, blank=True)
+    legal_bases = models.JSONField(_("legal bases"), default=list, editable=False)
     year = models.PositiveIntegerField(editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -189,3 +193,86 @@ class Document(models.Model):
     @property
     def storage_name(self) -> str:
         return f"documents/{self.year}/{self.kind}-{self.pk}.pdf"
+
+
+class LegalBasis(models.Model):
+    """Căn cứ pháp lý: a legal document a decision or a dispatch cites, in force for a period.
+
+    Kept by provincial staff in the admin. A document cites those in force on its own date for its kind
+    and its procedure, ordered by legal force and then by date, each as its kind is cited (`citation`)."""
+
+    class Kind(models.TextChoices):
+        LAW = "law", _("Law")
+        DECREE = "decree", _("Decree")
+        DECISION = "decision", _("Decision")
+        DISPATCH = "dispatch", _("Official dispatch")
+        PLAN = "plan", _("Plan")
+
+    # The order of legal force (lower first); within one rank, older first.
+    RANK = {"law": 1, "decree": 2, "decision": 3, "dispatch": 4, "plan": 5}
+    KIND_VI = {
+        "law": "Luật",
+        "decree": "Nghị định",
+        "decision": "Quyết định",
+        "dispatch": "Công văn",
+        "plan": "Kế hoạch",
+    }
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    number = models.CharField(
+        _("number and symbol"), max_length=40, blank=True, help_text=_("e.g. 72/2025/QH15")
+    )
+    signed_on = models.DateField(_("date"), null=True, blank=True)
+    issuer = models.CharField(
+        _("issued by"), max_length=200, blank=True, help_text=_("e.g. Thủ tướng Chính phủ; empty for a law")
+    )
+    title = models.CharField(
+        _("name or subject (trích yếu)"),
+        max_length=400,
+        blank=True,
+        help_text=_("A law: its name (Luật Tổ chức chính quyền địa phương). Others: the subject."),
+    )
+    in_force_from = models.DateField(_("in force from"), null=True, blank=True)
+    in_force_until = models.DateField(_("in force until"), null=True, blank=True)
+    procedures = models.JSONField(
+        _("procedures"),
+        default=list,
+        blank=True,
+        help_text=_("Codes of the procedures whose documents cite it."),
+    )
+    document_kinds = models.JSONField(
+        _("documents"),
+        default=list,
+        blank=True,
+        help_text=_("Kinds of document that cite it (recognition, ...)."),
+    )
+
+    class Meta:
+        verbose_name = _("legal basis")
+        verbose_name_plural = _("legal bases")
+        ordering = ["in_force_from", "signed_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number or self.title}".strip()
+
+    def missing(self) -> list[str]:
+        """What this basis lacks to be cited as its kind is cited (empty when it can be)."""
+        needed = {"title": _("its name"), "signed_on": _("its date")}
+        if self.kind != self.Kind.LAW:
+            needed.update(
+                {"number": _("its number"), "issuer": _("who issued it"), "title": _("its subject")}
+            )
+        return [str(label) for field, label in needed.items() if not getattr(self, field)]
+
+    def citation(self) -> str:
+        """The basis as a Vietnamese document cites it, without "Căn cứ" and the closing semicolon."""
+        day = self.signed_on
+        when = f"ngày {day.day} tháng {day.month} năm {day.year}" if day else ""
+        if self.kind == self.Kind.LAW:
+            return f"{self.title} {when}".strip()
+        return f"{self.KIND_VI[self.kind]} số {self.number} {when} của {self.issuer} {self.title}".strip()
+
+    def is_in_force_on(self, day: datetime.date) -> bool:
+        return (self.in_force_from is None or self.in_force_from <= day) and (
+            self.in_force_until is None or day <= self.in_force_until
+        )

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Count, Q
 
 from assessments.models import Dossier
 from communes.models import Commune, District
+
+from .models import LegalBasis
 
 # A year's recognition stands even when its validity later ran out; a revoked one does not.
 
@@ -51,3 +55,34 @@ def recognition_summary(*, year: int, province) -> dict:
         "border_recognised": sum(r["border_recognised"] for r in rows),
         "districts_complete": [r["name"] for r in rows if r["communes"] and r["recognised"] == r["communes"]],
     }
+
+
+def legal_bases_for(*, procedure: str, document_kind: str, on: datetime.date) -> list[LegalBasis]:
+    """The bases a document of `document_kind` in `procedure` cites on its date `on`: those in force that
+    day, by legal force, then oldest first."""
+    bases = [
+        basis
+        for basis in LegalBasis.objects.all()
+        if procedure in basis.procedures
+        and document_kind in basis.document_kinds
+        and basis.is_in_force_on(on)
+    ]
+    return sorted(bases, key=lambda b: (LegalBasis.RANK[b.kind], b.signed_on or datetime.date.min, b.pk))
+
+
+def legal_basis_problems(bases: list[LegalBasis], *, on: datetime.date) -> list[str]:
+    """Why these bases cannot be printed on a document dated `on`: each basis that lacks what its kind
+    prints, or no law in force at all."""
+    from django.utils.translation import gettext as _
+
+    problems = [
+        _("%(basis)s lacks %(what)s.") % {"basis": basis, "what": ", ".join(basis.missing())}
+        for basis in bases
+        if basis.missing()
+    ]
+    if not any(basis.kind == LegalBasis.Kind.LAW for basis in bases):
+        problems.append(
+            _("No law in force on %(day)s is recorded as a legal basis of this document.")
+            % {"day": on.strftime("%d/%m/%Y")}
+        )
+    return problems

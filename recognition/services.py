@@ -21,6 +21,7 @@ from assessments.services import DossierActionError, dossier_decide, dossier_ope
 from communes.text import in_sentence, nfc
 
 from .models import Document, DocumentSequence, RecognitionDecision, Revocation
+from .selectors import legal_bases_for, legal_basis_problems
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,26 @@ def _issuer(dossier: Dossier) -> tuple[str, str]:
     """(unit code, name) of the body that decides on the dossier: the set's authority, not the code's."""
     unit = workflow.deciding_unit(dossier)
     return unit.code, f"Ủy ban nhân dân {in_sentence(unit.name)}"
+
+
+def _inspection_date(dossier: Dossier) -> datetime.date | None:
+    appraisal = getattr(dossier, "appraisal", None)
+    return appraisal.inspection_date if appraisal is not None else None
+
+
+def _citations(*, dossier: Dossier, document_kind: str, on: datetime.date) -> list[str]:
+    """The legal bases the document cites, as printed; refused (with what is missing) when a basis in
+    force lacks what its kind prints, or no law is recorded."""
+    bases = legal_bases_for(procedure=dossier.criteria_set.procedure, document_kind=document_kind, on=on)
+    problems = legal_basis_problems(bases, on=on)
+    if problems:
+        raise DossierActionError(
+            _(
+                "The document cannot be issued: its legal bases are incomplete. Ask the provincial staff to complete them."
+            ),
+            problems,
+        )
+    return [basis.citation() for basis in bases]
 
 
 def _symbol(issuer_code: str, default: str) -> str:
@@ -88,6 +109,19 @@ def decision_record(
         raise DossierActionError(_("The decision cannot be dated in the future."))
     if outcome == RecognitionDecision.Outcome.NOT_RECOGNISED and not reasons:
         raise DossierActionError(_("Give the reasons for not recognising the commune."))
+    inspected = _inspection_date(dossier)
+    if inspected and decided_on < inspected:
+        raise DossierActionError(
+            _("The decision cannot be dated before the inspection it rests on (%(day)s).")
+            % {"day": inspected.strftime("%d/%m/%Y")}
+        )
+    bases = _citations(
+        dossier=dossier,
+        document_kind="recognition"
+        if outcome == RecognitionDecision.Outcome.RECOGNISED
+        else "non_recognition",
+        on=decided_on,
+    )
     locked = dossier_decide(
         dossier=dossier, actor=actor, outcome=outcome, reason=reasons, expected_version=expected_version
     )
@@ -104,6 +138,7 @@ def decision_record(
         signer_name=actor.get_full_name(),
         signer_title=nfc(signer_title).strip(),
         reasons=reasons,
+        legal_bases=bases,
         valid_until=default_valid_until(locked.year)
         if outcome == RecognitionDecision.Outcome.RECOGNISED
         else None,
@@ -164,6 +199,12 @@ def decision_revoke(
         raise DossierActionError(_("Give the reason and describe the incident."))
     if incident_date > decided_on or decided_on > timezone.localdate():
         raise DossierActionError(_("The incident and the decision cannot be dated in the future."))
+    if decided_on < decision.decided_on or incident_date < decision.decided_on:
+        raise DossierActionError(
+            _("The incident and the revocation must come after the recognition they end (%(day)s).")
+            % {"day": decision.decided_on.strftime("%d/%m/%Y")}
+        )
+    bases = _citations(dossier=dossier, document_kind="revocation", on=decided_on)
     locked = dossier_decide(dossier=dossier, actor=actor, outcome="revoked", reason=reason)
     revocation = Revocation.objects.create(
         decision=decision,
@@ -178,6 +219,7 @@ def decision_revoke(
         signer=actor,
         signer_name=actor.get_full_name(),
         signer_title=nfc(signer_title).strip(),
+        legal_bases=bases,
     )
     document = Document.objects.create(
         kind=Document.Kind.REVOCATION,

@@ -103,9 +103,12 @@ class People:
 
 @pytest.fixture
 def people(border_units, official):
+    from django.core.management import call_command
+
     from communes.models import District, Province, Role
     from tests.factories import UserFactory
 
+    call_command("loaddata", "legal_bases", verbosity=0)  # the laws the decisions cite
     ky_son, thanh_chuong = District.objects.get(code="417"), District.objects.get(code="428")
     province = Province.objects.get()
     p = People()

@@ -133,7 +133,9 @@ def data(province_people, django_capture_on_commit_callbacks):
         under = workflow.bring_to(DossierFactory(commune=people.my_ly, year=2023), "under_appraisal", people)
         appraised = workflow.bring_to(DossierFactory(commune=people.my_ly, year=2021), "appraised", people)
         done = workflow.appraise(
-            workflow.submit(DossierFactory(commune=people.my_ly, year=2022), people.officer), people.police
+            workflow.submit(DossierFactory(commune=people.my_ly, year=2022), people.officer),
+            people.police,
+            inspection_date=datetime.date(2022, 10, 1),
         )
         decision = recognition_services.decision_record(
             dossier=done, actor=people.chair, outcome="recognised", decided_on=datetime.date(2022, 10, 5)

@@ -101,7 +101,7 @@ class Command(BaseCommand):
 
     def _communes(self, n: int, years: list[int]) -> list[Commune]:
         if Commune.objects.filter(code__lt="90000").count() < 460:
-            call_command("loaddata", "nghean_units", "border_communes", verbosity=0)
+            call_command("loaddata", "border_communes", "nghean_units", verbosity=0)
         # Seeded years may lie outside the 2020-2024 list: those units are kept valid for them.
         real = list(
             Commune.objects.filter(code__lt="90000", district__isnull=False)

@@ -1,0 +1,144 @@
+"""Legal bases are data: a document cites those in force on its own date, by legal force, each as its
+kind is cited; a basis that lacks what it prints stops the document, with a message."""
+
+import datetime
+
+import pytest
+
+from assessments.models import Dossier
+from recognition import services
+from recognition.documents import render_html
+from recognition.models import Document, LegalBasis, RecognitionDecision
+from recognition.selectors import legal_bases_for
+from tests import workflow
+from tests.factories import DossierFactory
+
+pytestmark = pytest.mark.django_db
+
+LGO_2015, LGO_2019, LGO_65, LGO_72 = "77/2015/QH13", "47/2019/QH14", "65/2025/QH15", "72/2025/QH15"
+DRUGS_73, DRUGS_120 = "73/2021/QH14", "120/2025/QH15"
+
+
+def numbers(procedure: str, day: datetime.date) -> list[str]:
+    return [b.number for b in legal_bases_for(procedure=procedure, document_kind="recognition", on=day)]
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (datetime.date(2025, 2, 28), [LGO_2015, LGO_2019, DRUGS_73]),
+        (datetime.date(2025, 3, 1), [DRUGS_73, LGO_65]),
+        (datetime.date(2025, 6, 30), [DRUGS_73, LGO_65]),
+        (datetime.date(2025, 7, 1), [DRUGS_73, LGO_72]),
+        (datetime.date(2026, 6, 30), [DRUGS_73, LGO_72]),
+        (datetime.date(2026, 7, 1), [LGO_72, DRUGS_120]),
+    ],
+)
+def test_the_laws_in_force_on_the_documents_date(people, day, expected):
+    laws = [n for n in numbers("province", day) if "QH" in n]
+    assert laws == expected  # laws first, the oldest first
+
+
+def test_each_procedure_cites_its_own_texts_after_the_laws(people):
+    district = numbers("district", datetime.date(2024, 11, 5))
+    assert district == [LGO_2015, LGO_2019, DRUGS_73, "1041/UBND-NC"]
+    assert numbers("province", datetime.date(2026, 6, 30)) == [DRUGS_73, LGO_72, "28/2025/QĐ-TTg"]
+    assert numbers("province", datetime.date(2026, 12, 20)) == [LGO_72, DRUGS_120, "28/2025/QĐ-TTg"]
+    assert "28/2025/QĐ-TTg" not in numbers("province", datetime.date(2025, 8, 23))  # signed the next day
+
+
+def test_each_kind_is_cited_as_it_is_cited(people):
+    law = LegalBasis.objects.get(number=LGO_72)
+    assert law.citation() == "Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025"
+    decision = LegalBasis.objects.get(number="28/2025/QĐ-TTg")
+    assert decision.citation().startswith(
+        "Quyết định số 28/2025/QĐ-TTg ngày 24 tháng 8 năm 2025 của Thủ tướng Chính phủ quy định tiêu chí"
+    )
+    dispatch = LegalBasis.objects.get(number="1041/UBND-NC")
+    assert dispatch.citation().startswith(
+        "Công văn số 1041/UBND-NC ngày 14 tháng 9 năm 2022 của Ủy ban nhân dân tỉnh Nghệ An"
+    )
+
+
+def decide(people, *, year=2024, inspected=datetime.date(2024, 10, 1), on=datetime.date(2024, 11, 5), **kw):
+    dossier = workflow.appraise(
+        workflow.submit(DossierFactory(commune=people.my_ly, year=year), people.officer),
+        people.police,
+        inspection_date=inspected,
+    )
+    return dossier, services.decision_record(
+        dossier=dossier,
+        actor=people.chair,
+        outcome=kw.get("outcome", "recognised"),
+        decided_on=on,
+        reasons=kw.get("reasons", ""),
+    )
+
+
+def test_the_decision_prints_the_bases_of_its_date_and_no_free_text_as_law(
+    people, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        _, decision = decide(people)
+    assert decision.legal_bases[0] == "Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015"
+    html = render_html(Document.objects.get(decision=decision, kind="recognition"))
+    assert "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;" in html
+    assert "Căn cứ Luật Phòng, chống ma túy ngày 30 tháng 3 năm 2021;" in html
+    assert "Căn cứ Công văn số 1041/UBND-NC ngày 14 tháng 9 năm 2022" in html
+    assert decision.dossier.criteria_set.source_document not in html  # a free-text field is never law
+    # Editing a basis later never changes what an issued decision cites.
+    LegalBasis.objects.filter(number=LGO_2015).update(title="Luật đã sửa")
+    html = render_html(Document.objects.get(decision=decision, kind="recognition"))
+    assert "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;" in html
+
+
+def test_a_basis_lacking_what_it_prints_stops_the_decision_with_a_message(people):
+    LegalBasis.objects.filter(number="1041/UBND-NC").update(issuer="")
+    with pytest.raises(services.DossierActionError) as refused:
+        decide(people)
+    assert any(
+        "1041/UBND-NC" in problem and "cơ quan ban hành" in problem for problem in refused.value.problems
+    )
+    assert not RecognitionDecision.objects.exists()
+    assert Dossier.objects.get(commune=people.my_ly, year=2024).state == "appraised"  # nothing happened
+
+
+def test_without_any_law_in_force_the_decision_is_refused(people):
+    LegalBasis.objects.filter(kind="law").delete()
+    with pytest.raises(services.DossierActionError) as refused:
+        decide(people)
+    assert "05/11/2024" in " ".join(refused.value.problems)
+
+
+def test_a_decision_is_not_dated_before_the_inspection_it_rests_on(people):
+    with pytest.raises(services.DossierActionError, match="01/10/2024"):
+        decide(people, inspected=datetime.date(2024, 10, 1), on=datetime.date(2024, 9, 30))
+    assert not RecognitionDecision.objects.exists()
+
+
+def test_a_revocation_follows_the_decision_it_revokes(people, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        _, decision = decide(people)
+    for incident, decided in (
+        (datetime.date(1899, 1, 1), datetime.date(2024, 12, 1)),  # an incident before the recognition
+        (datetime.date(2024, 11, 1), datetime.date(2024, 11, 4)),  # a revocation before the decision
+    ):
+        with pytest.raises(services.DossierActionError, match="05/11/2024"):
+            services.decision_revoke(
+                decision=decision,
+                actor=people.chair,
+                incident_date=incident,
+                decided_on=decided,
+                incident_description="Phát hiện điểm sử dụng trái phép chất ma túy",
+                reason="Không còn đạt tiêu chí",
+            )
+    with django_capture_on_commit_callbacks(execute=False):
+        revocation = services.decision_revoke(
+            decision=decision,
+            actor=people.chair,
+            incident_date=datetime.date(2024, 11, 20),
+            decided_on=datetime.date(2024, 12, 1),
+            incident_description="Phát hiện điểm sử dụng trái phép chất ma túy",
+            reason="Không còn đạt tiêu chí",
+        )
+    assert revocation.legal_bases[-1].startswith("Công văn số 1041/UBND-NC")
