@@ -86,7 +86,9 @@ def main():
 
     redis.Redis.from_url(redis_url).flushdb()
     call_command("migrate", verbosity=0)
-    call_command("loaddata", "border_communes", "nghean_units", "criteria_nghean_2022", "legal_bases", verbosity=0)
+    call_command(
+        "loaddata", "border_communes", "nghean_units", "criteria_nghean_2022", "legal_bases", verbosity=0
+    )
 
     from assessments.models import Appraisal, Dossier, Finding
     from communes.models import Commune, District, Role

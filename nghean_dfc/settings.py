@@ -250,7 +250,9 @@ DECISION_SYMBOLS = env.json("DECISION_SYMBOLS", default={})
 # Whether decisions and dispatches share one number register (the body's choice).
 DOCUMENT_SHARED_SEQUENCE = env.bool("DOCUMENT_SHARED_SEQUENCE", default=False)
 # A recognition is valid to 31 December of the assessed year (+ this many years).
-RECOGNITION_VALID_EXTRA_YEARS = env.int("RECOGNITION_VALID_EXTRA_YEARS", default=0)
+# A recognition certifies the evaluated year and stands until the decision on the commune's next
+# evaluation, at the latest until 31 December of the year after (so one signed after the year ends holds).
+RECOGNITION_VALID_EXTRA_YEARS = env.int("RECOGNITION_VALID_EXTRA_YEARS", default=1)
 
 # --- security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -81,7 +81,8 @@ def _symbol(issuer_code: str, default: str) -> str:
 
 
 def default_valid_until(year: int) -> datetime.date:
-    """31 December of the assessed year by default; RECOGNITION_VALID_EXTRA_YEARS extends it."""
+    """The latest day a recognition stands: 31 December of the year after the assessed one by default
+    (RECOGNITION_VALID_EXTRA_YEARS); the decision on the next evaluation ends it earlier."""
     return datetime.date(year + settings.RECOGNITION_VALID_EXTRA_YEARS, 12, 31)
 
 
@@ -170,7 +171,27 @@ def decision_record(
     ]
     documents = [_save(d) for d in documents]
     _enqueue_after_commit([d.pk for d in documents])
+    _end_earlier_recognitions(decision)
     return decision
+
+
+def _end_earlier_recognitions(decision: RecognitionDecision) -> None:
+    """The decision on a commune's next evaluation ends the recognition of an earlier year (it still
+    certifies that year: the dossier moves to "expired")."""
+    earlier = RecognitionDecision.objects.filter(
+        outcome=RecognitionDecision.Outcome.RECOGNISED,
+        dossier__commune=decision.dossier.commune_id,
+        dossier__year__lt=decision.dossier.year,
+        dossier__state=Dossier.State.RECOGNISED,
+    ).select_related("dossier")
+    for previous in earlier:
+        RecognitionDecision.objects.filter(pk=previous.pk).update(valid_until=decision.decided_on)
+        dossier_system_transition(
+            dossier=previous.dossier,
+            name="expire",
+            comment=_("Replaced by decision %(number)s on the %(year)s evaluation.")
+            % {"number": decision.number_display, "year": decision.dossier.year},
+        )
 
 
 def _save(document: Document) -> Document:

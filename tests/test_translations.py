@@ -39,3 +39,12 @@ def test_catalogue_holds_every_string_the_code_marks_for_translation(tmp_path):
     fresh = {e.msgid for e in polib.pofile(str(copy / "locale/vi/LC_MESSAGES/django.po"))}
     committed = {e.msgid for e in polib.pofile(str(CATALOGUE))}
     assert sorted(fresh - committed) == []
+
+
+def test_the_application_refuses_to_start_without_the_compiled_vietnamese_catalogue(settings, tmp_path):
+    from communes.checks import vietnamese_catalogue_compiled
+
+    assert vietnamese_catalogue_compiled(None) == []
+    settings.LOCALE_PATHS = [str(tmp_path)]  # a deployment that skipped compilemessages
+    errors = vietnamese_catalogue_compiled(None)
+    assert [e.id for e in errors] == ["nghean_dfc.E001"]

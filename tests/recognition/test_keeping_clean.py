@@ -69,9 +69,9 @@ def test_only_the_deciding_authority_revokes(client, recognised, people, who):
 
 def test_recognitions_past_their_validity_expire(recognised):
     out = io.StringIO()
-    call_command("expire_recognitions", "--today", "2022-12-31", stdout=out)
+    call_command("expire_recognitions", "--today", "2023-12-31", stdout=out)  # through the year after
     assert Dossier.objects.get(pk=recognised.dossier_id).state == "recognised"
-    call_command("expire_recognitions", "--today", "2023-01-01", stdout=out)
+    call_command("expire_recognitions", "--today", "2024-01-01", stdout=out)
     dossier = Dossier.objects.get(pk=recognised.dossier_id)
     assert dossier.state == "expired"
     assert dossier.events.last().actor is None  # the system

@@ -142,3 +142,40 @@ def test_a_revocation_follows_the_decision_it_revokes(people, django_capture_on_
             reason="Không còn đạt tiêu chí",
         )
     assert revocation.legal_bases[-1].startswith("Công văn số 1041/UBND-NC")
+
+
+def test_a_recognition_signed_after_its_year_holds_and_the_next_decision_ends_it(
+    people, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        _, first = decide(
+            people, year=2023, inspected=datetime.date(2024, 1, 10), on=datetime.date(2024, 1, 20)
+        )
+    assert first.valid_until == datetime.date(2024, 12, 31) and first.is_valid_on(datetime.date(2024, 6, 1))
+    html = render_html(Document.objects.get(decision=first, kind="recognition"))
+    assert "Quyết định này có hiệu lực kể từ ngày ký." in html
+    assert "chậm nhất đến hết ngày 31/12/2024" in html and "đến hết ngày 31/12/2023" not in html
+    with django_capture_on_commit_callbacks(execute=False):
+        _, second = decide(
+            people, year=2024, inspected=datetime.date(2024, 10, 1), on=datetime.date(2024, 11, 5)
+        )
+    first.refresh_from_db()
+    assert first.valid_until == datetime.date(2024, 11, 5)
+    assert Dossier.objects.get(pk=first.dossier_id).state == "expired"  # it still certifies 2023
+    assert second.valid_until == datetime.date(2025, 12, 31)
+
+
+def test_documents_are_vietnamese_whatever_the_language_of_the_person_asking(
+    people, django_capture_on_commit_callbacks
+):
+    from django.utils import translation
+
+    with django_capture_on_commit_callbacks(execute=False):
+        _, decision = decide(people, outcome="not_recognised", reasons="Còn điểm tụ tập sử dụng ma túy")
+    with translation.override("en"):
+        html = render_html(Document.objects.get(decision=decision, kind="non_recognition"))
+        minutes = render_html(Document.objects.get(decision=decision, kind="appraisal_minutes"))
+    for text in (html, minutes):
+        for english in ("District police", "Not met", "Recognise", "Met<", "Decision"):
+            assert english not in text
+    assert "QUYẾT ĐỊNH" in html and "Không công nhận" in html

@@ -63,7 +63,7 @@ def test_a_refused_decision_gives_its_number_back(people, django_capture_on_comm
 
 
 @pytest.mark.django_db
-def test_the_recognition_is_valid_to_the_end_of_the_assessed_year(
+def test_the_recognition_stands_to_the_end_of_the_year_after_the_assessed_one(
     people, settings, django_capture_on_commit_callbacks
 ):
     (dossier,) = appraised_dossiers(people.ky_son, 1, year=2023)
@@ -71,9 +71,10 @@ def test_the_recognition_is_valid_to_the_end_of_the_assessed_year(
         decision = services.decision_record(
             dossier=dossier, actor=people.chair, outcome="recognised", decided_on=datetime.date(2023, 10, 1)
         )
-    assert decision.valid_until == datetime.date(2023, 12, 31)
-    settings.RECOGNITION_VALID_EXTRA_YEARS = 1
-    assert services.default_valid_until(2023) == datetime.date(2024, 12, 31)
+    # It stands through the year after: a decision signed after the evaluated year ends still holds.
+    assert decision.valid_until == datetime.date(2024, 12, 31)
+    settings.RECOGNITION_VALID_EXTRA_YEARS = 0
+    assert services.default_valid_until(2023) == datetime.date(2023, 12, 31)
 
 
 @pytest.mark.postgres
