@@ -155,7 +155,12 @@ PROCEDURES: dict[str, Procedure] = {
         decided_at=DISTRICT,
         editor=_COMMUNE_PREPARE,
         opens_through_cycle=False,
-        copies_of_decision=("Như Điều 3;", "Công an tỉnh (PC04);", "Thường trực Huyện ủy;", "Lưu: VT, CA."),
+        copies_of_decision=(
+            "Như Điều 3;",
+            "Công an tỉnh (PC04);",
+            "Thường trực {party_committee};",
+            "Lưu: VT, CA.",
+        ),
     ),
     "province": Procedure(
         code="province",

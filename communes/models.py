@@ -175,6 +175,11 @@ class District(AdministrativeUnit):
     def natural_key(self):
         return (self.code,)
 
+    @property
+    def party_committee(self) -> str:
+        """The Party committee of the district's kind, as a document's "Nơi nhận" names it."""
+        return {"thanh_pho": "Thành ủy", "thi_xa": "Thị ủy"}.get(self.kind, "Huyện ủy")
+
 
 class Commune(AdministrativeUnit):
     """Đơn vị hành chính cấp xã: xã, phường or thị trấn."""

@@ -115,7 +115,7 @@ def _decision_context(decision: RecognitionDecision) -> dict:
         else "",
         "not_met": not_met,
         **_signature(decision.signer_title, decision.signer_name),
-        "decision_recipients": list(workflow.procedure_of(dossier).copies_of_decision),
+        "decision_recipients": copies_of_decision(dossier),
         "dispatch_recipients": [
             "Như trên;",
             f"Công an {in_sentence(dossier.commune.district.name)};",
@@ -128,12 +128,20 @@ def _decision_context(decision: RecognitionDecision) -> dict:
     }
 
 
+def copies_of_decision(dossier: Dossier) -> list[str]:
+    """Nơi nhận: the procedure's list, with the Party committee of the deciding unit's kind (Thành ủy of
+    a city, Thị ủy of a town, Huyện ủy of a rural district; Tỉnh ủy for the province)."""
+    unit = workflow.deciding_unit(dossier)
+    party = getattr(unit, "party_committee", "Tỉnh ủy")
+    return [line.format(party_committee=party) for line in workflow.procedure_of(dossier).copies_of_decision]
+
+
 def _signature(title: str, name: str) -> dict:
     """A chair's own decision is signed "CHỦ TỊCH"; a vice-chair signs "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"
     (Decree 30, Appendix I II.7.b: never "TM." over the chair's individual decision)."""
     if title.strip().lower().startswith("phó"):
-        return {"signer_prefix": "KT. CHỦ TỊCH", "signer_title_upper": "PHÓ CHỦ TỊCH", "signer_name": name}
-    return {"signer_prefix": "", "signer_title_upper": "CHỦ TỊCH", "signer_name": name}
+        return {"signer_lines": ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"], "signer_name": name}
+    return {"signer_lines": ["CHỦ TỊCH"], "signer_name": name}
 
 
 def build_context(document: Document) -> dict:
@@ -141,8 +149,9 @@ def build_context(document: Document) -> dict:
     if kind in (Document.Kind.RECOGNITION, Document.Kind.NON_RECOGNITION, Document.Kind.NOTIFICATION):
         context = _decision_context(document.decision)
         if kind == Document.Kind.NOTIFICATION:
-            # A dispatch of the People's Committee as a body: "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH".
-            context["signer_prefix"] = "TM. ỦY BAN NHÂN DÂN"
+            # A dispatch of the People's Committee as a body: "TM. ỦY BAN NHÂN DÂN" above the chair's
+            # lines ("CHỦ TỊCH", or "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" for a vice-chair).
+            context["signer_lines"] = ["TM. ỦY BAN NHÂN DÂN", *context["signer_lines"]]
             context["dispatch_number"] = document.number_display
             # Sent with the decision, on the day it is signed.
             context["date_line"] = date_line(context["place"], document.decision.decided_on)

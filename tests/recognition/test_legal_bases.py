@@ -179,3 +179,34 @@ def test_documents_are_vietnamese_whatever_the_language_of_the_person_asking(
         for english in ("District police", "Not met", "Recognise", "Met<", "Decision"):
             assert english not in text
     assert "QUYẾT ĐỊNH" in html and "Không công nhận" in html
+
+
+def test_a_vice_chair_signs_for_the_chair_and_the_copies_follow_the_units_kind(
+    people, django_capture_on_commit_callbacks
+):
+    dossier = workflow.appraise(
+        workflow.submit(DossierFactory(commune=people.my_ly, year=2024), people.officer),
+        people.police,
+        inspection_date=datetime.date(2024, 10, 1),
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        decision = services.decision_record(
+            dossier=dossier,
+            actor=people.chair,
+            outcome="recognised",
+            decided_on=datetime.date(2024, 11, 5),
+            signer_title="Phó Chủ tịch UBND huyện",
+        )
+    dispatch = render_html(Document.objects.get(decision=decision, kind="notification"))
+    assert (
+        dispatch.index("TM. ỦY BAN NHÂN DÂN")
+        < dispatch.index("KT. CHỦ TỊCH")
+        < dispatch.index("PHÓ CHỦ TỊCH")
+    )
+    ruling = render_html(Document.objects.get(decision=decision, kind="recognition"))
+    assert "KT. CHỦ TỊCH" in ruling and "TM. ỦY BAN NHÂN DÂN" not in ruling
+    assert "Thường trực Huyện ủy;" in ruling  # Kỳ Sơn is a rural district
+    from communes.models import District
+
+    assert District(kind="thanh_pho").party_committee == "Thành ủy"
+    assert District(kind="thi_xa").party_committee == "Thị ủy"
