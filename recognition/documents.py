@@ -215,10 +215,31 @@ TEMPLATES = {
 }
 
 
+def _metadata(document: Document, context: dict) -> dict:
+    """The PDF's Author (the issuing body), Subject (commune and year) and Keywords: each file names
+    itself in a records system, not only "Quyết định 01/QĐ-UBND"."""
+    dossier = document.dossier
+    if dossier is not None:
+        subject = f"{context.get('commune_label') or commune_label(dossier)}, năm {dossier.year}"
+        author = context.get("unit_name") and f"Ủy ban nhân dân {in_sentence(context['unit_name'])}"
+        if document.kind == Document.Kind.APPRAISAL_MINUTES:
+            author = "Tổ kiểm tra, thẩm định"
+        keywords = f"{dossier.criteria_set.recognition_term}; {dossier.commune.code}; {dossier.year}"
+    else:
+        subject = (
+            f"{document.province.name}, năm {document.year}" if document.province_id else str(document.year)
+        )
+        author = f"Công an {in_sentence(document.province.name)}" if document.province_id else ""
+        keywords = f"tổng hợp; {document.year}"
+    return {"pdf_subject": subject, "pdf_author": author or "", "pdf_keywords": keywords}
+
+
 def render_html(document: Document) -> str:
     # Official documents are always Vietnamese, whatever the language of the person asking.
     with translation.override("vi"):
-        html = render_to_string(TEMPLATES[document.kind], _nfc(build_context(document)))
+        context = build_context(document)
+        context.update(_metadata(document, context))
+        html = render_to_string(TEMPLATES[document.kind], _nfc(context))
     return unicodedata.normalize("NFC", html)
 
 
@@ -246,8 +267,10 @@ def html_to_pdf(html: str) -> bytes:
     from weasyprint.urls import FatalURLFetchingError
 
     try:
+        # PDF/A-3b: the form expected for electronic records kept in an archive (fonts embedded, an
+        # output intent, XMP identification).
         return HTML(string=html, base_url=FONT_DIR.as_uri() + "/", url_fetcher=_font_fetcher()).write_pdf(
-            font_config=FontConfiguration()
+            font_config=FontConfiguration(), pdf_variant="pdf/a-3b"
         )
     except FatalURLFetchingError as exc:  # a BaseException: it must not escape the task
         raise RenderError(str(exc)) from exc

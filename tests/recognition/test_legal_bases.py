@@ -210,3 +210,30 @@ def test_a_vice_chair_signs_for_the_chair_and_the_copies_follow_the_units_kind(
 
     assert District(kind="thanh_pho").party_committee == "Thành ủy"
     assert District(kind="thi_xa").party_committee == "Thị ủy"
+
+
+def test_each_pdf_names_itself_and_is_written_as_pdf_a_3b(people, django_capture_on_commit_callbacks):
+    import io
+
+    from pypdf import PdfReader
+
+    with django_capture_on_commit_callbacks(execute=False):
+        _, decision = decide(people)
+    document = services.document_render(
+        document_id=Document.objects.get(decision=decision, kind="recognition").pk
+    )
+    reader = PdfReader(io.BytesIO(document.file.read()))
+    meta = reader.metadata
+    # Kind, number and subject: two districts' first decisions of a year no longer share a title.
+    assert meta.title == f"Quyết định {decision.number_display} — xã Mỹ Lý, năm 2024"
+    assert meta.author == "Ủy ban nhân dân huyện Kỳ Sơn"
+    assert meta.subject == "xã Mỹ Lý, năm 2024" and "16816" in meta["/Keywords"]
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="B"' in xmp
+    assert "/OutputIntents" in reader.trailer["/Root"]
+    fonts = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            fonts.add(any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")))
+    assert fonts == {True}  # every font embedded
