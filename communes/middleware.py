@@ -3,7 +3,15 @@ from django.shortcuts import render
 from .selectors import active_posts_of
 
 # Pages a signed-in user without a post may still use.
-EXEMPT_URL_NAMES = {"login", "logout", "password_change", "password_change_done", "set_language", "healthz"}
+EXEMPT_URL_NAMES = {
+    "login",
+    "logout",
+    "password_change",
+    "password_change_done",
+    "set_language",
+    "healthz",
+    "verify",
+}
 
 
 class PostRequiredMiddleware:

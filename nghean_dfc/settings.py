@@ -153,6 +153,8 @@ FILE_UPLOAD_HANDLERS = [
 ]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# The public verification page (/verify/<code>/): lookups per address and minute.
+VERIFY_REQUESTS_PER_MINUTE = env.int("VERIFY_REQUESTS_PER_MINUTE", default=30)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="xakhongmatuy@nghean.gov.vn")

@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 
 from accounts import views as account_views
 from assessments import views as assessment_views
+from recognition import views as recognition_views
 
 from . import views as deployment_views
 
@@ -19,6 +20,7 @@ urlpatterns = [
     path("", include("recognition.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("healthz", deployment_views.healthz, name="healthz"),
+    path("verify/<str:code>/", recognition_views.verify, name="verify"),
     path("reference/", account_views.reference, name="reference"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -234,11 +234,26 @@ def _metadata(document: Document, context: dict) -> dict:
     return {"pdf_subject": subject, "pdf_author": author or "", "pdf_keywords": keywords}
 
 
+def _verification(document: Document) -> dict:
+    """The code and QR code anyone can check the document with (/verify/<code>/, no sign-in)."""
+    if not document.verification_code:
+        return {}
+    import segno
+    from django.conf import settings
+    from django.urls import reverse
+
+    url = settings.SITE_URL.rstrip("/") + reverse("verify", args=[document.verification_code])
+    # Vector graphics, drawn by segno: sharp at any print size.
+    qr = segno.make(url, error="m").svg_inline(scale=1, omitsize=True)
+    return {"verify_url": url, "verify_code": document.verification_display, "verify_qr": mark_safe(qr)}  # noqa: S308
+
+
 def render_html(document: Document) -> str:
     # Official documents are always Vietnamese, whatever the language of the person asking.
     with translation.override("vi"):
         context = build_context(document)
         context.update(_metadata(document, context))
+        context.update(_verification(document))
         html = render_to_string(TEMPLATES[document.kind], _nfc(context))
     return unicodedata.normalize("NFC", html)
 

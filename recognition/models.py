@@ -176,6 +176,8 @@ class Document(models.Model):
     render_seconds = models.FloatField(null=True, blank=True)
     requested_at = models.DateTimeField(_("requested at"))
     rendered_at = models.DateTimeField(null=True, blank=True)
+    # Printed with a QR code on the document: anyone may check it at /verify/<code>/ without signing in.
+    verification_code = models.CharField(max_length=16, unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("document")
@@ -186,6 +188,11 @@ class Document(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.get_status_display()})"
 
+    def save(self, *args, **kwargs):
+        if not self.verification_code:
+            self.verification_code = new_verification_code()
+        super().save(*args, **kwargs)
+
     @property
     def number_display(self) -> str:
         return f"{self.number:02d}/{self.symbol}" if self.number else ""
@@ -193,6 +200,21 @@ class Document(models.Model):
     @property
     def storage_name(self) -> str:
         return f"documents/{self.year}/{self.kind}-{self.pk}.pdf"
+
+    @property
+    def verification_display(self) -> str:
+        code = self.verification_code or ""
+        return f"{code[:5]}-{code[5:]}"
+
+
+# Crockford's base 32 without I, L, O and U: read aloud or typed from paper without confusion.
+VERIFICATION_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_verification_code() -> str:
+    import secrets
+
+    return "".join(secrets.choice(VERIFICATION_ALPHABET) for _ in range(10))
 
 
 class LegalBasis(models.Model):

@@ -86,3 +86,54 @@ def legal_basis_problems(bases: list[LegalBasis], *, on: datetime.date) -> list[
             % {"day": on.strftime("%d/%m/%Y")}
         )
     return problems
+
+
+def verification_facts(document) -> dict:
+    """What the public verification page may show of an issued document, and its standing today."""
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from .models import Document
+
+    decision = document.decision
+    dossier = decision.dossier if decision else None
+    standing = _("In force")
+    if document.kind in (Document.Kind.RECOGNITION, Document.Kind.NOTIFICATION) and dossier is not None:
+        revocation = getattr(decision, "revocation", None)
+        if dossier.state == Dossier.State.REVOKED and revocation is not None:
+            standing = _("Revoked by decision %(number)s of %(day)s") % {
+                "number": revocation.number_display,
+                "day": revocation.decided_on.strftime("%d/%m/%Y"),
+            }
+        elif (
+            decision.valid_until
+            and decision.valid_until < timezone.localdate()
+            or dossier.state == Dossier.State.EXPIRED
+        ):
+            standing = _("No longer in force (replaced by the next evaluation or lapsed on %(day)s)") % {
+                "day": decision.valid_until.strftime("%d/%m/%Y") if decision.valid_until else ""
+            }
+    if document.kind == Document.Kind.REVOCATION:
+        number, day = document.revocation.number_display, document.revocation.decided_on
+    elif decision is not None and document.kind != Document.Kind.NOTIFICATION:
+        number, day = decision.number_display, decision.decided_on
+    elif decision is not None:
+        number, day = document.number_display, decision.decided_on
+    else:
+        number, day = document.number_display, timezone.localtime(document.requested_at).date()
+    return {
+        "kind": document.get_kind_display(),
+        "number": number,
+        "date": day,
+        "issuer": decision.issuer_name
+        if decision
+        else document.province.name
+        if document.province_id
+        else "",
+        "commune": str(dossier.commune) if dossier else "",
+        "year": document.year,
+        "outcome": decision.get_outcome_display() if decision else "",
+        "standing": standing,
+        "sha256": document.sha256,
+        "code": document.verification_display,
+    }

@@ -17,7 +17,7 @@ from assessments.services import DossierActionError, dossier_send_back
 from communes.protected_media import protected_file_response
 from communes.selectors import active_posts_of
 
-from . import services
+from . import selectors, services
 from .forms import DecisionForm, RevocationForm, SummaryForm
 from .models import Document, RecognitionDecision
 
@@ -260,3 +260,36 @@ def summaries(request):
             "any_pending": any(d.status == Document.Status.PENDING for d in documents),
         },
     )
+
+
+@require_GET
+def verify(request, code: str):
+    """Xác thực văn bản: public, no sign-in. What the printed code or QR code names: the kind, number,
+    date, issuing body, commune, outcome, the document's standing today and the SHA-256 of the issued
+    file; a copy dropped on the page is hashed by the browser (nothing is uploaded). Nothing else."""
+    if not _verification_allowed(request):
+        return render(request, "recognition/verify.html", {"limited": True}, status=429)
+    normalised = code.replace("-", "").replace(" ", "").upper()
+    document = (
+        Document.objects.filter(verification_code=normalised, status=Document.Status.READY)
+        .select_related("decision__dossier__commune", "revocation", "province")
+        .first()
+    )
+    if document is None:
+        return render(request, "recognition/verify.html", {"unknown": code[:40]}, status=404)
+    return render(request, "recognition/verify.html", {"facts": selectors.verification_facts(document)})
+
+
+def _verification_allowed(request) -> bool:
+    """At most VERIFY_REQUESTS_PER_MINUTE lookups per address: the codes cannot be walked through.
+    Counted in the cache (open when the cache is down: the codes are random and long)."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from accounts.audit import client_ip
+    from communes.fragments import cache_call
+
+    key = f"verify-rate:{client_ip(request) or 'unknown'}:{timezone.now():%Y%m%d%H%M}"
+    cache_call("add", key, 0, 60)
+    count, counted = cache_call("incr", key)
+    return not counted or count <= settings.VERIFY_REQUESTS_PER_MINUTE

@@ -113,6 +113,7 @@ RULES = {
     ),
     "recognition:summaries": ("get", lambda d: {}, PROVINCE | {"other_province_police"}),
     "healthz": ("get", lambda d: {}, PUBLIC),
+    "verify": ("get", lambda d: {"code": d["document"].verification_code}, PUBLIC),
     "login": ("get", lambda d: {}, PUBLIC),
     "logout": ("post", lambda d: {}, PUBLIC),
     "set_language": ("post", lambda d: {}, PUBLIC),
