@@ -104,7 +104,12 @@ def main():
         chairs[district.pk] = UserFactory(username=f"chair-{district.code}", full_name="Nguyễn Văn Chủ Tịch")
         post_create(user=chairs[district.pk], role=Role.DISTRICT_CHAIR, unit=district)
     started = time.perf_counter()
-    communes = list(Commune.objects.select_related("district")[: args.communes])
+    # The units of 2024 (the district procedure), decided in November 2024 as they were.
+    import datetime
+
+    communes = list(
+        Commune.objects.valid_on(datetime.date(2024, 6, 1)).select_related("district")[: args.communes]
+    )
     for i, commune in enumerate(communes):
         dossier = Dossier.objects.create(commune=commune, year=2024, criteria_set_id=1)
         appraisal = Appraisal.objects.create(
@@ -123,6 +128,7 @@ def main():
             dossier=dossier,
             actor=chairs[commune.district_id],
             outcome=outcome,
+            decided_on=datetime.date(2024, 11, 5),
             reasons="" if outcome == "recognised" else "Còn điểm bán lẻ ma túy.",
         )
     decisions = list(
@@ -192,8 +198,6 @@ def main():
     )
 
     if args.samples:
-        import datetime
-
         from communes.models import Province
 
         out = ROOT / args.samples
@@ -202,10 +206,10 @@ def main():
         services.decision_revoke(
             decision=recognised,
             actor=recognised.signer,
-            incident_date=datetime.date(2024, 11, 2),
+            incident_date=datetime.date(2024, 11, 8),
             incident_description="Bắt quả tang 01 đối tượng tàng trữ trái phép chất ma túy.",
             reason="Phát sinh tội phạm ma túy trên địa bàn.",
-            decided_on=datetime.date(2024, 11, 10),
+            decided_on=datetime.date(2024, 11, 15),
         )
         viewer = UserFactory(username="bench-pc04", full_name="Cán bộ PC04")
         post_create(user=viewer, role=Role.PROVINCIAL_POLICE, unit=Province.objects.get())

@@ -102,6 +102,7 @@ def _decision_context(decision: RecognitionDecision) -> dict:
         **_authority(dossier),
         "legal_bases": decision.legal_bases or _bases_now(dossier, decision.outcome, decision.decided_on),
         "decision": decision,
+        "reasons_sentence": sentence(decision.reasons),
         "dossier": dossier,
         "commune_label": commune_label(dossier),
         "district": dossier.commune.district,
@@ -178,6 +179,8 @@ def build_context(document: Document) -> dict:
             {
                 **_signature(revocation.signer_title, revocation.signer_name),
                 "revocation": revocation,
+                "revocation_reason_sentence": sentence(revocation.reason),
+                "incident_sentence": sentence(revocation.incident_description),
                 "legal_bases": revocation.legal_bases
                 or _bases_now(revocation.decision.dossier, "revocation", revocation.decided_on),
                 "number": revocation.number_display,
@@ -215,6 +218,15 @@ TEMPLATES = {
 }
 
 
+def sentence(text: str) -> str:
+    """A typed reason as one sentence: exactly one closing full stop, never "..": a document carries no
+    doubled punctuation."""
+    text = (text or "").strip()
+    while text.endswith((".", ";", ",")):
+        text = text[:-1].rstrip()
+    return f"{text}." if text else ""
+
+
 def _metadata(document: Document, context: dict) -> dict:
     """The PDF's Author (the issuing body), Subject (commune and year) and Keywords: each file names
     itself in a records system, not only "Quyết định 01/QĐ-UBND"."""
@@ -234,6 +246,14 @@ def _metadata(document: Document, context: dict) -> dict:
     return {"pdf_subject": subject, "pdf_author": author or "", "pdf_keywords": keywords}
 
 
+SIGNED_WITH_BLOCK = {
+    Document.Kind.RECOGNITION,
+    Document.Kind.NON_RECOGNITION,
+    Document.Kind.NOTIFICATION,
+    Document.Kind.REVOCATION,
+}
+
+
 def _verification(document: Document) -> dict:
     """The code and QR code anyone can check the document with (/verify/<code>/, no sign-in)."""
     if not document.verification_code:
@@ -245,7 +265,13 @@ def _verification(document: Document) -> dict:
     url = settings.SITE_URL.rstrip("/") + reverse("verify", args=[document.verification_code])
     # Vector graphics, drawn by segno: sharp at any print size.
     qr = segno.make(url, error="m").svg_inline(scale=1, omitsize=True)
-    return {"verify_url": url, "verify_code": document.verification_display, "verify_qr": mark_safe(qr)}  # noqa: S308
+    return {
+        "verify_url": url,
+        "verify_code": document.verification_display,
+        "verify_qr": mark_safe(qr),  # noqa: S308 - segno's own SVG of our own URL
+        # Kept with the signature block (never alone on a page) where the document has one.
+        "verify_in_signature": document.kind in SIGNED_WITH_BLOCK,
+    }
 
 
 def render_html(document: Document) -> str:

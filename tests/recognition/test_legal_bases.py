@@ -237,3 +237,12 @@ def test_each_pdf_names_itself_and_is_written_as_pdf_a_3b(people, django_capture
             descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
             fonts.add(any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")))
     assert fonts == {True}  # every font embedded
+
+
+def test_a_typed_reason_never_doubles_its_full_stop():
+    from recognition.documents import sentence
+
+    assert sentence("Còn điểm bán lẻ ma túy.") == "Còn điểm bán lẻ ma túy."
+    assert sentence("Còn điểm bán lẻ ma túy") == "Còn điểm bán lẻ ma túy."
+    assert sentence("  Còn điểm;. ") == "Còn điểm."
+    assert sentence("") == ""
