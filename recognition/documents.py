@@ -7,6 +7,7 @@ template, and turn it into PDF bytes. The fonts ship with the project (recogniti
 from __future__ import annotations
 
 import datetime
+import re
 import unicodedata
 from pathlib import Path
 
@@ -94,10 +95,13 @@ def _decision_context(decision: RecognitionDecision) -> dict:
     not_met = []
     if appraisal is not None:
         findings = {f.criterion_id: f for f in appraisal.findings.all()}
-        for criterion in dossier.applicable_criteria():
+        for position, criterion in enumerate(dossier.applicable_criteria(), start=1):
             finding = findings.get(criterion.pk)
             if finding is not None and finding.result == Finding.Result.NOT_MET:
-                not_met.append({"code": criterion.code, "text": criterion.text_vi, "note": finding.note})
+                # Named by its number in the set and its text: never the internal code or a form's hint.
+                not_met.append(
+                    {"number": position, "text": criterion_wording(criterion.text_vi), "note": finding.note}
+                )
     return {
         **_authority(dossier),
         "legal_bases": decision.legal_bases or _bases_now(dossier, decision.outcome, decision.decided_on),
@@ -216,6 +220,17 @@ TEMPLATES = {
     Document.Kind.REVOCATION: "recognition/pdf/revocation.html",
     Document.Kind.PROVINCIAL_SUMMARY: "recognition/pdf/provincial_summary.html",
 }
+
+
+_FORM_HINT = re.compile(
+    r"\s*(\((?:số|đơn vị|tỷ lệ|diện tích)[^()]*\)|[–-]\s*(?:số|tỷ lệ|diện tích)\b[^()]*)$"
+)
+
+
+def criterion_wording(text: str) -> str:
+    """A criterion's text as a decision quotes it: without the hint the form shows after it ("(số điểm
+    còn tồn tại)", "– số người")."""
+    return _FORM_HINT.sub("", (text or "").strip()).rstrip(" ;,.")
 
 
 def sentence(text: str) -> str:

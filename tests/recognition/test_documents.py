@@ -123,7 +123,9 @@ def test_non_recognition_decision_lists_the_criteria_not_met(people, django_capt
     text = pdf_text(document.file.path)
     assert "Về việc không công nhận xã Mỹ Lý" in text
     assert "Kỳ Sơn, ngày 20 tháng 9 năm 2023" in text
-    assert "C1: Không còn đối tượng mua bán ma túy (Còn 2 đối tượng)" in text
+    # By its number in the set and its text: never the internal code ("C1").
+    assert "Tiêu chí số 1: Không còn đối tượng mua bán ma túy (Còn 2 đối tượng)" in text
+    assert "C1:" not in text
     assert_embedded_serif(document.file.path)
 
 

@@ -246,3 +246,43 @@ def test_a_typed_reason_never_doubles_its_full_stop():
     assert sentence("Còn điểm bán lẻ ma túy") == "Còn điểm bán lẻ ma túy."
     assert sentence("  Còn điểm;. ") == "Còn điểm."
     assert sentence("") == ""
+
+
+def test_a_refusal_names_the_unmet_criteria_by_number_and_text_without_codes_or_hints(
+    people, django_capture_on_commit_callbacks
+):
+    from assessments import services as dossier_services
+    from recognition.documents import criterion_wording
+
+    assert (
+        criterion_wording("Không có điểm, tụ điểm ma túy (số điểm còn tồn tại)")
+        == "Không có điểm, tụ điểm ma túy"
+    )
+    assert criterion_wording("Không có người nghiện – số người") == "Không có người nghiện"
+    dossier = workflow.submit(DossierFactory(commune=people.my_ly, year=2024), people.officer)
+    dossier = dossier_services.dossier_start_appraisal(dossier=dossier, actor=people.police)
+    first = dossier.applicable_criteria()[0]
+    dossier_services.appraisal_save(
+        dossier=dossier,
+        actor=people.police,
+        inspection_date=datetime.date(2024, 10, 1),
+        members=[{"name": "Vi Văn Công", "agency": "district_police"}],
+        findings={c.pk: ("not_met" if c == first else "met", "") for c in dossier.applicable_criteria()},
+        recommendation="not_recognise",
+        conclusion="Chưa đạt.",
+    )
+    dossier = dossier_services.dossier_complete_appraisal(
+        dossier=Dossier.objects.get(pk=dossier.pk), actor=people.police
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        decision = services.decision_record(
+            dossier=dossier,
+            actor=people.chair,
+            outcome="not_recognised",
+            decided_on=datetime.date(2024, 11, 5),
+            reasons="Còn đối tượng mua bán ma túy.",
+        )
+    html = render_html(Document.objects.get(decision=decision, kind="non_recognition"))
+    assert f"- Tiêu chí số 1: {first.text_vi}" in html and f"{first.code}:" not in html
+    assert "năm&nbsp;2024" in html  # the year never alone on the title's last line
+    assert "Lý do: Còn đối tượng mua bán ma túy." in html and ".." not in html
