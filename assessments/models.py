@@ -312,10 +312,6 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     def is_editable(self) -> bool:
         return workflow.is_editable(self)
 
-    @property
-    def procedure(self) -> workflow.Procedure:
-        return workflow.procedure_of(self)
-
     def situation(self) -> SituationCounts | None:
         try:
             return self.counts

@@ -38,11 +38,5 @@ def can_decide(dossier, user) -> bool:
     return workflow.may_take("recognise", dossier, user)
 
 
-def available_actions(dossier, user, *, page: str | None = None) -> list[str]:
-    """The transitions `user` may take now: allowed from the current state and permitted on the
-    object. Conditions are left out on purpose: the page then says what is missing."""
-    return [step.transition for step in workflow.available_actions(dossier, user, page=page)]
-
-
 def may_take(transition: str, dossier, user) -> bool:
     return workflow.may_take(transition, dossier, user)

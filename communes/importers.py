@@ -73,22 +73,28 @@ class ImportReport:
         return bool(sum(self.created.values()) + sum(self.updated.values()))
 
 
-def read_unit_file(path: Path | str) -> list[UnitRow]:
-    """Parse and validate the whole file; raise UnitFileInvalid with every bad line."""
+def _read_csv(path: Path | str) -> tuple[list[str], list[dict]]:
+    """(header, rows) of a UTF-8 CSV file; UnitFileInvalid when it is not UTF-8."""
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
-            header = reader.fieldnames or []
-            if "district_code" not in header and "province_code" in header:
-                return _read_province_rows(list(reader), header)
-            missing = [c for c in REQUIRED_COLUMNS if c not in header]
-            if missing:
-                raise UnitFileInvalid(
-                    [(1, _("missing column(s): %(columns)s") % {"columns": ", ".join(missing)})]
-                )
-            raw_rows = list(reader)
+            return list(reader.fieldnames or []), list(reader)
     except UnicodeDecodeError as exc:
         raise UnitFileInvalid([(0, _("the file is not UTF-8 text (%(error)s)") % {"error": exc})]) from exc
+
+
+def _require_columns(header: list[str], columns: tuple[str, ...]) -> None:
+    missing = [c for c in columns if c not in header]
+    if missing:
+        raise UnitFileInvalid([(1, _("missing column(s): %(columns)s") % {"columns": ", ".join(missing)})])
+
+
+def read_unit_file(path: Path | str) -> list[UnitRow]:
+    """Parse and validate the whole file; raise UnitFileInvalid with every bad line."""
+    header, raw_rows = _read_csv(path)
+    if "district_code" not in header and "province_code" in header:
+        return _read_province_rows(raw_rows, header)
+    _require_columns(header, REQUIRED_COLUMNS)
 
     errors: list[tuple[int, str]] = []
     rows: list[UnitRow] = []
@@ -176,9 +182,7 @@ def read_unit_file(path: Path | str) -> list[UnitRow]:
 
 def _read_province_rows(raw_rows: list[dict], header: list[str]) -> list[UnitRow]:
     """The layout of nghean_admin_units_2025-07.csv: province_code, province_name, commune_*."""
-    missing = [c for c in PROVINCE_COLUMNS if c not in header]
-    if missing:
-        raise UnitFileInvalid([(1, _("missing column(s): %(columns)s") % {"columns": ", ".join(missing)})])
+    _require_columns(header, PROVINCE_COLUMNS)
     errors: list[tuple[int, str]] = []
     rows: list[UnitRow] = []
     seen: dict[str, int] = {}
@@ -227,18 +231,8 @@ def _read_province_rows(raw_rows: list[dict], header: list[str]) -> list[UnitRow
 
 def read_mapping_file(path: Path | str, *, new_codes: set[str]) -> list[MappingRow]:
     """The reform mapping (old unit -> the unit it became); every new code must be in the unit list."""
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            header = reader.fieldnames or []
-            missing = [c for c in MAPPING_COLUMNS if c not in header]
-            if missing:
-                raise UnitFileInvalid(
-                    [(1, _("missing column(s): %(columns)s") % {"columns": ", ".join(missing)})]
-                )
-            raw_rows = list(reader)
-    except UnicodeDecodeError as exc:
-        raise UnitFileInvalid([(0, _("the file is not UTF-8 text (%(error)s)") % {"error": exc})]) from exc
+    header, raw_rows = _read_csv(path)
+    _require_columns(header, MAPPING_COLUMNS)
     errors: list[tuple[int, str]] = []
     rows: list[MappingRow] = []
     seen: dict[str, int] = {}

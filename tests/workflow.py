@@ -123,3 +123,17 @@ def fill_counts(dossier, police, counts=CLEAN):
             upload=SimpleUploadedFile("Báo cáo rà soát.pdf", PDF_BYTES, content_type="application/pdf"),
         )
     return Dossier.objects.get(pk=dossier.pk)
+
+
+def open_cycle(people, year: int, *, actor=None, target_percent=30, **kwargs):
+    """The provincial police open `year`'s cycle: commune reports due 5 December, the report to the
+    Ministry 19 December (pass `assigned=[...]`, `today=...` and the rest as the service takes them)."""
+    return services.cycle_open(
+        province=people.province,
+        year=year,
+        actor=actor or people.provincial_police,
+        target_percent=Decimal(target_percent),
+        reports_due=datetime.date(year, 12, 5),
+        ministry_report_due=datetime.date(year, 12, 19),
+        **kwargs,
+    )

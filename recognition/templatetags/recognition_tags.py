@@ -9,3 +9,11 @@ register = template.Library()
 def in_sentence(name: str) -> str:
     """'Huyện Kỳ Sơn' -> 'huyện Kỳ Sơn' (communes.text.in_sentence), for the documents' templates."""
     return _in_sentence(name)
+
+
+@register.filter
+def criterion_wording(text: str) -> str:
+    """A criterion's text as a document quotes it (recognition.documents.criterion_wording)."""
+    from recognition.documents import criterion_wording as wording
+
+    return wording(text)

@@ -3,7 +3,6 @@ scope (another commune, another province, the officials of the units before the 
 every page of a 2026 dossier, never a leak, never a 500."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
 import time_machine
@@ -11,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from assessments import services
-from tests.assessments.test_province_procedure import fill_counts
+from tests.workflow import fill_counts, open_cycle
 
 SEE = {
     "commune_police",
@@ -54,26 +53,11 @@ def cases(province_people, django_capture_on_commit_callbacks):
         time_machine.travel(datetime.date(2026, 3, 2), tick=False),
         django_capture_on_commit_callbacks(execute=False),
     ):
-        cycle = services.cycle_open(
-            province=p.province,
-            year=2026,
-            actor=p.provincial_police,
-            target_percent=Decimal(30),
-            reports_due=datetime.date(2026, 12, 5),
-            ministry_report_due=datetime.date(2026, 12, 19),
-            assigned=[p.new_my_ly],
-        )
+        cycle = open_cycle(p, 2026, assigned=[p.new_my_ly])
         draft = fill_counts(cycle.dossiers.get(), p.commune_police)
         # Another year of the same unit for the later steps (opened by the cycle's service too).
-        later_cycle = services.cycle_open(
-            province=p.province,
-            year=2025,
-            actor=p.provincial_police,
-            target_percent=Decimal(20),
-            reports_due=datetime.date(2025, 12, 5),
-            ministry_report_due=datetime.date(2025, 12, 19),
-            assigned=[p.new_my_ly],
-            today=datetime.date(2025, 8, 1),
+        later_cycle = open_cycle(
+            p, 2025, target_percent=20, assigned=[p.new_my_ly], today=datetime.date(2025, 8, 1)
         )
         under = services.dossier_submit(
             dossier=fill_counts(later_cycle.dossiers.get(), p.commune_police), actor=p.commune_chair

@@ -3,7 +3,6 @@ appraisal: the yearly cycle, the commune police's counts, the commune chair's re
 police's check. On a frozen clock: these tests must pass in 2027 too."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
 import time_machine
@@ -13,7 +12,7 @@ from assessments import permissions, services, workflow
 from assessments.models import Dossier, EvaluationCycle, Notification
 from assessments.selectors import dossiers_awaiting, history_of, submission_problems
 from tests.factories import DossierFactory
-from tests.workflow import CLEAN, fill_counts
+from tests.workflow import CLEAN, fill_counts, open_cycle
 
 pytestmark = pytest.mark.django_db
 
@@ -27,15 +26,8 @@ def spring_2026():
 @pytest.fixture
 def cycle(province_people, spring_2026):
     p = province_people
-    return services.cycle_open(
-        province=p.province,
-        year=2026,
-        actor=p.provincial_police,
-        target_percent=Decimal(30),
-        reports_due=datetime.date(2026, 12, 5),
-        ministry_report_due=datetime.date(2026, 12, 19),
-        plan_reference="Kế hoạch số 107/KH-UBND ngày 12/02/2026",
-        assigned=[p.new_my_ly, p.bac_ly],
+    return open_cycle(
+        p, 2026, plan_reference="Kế hoạch số 107/KH-UBND ngày 12/02/2026", assigned=[p.new_my_ly, p.bac_ly]
     )
 
 
@@ -48,23 +40,9 @@ def test_the_provincial_police_open_the_cycle_and_the_assigned_communes_get_thei
     assert set(dossiers) == {p.new_my_ly, p.bac_ly}
     assert all(d.criteria_set.procedure == "province" and d.state == "draft" for d in dossiers.values())
     with pytest.raises(PermissionDenied):
-        services.cycle_open(
-            province=p.province,
-            year=2027,
-            actor=p.commune_police,
-            target_percent=Decimal(30),
-            reports_due=datetime.date(2027, 12, 5),
-            ministry_report_due=datetime.date(2027, 12, 19),
-        )
+        open_cycle(p, 2027, actor=p.commune_police)
     with pytest.raises(services.DossierActionError):  # one cycle per province and year
-        services.cycle_open(
-            province=p.province,
-            year=2026,
-            actor=p.provincial_police,
-            target_percent=Decimal(30),
-            reports_due=datetime.date(2026, 12, 5),
-            ministry_report_due=datetime.date(2026, 12, 19),
-        )
+        open_cycle(p, 2026)
 
 
 def test_a_commune_not_assigned_registers_itself_and_a_dossier_opens(cycle, province_people):
@@ -178,15 +156,7 @@ def test_reminders_follow_the_cycles_due_date(cycle, province_people):
 def test_the_beat_opens_the_next_cycles_dossiers_when_its_period_begins(province_people):
     p = province_people
     with time_machine.travel(datetime.date(2026, 12, 1), tick=False):
-        cycle = services.cycle_open(
-            province=p.province,
-            year=2027,
-            actor=p.provincial_police,
-            target_percent=Decimal(35),
-            reports_due=datetime.date(2027, 12, 5),
-            ministry_report_due=datetime.date(2027, 12, 19),
-            assigned=[p.new_my_ly],
-        )
+        cycle = open_cycle(p, 2027, target_percent=35, assigned=[p.new_my_ly])
         assert services.cycles_open_dossiers() == 0 and not cycle.dossiers.exists()
     with time_machine.travel(datetime.date(2026, 12, 15), tick=False):
         from assessments.tasks import open_cycle_dossiers
@@ -199,15 +169,7 @@ def test_a_reevaluation_starts_from_last_years_answers_counts_and_files(cycle, p
     p = province_people
     last = fill_counts(cycle.dossiers.get(commune=p.new_my_ly), p.commune_police)
     with time_machine.travel(datetime.date(2027, 1, 5), tick=False):
-        next_cycle = services.cycle_open(
-            province=p.province,
-            year=2027,
-            actor=p.provincial_police,
-            target_percent=Decimal(35),
-            reports_due=datetime.date(2027, 12, 5),
-            ministry_report_due=datetime.date(2027, 12, 19),
-            assigned=[p.new_my_ly],
-        )
+        next_cycle = open_cycle(p, 2027, target_percent=35, assigned=[p.new_my_ly])
         dossier = next_cycle.dossiers.get()
         counts = dossier.situation()
         assert counts.carried_over and counts.population == last.situation().population
