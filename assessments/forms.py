@@ -298,6 +298,17 @@ class AppraisalForm(VersionedForm):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+    started_at = forms.TimeField(
+        label=_("Meeting started at"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    ended_at = forms.TimeField(
+        label=_("Meeting ended at"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    place = forms.CharField(label=_("Place"), required=False, max_length=200)
     recommendation = forms.ChoiceField(
         label=_("Recommendation"),
         required=False,
@@ -306,13 +317,58 @@ class AppraisalForm(VersionedForm):
     conclusion = forms.CharField(
         label=_("Conclusion"), required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 4})
     )
+    proposal_date = forms.DateField(
+        label=_("Date of the proposal (Tờ trình) to the deciding authority"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("The minutes and the proposal are numbered in the police register when you complete."),
+    )
+    minutes_number = forms.IntegerField(
+        label=_("Number of the minutes in the office's register"),
+        required=False,
+        min_value=1,
+        max_value=99999,
+    )
+    proposal_number = forms.IntegerField(
+        label=_("Number of the proposal in the office's register"),
+        required=False,
+        min_value=1,
+        max_value=99999,
+    )
 
-    def __init__(self, *args, rows: list[dict], appraisal: Appraisal | None, **kwargs):
+    SIMPLE_FIELDS = (
+        "inspection_date",
+        "counts_checked_on",
+        "started_at",
+        "ended_at",
+        "place",
+        "recommendation",
+        "conclusion",
+        "proposal_date",
+        "minutes_number",
+        "proposal_number",
+    )
+
+    def __init__(
+        self, *args, rows: list[dict], appraisal: Appraisal | None, clerk_numbers: bool = False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.rows = rows
+        # The command's clerk gives the numbers: they are typed here; otherwise the application gives them.
+        self.clerk_numbers = clerk_numbers
+        if clerk_numbers:
+            self.fields["proposal_date"].help_text = ""
+        else:
+            del self.fields["minutes_number"], self.fields["proposal_number"]
         members = list(appraisal.members.all()) if appraisal else []
         for i in range(max(self.TEAM_ROWS, len(members) + 2)):
             member = members[i] if i < len(members) else None
+            self.fields[f"member_{i}_duty"] = forms.ChoiceField(
+                label=_("Duty"),
+                required=False,
+                choices=AppraisalMember.Duty.choices,
+                initial=member.duty if member else AppraisalMember.Duty.MEMBER,
+            )
             self.fields[f"member_{i}_name"] = forms.CharField(
                 label=_("Full name"), required=False, max_length=150, initial=member.name if member else ""
             )
@@ -348,15 +404,20 @@ class AppraisalForm(VersionedForm):
                 initial=finding.note if finding else "",
             )
         if appraisal:
-            self.fields["inspection_date"].initial = appraisal.inspection_date
-            self.fields["counts_checked_on"].initial = appraisal.counts_checked_on
-            self.fields["recommendation"].initial = appraisal.recommendation
-            self.fields["conclusion"].initial = appraisal.conclusion
+            for name in self.SIMPLE_FIELDS:
+                if name in self.fields:
+                    self.fields[name].initial = getattr(appraisal, name)
 
     def clean_inspection_date(self):
         day = self.cleaned_data.get("inspection_date")
         if day and day > timezone.localdate():
             raise forms.ValidationError(_("The inspection date cannot be in the future."))
+        return day
+
+    def clean_proposal_date(self):
+        day = self.cleaned_data.get("proposal_date")
+        if day and day > timezone.localdate():
+            raise forms.ValidationError(_("The proposal cannot be dated in the future."))
         return day
 
     def clean_counts_checked_on(self):
@@ -374,11 +435,32 @@ class AppraisalForm(VersionedForm):
                 self.add_error(f"member_{i}_agency", _("Choose the member's agency."))
             if agency and not name:
                 self.add_error(f"member_{i}_name", _("Give the member's name."))
+        inspected, proposed = cleaned.get("inspection_date"), cleaned.get("proposal_date")
+        if inspected and proposed and proposed < inspected:
+            self.add_error(
+                "proposal_date", _("The proposal cannot be dated before the inspection it reports.")
+            )
+        started, ended = cleaned.get("started_at"), cleaned.get("ended_at")
+        if started and ended and ended <= started:
+            self.add_error("ended_at", _("The meeting must end after it starts."))
         return cleaned
+
+    def appraisal_data(self) -> dict:
+        """The keyword arguments of services.appraisal_save taken from this form."""
+        data = {name: self.cleaned_data.get(name) for name in self.SIMPLE_FIELDS if name in self.fields}
+        data["place"] = data.get("place") or ""
+        data["recommendation"] = data.get("recommendation") or ""
+        data["conclusion"] = data.get("conclusion") or ""
+        return {**data, "members": self.members(), "findings": self.findings()}
 
     def team_rows(self):
         for i in range(self.team_size):
-            yield self[f"member_{i}_name"], self[f"member_{i}_agency"], self[f"member_{i}_position"]
+            yield (
+                self[f"member_{i}_duty"],
+                self[f"member_{i}_name"],
+                self[f"member_{i}_agency"],
+                self[f"member_{i}_position"],
+            )
 
     def bound_rows(self):
         for row in self.rows:
@@ -388,6 +470,7 @@ class AppraisalForm(VersionedForm):
     def members(self) -> list[dict]:
         return [
             {
+                "duty": self.cleaned_data.get(f"member_{i}_duty") or "member",
                 "name": self.cleaned_data[f"member_{i}_name"],
                 "agency": self.cleaned_data[f"member_{i}_agency"],
                 "position": self.cleaned_data[f"member_{i}_position"],

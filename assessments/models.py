@@ -534,6 +534,18 @@ class Appraisal(models.Model):
         _("recommendation"), max_length=20, choices=Recommendation.choices, blank=True
     )
     conclusion = models.TextField(_("conclusion"), blank=True)
+    # The minutes record when and where the team met the commune.
+    started_at = models.TimeField(_("started at"), null=True, blank=True)
+    ended_at = models.TimeField(_("ended at"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True, help_text=_("e.g. Hội trường UBND xã"))
+    # The police command's proposal to the deciding authority (Tờ trình) and the minutes, numbered in the
+    # command's register when the appraisal is completed (or typed, when its clerk gives the numbers).
+    proposal_date = models.DateField(_("date of the proposal (Tờ trình)"), null=True, blank=True)
+    proposal_number = models.PositiveIntegerField(_("proposal number"), null=True, blank=True)
+    proposal_symbol = models.CharField(max_length=40, blank=True)
+    minutes_number = models.PositiveIntegerField(_("minutes number"), null=True, blank=True)
+    minutes_symbol = models.CharField(max_length=40, blank=True)
+    police_body = models.CharField(_("police command"), max_length=150, blank=True)
     appraised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -545,6 +557,14 @@ class Appraisal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier}"
+
+    @property
+    def proposal_display(self) -> str:
+        return f"{self.proposal_number:02d}/{self.proposal_symbol}" if self.proposal_number else ""
+
+    @property
+    def minutes_display(self) -> str:
+        return f"{self.minutes_number:02d}/{self.minutes_symbol}" if self.minutes_number else ""
 
 
 class AppraisalMember(models.Model):
@@ -559,7 +579,14 @@ class AppraisalMember(models.Model):
         COMMUNE = "commune", _("Commune People's Committee")
         OTHER = "other", _("Other")
 
+    class Duty(models.TextChoices):
+        LEADER = "leader", _("Team leader")
+        MEMBER = "member", _("Member")
+        SECRETARY = "secretary", _("Secretary")
+        COMMUNE = "commune", _("Commune representative")
+
     appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="members")
+    duty = models.CharField(_("duty"), max_length=10, choices=Duty.choices, default=Duty.MEMBER)
     name = models.CharField(_("full name"), max_length=150)
     agency = models.CharField(_("agency"), max_length=20, choices=Agency.choices)
     position = models.CharField(_("position"), max_length=150, blank=True)

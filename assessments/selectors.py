@@ -188,8 +188,28 @@ def appraisal_problems(*, dossier: Dossier) -> list[str]:
         problems.append(_("Give the inspection date."))
     if collects_counts(dossier.criteria_set) and appraisal.counts_checked_on is None:
         problems.append(_("Give the date the counts were cross-checked against police data."))
-    if not appraisal.members.all():
+    if appraisal.started_at is None or appraisal.ended_at is None:
+        problems.append(_("Give the times the meeting started and ended."))
+    if not appraisal.place:
+        problems.append(_("Give the place of the inspection."))
+    duties = [m.duty for m in appraisal.members.all()]
+    if not duties:
         problems.append(_("List at least one member of the inspection team."))
+    for duty, missing in (
+        ("leader", _("Name the team leader.")),
+        ("secretary", _("Name the secretary who keeps the minutes.")),
+        ("commune", _("Name at least one representative of the commune.")),
+    ):
+        if duty not in duties:
+            problems.append(missing)
+    if appraisal.proposal_date is None:
+        problems.append(_("Give the date of the proposal (Tờ trình) to the deciding authority."))
+    from communes.selectors import register_numbering
+
+    if register_numbering(unit=workflow.appraising_unit(dossier), kind="police") == "clerk" and not (
+        appraisal.proposal_number and appraisal.minutes_number
+    ):
+        problems.append(_("Give the numbers of the minutes and of the proposal from the office's register."))
     found = {f.criterion_id for f in appraisal.findings.all()}
     for criterion in dossier.applicable_criteria():
         if criterion.pk not in found:

@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from communes.fragments import cache_call
-from communes.models import Commune
+from communes.models import Commune, IssuingBody
 from communes.permissions import has_unit_perm, holders_of
+from communes.services import RegisterError, issuing_body_for, register_next, register_take
 from communes.text import nfc
 
 from . import classification, workflow
@@ -210,6 +211,8 @@ def _transition(
         raise DossierActionError(_("The appraisal cannot be completed yet."), problems)
 
     from_state = locked.state
+    if name == "complete_appraisal":
+        _number_appraisal(locked)
     try:
         method()
     except TransitionNotAllowed as exc:
@@ -232,6 +235,36 @@ def _transition(
     )
     _notify_next_actors(dossier=locked, event=event)
     return locked
+
+
+def _number_appraisal(dossier: Dossier) -> None:
+    """The minutes and the proposal (Tờ trình) take their numbers in the appraising police command's
+    register: given here by the application, or checked against it when the command's clerk gave them."""
+    appraisal = dossier.appraisal
+    body = issuing_body_for(unit=workflow.appraising_unit(dossier), kind=IssuingBody.Kind.POLICE)
+    label = f"{dossier.commune.code} {dossier.year}"
+    numbered = (
+        ("minutes", appraisal.inspection_date, appraisal.minutes_number),
+        ("proposal", appraisal.proposal_date, appraisal.proposal_number),
+    )
+    numbers = {}
+    try:
+        for series, day, typed in numbered:
+            if body.numbering == IssuingBody.Numbering.CLERK:
+                numbers[series] = register_take(
+                    body=body, series=series, number=typed, issued_on=day, label=label
+                )
+            else:
+                numbers[series] = register_next(body=body, series=series, issued_on=day, label=label)
+    except RegisterError as error:
+        raise DossierActionError(error.message) from error
+    Appraisal.objects.filter(pk=appraisal.pk).update(
+        minutes_number=numbers["minutes"],
+        minutes_symbol=body.symbol("minutes"),
+        proposal_number=numbers["proposal"],
+        proposal_symbol=body.symbol("proposal"),
+        police_body=body.name,
+    )
 
 
 def _next_actors(dossier: Dossier) -> list:
@@ -531,9 +564,16 @@ def appraisal_save(
     recommendation: str,
     conclusion: str,
     counts_checked_on: datetime.date | None = None,
+    started_at: datetime.time | None = None,
+    ended_at: datetime.time | None = None,
+    place: str = "",
+    proposal_date: datetime.date | None = None,
+    proposal_number: int | None = None,
+    minutes_number: int | None = None,
     expected_version: int | None = None,
 ) -> Appraisal:
-    """Save the police's draft appraisal: team, per-criterion findings {criterion_id: (result, note)}."""
+    """Save the police's draft appraisal: when and where, the team (with each one's duty), a finding
+    per criterion {criterion_id: (result, note)}, the recommendation and the proposal's date."""
     locked = _lock(dossier.pk)
     if not perms.can_appraise(locked, actor):
         raise PermissionDenied
@@ -543,9 +583,20 @@ def appraisal_save(
             % {"state": locked.get_state_display()}
         )
     _check_version(locked, expected_version)
+    _check_appraisal_dates(
+        dossier=locked,
+        inspection_date=inspection_date,
+        proposal_date=proposal_date,
+        started_at=started_at,
+        ended_at=ended_at,
+    )
     appraisal, _created = Appraisal.objects.get_or_create(dossier=locked)
     appraisal.inspection_date = inspection_date
     appraisal.counts_checked_on = counts_checked_on
+    appraisal.started_at, appraisal.ended_at = started_at, ended_at
+    appraisal.place = nfc(place).strip()
+    appraisal.proposal_date = proposal_date
+    appraisal.proposal_number, appraisal.minutes_number = proposal_number, minutes_number
     appraisal.recommendation = recommendation
     appraisal.conclusion = nfc(conclusion).strip()
     appraisal.appraised_by = actor
@@ -555,6 +606,7 @@ def appraisal_save(
         [
             AppraisalMember(
                 appraisal=appraisal,
+                duty=m.get("duty") or AppraisalMember.Duty.MEMBER,
                 name=nfc(m["name"]).strip(),
                 agency=m["agency"],
                 position=nfc(m.get("position", "")).strip(),
@@ -578,6 +630,30 @@ def appraisal_save(
         finding.save()
     _bump_version(locked)
     return appraisal
+
+
+def _check_appraisal_dates(
+    *,
+    dossier: Dossier,
+    inspection_date: datetime.date | None,
+    proposal_date: datetime.date | None,
+    started_at: datetime.time | None,
+    ended_at: datetime.time | None,
+) -> None:
+    """An inspection falls within or after the evaluated year; the proposal follows it; the meeting ends
+    after it starts; nothing is dated in the future."""
+    today = timezone.localdate()
+    if inspection_date and inspection_date < datetime.date(dossier.year, 1, 1):
+        raise DossierActionError(
+            _("The inspection of the %(year)s evaluation cannot be dated before %(year)s.")
+            % {"year": dossier.year}
+        )
+    if proposal_date and proposal_date > today:
+        raise DossierActionError(_("The proposal cannot be dated in the future."))
+    if proposal_date and inspection_date and proposal_date < inspection_date:
+        raise DossierActionError(_("The proposal cannot be dated before the inspection it reports."))
+    if started_at and ended_at and ended_at <= started_at:
+        raise DossierActionError(_("The meeting must end after it starts."))
 
 
 # --- notifications --------------------------------------------------------------------------------

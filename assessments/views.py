@@ -20,7 +20,7 @@ from communes.models import Commune, Province
 from communes.pagination import uncounted_page
 from communes.permissions import has_unit_perm, units_with_perm
 from communes.protected_media import protected_file_response
-from communes.selectors import districts_in_view
+from communes.selectors import districts_in_view, register_numbering
 
 from . import permissions as perms
 from . import selectors, services, workflow
@@ -386,10 +386,13 @@ def appraisal(request, pk: int):
         return redirect("assessments:dossier_detail", pk=pk)
     rows = selectors.criterion_rows(dossier=dossier)
     current = selectors.appraisal_of(dossier)
+    clerk_numbers = register_numbering(unit=workflow.appraising_unit(dossier), kind="police") == "clerk"
     if request.method != "POST":
-        form = AppraisalForm(rows=rows, appraisal=current, initial={"version": dossier.version})
+        form = AppraisalForm(
+            rows=rows, appraisal=current, clerk_numbers=clerk_numbers, initial={"version": dossier.version}
+        )
         return _render_appraisal(request, dossier, form)
-    form = AppraisalForm(request.POST, rows=rows, appraisal=current)
+    form = AppraisalForm(request.POST, rows=rows, appraisal=current, clerk_numbers=clerk_numbers)
     if not form.is_valid():
         messages.error(request, _("Some values are not valid; nothing was saved. Correct the marked fields."))
         return _render_appraisal(request, dossier, form, status=400)
@@ -397,21 +400,21 @@ def appraisal(request, pk: int):
         services.appraisal_save(
             dossier=dossier,
             actor=request.user,
-            inspection_date=form.cleaned_data["inspection_date"],
-            counts_checked_on=form.cleaned_data["counts_checked_on"],
-            members=form.members(),
-            findings=form.findings(),
-            recommendation=form.cleaned_data["recommendation"],
-            conclusion=form.cleaned_data["conclusion"],
             expected_version=form.cleaned_data["version"],
+            **form.appraisal_data(),
         )
         if "complete" in request.POST:
             services.dossier_complete_appraisal(dossier=dossier, actor=request.user)
     except services.DossierActionError as error:
-        show_action_error(request, error)
-        if isinstance(error, services.DossierConflict):
-            return _render_appraisal(request, dossier, form, status=409)
-        return redirect("assessments:appraisal", pk=pk)
+        # What was typed stays on the form, with the reason it was refused; when the draft itself was
+        # saved (completing was refused), the form carries the dossier's new version.
+        status = show_action_error(request, error)
+        if not isinstance(error, services.DossierConflict):
+            data = request.POST.copy()
+            data["version"] = str(Dossier.objects.values_list("version", flat=True).get(pk=pk))
+            form = AppraisalForm(data, rows=rows, appraisal=current, clerk_numbers=clerk_numbers)
+            form.is_valid()
+        return _render_appraisal(request, dossier, form, status=status)
     if "complete" in request.POST:
         messages.success(request, _("Appraisal completed: the dossier goes to the deciding authority."))
         return redirect("assessments:dossier_detail", pk=pk)

@@ -20,6 +20,7 @@ two equal both ways. Adding a procedure is an entry here, its transitions and it
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -73,6 +74,10 @@ class Procedure:
     opens_through_cycle: bool
     # Who receives a copy of the decision (Nơi nhận), after "Như Điều 3".
     copies_of_decision: tuple[str, ...] = field(default=())
+    # The level whose police command appraises, numbers the minutes and the proposal (Tờ trình).
+    appraised_at: str = ""
+    # The last day its bodies issue documents (districts ended on 30 June 2025); None: still in force.
+    documents_until: datetime.date | None = None
 
 
 _DISTRICT_APPRAISE = ("appraise_district_dossiers", DISTRICT)
@@ -153,6 +158,8 @@ PROCEDURES: dict[str, Procedure] = {
             submit_label=_("Submit to the district police"),
         ),
         decided_at=DISTRICT,
+        appraised_at=DISTRICT,
+        documents_until=datetime.date(2025, 6, 30),
         editor=_COMMUNE_PREPARE,
         opens_through_cycle=False,
         copies_of_decision=(
@@ -176,6 +183,7 @@ PROCEDURES: dict[str, Procedure] = {
             decides_here=False,
         ),
         decided_at=PROVINCE,
+        appraised_at=PROVINCE,
         editor=_COMMUNE_PREPARE,
         opens_through_cycle=True,
         copies_of_decision=("Như Điều 3;", "Bộ Công an (C04);", "Công an tỉnh (PC04);", "Lưu: VT, CA."),
@@ -256,6 +264,11 @@ def can_edit(dossier, user) -> bool:
 def deciding_unit(dossier):
     """The unit whose People's Committee decides on the dossier."""
     return unit_for(dossier, procedure_of(dossier).decided_at)
+
+
+def appraising_unit(dossier):
+    """The unit whose police command appraises the dossier (district police, or the province's)."""
+    return unit_for(dossier, procedure_of(dossier).appraised_at)
 
 
 # --- what django-fsm calls (declared on Dossier's transitions) --------------------------------------

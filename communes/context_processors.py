@@ -11,5 +11,6 @@ def current_posts(request):
     return {
         "current_posts": posts,
         "province_staff": request.user.is_superuser or any(p.province_id for p in posts),
+        "keeps_register": any(p.role in ("district_clerk", "provincial_clerk") for p in posts),
         "province": site_province(),
     }

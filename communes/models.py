@@ -142,6 +142,7 @@ class Province(AdministrativeUnit):
             ("manage_cycles", _("Can open the yearly evaluation cycle and assign communes")),
             ("sit_on_council", _("Can take part in the review council")),
             ("keep_council_minutes", _("Can keep the review council's minutes (secretary)")),
+            ("keep_register", _("Can enter the numbers of the register on approved decisions (clerk)")),
         ]
 
     def natural_key(self):
@@ -170,6 +171,7 @@ class District(AdministrativeUnit):
             ("view_district_dossiers", _("Can see the dossiers of the district's communes")),
             ("appraise_district_dossiers", _("Can appraise the dossiers of the district (police)")),
             ("decide_district_dossiers", _("Can decide on the dossiers of the district (chair)")),
+            ("keep_register", _("Can enter the numbers of the register on approved decisions (clerk)")),
         ]
 
     def natural_key(self):
@@ -259,6 +261,9 @@ class Role(models.TextChoices):
     COMMUNE_OFFICER = "commune_officer", _("Commune officer")
     DISTRICT_POLICE = "district_police", _("District police officer")
     DISTRICT_CHAIR = "district_chair", _("District People's Committee chair")
+    # Văn thư: enters the numbers of the office's register on approved decisions (both procedures).
+    DISTRICT_CLERK = "district_clerk", _("District People's Committee clerk")
+    PROVINCIAL_CLERK = "provincial_clerk", _("Provincial People's Committee clerk")
     # The procedure in force since 1 July 2025 (Decision 28/2025/QĐ-TTg).
     COMMUNE_POLICE = "commune_police", _("Commune police officer")
     COMMUNE_CHAIR = "commune_chair", _("Commune People's Committee chair")
@@ -277,6 +282,8 @@ ROLE_LEVEL = {
     Role.COMMUNE_OFFICER: "commune",
     Role.DISTRICT_POLICE: "district",
     Role.DISTRICT_CHAIR: "district",
+    Role.DISTRICT_CLERK: "district",
+    Role.PROVINCIAL_CLERK: "province",
     Role.COMMUNE_POLICE: "commune",
     Role.COMMUNE_CHAIR: "commune",
     Role.PROVINCIAL_POLICE: "province",
@@ -427,3 +434,76 @@ class Installation(models.Model):
 
     def __str__(self) -> str:
         return self.identifier
+
+
+class IssuingBody(models.Model):
+    """Cơ quan ban hành: a People's Committee or a police command that signs and numbers documents.
+
+    Its register (sổ đăng ký văn bản) runs per calendar year and series. Per body, `numbering` says who
+    gives the numbers: the application (gapless, at issue), or the office's clerk (văn thư), who enters
+    the number of the office's own register, where every other document of the body is numbered too.
+    The symbols of each kind of document ("QĐ-UBND", "BB-CAH", ...) are the body's own data."""
+
+    class Kind(models.TextChoices):
+        PEOPLE_COMMITTEE = "ubnd", _("People's Committee")
+        POLICE = "police", _("Police")
+
+    class Numbering(models.TextChoices):
+        APPLICATION = "application", _("The application keeps the register")
+        CLERK = "clerk", _("The office's clerk gives the number")
+
+    # The register's key: the unit's code for a People's Committee, "CA-<code>" for a police command.
+    code = models.CharField(_("register code"), max_length=10, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    level = models.CharField(_("level"), max_length=10, default="district")
+    name = models.CharField(_("name"), max_length=150)
+    numbering = models.CharField(_("numbering"), max_length=12, choices=Numbering.choices)
+    symbols = models.JSONField(
+        _("symbols"),
+        default=dict,
+        blank=True,
+        help_text=_('Per kind of document, e.g. {"decision": "QĐ-UBND", "dispatch": "UBND-CA"}.'),
+    )
+
+    class Meta:
+        verbose_name = _("issuing body")
+        verbose_name_plural = _("issuing bodies")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def symbol(self, document: str) -> str:
+        return (
+            self.symbols.get(document)
+            or settings.ISSUING_BODY_DEFAULTS[self.defaults_key]["symbols"][document]
+        )
+
+    @property
+    def defaults_key(self) -> str:
+        return "ubnd" if self.kind == self.Kind.PEOPLE_COMMITTEE else f"police:{self.level}"
+
+
+class RegisterNumber(models.Model):
+    """One number taken in an issuing body's register: unique per body, year and series."""
+
+    body = models.ForeignKey(IssuingBody, on_delete=models.PROTECT, related_name="numbers")
+    year = models.PositiveIntegerField()
+    series = models.CharField(max_length=12)
+    number = models.PositiveIntegerField()
+    issued_on = models.DateField()
+    # What carries it ("recognition decision 12"): read in the admin when a number is questioned.
+    label = models.CharField(max_length=120, blank=True)
+    by_clerk = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("register number")
+        verbose_name_plural = _("register numbers")
+        ordering = ["body", "year", "series", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["body", "year", "series", "number"], name="register_number_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body.code} {self.year} {self.series} {self.number:02d}"

@@ -5,13 +5,22 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record
 
-from .models import ROLE_LEVEL, AdministrativeUnit, Commune, District, Post, Province
+from .models import (
+    ROLE_LEVEL,
+    AdministrativeUnit,
+    Commune,
+    District,
+    IssuingBody,
+    Post,
+    Province,
+    RegisterNumber,
+)
 from .permissions import ensure_role_group, forget_grants, role_group_name
 
 _UNIT_CLASS = {"commune": Commune, "district": District, "province": Province}
@@ -100,3 +109,102 @@ def sync_all_posts(*, on: datetime.date | None = None) -> int:
         if post.user.groups.filter(name=name).exists() != before:
             changed += 1
     return changed
+
+
+# --- issuing bodies and their registers (sổ đăng ký văn bản) ----------------------------------------
+
+
+class RegisterError(Exception):
+    """A number or a date the register cannot take; `message` says why, in the user's language."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def issuing_body_for(*, unit: AdministrativeUnit, kind: str) -> IssuingBody:
+    """The People's Committee or the police command of `unit`, made on first use with the defaults of
+    its kind (settings.ISSUING_BODY_DEFAULTS); provincial staff change its mode and symbols in the admin."""
+    from django.conf import settings
+
+    from communes.text import in_sentence
+
+    level = unit._meta.model_name
+    if kind == IssuingBody.Kind.PEOPLE_COMMITTEE:
+        code, name = unit.code, f"Ủy ban nhân dân {in_sentence(unit.name)}"
+        defaults_key = "ubnd"
+    else:
+        code, name = f"CA-{unit.code}", f"Công an {in_sentence(unit.name)}"
+        defaults_key = f"police:{level}"
+    body = IssuingBody.objects.filter(code=code).first()
+    if body is not None:
+        return body
+    defaults = settings.ISSUING_BODY_DEFAULTS[defaults_key]
+    try:
+        with transaction.atomic():
+            return IssuingBody.objects.create(
+                code=code, kind=kind, level=level, name=name, numbering=defaults["numbering"], symbols={}
+            )
+    except IntegrityError:  # made meanwhile by a concurrent first document
+        return IssuingBody.objects.get(code=code)
+
+
+def register_next(*, body: IssuingBody, series: str, issued_on: datetime.date, label: str = "") -> int:
+    """The next number of the body's register for the year of `issued_on`. Call inside the transaction
+    that records the document: the body's row is locked (no repeat) and a rollback gives the number back
+    (no gap). A date earlier than the last number's in the register is refused: numbers follow dates."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("register_next must run inside the document's transaction")
+    IssuingBody.objects.select_for_update().get(pk=body.pk)
+    last = (
+        RegisterNumber.objects.filter(body=body, year=issued_on.year, series=series)
+        .order_by("-number")
+        .values("number", "issued_on")
+        .first()
+    )
+    if last and issued_on < last["issued_on"]:
+        raise RegisterError(
+            _(
+                "The register of %(body)s already holds number %(number)02d dated %(day)s: a later number cannot take an earlier date."
+            )
+            % {"body": body.name, "number": last["number"], "day": last["issued_on"].strftime("%d/%m/%Y")}
+        )
+    number = (last["number"] if last else 0) + 1
+    RegisterNumber.objects.create(
+        body=body, year=issued_on.year, series=series, number=number, issued_on=issued_on, label=label[:120]
+    )
+    return number
+
+
+def register_take(
+    *, body: IssuingBody, series: str, number: int, issued_on: datetime.date, label: str = ""
+) -> int:
+    """Record a number the office's clerk gave from the office's register; refused when that number is
+    already used in the register for the year. The body's row is locked, so two clerks at once cannot
+    both take one number (and the unique constraint stands behind the lock)."""
+    if number < 1:
+        raise RegisterError(_("A document number starts at 1."))
+    IssuingBody.objects.select_for_update().get(pk=body.pk)
+    taken = RegisterNumber.objects.filter(body=body, year=issued_on.year, series=series, number=number)
+    if taken.exists():
+        raise RegisterError(
+            _("Number %(number)02d is already used in the %(year)s register of %(body)s.")
+            % {"number": number, "year": issued_on.year, "body": body.name}
+        )
+    try:
+        with transaction.atomic():
+            RegisterNumber.objects.create(
+                body=body,
+                year=issued_on.year,
+                series=series,
+                number=number,
+                issued_on=issued_on,
+                label=label[:120],
+                by_clerk=True,
+            )
+    except IntegrityError as exc:
+        raise RegisterError(
+            _("Number %(number)02d is already used in the %(year)s register of %(body)s.")
+            % {"number": number, "year": issued_on.year, "body": body.name}
+        ) from exc
+    return number

@@ -243,14 +243,25 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Documents (Decree 30/2020): number and symbol per issuing body and calendar year.
-DECISION_SYMBOL = env("DECISION_SYMBOL", default="QĐ-UBND")
-DISPATCH_SYMBOL = env("DISPATCH_SYMBOL", default="UBND-CA")
-SUMMARY_DISPATCH_SYMBOL = env("SUMMARY_DISPATCH_SYMBOL", default="CAT-PC04")
-# Per issuing body (unit code, or "CODE:dispatch"), e.g. {"417": "QĐ-CT"}: the head of the body decides.
-DECISION_SYMBOLS = env.json("DECISION_SYMBOLS", default={})
-# Whether decisions and dispatches share one number register (the body's choice).
-DOCUMENT_SHARED_SEQUENCE = env.bool("DOCUMENT_SHARED_SEQUENCE", default=False)
+# Documents (Decree 30/2020): each issuing body numbers in its own register per calendar year. The
+# defaults of a body made on first use; provincial staff change a body's mode and symbols in the admin
+# (communes.IssuingBody). People's Committees number in the office's register (the clerk gives the
+# number); the police let the application keep theirs.
+ISSUING_BODY_DEFAULTS = env.json(
+    "ISSUING_BODY_DEFAULTS",
+    default={
+        "ubnd": {"numbering": "clerk", "symbols": {"decision": "QĐ-UBND", "dispatch": "UBND-CA"}},
+        "police:district": {
+            "numbering": "application",
+            "symbols": {"minutes": "BB-CAH", "proposal": "TTr-CAH", "dispatch": "CAH"},
+        },
+        "police:province": {
+            "numbering": "application",
+            "symbols": {"minutes": "BB-CAT-PC04", "proposal": "TTr-CAT-PC04", "dispatch": "CAT-PC04"},
+        },
+        "police:commune": {"numbering": "application", "symbols": {"report": "BC-CAX", "dispatch": "CAX"}},
+    },
+)
 # A recognition is valid to 31 December of the assessed year (+ this many years).
 # A recognition certifies the evaluated year and stands until the decision on the commune's next
 # evaluation, at the latest until 31 December of the year after (so one signed after the year ends holds).

@@ -112,7 +112,7 @@ def _decision_context(decision: RecognitionDecision) -> dict:
         "district": dossier.commune.district,
         "term": criteria_set.recognition_term,
         "criteria_set": criteria_set,
-        "number": decision.number_display,
+        "number": _number(decision),
         "date_line": date_line(_authority(dossier)["place"], decision.decided_on),
         "appraisal": appraisal,
         "appraisal_date": vn_date(appraisal.inspection_date)
@@ -141,12 +141,26 @@ def copies_of_decision(dossier: Dossier) -> list[str]:
     return [line.format(party_committee=party) for line in workflow.procedure_of(dossier).copies_of_decision]
 
 
-def _signature(title: str, name: str) -> dict:
-    """A chair's own decision is signed "CHỦ TỊCH"; a vice-chair signs "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"
+def _signature(title: str, name: str, head: str = "CHỦ TỊCH") -> dict:
+    """The signature block from the signer's post: the head signs with the head's title ("CHỦ TỊCH",
+    "GIÁM ĐỐC", "TRƯỞNG CÔNG AN"); a deputy signs on the head's behalf, "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"
     (Decree 30, Appendix I II.7.b: never "TM." over the chair's individual decision)."""
     if title.strip().lower().startswith("phó"):
-        return {"signer_lines": ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"], "signer_name": name}
-    return {"signer_lines": ["CHỦ TỊCH"], "signer_name": name}
+        return {"signer_lines": [f"KT. {head}", f"PHÓ {head}"], "signer_name": name}
+    return {"signer_lines": [head], "signer_name": name}
+
+
+def police_head(unit) -> str:
+    """The head of a police command as a signature block names it: a province's is its director."""
+    return "GIÁM ĐỐC" if unit._meta.model_name == "province" else "TRƯỞNG CÔNG AN"
+
+
+# A draft (DỰ THẢO) leaves the number blank for the clerk: "Số:      /QĐ-UBND".
+DRAFT_NUMBER_SPACE = "\u00a0" * 8
+
+
+def _number(record) -> str:
+    return f"{DRAFT_NUMBER_SPACE}/{record.symbol}" if record.number is None else record.number_display
 
 
 def build_context(document: Document) -> dict:
@@ -157,7 +171,7 @@ def build_context(document: Document) -> dict:
             # A dispatch of the People's Committee as a body: "TM. ỦY BAN NHÂN DÂN" above the chair's
             # lines ("CHỦ TỊCH", or "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" for a vice-chair).
             context["signer_lines"] = ["TM. ỦY BAN NHÂN DÂN", *context["signer_lines"]]
-            context["dispatch_number"] = document.number_display
+            context["dispatch_number"] = _number(document)
             # Sent with the decision, on the day it is signed.
             context["date_line"] = date_line(context["place"], document.decision.decided_on)
         return context
@@ -187,7 +201,7 @@ def build_context(document: Document) -> dict:
                 "incident_sentence": sentence(revocation.incident_description),
                 "legal_bases": revocation.legal_bases
                 or _bases_now(revocation.decision.dossier, "revocation", revocation.decided_on),
-                "number": revocation.number_display,
+                "number": _number(revocation),
                 "date_line": date_line(context["place"], revocation.decided_on),
                 "recognition_number": revocation.decision.number_display,
                 "recognition_date": vn_date(revocation.decision.decided_on),
@@ -199,15 +213,15 @@ def build_context(document: Document) -> dict:
         from .selectors import recognition_summary
 
         summary = recognition_summary(year=document.year, province=document.province)
+        issued_on = document.issued_on or timezone.localtime(document.requested_at).date()
         return {
             "year": document.year,
             "province": document.province,
             "summary": summary,
             "chart_svg": summary_chart_svg(summary),
-            "date_line": date_line(
-                document.province.short_name, timezone.localtime(document.requested_at).date()
-            ),
-            "dispatch_number": document.number_display,
+            "date_line": date_line(document.province.short_name, issued_on),
+            "dispatch_number": _number(document),
+            **_signature(document.signer_title, document.signer_name, police_head(document.province)),
         }
     raise RenderError(f"unknown document kind {kind!r}")
 
@@ -293,6 +307,7 @@ def render_html(document: Document) -> str:
     # Official documents are always Vietnamese, whatever the language of the person asking.
     with translation.override("vi"):
         context = build_context(document)
+        context["draft"] = document.draft
         context.update(_metadata(document, context))
         context.update(_verification(document))
         html = render_to_string(TEMPLATES[document.kind], _nfc(context))

@@ -77,3 +77,52 @@ class SummaryForm(forms.Form):
     year = forms.IntegerField(
         label=_("Year"), min_value=2022, max_value=2100, initial=lambda: timezone.localdate().year
     )
+    issued_on = forms.DateField(
+        label=_("Date of the dispatch"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        initial=timezone.localdate,
+    )
+    signer_title = forms.CharField(
+        label=_("Signer's title"),
+        required=False,
+        max_length=150,
+        help_text=_("“Phó Giám đốc” signs on the director's behalf (KT. GIÁM ĐỐC)."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        year, day = cleaned.get("year"), cleaned.get("issued_on")
+        if day and day > timezone.localdate():
+            self.add_error("issued_on", _("The date cannot be in the future."))
+        elif day and year and day.year < year:
+            self.add_error(
+                "issued_on", _("A summary of %(year)s cannot be dated before that year.") % {"year": year}
+            )
+        return cleaned
+
+
+class IssueForm(forms.Form):
+    """Vào sổ: the number and date of issue the office's register gave an approved decision."""
+
+    number = forms.IntegerField(label=_("Number in the register"), min_value=1, max_value=99999)
+    issued_on = forms.DateField(
+        label=_("Date of issue"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        initial=timezone.localdate,
+    )
+    dispatch_number = forms.IntegerField(
+        label=_("Number of the dispatch to the commune"), min_value=1, max_value=99999, required=False
+    )
+
+    def __init__(self, *args, needs_dispatch: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if needs_dispatch:
+            self.fields["dispatch_number"].required = True
+        else:
+            del self.fields["dispatch_number"]
+
+    def clean_issued_on(self):
+        day = self.cleaned_data["issued_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return day

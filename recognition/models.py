@@ -9,45 +9,35 @@ from django.utils.translation import gettext_lazy as _
 from assessments.models import Dossier
 
 
-class DocumentSequence(models.Model):
-    """Sổ đăng ký văn bản: the last number an issuing body gave in a calendar year, per series.
-
-    Decree 30/2020 Art. 15: numbers run from 01 on 1 January, unique within the year. The row is
-    locked while a number is taken, in the transaction that records the document: no gap, no repeat.
-    """
-
-    issuer_code = models.CharField(max_length=10)
-    year = models.PositiveIntegerField()
-    series = models.CharField(max_length=10)
-    last_number = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["issuer_code", "year", "series"], name="one_sequence_per_issuer_year"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.issuer_code}/{self.year}/{self.series}: {self.last_number}"
-
-
 class NumberedDocumentMixin(models.Model):
     """Number and symbol ("15/QĐ-UBND"), issuing body and the date it was signed."""
 
     issuer_code = models.CharField(_("issuing body (unit code)"), max_length=10)
     issuer_name = models.CharField(_("issuing body"), max_length=150)
-    number = models.PositiveIntegerField(_("number"))
+    # Empty while the office's clerk has not yet given the number (the body numbers in its own register).
+    number = models.PositiveIntegerField(_("number"), null=True, blank=True)
     symbol = models.CharField(_("symbol"), max_length=40)
     decided_on = models.DateField(_("date of the decision"))
+    # The chair's approval; `decided_on` is the date of issue (the same day when the application numbers).
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    numbered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         abstract = True
 
     @property
     def number_display(self) -> str:
-        """'05/QĐ-UBND': numbers under 10 take a leading zero."""
+        """'05/QĐ-UBND': numbers under 10 take a leading zero; a draft has no number ("/QĐ-UBND")."""
+        if self.number is None:
+            return f"/{self.symbol}"
         return f"{self.number:02d}/{self.symbol}"
+
+    @property
+    def is_draft(self) -> bool:
+        """Approved, waiting for the clerk's number: its documents are drafts (DỰ THẢO)."""
+        return self.number is None
 
 
 class RecognitionDecision(NumberedDocumentMixin, models.Model):
@@ -167,7 +157,14 @@ class Document(models.Model):
     # Dispatches (công văn) carry their own number, e.g. "07/UBND-CA".
     number = models.PositiveIntegerField(_("number"), null=True, blank=True)
     symbol = models.CharField(_("symbol"), max_length=40, blank=True)
+    # A dispatch of its own (the provincial summary): its date and signer; others take the decision's.
+    issued_on = models.DateField(_("date"), null=True, blank=True)
+    signer_name = models.CharField(_("signer's name"), max_length=150, blank=True)
+    signer_title = models.CharField(_("signer's title"), max_length=150, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    # A draft (DỰ THẢO) of a decision waiting for the clerk's number: never issued, never verifiable;
+    # replaced by the issued document once numbered.
+    draft = models.BooleanField(_("draft"), default=False)
     file = models.FileField(upload_to="documents/", max_length=200, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     size = models.PositiveIntegerField(default=0)
@@ -189,7 +186,7 @@ class Document(models.Model):
         return f"{self.get_kind_display()} ({self.get_status_display()})"
 
     def save(self, *args, **kwargs):
-        if not self.verification_code:
+        if not self.verification_code and not self.draft:
             self.verification_code = new_verification_code()
         super().save(*args, **kwargs)
 

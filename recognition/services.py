@@ -10,7 +10,7 @@ import time
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,42 +18,59 @@ from assessments import permissions as dossier_perms
 from assessments import workflow
 from assessments.models import Dossier
 from assessments.services import DossierActionError, dossier_decide, dossier_open, dossier_system_transition
-from communes.text import in_sentence, nfc
+from communes.models import IssuingBody
+from communes.services import RegisterError, issuing_body_for, register_next, register_take
+from communes.text import nfc
 
-from .models import Document, DocumentSequence, RecognitionDecision, Revocation
+from .models import Document, RecognitionDecision, Revocation
 from .selectors import legal_bases_for, legal_basis_problems
 
 logger = logging.getLogger(__name__)
 
-DECISION_SERIES = "QD"
-DISPATCH_SERIES = "CV"
+# The series of a register: decisions (recognitions, refusals and revocations share one) and dispatches.
+DECISION_SERIES = "decision"
+DISPATCH_SERIES = "dispatch"
 
 
 # --- numbering ------------------------------------------------------------------------------------
 
 
-def next_number(*, issuer_code: str, year: int, series: str) -> int:
-    """The next number of an issuing body's register for the year; call inside the transaction that
-    records the document, so a rollback gives the number back (no gap) and the lock forbids repeats."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("next_number must run inside the document's transaction")
-    if settings.DOCUMENT_SHARED_SEQUENCE:
-        series = "ALL"
-    locked = DocumentSequence.objects.select_for_update()
+def deciding_body(dossier: Dossier) -> IssuingBody:
+    """The People's Committee that decides on the dossier (the procedure's level), with its register."""
+    return issuing_body_for(unit=workflow.deciding_unit(dossier), kind=IssuingBody.Kind.PEOPLE_COMMITTEE)
+
+
+def _next_number(*, body: IssuingBody, series: str, issued_on: datetime.date, label: str) -> int:
     try:
-        with transaction.atomic():
-            sequence, _created = locked.get_or_create(issuer_code=issuer_code, year=year, series=series)
-    except IntegrityError:  # created meanwhile by a concurrent first decision of the year
-        sequence = locked.get(issuer_code=issuer_code, year=year, series=series)
-    sequence.last_number += 1
-    sequence.save(update_fields=["last_number"])
-    return sequence.last_number
+        return register_next(body=body, series=series, issued_on=issued_on, label=label)
+    except RegisterError as error:
+        raise DossierActionError(error.message) from error
 
 
-def _issuer(dossier: Dossier) -> tuple[str, str]:
-    """(unit code, name) of the body that decides on the dossier: the set's authority, not the code's."""
-    unit = workflow.deciding_unit(dossier)
-    return unit.code, f"Ủy ban nhân dân {in_sentence(unit.name)}"
+def latest_issue_date(dossier: Dossier) -> datetime.date:
+    """The latest day a document of the dossier may carry: today, or the last day its procedure's bodies
+    issued documents (the district procedure: 30 June 2025)."""
+    until = workflow.procedure_of(dossier).documents_until
+    return min(timezone.localdate(), until) if until else timezone.localdate()
+
+
+def _check_issue_date(*, dossier: Dossier, day: datetime.date, not_before: list) -> None:
+    """The dates every document of a dossier obeys: not in the future, not after its procedure's bodies
+    ended (districts: 30 June 2025), not before what it rests on (`not_before`: (date, what) pairs)."""
+    if day > timezone.localdate():
+        raise DossierActionError(_("The document cannot be dated in the future."))
+    until = workflow.procedure_of(dossier).documents_until
+    if until is not None and day > until:
+        raise DossierActionError(
+            _("The bodies of this procedure issued documents until %(day)s: date it no later.")
+            % {"day": until.strftime("%d/%m/%Y")}
+        )
+    for earliest, what in not_before:
+        if earliest is not None and day < earliest:
+            raise DossierActionError(
+                _("The document cannot be dated before %(what)s (%(day)s).")
+                % {"what": what, "day": earliest.strftime("%d/%m/%Y")}
+            )
 
 
 def _inspection_date(dossier: Dossier) -> datetime.date | None:
@@ -76,10 +93,6 @@ def _citations(*, dossier: Dossier, document_kind: str, on: datetime.date) -> li
     return [basis.citation() for basis in bases]
 
 
-def _symbol(issuer_code: str, default: str) -> str:
-    return settings.DECISION_SYMBOLS.get(issuer_code, default)
-
-
 def default_valid_until(year: int) -> datetime.date:
     """The latest day a recognition stands: 31 December of the year after the assessed one by default
     (RECOGNITION_VALID_EXTRA_YEARS); the decision on the next evaluation ends it earlier."""
@@ -100,79 +113,192 @@ def decision_record(
     signer_title: str = "",
     expected_version: int | None = None,
 ) -> RecognitionDecision:
-    """Recognise or refuse: the dossier's transition, the numbered decision and its documents,
-    all in one transaction; the PDFs are rendered by a worker once it commits."""
+    """Recognise or refuse: the dossier's transition, the decision and its documents, all in one
+    transaction; the PDFs are rendered by a worker once it commits. When the deciding body's clerk gives
+    the numbers, the decision waits for them and its documents are drafts (DỰ THẢO) until then."""
     if not dossier_perms.can_decide(dossier, actor):
         raise PermissionDenied
     reasons = nfc(reasons).strip()
     decided_on = decided_on or timezone.localdate()
-    if decided_on > timezone.localdate():
-        raise DossierActionError(_("The decision cannot be dated in the future."))
     if outcome == RecognitionDecision.Outcome.NOT_RECOGNISED and not reasons:
         raise DossierActionError(_("Give the reasons for not recognising the commune."))
-    inspected = _inspection_date(dossier)
-    if inspected and decided_on < inspected:
-        raise DossierActionError(
-            _("The decision cannot be dated before the inspection it rests on (%(day)s).")
-            % {"day": inspected.strftime("%d/%m/%Y")}
-        )
-    bases = _citations(
+    appraisal = getattr(dossier, "appraisal", None)
+    _check_issue_date(
         dossier=dossier,
-        document_kind="recognition"
-        if outcome == RecognitionDecision.Outcome.RECOGNISED
-        else "non_recognition",
-        on=decided_on,
+        day=decided_on,
+        not_before=[
+            (appraisal and appraisal.inspection_date, _("the inspection it rests on")),
+            (appraisal and appraisal.proposal_date, _("the police's proposal")),
+        ],
+    )
+    recognised = outcome == RecognitionDecision.Outcome.RECOGNISED
+    bases = _citations(
+        dossier=dossier, document_kind="recognition" if recognised else "non_recognition", on=decided_on
     )
     locked = dossier_decide(
         dossier=dossier, actor=actor, outcome=outcome, reason=reasons, expected_version=expected_version
     )
-    issuer_code, issuer_name = _issuer(locked)
-    decision = RecognitionDecision.objects.create(
+    body = deciding_body(locked)
+    decision = RecognitionDecision(
         dossier=locked,
         outcome=outcome,
         decided_on=decided_on,
-        issuer_code=issuer_code,
-        issuer_name=issuer_name,
-        number=next_number(issuer_code=issuer_code, year=decided_on.year, series=DECISION_SERIES),
-        symbol=_symbol(issuer_code, settings.DECISION_SYMBOL),
+        approved_on=decided_on,
+        issuer_code=body.code,
+        issuer_name=body.name,
+        symbol=body.symbol("decision"),
         signer=actor,
         signer_name=actor.get_full_name(),
         signer_title=nfc(signer_title).strip(),
         reasons=reasons,
         legal_bases=bases,
-        valid_until=default_valid_until(locked.year)
-        if outcome == RecognitionDecision.Outcome.RECOGNISED
-        else None,
+        valid_until=default_valid_until(locked.year) if recognised else None,
     )
-    kind = (
-        Document.Kind.RECOGNITION
-        if outcome == RecognitionDecision.Outcome.RECOGNISED
-        else Document.Kind.NON_RECOGNITION
-    )
+    by_clerk = body.numbering == IssuingBody.Numbering.CLERK
+    if not by_clerk:
+        decision.number = _next_number(
+            body=body, series=DECISION_SERIES, issued_on=decided_on, label=_label(decision)
+        )
+    decision.save()
+    kind = Document.Kind.RECOGNITION if recognised else Document.Kind.NON_RECOGNITION
     now = timezone.now()
-    documents = [
-        Document(kind=kind, dossier=locked, decision=decision, year=locked.year, requested_at=now),
-        Document(
-            kind=Document.Kind.NOTIFICATION,
-            dossier=locked,
-            decision=decision,
-            year=locked.year,
-            requested_at=now,
-            number=next_number(issuer_code=issuer_code, year=decided_on.year, series=DISPATCH_SERIES),
-            symbol=_symbol(f"{issuer_code}:dispatch", settings.DISPATCH_SYMBOL),
-        ),
-        Document(
-            kind=Document.Kind.APPRAISAL_MINUTES,
-            dossier=locked,
-            decision=decision,
-            year=locked.year,
-            requested_at=now,
-        ),
-    ]
-    documents = [_save(d) for d in documents]
+    minutes = Document(
+        kind=Document.Kind.APPRAISAL_MINUTES,
+        dossier=locked,
+        decision=decision,
+        year=locked.year,
+        requested_at=now,
+    )
+    documents = [_save(minutes), *_decision_documents(decision, kind=kind, body=body, draft=by_clerk)]
     _enqueue_after_commit([d.pk for d in documents])
-    _end_earlier_recognitions(decision)
+    if not by_clerk:
+        _end_earlier_recognitions(decision)
     return decision
+
+
+def _label(record) -> str:
+    what = "revocation" if isinstance(record, Revocation) else record.outcome
+    dossier = record.decision.dossier if isinstance(record, Revocation) else record.dossier
+    return f"{what}: {dossier.commune.code} {dossier.year}"
+
+
+def _decision_documents(
+    record, *, kind: str, body: IssuingBody, draft: bool, dispatch_number: int | None = None
+) -> list[Document]:
+    """The decision's own PDF and, for a decision on a dossier, the dispatch that tells the commune."""
+    decision = record.decision if isinstance(record, Revocation) else record
+    dossier = decision.dossier
+    now = timezone.now()
+    common = {
+        "dossier": dossier,
+        "decision": decision,
+        "year": dossier.year,
+        "requested_at": now,
+        "draft": draft,
+    }
+    if isinstance(record, Revocation):
+        return [_save(Document(kind=Document.Kind.REVOCATION, revocation=record, **common))]
+    notification = Document(kind=Document.Kind.NOTIFICATION, symbol=body.symbol("dispatch"), **common)
+    if not draft:
+        notification.number = dispatch_number or _next_number(
+            body=body, series=DISPATCH_SERIES, issued_on=decision.decided_on, label=_label(decision)
+        )
+    return [_save(Document(kind=kind, **common)), _save(notification)]
+
+
+def can_keep_register(record, user) -> bool:
+    """The clerk (văn thư) of the body that issues `record` (a decision or a revocation)."""
+    from communes.permissions import has_unit_perm
+
+    decision = record.decision if isinstance(record, Revocation) else record
+    return has_unit_perm(user, "keep_register", workflow.deciding_unit(decision.dossier))
+
+
+@transaction.atomic
+def record_issue(
+    *,
+    record: RecognitionDecision | Revocation,
+    actor,
+    number: int,
+    issued_on: datetime.date,
+    dispatch_number: int | None = None,
+) -> RecognitionDecision | Revocation:
+    """Vào sổ: the clerk enters the number and the date of issue the office's register gave an approved
+    decision (and its dispatch); a number already used in that register and year is refused. The
+    drafts give way to the issued documents, rendered by a worker once this commits."""
+    if not can_keep_register(record, actor):
+        raise PermissionDenied
+    model = type(record)
+    locked = model.objects.select_for_update().get(pk=record.pk)
+    if locked.number is not None:
+        raise DossierActionError(
+            _("This decision already has its number, %(number)s.") % {"number": locked.number_display}
+        )
+    decision = locked.decision if isinstance(locked, Revocation) else locked
+    dossier = decision.dossier
+    _check_issue_date(
+        dossier=dossier, day=issued_on, not_before=[(locked.approved_on, _("its approval by the signer"))]
+    )
+    if isinstance(locked, Revocation):
+        kind, document_kind = Document.Kind.REVOCATION, "revocation"
+    else:
+        kind = (
+            Document.Kind.RECOGNITION if decision.outcome == "recognised" else Document.Kind.NON_RECOGNITION
+        )
+        document_kind = kind
+        if dispatch_number is None:
+            raise DossierActionError(_("Give the number of the dispatch to the commune."))
+    bases = _citations(dossier=dossier, document_kind=document_kind, on=issued_on)
+    body = IssuingBody.objects.get(code=locked.issuer_code)
+    try:
+        register_take(
+            body=body, series=DECISION_SERIES, number=number, issued_on=issued_on, label=_label(locked)
+        )
+        if dispatch_number is not None and not isinstance(locked, Revocation):
+            register_take(
+                body=body,
+                series=DISPATCH_SERIES,
+                number=dispatch_number,
+                issued_on=issued_on,
+                label=_label(locked),
+            )
+    except RegisterError as error:
+        raise DossierActionError(error.message) from error
+    locked.number, locked.decided_on, locked.numbered_by, locked.legal_bases = number, issued_on, actor, bases
+    locked.save()
+    drafts = list(
+        Document.objects.filter(
+            decision=decision, draft=True, revocation=locked if isinstance(locked, Revocation) else None
+        )
+    )
+    stale = [d.file.name for d in drafts if d.file]
+    Document.objects.filter(pk__in=[d.pk for d in drafts]).delete()
+    if stale:
+        storage = Document._meta.get_field("file").storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in stale])
+    documents = _decision_documents(
+        locked, kind=kind, body=body, draft=False, dispatch_number=dispatch_number
+    )
+    _enqueue_after_commit([d.pk for d in documents])
+    if not isinstance(locked, Revocation):
+        _end_earlier_recognitions(locked)
+    return locked
+
+
+def awaiting_numbers(user) -> list:
+    """Decisions and revocations approved and waiting for the clerk's number, in the bodies `user` keeps
+    the register of (oldest first)."""
+    from communes.models import District, Province
+    from communes.permissions import units_with_perm
+
+    codes = [u.code for model in (District, Province) for u in units_with_perm(user, "keep_register", model)]
+    decisions = RecognitionDecision.objects.filter(number__isnull=True, issuer_code__in=codes).select_related(
+        "dossier__commune"
+    )
+    revocations = Revocation.objects.filter(number__isnull=True, issuer_code__in=codes).select_related(
+        "decision__dossier__commune"
+    )
+    return sorted([*decisions, *revocations], key=lambda r: (r.approved_on or r.decided_on, r.pk))
 
 
 def _end_earlier_recognitions(decision: RecognitionDecision) -> None:
@@ -218,46 +344,55 @@ def decision_revoke(
     reason, incident_description = nfc(reason).strip(), nfc(incident_description).strip()
     if not reason or not incident_description:
         raise DossierActionError(_("Give the reason and describe the incident."))
+    if decision.is_draft:
+        raise DossierActionError(
+            _("The recognition has no number yet: it cannot be revoked before it is issued.")
+        )
     if incident_date > decided_on or decided_on > timezone.localdate():
         raise DossierActionError(_("The incident and the decision cannot be dated in the future."))
-    if decided_on < decision.decided_on or incident_date < decision.decided_on:
+    if incident_date < decision.decided_on or (decision.valid_until and incident_date > decision.valid_until):
         raise DossierActionError(
-            _("The incident and the revocation must come after the recognition they end (%(day)s).")
-            % {"day": decision.decided_on.strftime("%d/%m/%Y")}
+            _("The incident must fall while the recognition stood (from %(start)s).")
+            % {"start": decision.decided_on.strftime("%d/%m/%Y")}
         )
+    _check_issue_date(
+        dossier=dossier, day=decided_on, not_before=[(decision.decided_on, _("the recognition it revokes"))]
+    )
     bases = _citations(dossier=dossier, document_kind="revocation", on=decided_on)
-    locked = dossier_decide(dossier=dossier, actor=actor, outcome="revoked", reason=reason)
-    revocation = Revocation.objects.create(
+    dossier_decide(dossier=dossier, actor=actor, outcome="revoked", reason=reason)
+    body = IssuingBody.objects.get(code=decision.issuer_code)
+    revocation = Revocation(
         decision=decision,
         incident_date=incident_date,
         incident_description=incident_description,
         reason=reason,
         decided_on=decided_on,
-        issuer_code=decision.issuer_code,
-        issuer_name=decision.issuer_name,
-        number=next_number(issuer_code=decision.issuer_code, year=decided_on.year, series=DECISION_SERIES),
-        symbol=decision.symbol,
+        approved_on=decided_on,
+        issuer_code=body.code,
+        issuer_name=body.name,
+        symbol=body.symbol("decision"),
         signer=actor,
         signer_name=actor.get_full_name(),
         signer_title=nfc(signer_title).strip(),
         legal_bases=bases,
     )
-    document = Document.objects.create(
-        kind=Document.Kind.REVOCATION,
-        dossier=locked,
-        decision=decision,
-        revocation=revocation,
-        year=locked.year,
-        requested_at=timezone.now(),
-    )
-    _enqueue_after_commit([document.pk])
+    by_clerk = body.numbering == IssuingBody.Numbering.CLERK
+    if not by_clerk:
+        revocation.number = _next_number(
+            body=body, series=DECISION_SERIES, issued_on=decided_on, label=_label(revocation)
+        )
+    revocation.save()
+    documents = _decision_documents(revocation, kind=Document.Kind.REVOCATION, body=body, draft=by_clerk)
+    _enqueue_after_commit([d.pk for d in documents])
     return revocation
 
 
 @transaction.atomic
-@transaction.atomic
-def summary_request(*, year: int, province, actor) -> Document:
-    """The provincial police's summary dispatch for a year (by district, border communes first).
+def summary_request(
+    *, year: int, province, actor, issued_on: datetime.date | None = None, signer_title: str = ""
+) -> Document:
+    """The provincial police's summary dispatch for a year (by district, border communes first),
+    numbered in the provincial police's own register, dated (default today) and signed by `actor`.
     One at a time per year and province: while one is being prepared, asking again is refused (it
     would take another dispatch number and another render for the same content)."""
     from communes.models import Province
@@ -265,6 +400,13 @@ def summary_request(*, year: int, province, actor) -> Document:
 
     if not has_unit_perm(actor, "manage_criteria", province):
         raise PermissionDenied
+    issued_on = issued_on or timezone.localdate()
+    if issued_on > timezone.localdate():
+        raise DossierActionError(_("The document cannot be dated in the future."))
+    if issued_on.year < year:
+        raise DossierActionError(
+            _("A summary of %(year)s cannot be dated before that year.") % {"year": year}
+        )
     Province.objects.select_for_update().get(pk=province.pk)  # one request at a time per province
     if Document.objects.filter(
         kind=Document.Kind.PROVINCIAL_SUMMARY, province=province, year=year, status=Document.Status.PENDING
@@ -273,13 +415,21 @@ def summary_request(*, year: int, province, actor) -> Document:
             _("The %(year)s summary dispatch is already being prepared; it will appear below.")
             % {"year": year}
         )
+    body = issuing_body_for(unit=province, kind=IssuingBody.Kind.POLICE)
+    if body.numbering == IssuingBody.Numbering.CLERK:
+        raise DossierActionError(
+            _("The provincial police number their dispatches in the office's register: ask the clerk.")
+        )
     document = Document.objects.create(
         kind=Document.Kind.PROVINCIAL_SUMMARY,
         province=province,
         year=year,
         requested_at=timezone.now(),
-        number=next_number(issuer_code=province.code, year=timezone.localdate().year, series=DISPATCH_SERIES),
-        symbol=settings.SUMMARY_DISPATCH_SYMBOL,
+        issued_on=issued_on,
+        signer_name=actor.get_full_name(),
+        signer_title=nfc(signer_title).strip(),
+        number=_next_number(body=body, series=DISPATCH_SERIES, issued_on=issued_on, label=f"summary {year}"),
+        symbol=body.symbol("dispatch"),
     )
     _enqueue_after_commit([document.pk])
     return document

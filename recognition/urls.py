@@ -10,4 +10,6 @@ urlpatterns = [
     path("documents/<int:document_id>/download/", views.document_download, name="document_download"),
     path("documents/<int:document_id>/retry/", views.document_retry, name="document_retry"),
     path("documents/summaries/", views.summaries, name="summaries"),
+    path("register/", views.register, name="register"),
+    path("register/<str:kind>/<int:pk>/", views.issue, name="issue"),
 ]

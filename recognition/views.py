@@ -18,8 +18,8 @@ from communes.protected_media import protected_file_response
 from communes.selectors import active_posts_of
 
 from . import selectors, services
-from .forms import DecisionForm, RevocationForm, SummaryForm
-from .models import Document, RecognitionDecision
+from .forms import DecisionForm, IssueForm, RevocationForm, SummaryForm
+from .models import Document, RecognitionDecision, Revocation
 
 
 def _post_title(request) -> str:
@@ -36,7 +36,13 @@ def decision(request, pk: int):
         messages.info(request, _("This dossier is not waiting for a decision."))
         return redirect("assessments:dossier_detail", pk=pk)
     if request.method != "POST":
-        form = DecisionForm(initial={"version": dossier.version, "signer_title": _post_title(request)})
+        form = DecisionForm(
+            initial={
+                "version": dossier.version,
+                "signer_title": _post_title(request),
+                "decided_on": services.latest_issue_date(dossier),
+            }
+        )
         return _render_decision(request, dossier, form)
     form = DecisionForm(request.POST)
     if not form.is_valid():
@@ -62,7 +68,11 @@ def decision(request, pk: int):
             messages.success(
                 request,
                 _("Decision %(number)s recorded. Its documents are being prepared.")
-                % {"number": recorded.number_display},
+                % {"number": recorded.number_display}
+                if not recorded.is_draft
+                else _(
+                    "Decision approved. Its drafts are being prepared; the clerk enters its number from the office's register."
+                ),
             )
     except DossierActionError as error:
         return _render_decision(request, dossier, form, show_action_error(request, error))
@@ -93,7 +103,10 @@ def revoke(request, pk: int):
     if dossier.state != Dossier.State.RECOGNISED or recognition is None:
         messages.info(request, _("Only a recognised commune can have its recognition revoked."))
         return redirect("assessments:dossier_detail", pk=pk)
-    form = RevocationForm(request.POST or None, initial={"signer_title": _post_title(request)})
+    form = RevocationForm(
+        request.POST or None,
+        initial={"signer_title": _post_title(request), "decided_on": services.latest_issue_date(dossier)},
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -106,7 +119,9 @@ def revoke(request, pk: int):
             else:
                 messages.success(
                     request,
-                    _("Recognition revoked by decision %(number)s.") % {"number": revocation.number_display},
+                    _("Recognition revoked by decision %(number)s.") % {"number": revocation.number_display}
+                    if not revocation.is_draft
+                    else _("Revocation approved; the clerk enters its number from the office's register."),
                 )
                 return redirect("assessments:dossier_detail", pk=pk)
         else:
@@ -119,6 +134,65 @@ def revoke(request, pk: int):
         "recognition/revoke.html",
         {"dossier": dossier, "form": form, "decision": recognition},
         status=status,
+    )
+
+
+@login_required
+@require_GET
+def register(request):
+    """Sổ văn bản: the clerk's list of approved decisions waiting for the number of the office's register."""
+    from communes.models import District, Province
+    from communes.permissions import units_with_perm
+
+    if not any(
+        units_with_perm(request.user, "keep_register", model).exists() for model in (District, Province)
+    ):
+        raise PermissionDenied
+    return render(request, "recognition/register.html", {"awaiting": services.awaiting_numbers(request.user)})
+
+
+ISSUABLE = {"decision": RecognitionDecision, "revocation": Revocation}
+
+
+@login_required
+def issue(request, kind: str, pk: int):
+    """Vào sổ: the clerk enters the number and the date of issue of one approved decision."""
+    model = ISSUABLE.get(kind)
+    if model is None:
+        raise Http404
+    record = get_object_or_404(model, pk=pk)
+    decision = record.decision if isinstance(record, Revocation) else record
+    dossier = visible_dossier(request, decision.dossier_id)
+    if not services.can_keep_register(record, request.user):
+        raise PermissionDenied
+    if not record.is_draft:
+        messages.info(
+            request,
+            _("This decision already has its number, %(number)s.") % {"number": record.number_display},
+        )
+        return redirect("assessments:dossier_detail", pk=dossier.pk)
+    form = IssueForm(request.POST or None, needs_dispatch=model is RecognitionDecision)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                issued = services.record_issue(record=record, actor=request.user, **form.cleaned_data)
+            except DossierActionError as error:
+                status = show_action_error(request, error)
+            else:
+                messages.success(
+                    request,
+                    _("Number %(number)s entered; the documents are being prepared.")
+                    % {"number": issued.number_display},
+                )
+                return redirect("assessments:dossier_detail", pk=dossier.pk)
+        else:
+            status = 400
+            messages.error(
+                request, _("Some values are not valid; nothing was saved. Correct the marked fields.")
+            )
+    return render(
+        request, "recognition/issue.html", {"record": record, "dossier": dossier, "form": form}, status=status
     )
 
 
@@ -166,6 +240,8 @@ def download_name(document: Document) -> str:
         number = document.decision.number_display
     elif document.number:
         number = document.number_display
+    if document.draft:
+        label, number = f"Dự thảo {label[0].lower()}{label[1:]}", ""
     parts = [label + (f" {number}".replace("/", "-") if number else "")]
     if document.dossier_id:
         parts.append(document.dossier.commune.name)
@@ -207,8 +283,11 @@ def decision_panel(request, dossier: Dossier) -> str:
     )
     if decision is None:
         return ""
+    can_keep_register = decision.is_draft and services.can_keep_register(decision, request.user)
     return render_to_string(
-        "recognition/_decision_panel.html", {"decision": decision, **context}, request=request
+        "recognition/_decision_panel.html",
+        {"decision": decision, "can_keep_register": can_keep_register, **context},
+        request=request,
     )
 
 
@@ -233,20 +312,24 @@ def summaries(request):
     if province is None or not has_unit_perm(request.user, "view_province_dossiers", province):
         raise PermissionDenied
     can_request = has_unit_perm(request.user, "manage_criteria", province)
-    form = SummaryForm(request.POST or None)
+    form = SummaryForm(request.POST or None, initial={"signer_title": _post_title(request)})
+    status = 200
     if request.method == "POST":
         if not can_request:
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.summary_request(
-                    year=form.cleaned_data["year"], province=province, actor=request.user
-                )
+                services.summary_request(province=province, actor=request.user, **form.cleaned_data)
             except DossierActionError as error:
                 messages.warning(request, error.message)
             else:
                 messages.success(request, _("The summary dispatch is being prepared."))
-            return redirect("recognition:summaries")
+                return redirect("recognition:summaries")
+        else:
+            status = 400
+            messages.error(
+                request, _("Some values are not valid; nothing was saved. Correct the marked fields.")
+            )
     documents = Document.objects.filter(kind=Document.Kind.PROVINCIAL_SUMMARY, province=province).order_by(
         "-pk"
     )[:50]
@@ -259,6 +342,7 @@ def summaries(request):
             "documents": [(d, download_name(d)) for d in documents],
             "any_pending": any(d.status == Document.Status.PENDING for d in documents),
         },
+        status=status,
     )
 
 

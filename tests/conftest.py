@@ -123,7 +123,25 @@ def people(border_units, official):
     p.other_officer = official(Role.COMMUNE_OFFICER, p.hanh_lam, username="officer_tc")
     p.other_police = official(Role.DISTRICT_POLICE, thanh_chuong, username="police_tc")
     p.other_chair = official(Role.DISTRICT_CHAIR, thanh_chuong, username="chair_tc")
+    p.clerk = official(Role.DISTRICT_CLERK, ky_son, username="clerk")
+    # Both districts let the application keep their register, so a decision is numbered when it is
+    # recorded (the default of a People's Committee, the clerk's number, has its own tests: clerk_mode).
+    from communes.models import IssuingBody
+    from communes.services import issuing_body_for
+
+    for district in (ky_son, thanh_chuong):
+        body = issuing_body_for(unit=district, kind=IssuingBody.Kind.PEOPLE_COMMITTEE)
+        IssuingBody.objects.filter(pk=body.pk).update(numbering=IssuingBody.Numbering.APPLICATION)
     return p
+
+
+@pytest.fixture
+def clerk_mode(people):
+    """Kỳ Sơn's People's Committee numbers in the office's register: its clerk gives the numbers."""
+    from communes.models import IssuingBody
+
+    IssuingBody.objects.filter(code=people.ky_son.code).update(numbering=IssuingBody.Numbering.CLERK)
+    return people
 
 
 @pytest.fixture

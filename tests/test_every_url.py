@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from assessments import services as assessment_services
 from assessments.models import Dossier
-from communes.models import Commune
+from communes.models import Commune, IssuingBody
 from recognition import services as recognition_services
 from recognition.models import Document
 from tests import workflow
@@ -28,7 +28,7 @@ NEW_PROVINCE = [
     "provincial_vice_chair",
     "ministry",
 ]
-IN_SCOPE = ["officer", "police", "chair", "provincial_police", "viewer", "admin", *NEW_COMMUNE, *NEW_PROVINCE]
+IN_SCOPE = ["officer", "police", "chair", "clerk", "provincial_police", "viewer", "admin", *NEW_COMMUNE, *NEW_PROVINCE]
 OUT_OF_SCOPE = [
     "other_officer",
     "other_police",
@@ -112,6 +112,9 @@ RULES = {
         {"chair", "provincial_police", "admin"},
     ),
     "recognition:summaries": ("get", lambda d: {}, PROVINCE | {"other_province_police"}),
+    # The clerk of Kỳ Sơn's People's Committee numbers its approved decisions.
+    "recognition:register": ("get", lambda d: {}, {"clerk", "admin"}),
+    "recognition:issue": ("get", lambda d: {"kind": "decision", "pk": d["unnumbered"].pk}, {"clerk", "admin"}),
     "healthz": ("get", lambda d: {}, PUBLIC),
     "verify": ("get", lambda d: {"code": d["document"].verification_code}, PUBLIC),
     "login": ("get", lambda d: {}, PUBLIC),
@@ -141,6 +144,13 @@ def data(province_people, django_capture_on_commit_callbacks):
         decision = recognition_services.decision_record(
             dossier=done, actor=people.chair, outcome="recognised", decided_on=datetime.date(2022, 10, 5)
         )
+        # A decision approved while Kỳ Sơn's clerk gives the numbers: it waits for the clerk.
+        waiting = workflow.bring_to(DossierFactory(commune=people.my_ly, year=2020), "appraised", people)
+        IssuingBody.objects.filter(code="417").update(numbering="clerk")
+        unnumbered = recognition_services.decision_record(
+            dossier=waiting, actor=people.chair, outcome="recognised", decided_on=datetime.date(2024, 12, 2)
+        )
+        IssuingBody.objects.filter(code="417").update(numbering="application")
     ready, failed = Document.objects.filter(decision=decision).order_by("pk")[:2]
     ready.file.save(ready.storage_name, ContentFile(PDF_BYTES), save=False)
     Document.objects.filter(pk=ready.pk).update(
@@ -165,6 +175,7 @@ def data(province_people, django_capture_on_commit_callbacks):
         "evidence": draft_dossier.evidence.first(),
         "document": ready,
         "failed": failed,
+        "unnumbered": unnumbered,
     }
 
 

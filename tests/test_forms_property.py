@@ -1,6 +1,8 @@
 """Arbitrary text, numbers, dates and files fed to every form: never a 500, always a page with a
 message (or the redirect of a successful action)."""
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -131,7 +133,9 @@ def test_revocation_form(client, people, incident, description, reason, decided,
     dossier = Dossier.objects.filter(commune=people.my_ly, state="recognised").first()
     if dossier is None:
         dossier = _dossier_in("appraised", people)
-        decision_record(dossier=dossier, actor=people.chair, outcome="recognised")
+        decision_record(
+            decided_on=datetime.date(2024, 12, 2), dossier=dossier, actor=people.chair, outcome="recognised"
+        )
     client.force_login(people.chair)
     data = {
         "incident_date": incident,

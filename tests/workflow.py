@@ -37,6 +37,52 @@ def submit(dossier: Dossier, officer) -> Dossier:
     return services.dossier_submit(dossier=fill(dossier, officer), actor=officer)
 
 
+def team(police_agency: str = "district_police") -> list[dict]:
+    """An inspection team as the minutes list it: a leader, a member, the secretary, the commune."""
+    return [
+        {"duty": "leader", "name": "Vi Văn Công", "agency": police_agency, "position": "Phó Trưởng Công an"},
+        {
+            "duty": "member",
+            "name": "Lương Thị Hoa",
+            "agency": "health",
+            "position": "Phó Giám đốc Trung tâm Y tế",
+        },
+        {"duty": "secretary", "name": "Lô Văn Thư", "agency": police_agency, "position": "Cán bộ"},
+        {"duty": "commune", "name": "Lô Văn Xã", "agency": "commune", "position": "Chủ tịch UBND xã"},
+    ]
+
+
+def meeting(day: datetime.date) -> dict:
+    """When and where the team met the commune, and the proposal dated the same day."""
+    return {
+        "inspection_date": day,
+        "started_at": datetime.time(8, 0),
+        "ended_at": datetime.time(11, 30),
+        "place": "Hội trường Ủy ban nhân dân xã",
+        "proposal_date": day,
+    }
+
+
+def appraisal_form(dossier: Dossier, day: str = "2024-10-01", police_agency: str = "district_police") -> dict:
+    """The appraisal page's fields as a police officer fills them: meeting, team with duties, a
+    finding "met" for every criterion, the recommendation and the proposal's date."""
+    data = {
+        "version": dossier.version,
+        "inspection_date": day,
+        "started_at": "08:00",
+        "ended_at": "11:30",
+        "place": "Hội trường Ủy ban nhân dân xã",
+        "proposal_date": day,
+        "recommendation": "recognise",
+        "conclusion": "Đạt các tiêu chí.",
+    }
+    for i, member in enumerate(team(police_agency)):
+        data.update({f"member_{i}_{key}": value for key, value in member.items()})
+    for criterion in dossier.applicable_criteria():
+        data[f"finding_{criterion.pk}"] = "met"
+    return data
+
+
 def appraise(
     dossier: Dossier,
     police,
@@ -50,8 +96,8 @@ def appraise(
     services.appraisal_save(
         dossier=dossier,
         actor=police,
-        inspection_date=inspection_date,
-        members=[{"name": "Vi Văn Công", "agency": "district_police", "position": "Đội trưởng"}],
+        members=team(),
+        **meeting(inspection_date),
         findings={c.pk: ("met", "") for c in dossier.applicable_criteria()},
         recommendation=recommendation,
         conclusion="Đạt các tiêu chí.",
@@ -83,7 +129,13 @@ def bring_to(dossier: Dossier, state: str, people) -> Dossier:
     if state == Dossier.State.APPRAISED:
         return dossier
     outcome = "recognised" if state == Dossier.State.RECOGNISED else "not_recognised"
-    decision_record(dossier=dossier, actor=people.chair, outcome=outcome, reasons="Lý do")
+    decision_record(
+        decided_on=datetime.date(2024, 12, 2),
+        dossier=dossier,
+        actor=people.chair,
+        outcome=outcome,
+        reasons="Lý do",
+    )
     return Dossier.objects.get(pk=dossier.pk)
 
 

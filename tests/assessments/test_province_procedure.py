@@ -12,7 +12,7 @@ from assessments import permissions, services, workflow
 from assessments.models import Dossier, EvaluationCycle, Notification
 from assessments.selectors import dossiers_awaiting, history_of, submission_problems
 from tests.factories import DossierFactory
-from tests.workflow import CLEAN, fill_counts, open_cycle
+from tests.workflow import CLEAN, fill_counts, meeting, open_cycle, team
 
 pytestmark = pytest.mark.django_db
 
@@ -107,8 +107,8 @@ def test_the_provincial_police_return_one_with_a_reason_and_appraise_another(cyc
     services.appraisal_save(
         dossier=my_ly,
         actor=p.provincial_police,
-        inspection_date=datetime.date(2026, 2, 20),
-        members=[{"name": "Nguyễn Văn Tỉnh", "agency": "provincial_police", "position": "Phòng PC04"}],
+        members=team("provincial_police"),
+        **meeting(datetime.date(2026, 2, 20)),
         findings={c.pk: ("met", "") for c in my_ly.applicable_criteria()},
         recommendation="recognise",
         conclusion="Đạt ba tiêu chí của Điều 6.",
@@ -119,9 +119,9 @@ def test_the_provincial_police_return_one_with_a_reason_and_appraise_another(cyc
     services.appraisal_save(
         dossier=my_ly,
         actor=p.provincial_police,
-        inspection_date=datetime.date(2026, 2, 20),
         counts_checked_on=datetime.date(2026, 2, 25),
-        members=[{"name": "Nguyễn Văn Tỉnh", "agency": "provincial_police", "position": "Phòng PC04"}],
+        members=team("provincial_police"),
+        **meeting(datetime.date(2026, 2, 20)),
         findings={c.pk: ("met", "") for c in my_ly.applicable_criteria()},
         recommendation="recognise",
         conclusion="Đạt ba tiêu chí của Điều 6.",

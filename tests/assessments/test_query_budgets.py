@@ -1,6 +1,8 @@
 """The inbox and the dossier page stay within 15 queries, cached or computed, whatever the number of
 rows; the self-assessment and appraisal forms within 25."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test import override_settings
@@ -69,7 +71,9 @@ def test_dossier_page_query_count_does_not_grow_with_criteria_files_and_history(
     big = workflow.appraise(big, people.police)
     from recognition.services import decision_record
 
-    decision_record(dossier=big, actor=people.chair, outcome="recognised")
+    decision_record(
+        decided_on=datetime.date(2024, 12, 2), dossier=big, actor=people.chair, outcome="recognised"
+    )
 
     client.force_login(people.viewer)
     small_count = count_queries(client, reverse("assessments:dossier_detail", args=[small.pk]))

@@ -212,24 +212,32 @@ def test_police_appraise_in_the_browser_form(client, people, dossier):
         {"version": dossier.version},
     )
     dossier.refresh_from_db()
-    data = {
-        "version": dossier.version,
-        "inspection_date": "2024-10-02",
-        "recommendation": "recognise",
-        "conclusion": "Đạt",
-        "member_0_name": "Vi Văn Công",
-        "member_0_agency": "district_police",
-        "member_1_name": "Lô Thị Hoa",
-        "member_1_agency": "border_guard",
-        "complete": "1",
-    }
-    for c in dossier.applicable_criteria():
-        data[f"finding_{c.pk}"] = "met"
-    response = client.post(reverse("assessments:appraisal", args=[dossier.pk]), data)
+    data = {**workflow.appraisal_form(dossier, "2024-10-02"), "member_1_agency": "border_guard"}
+    # Without the commune's representative the minutes cannot be completed: refused, nothing typed lost.
+    response = client.post(
+        reverse("assessments:appraisal", args=[dossier.pk]),
+        {**data, "member_3_name": "", "member_3_agency": "", "complete": "1"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Nêu tên ít nhất một đại diện của xã." in page and 'value="Hội trường Ủy ban nhân dân xã"' in page
+    dossier.refresh_from_db()
+    data["version"] = dossier.version
+    response = client.post(reverse("assessments:appraisal", args=[dossier.pk]), {**data, "complete": "1"})
     assert response.status_code == 302
     dossier.refresh_from_db()
     assert dossier.state == "appraised"
-    assert [m.agency for m in dossier.appraisal.members.all()] == ["district_police", "border_guard"]
+    assert [(m.duty, m.agency) for m in dossier.appraisal.members.all()] == [
+        ("leader", "district_police"),
+        ("member", "border_guard"),
+        ("secretary", "district_police"),
+        ("commune", "commune"),
+    ]
+    # The minutes and the proposal took the first numbers of the district police's own register.
+    assert (dossier.appraisal.minutes_display, dossier.appraisal.proposal_display) == (
+        "01/BB-CAH",
+        "01/TTr-CAH",
+    )
     assert Notification.objects.filter(recipient=people.chair).count() == 1
 
 

@@ -234,7 +234,9 @@ def test_cached_figures_follow_a_transition(client, known_set):
     dossier = Dossier.objects.get(commune__code="16858", year=2024)  # appraised
     from recognition.services import decision_record
 
-    decision_record(dossier=dossier, actor=known_set.chair, outcome="recognised")
+    decision_record(
+        decided_on=datetime.date(2024, 12, 2), dossier=dossier, actor=known_set.chair, outcome="recognised"
+    )
     assert ">6/27<" in client.get("/dashboard/", {"year": 2024}).content.decode()
     assert workflow  # the figures changed through the real decision service
 

@@ -99,8 +99,8 @@ def test_non_recognition_decision_lists_the_criteria_not_met(people, django_capt
     dossier_services.appraisal_save(
         dossier=dossier,
         actor=people.police,
-        inspection_date=datetime.date(2023, 9, 8),
-        members=[{"name": "Vi Văn Công", "agency": "district_police"}],
+        members=workflow.team("district_police"),
+        **workflow.meeting(datetime.date(2023, 9, 8)),
         findings={
             c.pk: ("not_met" if c == first else "met", "Còn 2 đối tượng" if c == first else "")
             for c in dossier.applicable_criteria()

@@ -1,5 +1,6 @@
 """Faults with a real worker on Redis: a worker process killed in the middle of rendering."""
 
+import datetime
 import os
 import signal
 import subprocess
@@ -23,7 +24,12 @@ def pool_children(pid: int) -> list[int]:
 def test_a_worker_killed_while_rendering_still_produces_the_document_once(worker, people, monkeypatch):  # noqa: F811
     held = []
     monkeypatch.setattr(services, "documents_enqueue", lambda document_ids: held.extend(document_ids))
-    decision = services.decision_record(dossier=appraised(people), actor=people.chair, outcome="recognised")
+    decision = services.decision_record(
+        decided_on=datetime.date(2024, 12, 2),
+        dossier=appraised(people),
+        actor=people.chair,
+        outcome="recognised",
+    )
     document = Document.objects.get(decision=decision, kind="recognition")
     log_size = worker.log_path.stat().st_size
     from recognition.tasks import render_document

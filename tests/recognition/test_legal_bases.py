@@ -265,8 +265,8 @@ def test_a_refusal_names_the_unmet_criteria_by_number_and_text_without_codes_or_
     dossier_services.appraisal_save(
         dossier=dossier,
         actor=people.police,
-        inspection_date=datetime.date(2024, 10, 1),
-        members=[{"name": "Vi Văn Công", "agency": "district_police"}],
+        members=workflow.team("district_police"),
+        **workflow.meeting(datetime.date(2024, 10, 1)),
         findings={c.pk: ("not_met" if c == first else "met", "") for c in dossier.applicable_criteria()},
         recommendation="not_recognise",
         conclusion="Chưa đạt.",

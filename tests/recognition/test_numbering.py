@@ -56,9 +56,17 @@ def test_numbers_run_per_district_and_restart_each_calendar_year(people, django_
 def test_a_refused_decision_gives_its_number_back(people, django_capture_on_commit_callbacks):
     first, second = appraised_dossiers(people.ky_son, 2)
     with pytest.raises(services.DossierActionError):
-        services.decision_record(dossier=first, actor=people.chair, outcome="not_recognised", reasons="")
+        services.decision_record(
+            decided_on=datetime.date(2024, 12, 2),
+            dossier=first,
+            actor=people.chair,
+            outcome="not_recognised",
+            reasons="",
+        )
     with django_capture_on_commit_callbacks(execute=False):
-        decision = services.decision_record(dossier=second, actor=people.chair, outcome="recognised")
+        decision = services.decision_record(
+            dossier=second, actor=people.chair, outcome="recognised", decided_on=datetime.date(2024, 12, 2)
+        )
     assert decision.number == 1
 
 

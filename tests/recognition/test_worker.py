@@ -63,7 +63,12 @@ def statuses(decision):
 
 
 def test_the_worker_renders_the_decision_and_the_download_works(worker, people, client):
-    decision = services.decision_record(dossier=appraised(people), actor=people.chair, outcome="recognised")
+    decision = services.decision_record(
+        decided_on=datetime.date(2024, 12, 2),
+        dossier=appraised(people),
+        actor=people.chair,
+        outcome="recognised",
+    )
 
     wait_for(lambda: statuses(decision) == ["ready", "ready", "ready"], timeout=90)
     document = Document.objects.get(decision=decision, kind="recognition")
@@ -86,7 +91,9 @@ def test_a_render_failure_marks_the_document_failed_and_a_retry_makes_it_ready(
         year_folder.rmdir()
     year_folder.write_text("a file where the folder should be: storage fails")  # a real OSError, even as root
 
-    decision = services.decision_record(dossier=dossier, actor=people.chair, outcome="recognised")
+    decision = services.decision_record(
+        decided_on=datetime.date(2024, 12, 2), dossier=dossier, actor=people.chair, outcome="recognised"
+    )
     wait_for(lambda: statuses(decision) == ["failed", "failed", "failed"], timeout=90)
     document = Document.objects.get(decision=decision, kind="recognition")
     assert "Error" in document.error
@@ -103,7 +110,10 @@ def test_a_broker_outage_at_decision_time_loses_nothing(worker, people):
     reset_producer_pool()
     try:
         decision = services.decision_record(
-            dossier=appraised(people), actor=people.chair, outcome="recognised"
+            decided_on=datetime.date(2024, 12, 2),
+            dossier=appraised(people),
+            actor=people.chair,
+            outcome="recognised",
         )
     finally:
         celery_app.conf.broker_url = real_broker
@@ -128,7 +138,12 @@ def test_summaries_wait_on_their_own_queue_never_in_front_of_decisions(worker, p
     assert Document.objects.filter(kind="provincial_summary").count() == 1
 
     # The decisions' worker (queues celery, pdf) renders a decision; the summary is not in its way.
-    decision = services.decision_record(dossier=appraised(people), actor=people.chair, outcome="recognised")
+    decision = services.decision_record(
+        decided_on=datetime.date(2024, 12, 2),
+        dossier=appraised(people),
+        actor=people.chair,
+        outcome="recognised",
+    )
     wait_for(lambda: statuses(decision) == ["ready", "ready", "ready"], timeout=90)
     assert Document.objects.get(pk=summary.pk).status == "pending"
     assert redis.Redis.from_url(os.environ["REDIS_URL"]).llen("pdf-bulk") == 1  # waiting for its worker

@@ -26,6 +26,7 @@ DEMO_ACCOUNTS = [
         "Cán bộ Công an huyện Kỳ Sơn",
     ),
     ("chutich.kyson", "Lữ Văn Chủ", Role.DISTRICT_CHAIR, District, "417", OLD, "Chủ tịch UBND huyện Kỳ Sơn"),
+    ("vanthu.kyson", "Hà Thị Văn", Role.DISTRICT_CLERK, District, "417", OLD, "Văn thư UBND huyện Kỳ Sơn"),
     ("congan.myly", "Moong Văn An", Role.COMMUNE_POLICE, Commune, "16816", NEW, "Trưởng Công an xã Mỹ Lý"),
     ("chutich.myly", "Lầu Bá Chủ", Role.COMMUNE_CHAIR, Commune, "16816", NEW, "Chủ tịch UBND xã Mỹ Lý"),
     (
@@ -49,6 +50,7 @@ DEMO_ACCOUNTS = [
         NEW,
         "Phó Chủ tịch UBND tỉnh",
     ),
+    ("vanthu.tinh", "Cao Thị Sổ", Role.PROVINCIAL_CLERK, Province, None, NEW, "Văn thư UBND tỉnh"),
     ("bocongan", "Bùi Văn Bộ", Role.MINISTRY_VIEWER, None, None, NEW, "Cục C04, Bộ Công an"),
     ("theodoi.tinh", "Trần Thị Theo", Role.PROVINCIAL_VIEWER, Province, None, NEW, "Sở Y tế"),
     ("quantri", "Quản Trị Viên", Role.ADMIN, Province, None, NEW, "Quản trị hệ thống"),

@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from assessments import workflow
@@ -31,11 +32,11 @@ from assessments.models import (
     Finding,
 )
 from communes.fragments import bump_everything
-from communes.models import Commune, District, Role
+from communes.models import Commune, District, IssuingBody, RegisterNumber, Role
 from communes.permissions import ROLE_PERMISSIONS
-from communes.services import post_create
+from communes.services import issuing_body_for, post_create
 from communes.text import fold, search_key
-from recognition.models import DocumentSequence, RecognitionDecision, Revocation
+from recognition.models import RecognitionDecision, Revocation
 
 S = Dossier.State
 # Final states and their weights: the last year is a campaign in progress, earlier years are decided.
@@ -358,8 +359,13 @@ class Command(BaseCommand):
 
     def _decisions(self, decided, people):
         counters = defaultdict(int)
-        for seq in DocumentSequence.objects.filter(series="QD"):
-            counters[(seq.issuer_code, seq.year)] = seq.last_number
+        for row in (
+            RegisterNumber.objects.filter(series="decision")
+            .values("body__code", "year")
+            .annotate(last=Max("number"))
+        ):
+            counters[(row["body__code"], row["year"])] = row["last"]
+        taken = []
         decisions, revocations = [], []
         for dossier in sorted(decided, key=lambda d: (d.state_changed_at, d.pk)):
             district = dossier.commune.district
@@ -409,7 +415,22 @@ class Command(BaseCommand):
                     )
                 )
         Revocation.objects.bulk_create(revocations, batch_size=BATCH)
-        for (issuer, year), last in counters.items():
-            DocumentSequence.objects.update_or_create(
-                issuer_code=issuer, year=year, series="QD", defaults={"last_number": last}
+        # The numbers go into each People's Committee's register: the next ones follow them.
+        bodies = {}
+        for record in [*decisions, *revocations]:
+            district = (
+                record.decision.dossier if isinstance(record, Revocation) else record.dossier
+            ).commune.district
+            if district.pk not in bodies:
+                bodies[district.pk] = issuing_body_for(unit=district, kind=IssuingBody.Kind.PEOPLE_COMMITTEE)
+            taken.append(
+                RegisterNumber(
+                    body=bodies[district.pk],
+                    year=record.year,
+                    series="decision",
+                    number=record.number,
+                    issued_on=record.decided_on,
+                    label="demo",
+                )
             )
+        RegisterNumber.objects.bulk_create(taken, batch_size=BATCH)
