@@ -59,6 +59,19 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def communes_to_redo(recognised):
+    """Two recognised dossiers put back to "appraised" for the extra samples (bench set-up only)."""
+    from assessments.models import Dossier
+    from recognition.models import Document, RecognitionDecision
+
+    picked = list(recognised[:2])
+    for dossier in picked:
+        Document.objects.filter(dossier=dossier).delete()
+        RecognitionDecision.objects.filter(dossier=dossier).delete()
+        Dossier.objects.filter(pk=dossier.pk).update(state=Dossier.State.APPRAISED)
+    return picked
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--communes", type=int, default=460)
@@ -90,9 +103,11 @@ def main():
         "loaddata", "border_communes", "nghean_units", "criteria_nghean_2022", "legal_bases", verbosity=0
     )
 
-    from assessments.models import Appraisal, Dossier, Finding
-    from communes.models import Commune, District, Role
-    from communes.services import post_create
+    from django.db import transaction
+
+    from assessments.models import Appraisal, AppraisalMember, Dossier, Finding
+    from communes.models import Commune, District, IssuingBody, Role
+    from communes.services import issuing_body_for, post_create, register_next
     from recognition import services
     from recognition.models import Document
     from tests.factories import UserFactory
@@ -103,6 +118,9 @@ def main():
     for district in District.objects.all():
         chairs[district.pk] = UserFactory(username=f"chair-{district.code}", full_name="Nguyễn Văn Chủ Tịch")
         post_create(user=chairs[district.pk], role=Role.DISTRICT_CHAIR, unit=district)
+        # The bench measures rendering: the People's Committees let the application number.
+        body = issuing_body_for(unit=district, kind=IssuingBody.Kind.PEOPLE_COMMITTEE)
+        IssuingBody.objects.filter(pk=body.pk).update(numbering=IssuingBody.Numbering.APPLICATION)
     started = time.perf_counter()
     # The units of 2024 (the district procedure), decided in November 2024 as they were.
     import datetime
@@ -112,11 +130,71 @@ def main():
     )
     for i, commune in enumerate(communes):
         dossier = Dossier.objects.create(commune=commune, year=2024, criteria_set_id=1)
+        police = issuing_body_for(unit=commune.district, kind=IssuingBody.Kind.POLICE)
+        inspected = datetime.date(2024, 10, 1)
+        with transaction.atomic():  # the minutes and the proposal take the police register's numbers
+            minutes = register_next(body=police, series="minutes", issued_on=inspected)
+            proposal = register_next(body=police, series="proposal", issued_on=datetime.date(2024, 10, 3))
         appraisal = Appraisal.objects.create(
             dossier=dossier,
-            inspection_date="2024-10-01",
+            inspection_date=inspected,
+            started_at=datetime.time(8, 0),
+            ended_at=datetime.time(11, 15),
+            place="Hội trường Ủy ban nhân dân xã",
             recommendation="recognise",
-            conclusion="Đạt các tiêu chí.",
+            conclusion="Đạt các tiêu chí",
+            proposal_date=datetime.date(2024, 10, 3),
+            proposal_number=proposal,
+            proposal_symbol=police.symbol("proposal"),
+            minutes_number=minutes,
+            minutes_symbol=police.symbol("minutes"),
+            police_body=police.name,
+        )
+        AppraisalMember.objects.bulk_create(
+            [
+                AppraisalMember(
+                    appraisal=appraisal,
+                    duty="leader",
+                    name="Vi Văn Công",
+                    agency="district_police",
+                    position="Phó Trưởng Công an huyện",
+                ),
+                AppraisalMember(
+                    appraisal=appraisal,
+                    duty="member",
+                    name="Lương Thị Hoa",
+                    agency="health",
+                    position="Phó Giám đốc Trung tâm Y tế huyện",
+                ),
+                AppraisalMember(
+                    appraisal=appraisal,
+                    duty="member",
+                    name="Lô Văn Biên",
+                    agency="border_guard",
+                    position="Đồn trưởng Đồn Biên phòng",
+                ),
+                AppraisalMember(
+                    appraisal=appraisal,
+                    duty="secretary",
+                    name="Hà Thị Thư",
+                    agency="district_police",
+                    position="Cán bộ Đội Cảnh sát điều tra tội phạm về ma túy",
+                ),
+                AppraisalMember(
+                    appraisal=appraisal,
+                    duty="commune",
+                    name="Lầu Bá Chủ",
+                    agency="commune",
+                    position="Chủ tịch Ủy ban nhân dân xã",
+                ),
+                AppraisalMember(
+                    appraisal=appraisal,
+                    duty="commune",
+                    name="Moong Văn An",
+                    agency="commune",
+                    position="Trưởng Công an xã",
+                ),
+            ]
         )
         Finding.objects.bulk_create(
             [Finding(appraisal=appraisal, criterion=c, result="met") for c in dossier.applicable_criteria()]
@@ -213,16 +291,51 @@ def main():
         )
         viewer = UserFactory(username="bench-pc04", full_name="Cán bộ PC04")
         post_create(user=viewer, role=Role.PROVINCIAL_POLICE, unit=Province.objects.get())
-        services.summary_request(year=2024, province=Province.objects.get(), actor=viewer)
-        for kind in (
-            "recognition",
-            "non_recognition",
-            "notification",
-            "appraisal_minutes",
-            "revocation",
-            "provincial_summary",
-        ):
-            document = Document.objects.filter(kind=kind).first()
+        services.summary_request(
+            year=2024,
+            province=Province.objects.get(),
+            actor=viewer,
+            issued_on=datetime.date(2024, 12, 10),
+            signer_title="Phó Giám đốc Công an tỉnh",
+        )
+        # A vice-chair's decision and dispatch (KT. CHỦ TỊCH), and a decision waiting for the clerk's
+        # number (DỰ THẢO), from the next commune of the list.
+        extra = Dossier.objects.filter(state=Dossier.State.RECOGNISED).exclude(pk=recognised.dossier_id)
+        first, second = [Dossier.objects.get(pk=d.pk) for d in communes_to_redo(extra)]
+        vice = UserFactory(username="bench-vice", full_name="Trần Văn Phó")
+        post_create(
+            user=vice, role=Role.DISTRICT_CHAIR, unit=first.commune.district, title="Phó Chủ tịch UBND huyện"
+        )
+        services.decision_record(
+            dossier=first,
+            actor=vice,
+            outcome="recognised",
+            decided_on=datetime.date(2024, 11, 20),
+            signer_title="Phó Chủ tịch UBND huyện",
+        )
+        IssuingBody.objects.filter(code=second.commune.district.code).update(
+            numbering=IssuingBody.Numbering.CLERK
+        )
+        services.decision_record(
+            dossier=second,
+            actor=chairs[second.commune.district_id],
+            outcome="recognised",
+            decided_on=datetime.date(2024, 11, 20),
+        )
+        samples = {
+            kind: Document.objects.filter(kind=kind, draft=False).first()
+            for kind in (
+                "recognition",
+                "non_recognition",
+                "notification",
+                "appraisal_minutes",
+                "revocation",
+                "provincial_summary",
+            )
+        }
+        samples["notification-vice-chair"] = Document.objects.get(kind="notification", decision__signer=vice)
+        samples["recognition-draft"] = Document.objects.get(kind="recognition", draft=True)
+        for kind, document in samples.items():
             if document.status != "ready":
                 document = services.document_render(document_id=document.pk)
             subprocess.run(

@@ -118,6 +118,8 @@ def _decision_context(decision: RecognitionDecision) -> dict:
         "appraisal_date": vn_date(appraisal.inspection_date)
         if appraisal and appraisal.inspection_date
         else "",
+        "proposal_line": proposal_line(dossier, appraisal),
+        **_police(dossier),
         "not_met": not_met,
         **_signature(decision.signer_title, decision.signer_name),
         "decision_recipients": copies_of_decision(dossier),
@@ -150,7 +152,7 @@ def _signature(title: str, name: str, head: str = "CHỦ TỊCH") -> dict:
     return {"signer_lines": [head], "signer_name": name}
 
 
-def police_head(unit) -> str:
+def police_head_title(unit) -> str:
     """The head of a police command as a signature block names it: a province's is its director."""
     return "GIÁM ĐỐC" if unit._meta.model_name == "province" else "TRƯỞNG CÔNG AN"
 
@@ -161,6 +163,84 @@ DRAFT_NUMBER_SPACE = "\u00a0" * 8
 
 def _number(record) -> str:
     return f"{DRAFT_NUMBER_SPACE}/{record.symbol}" if record.number is None else record.number_display
+
+
+def _police(dossier: Dossier) -> dict:
+    """The appraising police command: its name, the body above it (regular) and its head's title."""
+    unit = workflow.appraising_unit(dossier)
+    province = unit._meta.model_name == "province"
+    superior = "BỘ CÔNG AN" if province else f"CÔNG AN {unit.province.name.upper()}"
+    return {
+        "police_unit": unit,
+        "police_upper": superior,
+        "police_lower": f"CÔNG AN {unit.name.upper()}",
+        "police_head": f"{'Giám đốc' if province else 'Trưởng'} Công an {in_sentence(unit.name)}",
+    }
+
+
+def proposal_line(dossier: Dossier, appraisal) -> str:
+    """ "Xét đề nghị của Trưởng Công an huyện Kỳ Sơn tại Tờ trình số 03/TTr-CAH ngày ... và Biên bản kiểm
+    tra, thẩm định số 03/BB-CAH ngày ...": the police's proposal cited by its own number and date."""
+    text = f"Xét đề nghị của {_police(dossier)['police_head']}"
+    if appraisal is not None and appraisal.proposal_number and appraisal.proposal_date:
+        text += f" tại Tờ trình số\u00a0{appraisal.proposal_display} {vn_date(appraisal.proposal_date)}"
+    if appraisal is not None and appraisal.inspection_date:
+        number = f" số\u00a0{appraisal.minutes_display}" if appraisal.minutes_number else ""
+        text += f" và Biên bản kiểm tra, thẩm định{number} {vn_date(appraisal.inspection_date)}"
+    return text + "."
+
+
+def _clock(value) -> str:
+    return f"{value.hour:02d} giờ {value.minute:02d} phút" if value else ""
+
+
+def _minutes_context(dossier: Dossier) -> dict:
+    """Biên bản: numbered, timed, placed, every participant by name, agency and post, closing formula."""
+    from assessments.selectors import criterion_rows
+
+    appraisal = dossier.appraisal
+    police = _police(dossier)
+    members = list(appraisal.members.all())
+    # Each participant's agency by its real name: "Công an thành phố Vinh", not "district police".
+    own = {
+        "district_police": f"Công an {in_sentence(police['police_unit'].name)}",
+        "provincial_police": f"Công an {in_sentence(dossier.commune.province.name)}",
+        "commune": f"Ủy ban nhân dân {commune_label(dossier)}",
+    }
+    for member in members:
+        member.agency_name = own.get(member.agency) or member.get_agency_display()
+    by_duty = {
+        duty: [m for m in members if m.duty == duty] for duty in ("leader", "member", "secretary", "commune")
+    }
+    leader = (by_duty["leader"] or members or [None])[0]
+    secretary = (by_duty["secretary"] or [None])[0]
+    commune_rep = (by_duty["commune"] or [None])[0]
+    deciding = workflow.deciding_unit(dossier)
+    return {
+        **police,
+        "dossier": dossier,
+        "commune_label": commune_label(dossier),
+        "appraisal": appraisal,
+        "number": appraisal.minutes_display,
+        "team": by_duty["leader"] + by_duty["member"],
+        "secretaries": by_duty["secretary"],
+        "commune_people": by_duty["commune"],
+        "leader": leader,
+        "secretary": secretary,
+        "commune_rep": commune_rep,
+        "rows": criterion_rows(dossier=dossier),
+        "term": dossier.criteria_set.recognition_term,
+        "date_line": date_line(police["police_unit"].short_name, appraisal.inspection_date),
+        "inspection_date": vn_date(appraisal.inspection_date),
+        "started": _clock(appraisal.started_at),
+        "ended": _clock(appraisal.ended_at),
+        "deciding_chair": f"Chủ tịch Ủy ban nhân dân {in_sentence(deciding.name)}",
+        "minutes_recipients": [
+            f"Ủy ban nhân dân {commune_label(dossier)};",
+            f"Chủ tịch Ủy ban nhân dân {in_sentence(deciding.name)} (kèm Tờ trình);",
+            "Lưu: hồ sơ, VT.",
+        ],
+    }
 
 
 def build_context(document: Document) -> dict:
@@ -176,20 +256,7 @@ def build_context(document: Document) -> dict:
             context["date_line"] = date_line(context["place"], document.decision.decided_on)
         return context
     if kind == Document.Kind.APPRAISAL_MINUTES:
-        dossier = document.dossier
-        district = dossier.commune.district
-        from assessments.selectors import criterion_rows
-
-        return {
-            "dossier": dossier,
-            "district": district,
-            "commune_label": commune_label(dossier),
-            "appraisal": dossier.appraisal,
-            "rows": criterion_rows(dossier=dossier),
-            "term": dossier.criteria_set.recognition_term,
-            "date_line": date_line(district.short_name, dossier.appraisal.inspection_date),
-            "inspection_date": vn_date(dossier.appraisal.inspection_date),
-        }
+        return _minutes_context(document.dossier)
     if kind == Document.Kind.REVOCATION:
         revocation: Revocation = document.revocation
         context = _decision_context(revocation.decision)
@@ -221,7 +288,7 @@ def build_context(document: Document) -> dict:
             "chart_svg": summary_chart_svg(summary),
             "date_line": date_line(document.province.short_name, issued_on),
             "dispatch_number": _number(document),
-            **_signature(document.signer_title, document.signer_name, police_head(document.province)),
+            **_signature(document.signer_title, document.signer_name, police_head_title(document.province)),
         }
     raise RenderError(f"unknown document kind {kind!r}")
 
@@ -264,7 +331,7 @@ def _metadata(document: Document, context: dict) -> dict:
         subject = f"{context.get('commune_label') or commune_label(dossier)}, năm {dossier.year}"
         author = context.get("unit_name") and f"Ủy ban nhân dân {in_sentence(context['unit_name'])}"
         if document.kind == Document.Kind.APPRAISAL_MINUTES:
-            author = "Tổ kiểm tra, thẩm định"
+            author = f"Công an {in_sentence(workflow.appraising_unit(dossier).name)}"
         keywords = f"{dossier.criteria_set.recognition_term}; {dossier.commune.code}; {dossier.year}"
     else:
         subject = (
@@ -362,7 +429,8 @@ def summary_chart_svg(summary: dict) -> str:
     bar_height, gap, label_width, width = 14, 6, 170, 460
     height = len(rows) * (bar_height + gap) + 10
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width + label_width + 60}" height="{height}" '
+        # Sized by its viewBox only: the page's CSS fits it to the text width (never past the margins).
+        f'<svg xmlns="http://www.w3.org/2000/svg" '
         f'viewBox="0 0 {width + label_width + 60} {height}" font-family="Times New Roman" font-size="10">'
     ]
     for i, row in enumerate(rows):

@@ -228,6 +228,9 @@ def record_issue(
     drafts give way to the issued documents, rendered by a worker once this commits."""
     if not can_keep_register(record, actor):
         raise PermissionDenied
+    # The register first, then the decision: the order every numbering takes, so two clerks (or a clerk
+    # and a decision that ends an earlier recognition) never wait on each other in a circle.
+    IssuingBody.objects.select_for_update().get(code=record.issuer_code)
     model = type(record)
     locked = model.objects.select_for_update().get(pk=record.pk)
     if locked.number is not None:

@@ -28,7 +28,17 @@ NEW_PROVINCE = [
     "provincial_vice_chair",
     "ministry",
 ]
-IN_SCOPE = ["officer", "police", "chair", "clerk", "provincial_police", "viewer", "admin", *NEW_COMMUNE, *NEW_PROVINCE]
+IN_SCOPE = [
+    "officer",
+    "police",
+    "chair",
+    "clerk",
+    "provincial_police",
+    "viewer",
+    "admin",
+    *NEW_COMMUNE,
+    *NEW_PROVINCE,
+]
 OUT_OF_SCOPE = [
     "other_officer",
     "other_police",
@@ -114,7 +124,11 @@ RULES = {
     "recognition:summaries": ("get", lambda d: {}, PROVINCE | {"other_province_police"}),
     # The clerk of Kỳ Sơn's People's Committee numbers its approved decisions.
     "recognition:register": ("get", lambda d: {}, {"clerk", "admin"}),
-    "recognition:issue": ("get", lambda d: {"kind": "decision", "pk": d["unnumbered"].pk}, {"clerk", "admin"}),
+    "recognition:issue": (
+        "get",
+        lambda d: {"kind": "decision", "pk": d["unnumbered"].pk},
+        {"clerk", "admin"},
+    ),
     "healthz": ("get", lambda d: {}, PUBLIC),
     "verify": ("get", lambda d: {"code": d["document"].verification_code}, PUBLIC),
     "login": ("get", lambda d: {}, PUBLIC),

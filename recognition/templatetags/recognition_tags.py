@@ -17,3 +17,11 @@ def criterion_wording(text: str) -> str:
     from recognition.documents import criterion_wording as wording
 
     return wording(text)
+
+
+@register.filter(name="sentence")
+def sentence_filter(text: str) -> str:
+    """A typed text as one sentence with one closing full stop (no doubled punctuation)."""
+    from recognition.documents import sentence
+
+    return sentence(text)
