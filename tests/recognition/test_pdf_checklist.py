@@ -1,0 +1,185 @@
+"""Every kind of document, read back from its PDF (pdfplumber), against the measurable points of
+`../shared/domain/decree30_layout.md`; and its text (pdftotext -layout) against a golden file kept in
+tests/recognition/golden/, updated on purpose: UPDATE_GOLDEN=1 pytest tests/recognition/test_pdf_checklist.py
+"""
+
+import datetime
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pdfplumber
+import polib
+import pytest
+
+from assessments import services as dossier_services
+from recognition import services
+from recognition.models import Document
+from tests import workflow
+from tests.factories import DossierFactory
+
+GOLDEN = Path(__file__).parent / "golden"
+MM = 72 / 25.4
+A4 = (595.28, 841.89)
+# Decree 30, Appendix I: top and bottom 20 mm, left 30 mm, right 15 mm (0.5 pt of rounding allowed).
+# One point of tolerance: a glyph's box may pass its advance width by a fraction of a point.
+LEFT, RIGHT, TOP, BOTTOM = 30 * MM - 1, A4[0] - 15 * MM + 1, 20 * MM - 1, A4[1] - 20 * MM + 1
+KINDS = [
+    "recognition",
+    "non_recognition",
+    "notification",
+    "appraisal_minutes",
+    "revocation",
+    "provincial_summary",
+]
+DATE_LINE = re.compile(r"^\S.*, ngày (0[1-9]|[12]\d|3[01]) tháng (0[12]|[3-9]|1[0-2]) năm \d{4}$")
+NUMBER_LINE = re.compile(r"^Số: (\d{2,}/\S+|\s*/\S+)$")
+
+
+@pytest.fixture
+def issued(people, django_capture_on_commit_callbacks):
+    """One document of each kind, issued by the district procedure's bodies, rendered."""
+    people.chair.full_name = "Vi Văn Hùng"
+    people.chair.save(update_fields=["full_name"])
+    people.provincial_police.full_name = "Trần Văn Giám"
+    people.provincial_police.save(update_fields=["full_name"])
+    with django_capture_on_commit_callbacks(execute=False):
+        refused = workflow.submit(DossierFactory(commune=people.my_ly, year=2021), people.officer)
+        refused = dossier_services.dossier_start_appraisal(dossier=refused, actor=people.police)
+        first = refused.applicable_criteria()[0]
+        dossier_services.appraisal_save(
+            dossier=refused,
+            actor=people.police,
+            members=workflow.team(),
+            **workflow.meeting(datetime.date(2022, 9, 20)),
+            findings={c.pk: ("not_met" if c == first else "met", "") for c in refused.applicable_criteria()},
+            recommendation="not_recognise",
+            conclusion="Chưa đạt tiêu chí thứ nhất",
+        )
+        refused = dossier_services.dossier_complete_appraisal(dossier=refused, actor=people.police)
+        recognised = workflow.appraise(
+            workflow.submit(DossierFactory(commune=people.my_ly, year=2022), people.officer),
+            people.police,
+            inspection_date=datetime.date(2022, 10, 3),
+        )
+        decision = services.decision_record(
+            dossier=recognised,
+            actor=people.chair,
+            outcome="recognised",
+            decided_on=datetime.date(2022, 10, 10),
+            signer_title="Chủ tịch UBND huyện",
+        )
+        services.decision_record(
+            dossier=refused,
+            actor=people.chair,
+            outcome="not_recognised",
+            decided_on=datetime.date(2022, 10, 12),
+            reasons="Chưa đạt tiêu chí thứ nhất",
+        )
+        services.decision_revoke(
+            decision=decision,
+            actor=people.chair,
+            incident_date=datetime.date(2022, 11, 2),
+            incident_description="Phát hiện 01 đối tượng tàng trữ trái phép chất ma túy",
+            reason="Không còn đạt tiêu chí “sạch về ma túy”",
+            decided_on=datetime.date(2022, 11, 15),
+        )
+        services.summary_request(
+            year=2022,
+            province=people.province,
+            actor=people.provincial_police,
+            issued_on=datetime.date(2022, 12, 15),
+            signer_title="Phó Giám đốc",
+        )
+    rendered = {}
+    for position, kind in enumerate(KINDS, start=1):
+        document = Document.objects.filter(kind=kind).order_by("pk").first()
+        # A fixed code per kind (the real one is random): the golden files stay stable.
+        Document.objects.filter(pk=document.pk).update(verification_code=f"{position:010d}")
+        rendered[kind] = services.document_render(document_id=document.pk)
+    return rendered
+
+
+def interface_words() -> set[str]:
+    """English strings of the interface catalogue that would betray an untranslated document."""
+    catalogue = Path(__file__).resolve().parents[2] / "locale/vi/LC_MESSAGES/django.po"
+    return {
+        entry.msgid
+        for entry in polib.pofile(str(catalogue))
+        if re.fullmatch(r"[A-Z][a-z]+(?: [a-z]+)*", entry.msgid) and len(entry.msgid) >= 3
+    }
+
+
+def lines_of(page) -> list[tuple[str, list]]:
+    """The page's text lines, each with its characters (pdfplumber), top to bottom."""
+    return [(line["text"].strip(), line["chars"]) for line in page.extract_text_lines(return_chars=True)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", KINDS)
+def test_each_document_meets_the_decree_30_checklist(issued, kind):
+    path = issued[kind].file.path
+    english = interface_words()
+    with pdfplumber.open(path) as pdf:
+        pages = pdf.pages
+        text = "\n".join(page.extract_text() or "" for page in pages)
+        for number, page in enumerate(pages, start=1):
+            assert (round(page.width, 1), round(page.height, 1)) == (round(A4[0], 1), round(A4[1], 1))
+            for char in page.chars:
+                page_number = number > 1 and char["top"] < TOP and char["text"].isdigit()
+                assert page_number or (LEFT <= char["x0"] and char["x1"] <= RIGHT), (
+                    kind,
+                    number,
+                    char["text"],
+                )
+                assert page_number or (TOP <= char["top"] and char["bottom"] <= BOTTOM), (
+                    kind,
+                    number,
+                    char["text"],
+                )
+        # The header's two columns, read apart (the left one is 40 % of the text width).
+        left = lines_of(pages[0].crop((0, 0, A4[0] * 0.45, 260)))
+        right = lines_of(pages[0].crop((A4[0] * 0.45, 0, pages[0].width, 260)))
+        national = next(c for t, c in right if t == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+        assert {round(c["size"]) for c in national} == {13} and all("Bold" in c["fontname"] for c in national)
+        motto = next(c for t, c in right if t == "Độc lập - Tự do - Hạnh phúc")
+        assert {round(c["size"]) for c in motto} == {14} and all("Bold" in c["fontname"] for c in motto)
+        # The issuing body 13 pt and bold (a superior body above it, for the police, regular).
+        (upper_text, upper), (_, lower) = left[0], left[1]
+        assert {round(c["size"]) for c in upper + lower} == {13}, kind
+        assert all("Bold" in c["fontname"] for c in lower), kind
+        superior = upper_text.startswith(("BỘ CÔNG AN", "CÔNG AN TỈNH"))
+        assert all(("Bold" in c["fontname"]) != superior for c in upper if c["text"].strip()), kind
+        # The number and the date lines in their formats.
+        assert any(NUMBER_LINE.match(t.replace("\u00a0", " ")) for t, _ in left[:4]), (kind, left[:4])
+        assert any(DATE_LINE.match(t) for t, _ in right[:4]), (kind, right[:4])
+        # The signature block never alone on a page: the closing formula ("./.") sits on its page.
+        assert "./." in (pages[-1].extract_text() or ""), kind
+    # Never a word of the interface in English.
+    found = sorted(w for w in english if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text))
+    assert found == [], (kind, found)
+    # Every font embedded (WeasyPrint subsets and embeds; PDF/A requires it).
+    fonts = subprocess.run(["pdffonts", path], capture_output=True, text=True, check=True).stdout
+    rows = [line for line in fonts.splitlines()[2:] if line.strip()]
+    assert rows and all(r.split()[-5] == "yes" for r in rows), fonts
+
+
+def golden_text(path: str) -> str:
+    """pdftotext -layout, with the spaces between words and columns made one (pdftotext sizes the gaps
+    from every glyph on the page)."""
+    text = subprocess.run(
+        ["pdftotext", "-layout", path, "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return "\n".join(" ".join(line.split()) for line in text.splitlines()).strip() + "\n"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", KINDS)
+def test_each_document_reads_as_its_golden_file(issued, kind):
+    golden = GOLDEN / f"{kind}.txt"
+    text = golden_text(issued[kind].file.path)
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8"), f"{kind}: the document changed; see {golden}"
