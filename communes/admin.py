@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Commune, District, Post, Province
+from .models import Commune, District, IssuingBody, Post, Province, RegisterNumber
 from .services import post_create, post_end
 
 
@@ -112,3 +112,22 @@ class PostAdmin(admin.ModelAdmin):
             post_end(post=post, actor=request.user)
             count += 1
         self.message_user(request, ngettext("%d post ended.", "%d posts ended.", count) % count)
+
+
+@admin.register(IssuingBody)
+class IssuingBodyAdmin(admin.ModelAdmin):
+    """Provincial staff choose who numbers each body's documents and the symbols it uses."""
+
+    list_display = ("name", "code", "kind", "numbering", "symbols")
+    list_filter = ("kind", "numbering")
+    search_fields = ("name", "code")
+    readonly_fields = ("code", "kind", "level")
+
+
+@admin.register(RegisterNumber)
+class RegisterNumberAdmin(ReadOnlyAdmin):
+    """The numbers taken in each register: read when a number is questioned, never edited."""
+
+    list_display = ("body", "year", "series", "number", "issued_on", "by_clerk", "label")
+    list_filter = ("series", "year", "by_clerk")
+    search_fields = ("body__name", "label")

@@ -137,14 +137,25 @@ def test_the_2026_cycle_up_to_the_provincial_polices_appraisal(
         page.wait_for_url(f"{base}/dossiers/{dossier.pk}/appraisal/")
         page.fill("#id_inspection_date", "2026-02-20")
         page.fill("#id_counts_checked_on", "2026-02-25")
-        page.fill("#id_member_0_name", "Nguyễn Văn Tỉnh")
-        page.select_option("#id_member_0_agency", "provincial_police")
-        page.fill("#id_member_1_name", "Lô Văn Biên")
-        page.select_option("#id_member_1_agency", "border_guard")
+        page.fill("#id_place", "Hội trường Ủy ban nhân dân xã")
+        page.fill("#id_started_at", "08:00")
+        page.fill("#id_ended_at", "10:45")
+        for i, (duty, name, agency) in enumerate(
+            [
+                ("leader", "Nguyễn Văn Tỉnh", "provincial_police"),
+                ("member", "Lô Văn Biên", "border_guard"),
+                ("secretary", "Hồ Thị Thư", "provincial_police"),
+                ("commune", "Lầu Bá Chủ", "commune"),
+            ]
+        ):
+            page.select_option(f"#id_member_{i}_duty", duty)
+            page.fill(f"#id_member_{i}_name", name)
+            page.select_option(f"#id_member_{i}_agency", agency)
         for criterion in dossier.applicable_criteria():
             page.check(f"#id_finding_{criterion.pk}_0")
         page.select_option("#id_recommendation", "recognise")
         page.fill("#id_conclusion", "Đạt ba tiêu chí tại Điều 6 Quyết định số 28/2025/QĐ-TTg.")
+        page.fill("#id_proposal_date", "2026-02-26")
         if shot:
             screenshot("2026-cycle-11-appraisal-by-the-provincial-police")
         page.click("text=Lưu và hoàn thành thẩm định")
