@@ -281,7 +281,13 @@ def build_context(document: Document) -> dict:
 
         summary = recognition_summary(year=document.year, province=document.province)
         issued_on = document.issued_on or timezone.localtime(document.requested_at).date()
+        from .selectors import legal_bases_for, summary_procedure
+
+        bases = legal_bases_for(
+            procedure=summary_procedure(document.year), document_kind="provincial_summary", on=issued_on
+        )
         return {
+            "carrying_out": "; ".join(b.citation() for b in bases),
             "year": document.year,
             "province": document.province,
             "summary": summary,

@@ -70,6 +70,18 @@ def legal_bases_for(*, procedure: str, document_kind: str, on: datetime.date) ->
     return sorted(bases, key=lambda b: (LegalBasis.RANK[b.kind], b.signed_on or datetime.date.min, b.pk))
 
 
+def summary_procedure(year: int) -> str:
+    """The procedure a year's dossiers followed (the district one to 2024, the provincial one after)."""
+    from assessments.models import CriteriaSet
+
+    procedures = set(
+        CriteriaSet.objects.filter(dossiers__year=year).values_list("procedure", flat=True).distinct()
+    )
+    if len(procedures) == 1:
+        return procedures.pop()
+    return "district" if year <= 2024 else "province"
+
+
 def legal_basis_problems(bases: list[LegalBasis], *, on: datetime.date) -> list[str]:
     """Why these bases cannot be printed on a document dated `on`: each basis that lacks what its kind
     prints, or no law in force at all."""
