@@ -258,6 +258,9 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         SUBMITTED = "submitted", _("Submitted")
         UNDER_APPRAISAL = "under_appraisal", _("Under appraisal")
         APPRAISED = "appraised", _("Appraised")
+        # Decision 28/2025: the review council's vote.
+        RECOMMENDED = "recommended", _("Recommended by the council")
+        NOT_RECOMMENDED = "not_recommended", _("Not recommended by the council")
         RETURNED = "returned", _("Returned to the commune")
         RECOGNISED = "recognised", _("Recognised")
         NOT_RECOGNISED = "not_recognised", _("Not recognised")
@@ -392,12 +395,42 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state,
         source=State.APPRAISED,
+        target=State.RECOMMENDED,
+        permission=workflow.permitted("recommend"),
+        conditions=[workflow.in_table("recommend")],
+    )
+    def recommend(self):
+        """The review council's vote recommends the commune (Decision 28/2025, Article 9)."""
+
+    @transition(
+        field=state,
+        source=State.APPRAISED,
+        target=State.NOT_RECOMMENDED,
+        permission=workflow.permitted("not_recommend"),
+        conditions=[workflow.in_table("not_recommend")],
+    )
+    def not_recommend(self):
+        """The review council's vote does not recommend the commune."""
+
+    @transition(
+        field=state,
+        source=[State.APPRAISED, State.RECOMMENDED],
         target=State.RECOGNISED,
         permission=workflow.permitted("recognise"),
         conditions=[workflow.in_table("recognise")],
     )
     def recognise(self):
         """The deciding authority recognises the commune (quyết định công nhận)."""
+
+    @transition(
+        field=state,
+        source=State.RECOMMENDED,
+        target=State.APPRAISED,
+        permission=workflow.permitted("leave_out"),
+        conditions=[workflow.in_table("leave_out")],
+    )
+    def leave_out(self):
+        """The chairman leaves a recommended commune out of the decision (reason): back to the council."""
 
     @transition(
         field=state,

@@ -368,10 +368,24 @@ def dossier_decide(
     itself in the same transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("dossier_decide must run inside the decision's transaction")
-    name = {"recognised": "recognise", "not_recognised": "refuse", "revoked": "revoke"}[outcome]
+    name = {
+        "recognised": "recognise",
+        "not_recognised": "refuse",
+        "revoked": "revoke",
+        "left_out": "leave_out",
+    }[outcome]
     return _transition(
         dossier=dossier, actor=actor, name=name, comment=reason, expected_version=expected_version
     )
+
+
+def dossier_council_outcome(*, dossier: Dossier, actor, recommended: bool, reason: str = "") -> Dossier:
+    """The review council's vote on an appraised dossier (Decision 28): recommended or not. Called by
+    `recognition.services` when the secretary closes the session, inside its transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("dossier_council_outcome must run inside the session's transaction")
+    name = "recommend" if recommended else "not_recommend"
+    return _transition(dossier=dossier, actor=actor, name=name, comment=reason)
 
 
 def dossier_system_transition(*, dossier: Dossier, name: str, comment: str = "") -> Dossier:

@@ -86,6 +86,7 @@ _PROVINCE_APPRAISE = ("appraise_province_dossiers", PROVINCE)
 _PROVINCE_DECIDE = ("decide_province_dossiers", PROVINCE)
 _COMMUNE_PREPARE = ("prepare_commune_dossiers", COMMUNE)
 _COMMUNE_SUBMIT = ("submit_commune_reports", COMMUNE)
+_COUNCIL_SECRETARY = ("keep_council_minutes", PROVINCE)
 _RETURN = _("Return to the commune")
 
 
@@ -96,11 +97,11 @@ def _states(
     appraise: tuple,
     decide: tuple,
     submit_label: str,
-    decides_here: bool = True,
+    council: tuple | None = None,
 ) -> dict[str, StateRule]:
-    """The states both procedures share today; what differs is who holds each step. Without
-    `decides_here` an appraised dossier waits for a step this table does not hold yet (Decision 28: the
-    review council and the provincial decision with its annex), and no one decides it one by one."""
+    """The states both procedures share; what differs is who holds each step. With a `council`
+    (Decision 28) an appraised dossier goes to the review council's vote, and the recommended ones to
+    the chairman's decision with its annex; no one decides a dossier alone."""
     told_commune = tuple(dict.fromkeys((prepare, submit)))
     editable_steps = (Step("submit", "submitted", *submit, label=submit_label),)
     return {
@@ -122,17 +123,33 @@ def _states(
             waiting=True,
             actors=(appraise,),
         ),
+        # Without a council the authority decides each appraised dossier; with one (Decision 28) the
+        # council's vote recommends or not, and the chairman recognises the recommended in one decision.
         "appraised": StateRule(
             steps=(
                 Step("recognise", "recognised", *decide, page="decision"),
                 Step("refuse", "not_recognised", *decide, reason_required=True, page="decision"),
                 Step("send_back", "under_appraisal", *decide, reason_required=True, page="decision"),
             )
-            if decides_here
-            else (),
-            waiting=decides_here,
-            actors=(decide,) if decides_here else (),
+            if council is None
+            else (
+                Step("recommend", "recommended", *council, page="council"),
+                Step("not_recommend", "not_recommended", *council, page="council"),
+            ),
+            waiting=True,
+            actors=(decide,) if council is None else (council,),
         ),
+        "recommended": StateRule(
+            steps=()
+            if council is None
+            else (
+                Step("recognise", "recognised", *decide, page="provincial_decision"),
+                Step("leave_out", "appraised", *decide, reason_required=True, page="provincial_decision"),
+            ),
+            waiting=council is not None,
+            actors=(decide,) if council is not None else (),
+        ),
+        "not_recommended": StateRule(actors=told_commune),
         "recognised": StateRule(
             steps=(
                 Step("revoke", "revoked", *decide, reason_required=True, page="revoke"),
@@ -178,9 +195,9 @@ PROCEDURES: dict[str, Procedure] = {
             appraise=_PROVINCE_APPRAISE,
             decide=_PROVINCE_DECIDE,
             submit_label=_("Sign and send the commune's report to the provincial police"),
-            # The review council and the chairman's decision with its annex are the next step of this
-            # table; until they are built, no decision (and no document) is made one dossier at a time.
-            decides_here=False,
+            # The review council votes on the appraised dossiers; the chairman recognises the
+            # recommended ones in one decision with an annex (recognition.services).
+            council=_COUNCIL_SECRETARY,
         ),
         decided_at=PROVINCE,
         appraised_at=PROVINCE,
@@ -226,6 +243,15 @@ def step(dossier, transition: str, state: str | None = None) -> Step | None:
         if candidate.transition == transition:
             return candidate
     return None
+
+
+def procedures_with(transition: str) -> list[str]:
+    """The codes of the procedures whose table holds `transition` (the council's vote: Decision 28)."""
+    return [
+        code
+        for code, procedure in PROCEDURES.items()
+        if any(s.transition == transition for r in procedure.states.values() for s in r.steps)
+    ]
 
 
 def transitions() -> set[str]:

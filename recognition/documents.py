@@ -243,6 +243,57 @@ def _minutes_context(dossier: Dossier) -> dict:
     }
 
 
+def _council_minutes_context(document: Document) -> dict:
+    """Biên bản họp Hội đồng xét duyệt: time, place, members present and absent, each commune with its
+    former units, classification and votes, the conclusion; signed by the council's chair and secretary."""
+    session = document.session
+    council = session.council
+    province = council.province
+    members = list(council.members.select_related("user"))
+    present = set(session.attendance.filter(present=True).values_list("member_id", flat=True))
+    items = list(
+        session.items.select_related("dossier__commune", "dossier__counts", "dossier__criteria_set")
+        .prefetch_related("dossier__commune__predecessors")
+        .order_by("dossier__commune__name")
+    )
+    chair = next((m for m in members if m.seat == "chair"), None)
+    secretary = next((m for m in members if m.seat == "secretary"), None)
+    term = items[0].dossier.criteria_set.recognition_term if items else ""
+    return {
+        "superior": f"ỦY BAN NHÂN DÂN {province.name.upper()}",
+        "number": _number(document),
+        "date_line": date_line(province.short_name, session.held_on),
+        "session": session,
+        "year": council.year,
+        "term": term,
+        "started": _clock(session.starts_at),
+        "ended": _clock(session.ends_at),
+        "held_on": vn_date(session.held_on),
+        "present": [m for m in members if m.pk in present],
+        "absent": [m for m in members if m.pk not in present],
+        "items": [
+            {
+                "item": item,
+                "name": item.dossier.commune.name,
+                "former": ", ".join(p.name for p in item.dossier.commune.predecessors.all()),
+                "classification": item.dossier.counts.classification_display
+                if hasattr(item.dossier, "counts")
+                else "",
+            }
+            for item in items
+        ],
+        "recommended": [item for item in items if item.outcome == "recommended"],
+        "not_recommended": [item for item in items if item.outcome == "not_recommended"],
+        "chair": chair,
+        "secretary": secretary,
+        "recipients": [
+            f"Chủ tịch Ủy ban nhân dân {in_sentence(province.name)};",
+            "Các thành viên Hội đồng;",
+            "Lưu: VT, Cơ quan thường trực Hội đồng.",
+        ],
+    }
+
+
 def build_context(document: Document) -> dict:
     kind = document.kind
     if kind in (Document.Kind.RECOGNITION, Document.Kind.NON_RECOGNITION, Document.Kind.NOTIFICATION):
@@ -276,6 +327,8 @@ def build_context(document: Document) -> dict:
             }
         )
         return context
+    if kind == Document.Kind.COUNCIL_MINUTES:
+        return _council_minutes_context(document)
     if kind == Document.Kind.PROVINCIAL_SUMMARY:
         from .selectors import recognition_summary
 
@@ -306,6 +359,7 @@ TEMPLATES = {
     Document.Kind.APPRAISAL_MINUTES: "recognition/pdf/appraisal_minutes.html",
     Document.Kind.REVOCATION: "recognition/pdf/revocation.html",
     Document.Kind.PROVINCIAL_SUMMARY: "recognition/pdf/provincial_summary.html",
+    Document.Kind.COUNCIL_MINUTES: "recognition/pdf/council_minutes.html",
 }
 
 

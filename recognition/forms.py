@@ -126,3 +126,147 @@ class IssueForm(forms.Form):
         if day > timezone.localdate():
             raise forms.ValidationError(_("The date cannot be in the future."))
         return day
+
+
+class CouncilSeatsForm(forms.Form):
+    """Thành phần Hội đồng: up to SEATS officials of the province, each with a seat and a post."""
+
+    SEATS = 9
+
+    def __init__(self, *args, officials, seats=(), **kwargs):
+        from .models import CouncilMember
+
+        super().__init__(*args, **kwargs)
+        seats = list(seats)
+        for i in range(max(self.SEATS, len(seats) + 2)):
+            seat = seats[i] if i < len(seats) else None
+            self.fields[f"seat_{i}_user"] = forms.ModelChoiceField(
+                label=_("Official"),
+                queryset=officials,
+                required=False,
+                initial=seat.user_id if seat else None,
+            )
+            self.fields[f"seat_{i}_seat"] = forms.ChoiceField(
+                label=_("Seat"),
+                choices=CouncilMember.Seat.choices,
+                initial=seat.seat if seat else CouncilMember.Seat.MEMBER,
+            )
+            self.fields[f"seat_{i}_position"] = forms.CharField(
+                label=_("Post and agency"),
+                max_length=200,
+                required=False,
+                initial=seat.position if seat else "",
+            )
+            self.fields[f"seat_{i}_member"] = forms.BooleanField(
+                label=_("The secretary is also a member"),
+                required=False,
+                initial=seat.secretary_is_member if seat else False,
+            )
+        self.size = max(self.SEATS, len(seats) + 2)
+
+    def clean(self):
+        cleaned = super().clean()
+        for i in range(self.size):
+            if cleaned.get(f"seat_{i}_user") and not (cleaned.get(f"seat_{i}_position") or "").strip():
+                self.add_error(f"seat_{i}_position", _("Give the post and agency printed in the minutes."))
+        return cleaned
+
+    def rows(self):
+        for i in range(self.size):
+            yield [self[f"seat_{i}_{name}"] for name in ("user", "seat", "position", "member")]
+
+    def seats(self) -> list[dict]:
+        return [
+            {
+                "user": self.cleaned_data[f"seat_{i}_user"],
+                "seat": self.cleaned_data[f"seat_{i}_seat"],
+                "position": self.cleaned_data[f"seat_{i}_position"],
+                "secretary_is_member": self.cleaned_data[f"seat_{i}_member"],
+            }
+            for i in range(self.size)
+            if self.cleaned_data.get(f"seat_{i}_user")
+        ]
+
+
+class SessionForm(forms.Form):
+    """Triệu tập phiên họp: date, time, place and the appraised communes on the agenda."""
+
+    held_on = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    starts_at = forms.TimeField(
+        label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    place = forms.CharField(label=_("Place"), max_length=200)
+    dossiers = forms.ModelMultipleChoiceField(
+        label=_("Communes on the agenda"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dossiers"].queryset = candidates
+        self.fields["dossiers"].label_from_instance = lambda d: f"{d.commune.name} ({d.year})"
+
+
+class SessionVotesForm(forms.Form):
+    """The secretary's record: attendance, each present member's vote on each commune; then closing."""
+
+    ends_at = forms.TimeField(
+        label=_("Ended at"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    conclusion = forms.CharField(
+        label=_("Conclusion"), required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, members, items, present=(), votes=None, **kwargs):
+        from .models import Vote
+
+        super().__init__(*args, **kwargs)
+        votes = votes or {}
+        self.members, self.items = members, items
+        for member in members:
+            self.fields[f"present_{member.pk}"] = forms.BooleanField(
+                label=member.user.get_full_name(), required=False, initial=member.pk in present
+            )
+        for item in items:
+            self.fields[f"reason_{item.pk}"] = forms.CharField(
+                label=_("The council's reason (if not recommended)"),
+                required=False,
+                max_length=MAX_TEXT,
+                initial=item.reason,
+            )
+            for member in members:
+                if member.votes:
+                    self.fields[f"vote_{item.pk}_{member.pk}"] = forms.ChoiceField(
+                        label=f"{item.dossier.commune.name} — {member.user.get_full_name()}",
+                        choices=[("", "—"), *Vote.Choice.choices],
+                        required=False,
+                        initial=votes.get((item.pk, member.pk), ""),
+                    )
+
+    def present(self) -> set[int]:
+        return {m.pk for m in self.members if self.cleaned_data.get(f"present_{m.pk}")}
+
+    def votes(self) -> dict[tuple[int, int], str]:
+        return {
+            (item.pk, member.pk): choice
+            for item in self.items
+            for member in self.members
+            if (choice := self.cleaned_data.get(f"vote_{item.pk}_{member.pk}"))
+        }
+
+    def reasons(self) -> dict[int, str]:
+        return {item.pk: self.cleaned_data.get(f"reason_{item.pk}") or "" for item in self.items}
+
+    def attendance_rows(self):
+        for member in self.members:
+            yield member, self[f"present_{member.pk}"]
+
+    def matrix(self):
+        """Rows of the vote table: the commune, then one field per voting member."""
+        for item in self.items:
+            yield (
+                item,
+                [self[f"vote_{item.pk}_{m.pk}"] for m in self.members if m.votes],
+                self[f"reason_{item.pk}"],
+            )

@@ -17,12 +17,29 @@ from django.utils.translation import gettext as _
 from assessments import permissions as dossier_perms
 from assessments import workflow
 from assessments.models import Dossier
-from assessments.services import DossierActionError, dossier_decide, dossier_open, dossier_system_transition
+from assessments.services import (
+    DossierActionError,
+    DossierConflict,
+    dossier_council_outcome,
+    dossier_decide,
+    dossier_open,
+    dossier_system_transition,
+)
 from communes.models import IssuingBody
 from communes.services import RegisterError, issuing_body_for, register_next, register_take
 from communes.text import nfc
 
-from .models import Document, RecognitionDecision, Revocation
+from .models import (
+    AgendaItem,
+    Attendance,
+    CouncilMember,
+    CouncilSession,
+    Document,
+    RecognitionDecision,
+    ReviewCouncil,
+    Revocation,
+    Vote,
+)
 from .selectors import legal_bases_for, legal_basis_problems
 
 logger = logging.getLogger(__name__)
@@ -601,3 +618,239 @@ def reevaluations_open(*, year: int) -> int:
             continue
         opened += 1
     return opened
+
+
+# --- the review council (Decision 28/2025) ----------------------------------------------------------
+
+
+def can_manage_council(province, user) -> bool:
+    """The provincial police, the council's standing body, set it up and schedule its sessions."""
+    from communes.permissions import has_unit_perm
+
+    return has_unit_perm(user, "manage_cycles", province)
+
+
+def can_keep_minutes(province, user) -> bool:
+    from communes.permissions import has_unit_perm
+
+    return has_unit_perm(user, "keep_council_minutes", province)
+
+
+@transaction.atomic
+def council_set_up(*, province, year: int, seats: list[dict], actor) -> ReviewCouncil:
+    """Thành lập Hội đồng: the year's council from officials of the province, each with a seat (one
+    chair, at most one vice-chair, one secretary, members) and the post printed in the minutes. Seats
+    can be changed until the council's first session is closed."""
+    from communes.permissions import has_unit_perm
+
+    if not can_manage_council(province, actor):
+        raise PermissionDenied
+    chairs = [s for s in seats if s["seat"] == CouncilMember.Seat.CHAIR]
+    secretaries = [s for s in seats if s["seat"] == CouncilMember.Seat.SECRETARY]
+    vices = [s for s in seats if s["seat"] == CouncilMember.Seat.VICE_CHAIR]
+    if len(chairs) != 1 or len(secretaries) != 1 or len(vices) > 1:
+        raise DossierActionError(_("A council has one chair, one secretary and at most one vice-chair."))
+    users = [s["user"] for s in seats]
+    if len({u.pk for u in users}) != len(users):
+        raise DossierActionError(_("Each official holds one seat on the council."))
+    outsiders = [u.get_full_name() for u in users if not has_unit_perm(u, "view_province_dossiers", province)]
+    if outsiders:
+        raise DossierActionError(
+            _("Only officials of the province can sit on its council: %(names)s.")
+            % {"names": ", ".join(outsiders)}
+        )
+    council, _created = ReviewCouncil.objects.select_for_update().get_or_create(
+        province=province, year=year, defaults={"created_by": actor}
+    )
+    if council.sessions.filter(status=CouncilSession.Status.CLOSED).exists():
+        raise DossierActionError(_("The council has already met: its seats can no longer change."))
+    council.members.all().delete()
+    CouncilMember.objects.bulk_create(
+        [
+            CouncilMember(
+                council=council,
+                user=s["user"],
+                seat=s["seat"],
+                position=nfc(s.get("position", "")).strip(),
+                secretary_is_member=bool(s.get("secretary_is_member")),
+            )
+            for s in seats
+        ]
+    )
+    return council
+
+
+@transaction.atomic
+def session_schedule(
+    *, council: ReviewCouncil, held_on: datetime.date, starts_at, place: str, dossiers: list, actor
+) -> CouncilSession:
+    """Triệu tập: a session on a date and at a place, with appraised dossiers of the council's year on
+    its agenda (none already on another open session)."""
+    if not can_manage_council(council.province, actor):
+        raise PermissionDenied
+    if not dossiers:
+        raise DossierActionError(_("Put at least one appraised dossier on the agenda."))
+    locked = list(
+        Dossier.objects.select_for_update().filter(pk__in=[d.pk for d in dossiers]).select_related("commune")
+    )
+    wrong = [
+        str(d)
+        for d in locked
+        if d.state != Dossier.State.APPRAISED
+        or d.year != council.year
+        or d.commune.province_id != council.province_id
+    ]
+    if wrong:
+        raise DossierActionError(
+            _("Only appraised dossiers of the council's year and province go on its agenda: %(names)s.")
+            % {"names": "; ".join(wrong)}
+        )
+    busy = AgendaItem.objects.filter(
+        dossier__in=locked, session__status=CouncilSession.Status.SCHEDULED
+    ).select_related("dossier")
+    if busy:
+        raise DossierActionError(
+            _("Already on the agenda of a session not yet closed: %(names)s.")
+            % {"names": "; ".join(str(i.dossier) for i in busy)}
+        )
+    session = CouncilSession.objects.create(
+        council=council, held_on=held_on, starts_at=starts_at, place=nfc(place).strip(), scheduled_by=actor
+    )
+    AgendaItem.objects.bulk_create([AgendaItem(session=session, dossier=d) for d in locked])
+    return session
+
+
+@transaction.atomic
+def session_record(
+    *, session: CouncilSession, actor, present: set[int], votes: dict[tuple[int, int], str]
+) -> None:
+    """The secretary records who attends and each present member's vote on each commune {(item id,
+    member id): "for" | "against" | "abstain"}; saved as a draft until the session is closed."""
+    council = session.council
+    if not can_keep_minutes(council.province, actor):
+        raise PermissionDenied
+    locked = CouncilSession.objects.select_for_update().get(pk=session.pk)
+    if locked.status != CouncilSession.Status.SCHEDULED:
+        raise DossierConflict(_("The session is closed: its votes can no longer change."))
+    members = {m.pk: m for m in council.members.all()}
+    items = set(locked.items.values_list("pk", flat=True))
+    strangers = (set(present) | {member for _, member in votes}) - set(members)
+    if strangers:
+        raise DossierActionError(_("Only the council's members attend and vote."))
+    if any(item not in items for item, _ in votes):
+        raise DossierActionError(_("A vote names a commune that is not on this session's agenda."))
+    absent_votes = [members[m] for _, m in votes if m not in present or not members[m].votes]
+    if absent_votes:
+        raise DossierActionError(
+            _("Only present voting members vote: %(names)s did not attend or do not vote.")
+            % {"names": ", ".join(sorted({m.user.get_full_name() for m in absent_votes}))}
+        )
+    if any(choice not in Vote.Choice.values for choice in votes.values()):
+        raise DossierActionError(_("A vote is for, against or abstain."))
+    Attendance.objects.filter(session=locked).delete()
+    Attendance.objects.bulk_create(
+        [Attendance(session=locked, member_id=pk, present=pk in present) for pk in members]
+    )
+    Vote.objects.filter(item__session=locked).delete()
+    Vote.objects.bulk_create(
+        [Vote(item_id=item, member_id=member, choice=choice) for (item, member), choice in votes.items()]
+    )
+
+
+def session_quorum(session: CouncilSession) -> tuple[int, int, bool]:
+    """(present voting members, voting members, whether the session holds): more than
+    COUNCIL_QUORUM_SHARE of the council's voting members present."""
+    voting = {m.pk for m in session.council.voting_members()}
+    present = set(session.attendance.filter(present=True).values_list("member_id", flat=True)) & voting
+    return len(present), len(voting), len(present) > settings.COUNCIL_QUORUM_SHARE * len(voting)
+
+
+def is_recommended(votes_for: int, present: int) -> bool:
+    """Recommended when its votes for exceed COUNCIL_MAJORITY_SHARE of the members present."""
+    return votes_for > settings.COUNCIL_MAJORITY_SHARE * present
+
+
+@transaction.atomic
+def session_close(
+    *, session: CouncilSession, actor, ends_at, conclusion: str = "", reasons: dict[int, str] | None = None
+) -> CouncilSession:
+    """Kết thúc phiên họp: with a quorum and every present member's vote on every commune, each
+    commune is recommended or not by the tally, its dossier moves (with its history row), and the
+    minutes are numbered in the standing body's register and rendered by a worker."""
+    council = session.council
+    if not can_keep_minutes(council.province, actor):
+        raise PermissionDenied
+    locked = CouncilSession.objects.select_for_update().get(pk=session.pk)
+    if locked.status != CouncilSession.Status.SCHEDULED:
+        raise DossierConflict(_("The session is already closed."))
+    if ends_at is None or ends_at <= locked.starts_at:
+        raise DossierActionError(_("The session must end after it starts."))
+    if locked.held_on > timezone.localdate():
+        raise DossierActionError(_("A session cannot be closed before the day it is held."))
+    present, members, holds = session_quorum(locked)
+    if not holds:
+        raise DossierActionError(
+            _("No quorum: %(present)s of %(members)s members present; more than half must attend.")
+            % {"present": present, "members": members}
+        )
+    voters = {
+        m.pk for m in council.voting_members() if locked.attendance.filter(member=m, present=True).exists()
+    }
+    reasons = reasons or {}
+    items = list(locked.items.select_related("dossier__commune").prefetch_related("votes"))
+    missing = [
+        str(item.dossier.commune.name) for item in items if {v.member_id for v in item.votes.all()} != voters
+    ]
+    if missing:
+        raise DossierActionError(
+            _("Every present member votes on every commune; votes are missing on: %(names)s.")
+            % {"names": ", ".join(missing)}
+        )
+    for item in items:
+        counts = {choice: 0 for choice in Vote.Choice.values}
+        for vote in item.votes.all():
+            counts[vote.choice] += 1
+        recommended = is_recommended(counts["for"], present)
+        item.votes_for, item.votes_against, item.abstentions = (
+            counts["for"],
+            counts["against"],
+            counts["abstain"],
+        )
+        item.outcome = AgendaItem.Outcome.RECOMMENDED if recommended else AgendaItem.Outcome.NOT_RECOMMENDED
+        item.reason = nfc(reasons.get(item.pk, "")).strip()
+        if not recommended and not item.reason:
+            item.reason = _("The votes for it did not reach the majority of the members present.")
+        item.save()
+        dossier_council_outcome(
+            dossier=item.dossier,
+            actor=actor,
+            recommended=recommended,
+            reason=_("Council session of %(day)s: %(for)s for, %(against)s against, %(abstain)s abstaining.")
+            % {
+                "day": locked.held_on.strftime("%d/%m/%Y"),
+                "for": counts["for"],
+                "against": counts["against"],
+                "abstain": counts["abstain"],
+            },
+        )
+    locked.status = CouncilSession.Status.CLOSED
+    locked.ends_at = ends_at
+    locked.conclusion = nfc(conclusion).strip()
+    locked.closed_by = actor
+    locked.present_count, locked.members_count = present, members
+    locked.save()
+    body = issuing_body_for(unit=council.province, kind=IssuingBody.Kind.POLICE)
+    minutes = Document.objects.create(
+        kind=Document.Kind.COUNCIL_MINUTES,
+        session=locked,
+        province=council.province,
+        year=council.year,
+        requested_at=timezone.now(),
+        issued_on=locked.held_on,
+        number=_next_number(
+            body=body, series="council_minutes", issued_on=locked.held_on, label=f"council {locked.pk}"
+        ),
+        symbol=body.symbol("council_minutes"),
+    )
+    _enqueue_after_commit([minutes.pk])
+    return locked

@@ -11,5 +11,8 @@ urlpatterns = [
     path("documents/<int:document_id>/retry/", views.document_retry, name="document_retry"),
     path("documents/summaries/", views.summaries, name="summaries"),
     path("register/", views.register, name="register"),
+    path("council/", views.council, name="council"),
+    path("council/<int:year>/", views.council, name="council_year"),
+    path("council/sessions/<int:pk>/", views.council_session, name="council_session"),
     path("register/<str:kind>/<int:pk>/", views.issue, name="issue"),
 ]

@@ -6,11 +6,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments import permissions as dossier_perms
 from assessments import selectors as dossier_selectors
+from assessments import workflow
 from assessments.models import Dossier
 from assessments.pages import show_action_error, visible_dossier
 from assessments.services import DossierActionError, dossier_send_back
@@ -19,7 +21,7 @@ from communes.selectors import active_posts_of
 
 from . import selectors, services
 from .forms import DecisionForm, IssueForm, RevocationForm, SummaryForm
-from .models import Document, RecognitionDecision, Revocation
+from .models import Document, RecognitionDecision, Revocation, Vote
 
 
 def _post_title(request) -> str:
@@ -32,7 +34,8 @@ def decision(request, pk: int):
     dossier = visible_dossier(request, pk)
     if not dossier_perms.can_decide(dossier, request.user):
         raise PermissionDenied
-    if dossier.state != Dossier.State.APPRAISED:
+    if dossier.state != Dossier.State.APPRAISED or workflow.step(dossier, "recognise") is None:
+        # Decision 28: an appraised dossier goes to the review council, not to a decision of its own.
         messages.info(request, _("This dossier is not waiting for a decision."))
         return redirect("assessments:dossier_detail", pk=pk)
     if request.method != "POST":
@@ -377,3 +380,169 @@ def _verification_allowed(request) -> bool:
     cache_call("add", key, 0, 60)
     count, counted = cache_call("incr", key)
     return not counted or count <= settings.VERIFY_REQUESTS_PER_MINUTE
+
+
+# --- the review council (Decision 28/2025) ----------------------------------------------------------
+
+
+def _council_province(request):
+    from communes.permissions import has_unit_perm
+    from communes.selectors import province_of
+
+    province = province_of(request.user)
+    if province is None or not has_unit_perm(request.user, "view_province_dossiers", province):
+        raise PermissionDenied
+    return province
+
+
+@login_required
+def council(request, year: int | None = None):
+    """Hội đồng xét duyệt: the year's council (seats), its sessions, and for the provincial police (its
+    standing body) the forms to set it up and to schedule a session on appraised communes."""
+    from communes.permissions import holders_of
+
+    from .forms import CouncilSeatsForm, SessionForm
+    from .models import CouncilSession, ReviewCouncil
+
+    province = _council_province(request)
+    year = year or timezone.localdate().year
+    council_ = (
+        ReviewCouncil.objects.filter(province=province, year=year).prefetch_related("members__user").first()
+    )
+    can_manage = services.can_manage_council(province, request.user)
+    seats = list(council_.members.all()) if council_ else []
+    action = request.POST.get("action") if request.method == "POST" else None
+    officials = holders_of("view_province_dossiers", province).order_by("full_name")
+    seats_form = CouncilSeatsForm(
+        request.POST if action == "seats" else None, officials=officials, seats=seats
+    )
+    candidates = (
+        Dossier.objects.filter(
+            state=Dossier.State.APPRAISED,
+            year=year,
+            commune__province=province,
+            criteria_set__procedure__in=workflow.procedures_with("recommend"),
+        )
+        .exclude(agenda_items__session__status=CouncilSession.Status.SCHEDULED)
+        .select_related("commune")
+        .order_by("commune__name")
+    )
+    session_form = SessionForm(request.POST if action == "session" else None, candidates=candidates)
+    status = 200
+    if action:
+        if not can_manage:
+            raise PermissionDenied
+        form = seats_form if action == "seats" else session_form
+        if form.is_valid():
+            try:
+                if action == "seats":
+                    services.council_set_up(
+                        province=province, year=year, seats=form.seats(), actor=request.user
+                    )
+                    messages.success(request, _("The council's seats were saved."))
+                    return redirect("recognition:council_year", year=year)
+                if council_ is None:
+                    raise DossierActionError(_("Set up the council before scheduling a session."))
+                session = services.session_schedule(council=council_, actor=request.user, **form.cleaned_data)
+                messages.success(request, _("The session was scheduled; its members can read the agenda."))
+                return redirect("recognition:council_session", pk=session.pk)
+            except DossierActionError as error:
+                status = show_action_error(request, error)
+        else:
+            status = 400
+            messages.error(
+                request, _("Some values are not valid; nothing was saved. Correct the marked fields.")
+            )
+    return render(
+        request,
+        "recognition/council.html",
+        {
+            "year": year,
+            "council": council_,
+            "seats": seats,
+            "sessions": council_.sessions.order_by("-held_on") if council_ else [],
+            "can_manage": can_manage,
+            "seats_form": seats_form,
+            "session_form": session_form,
+            "has_candidates": candidates.exists(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def council_session(request, pk: int):
+    """A session: the agenda (each commune with its counts and classification), read by the members
+    before it; the secretary records attendance and votes, then closes it (tally, outcomes, minutes)."""
+    from communes.permissions import has_unit_perm
+    from communes.selectors import province_of
+
+    from .forms import SessionVotesForm
+    from .models import CouncilSession
+
+    session = get_object_or_404(CouncilSession.objects.select_related("council__province"), pk=pk)
+    province = session.council.province
+    if not has_unit_perm(request.user, "view_province_dossiers", province):
+        # Another province's officials are not told the session exists; others are refused.
+        raise Http404 if province_of(request.user) is not None else PermissionDenied
+    members = list(session.council.members.select_related("user"))
+    items = list(
+        session.items.select_related("dossier__commune", "dossier__counts").order_by("dossier__commune__name")
+    )
+    present = set(session.attendance.filter(present=True).values_list("member_id", flat=True))
+    votes = {(v.item_id, v.member_id): v.choice for v in Vote.objects.filter(item__session=session)}
+    can_record = session.status == CouncilSession.Status.SCHEDULED and services.can_keep_minutes(
+        province, request.user
+    )
+    form = SessionVotesForm(
+        request.POST if request.method == "POST" else None,
+        members=members,
+        items=items,
+        present=present,
+        votes=votes,
+    )
+    status = 200
+    if request.method == "POST":
+        if not can_record:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.session_record(
+                    session=session, actor=request.user, present=form.present(), votes=form.votes()
+                )
+                if "close" in request.POST:
+                    services.session_close(
+                        session=session,
+                        actor=request.user,
+                        ends_at=form.cleaned_data["ends_at"],
+                        conclusion=form.cleaned_data["conclusion"],
+                        reasons=form.reasons(),
+                    )
+                    messages.success(request, _("The session is closed; its minutes are being prepared."))
+                else:
+                    messages.success(request, _("Attendance and votes saved."))
+                return redirect("recognition:council_session", pk=pk)
+            except DossierActionError as error:
+                status = show_action_error(request, error)
+        else:
+            status = 400
+            messages.error(
+                request, _("Some values are not valid; nothing was saved. Correct the marked fields.")
+            )
+    quorum = services.session_quorum(session)
+    return render(
+        request,
+        "recognition/council_session.html",
+        {
+            "session": session,
+            "members": members,
+            "voting": [m for m in members if m.votes],
+            "items": items,
+            "form": form,
+            "can_record": can_record,
+            "quorum": quorum,
+            "documents": [(d, download_name(d)) for d in session.documents.order_by("pk")],
+            "any_pending": session.documents.filter(status=Document.Status.PENDING).exists(),
+        },
+        status=status,
+    )

@@ -13,7 +13,7 @@ from assessments import services as assessment_services
 from assessments.models import Dossier
 from communes.models import Commune, IssuingBody
 from recognition import services as recognition_services
-from recognition.models import Document
+from recognition.models import CouncilSession, Document, ReviewCouncil
 from tests import workflow
 from tests.factories import PDF_BYTES, DossierFactory, UserFactory
 
@@ -122,6 +122,10 @@ RULES = {
         {"chair", "provincial_police", "admin"},
     ),
     "recognition:summaries": ("get", lambda d: {}, PROVINCE | {"other_province_police"}),
+    # The review council's pages: the province's officials (another province's police see their own).
+    "recognition:council": ("get", lambda d: {}, PROVINCE | {"other_province_police"}),
+    "recognition:council_year": ("get", lambda d: {"year": 2026}, PROVINCE | {"other_province_police"}),
+    "recognition:council_session": ("get", lambda d: {"pk": d["session"].pk}, PROVINCE),
     # The clerk of Kỳ Sơn's People's Committee numbers its approved decisions.
     "recognition:register": ("get", lambda d: {}, {"clerk", "admin"}),
     "recognition:issue": (
@@ -180,7 +184,19 @@ def data(province_people, django_capture_on_commit_callbacks):
         ministry_report_due=datetime.date(2026, 12, 19),
         assigned=[],
     )
+    # A council session (set-up only: the council's services have their own tests).
+    council = ReviewCouncil.objects.create(
+        province=people.province, year=2026, created_by=people.provincial_police
+    )
+    session = CouncilSession.objects.create(
+        council=council,
+        held_on=datetime.date(2026, 11, 20),
+        starts_at=datetime.time(8, 0),
+        place="Phòng họp",
+        scheduled_by=people.provincial_police,
+    )
     return {
+        "session": session,
         "cycle": cycle,
         "draft": draft_dossier,
         "under_appraisal": under,

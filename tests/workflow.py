@@ -189,3 +189,30 @@ def open_cycle(people, year: int, *, actor=None, target_percent=30, **kwargs):
         ministry_report_due=datetime.date(year, 12, 19),
         **kwargs,
     )
+
+
+def province_appraised(people, communes, *, year: int = 2026, inspected=datetime.date(2026, 10, 5)):
+    """The year's cycle opened on `communes` [(commune, its police, its chair)] of the procedure in
+    force, each dossier filled by its commune police, sent by its chair, appraised by the province."""
+    cycle = open_cycle(people, year, assigned=[commune for commune, _, _ in communes])
+    appraised = []
+    for commune, police, chair in communes:
+        dossier = fill_counts(cycle.dossiers.get(commune=commune), police)
+        dossier = services.dossier_submit(dossier=dossier, actor=chair)
+        dossier = services.dossier_start_appraisal(dossier=dossier, actor=people.provincial_police)
+        services.appraisal_save(
+            dossier=dossier,
+            actor=people.provincial_police,
+            counts_checked_on=inspected,
+            members=team("provincial_police"),
+            **meeting(inspected),
+            findings={c.pk: ("met", "") for c in dossier.applicable_criteria()},
+            recommendation="recognise",
+            conclusion="Đạt ba tiêu chí của Điều 6.",
+        )
+        appraised.append(
+            services.dossier_complete_appraisal(
+                dossier=Dossier.objects.get(pk=dossier.pk), actor=people.provincial_police
+            )
+        )
+    return appraised

@@ -130,13 +130,16 @@ def test_the_provincial_police_return_one_with_a_reason_and_appraise_another(cyc
         dossier=Dossier.objects.get(pk=my_ly.pk), actor=p.provincial_police
     )
     assert my_ly.state == "appraised"
-    # The provincial chair and vice-chairs hold the deciding permission, but an appraised dossier now
-    # goes to the review council and the provincial decision with its annex (not built yet): nobody
-    # decides it one by one, and nobody of the district procedure ever does.
+    # The provincial chair and vice-chairs are the deciding authority, but an appraised dossier goes to
+    # the review council first: nobody decides it one by one, and nobody of the district procedure.
     assert workflow.available_actions(my_ly, p.provincial_chair) == []
-    for official in (p.provincial_chair, p.provincial_vice_chair, p.chair, p.council_member, p.admin):
+    assert permissions.can_decide(my_ly, p.provincial_chair) and permissions.can_decide(
+        my_ly, p.provincial_vice_chair
+    )
+    for official in (p.chair, p.council_member):
         assert not permissions.can_decide(my_ly, official)
     assert my_ly not in dossiers_awaiting(user=p.provincial_chair)
+    assert my_ly in dossiers_awaiting(user=p.council_secretary)  # the council's turn
 
 
 def test_reminders_follow_the_cycles_due_date(cycle, province_people):
