@@ -489,7 +489,7 @@ class RegisterNumber(models.Model):
 
     body = models.ForeignKey(IssuingBody, on_delete=models.PROTECT, related_name="numbers")
     year = models.PositiveIntegerField()
-    series = models.CharField(max_length=12)
+    series = models.CharField(max_length=20)
     number = models.PositiveIntegerField()
     issued_on = models.DateField()
     # What carries it ("recognition decision 12"): read in the admin when a number is questioned.

@@ -260,7 +260,8 @@ def _council_minutes_context(document: Document) -> dict:
     secretary = next((m for m in members if m.seat == "secretary"), None)
     term = items[0].dossier.criteria_set.recognition_term if items else ""
     return {
-        "superior": f"ỦY BAN NHÂN DÂN {province.name.upper()}",
+        # The superior body on one line, abbreviated as Decree 30 allows ("UBND TỈNH NGHỆ AN").
+        "superior": f"UBND {province.name.upper()}",
         "number": _number(document),
         "date_line": date_line(province.short_name, session.held_on),
         "session": session,
@@ -292,6 +293,59 @@ def _council_minutes_context(document: Document) -> dict:
             "Lưu: VT, Cơ quan thường trực Hội đồng.",
         ],
     }
+
+
+def _collective_context(document: Document) -> dict:
+    """The chairman's decision recognising the council's recommended communes, with its annex."""
+    collective = document.collective
+    province = collective.province
+    decisions = list(
+        collective.decisions.select_related("dossier__commune", "dossier__counts", "dossier__criteria_set")
+        .prefetch_related("dossier__commune__predecessors")
+        .order_by("dossier__commune__name")
+    )
+    first = decisions[0].dossier
+    term = first.criteria_set.recognition_term
+    rows = [
+        {
+            "name": d.dossier.commune.name,
+            "former": ", ".join(p.name for p in d.dossier.commune.predecessors.all()),
+            "classification": d.dossier.counts.classification_display if hasattr(d.dossier, "counts") else "",
+        }
+        for d in decisions
+    ]
+    grounds = [
+        f"Biên bản họp Hội đồng xét duyệt số\u00a0{g['number']} {vn_date(datetime.date.fromisoformat(g['date']))}"
+        for g in collective.grounds
+    ]
+    number = _number(collective)
+    return {
+        **_authority(first),
+        "collective": collective,
+        "legal_bases": collective.legal_bases,
+        "number": number,
+        "date_line": date_line(province.short_name, collective.decided_on),
+        "decision_date": vn_date(collective.decided_on)
+        if collective.number
+        else "ngày\u00a0\u00a0\u00a0\u00a0tháng\u00a0\u00a0\u00a0\u00a0năm",
+        "year": collective.evaluated_year,
+        "term": term,
+        "count": len(rows),
+        "rows": rows,
+        "proposal_line": f"Xét đề nghị của {_police(first)['police_head']}"
+        + (f" và {'; '.join(grounds)}" if grounds else "")
+        + ".",
+        "valid_until": default_valid_until_of(collective.evaluated_year),
+        **_signature(collective.signer_title, collective.signer_name),
+        "decision_recipients": copies_of_decision(first)[:-1]
+        + ["Ủy ban nhân dân các xã, phường có tên tại Điều 1;", copies_of_decision(first)[-1]],
+    }
+
+
+def default_valid_until_of(year: int) -> datetime.date:
+    from .services import default_valid_until
+
+    return default_valid_until(year)
 
 
 def build_context(document: Document) -> dict:
@@ -329,6 +383,8 @@ def build_context(document: Document) -> dict:
         return context
     if kind == Document.Kind.COUNCIL_MINUTES:
         return _council_minutes_context(document)
+    if kind == Document.Kind.COLLECTIVE_DECISION:
+        return _collective_context(document)
     if kind == Document.Kind.PROVINCIAL_SUMMARY:
         from .selectors import recognition_summary
 
@@ -360,6 +416,7 @@ TEMPLATES = {
     Document.Kind.REVOCATION: "recognition/pdf/revocation.html",
     Document.Kind.PROVINCIAL_SUMMARY: "recognition/pdf/provincial_summary.html",
     Document.Kind.COUNCIL_MINUTES: "recognition/pdf/council_minutes.html",
+    Document.Kind.COLLECTIVE_DECISION: "recognition/pdf/collective_decision.html",
 }
 
 
@@ -398,11 +455,16 @@ def _metadata(document: Document, context: dict) -> dict:
             f"{document.province.name}, năm {document.year}" if document.province_id else str(document.year)
         )
         author = f"Công an {in_sentence(document.province.name)}" if document.province_id else ""
+        if document.collective_id:
+            author = document.collective.issuer_name
+        elif document.session_id:
+            author = f"Hội đồng xét duyệt {in_sentence(document.province.name)}"
         keywords = f"tổng hợp; {document.year}"
     return {"pdf_subject": subject, "pdf_author": author or "", "pdf_keywords": keywords}
 
 
 SIGNED_WITH_BLOCK = {
+    Document.Kind.COLLECTIVE_DECISION,
     Document.Kind.RECOGNITION,
     Document.Kind.NON_RECOGNITION,
     Document.Kind.NOTIFICATION,

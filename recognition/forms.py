@@ -270,3 +270,58 @@ class SessionVotesForm(forms.Form):
                 [self[f"vote_{item.pk}_{m.pk}"] for m in self.members if m.votes],
                 self[f"reason_{item.pk}"],
             )
+
+
+class CollectiveDecisionForm(forms.Form):
+    """The chairman's decision: which recommended communes it recognises (the rest left out, with a
+    reason), its date and the signer's title."""
+
+    decided_on = forms.DateField(
+        label=_("Date of the decision"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        initial=timezone.localdate,
+    )
+    signer_title = forms.CharField(
+        label=_("Signer's title"),
+        required=False,
+        max_length=150,
+        help_text=_("“Phó Chủ tịch” signs on the chairman's behalf (KT. CHỦ TỊCH)."),
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = list(candidates)
+        for dossier in self.candidates:
+            self.fields[f"include_{dossier.pk}"] = forms.BooleanField(
+                label=dossier.commune.name, required=False, initial=True
+            )
+            self.fields[f"reason_{dossier.pk}"] = forms.CharField(
+                label=_("Reason for leaving it out"), required=False, max_length=MAX_TEXT
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for dossier in self.candidates:
+            if (
+                not cleaned.get(f"include_{dossier.pk}")
+                and not (cleaned.get(f"reason_{dossier.pk}") or "").strip()
+            ):
+                self.add_error(f"reason_{dossier.pk}", _("Give the reason for leaving this commune out."))
+        day = cleaned.get("decided_on")
+        if day and day > timezone.localdate():
+            self.add_error("decided_on", _("The decision cannot be dated in the future."))
+        return cleaned
+
+    def rows(self):
+        for dossier in self.candidates:
+            yield dossier, self[f"include_{dossier.pk}"], self[f"reason_{dossier.pk}"]
+
+    def listed(self) -> list[int]:
+        return [d.pk for d in self.candidates if self.cleaned_data.get(f"include_{d.pk}")]
+
+    def left_out(self) -> dict[int, str]:
+        return {
+            d.pk: self.cleaned_data.get(f"reason_{d.pk}", "")
+            for d in self.candidates
+            if not self.cleaned_data.get(f"include_{d.pk}")
+        }

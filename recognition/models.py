@@ -40,6 +40,35 @@ class NumberedDocumentMixin(models.Model):
         return self.number is None
 
 
+class CollectiveDecision(NumberedDocumentMixin, models.Model):
+    """Quyết định công nhận (Decision 28/2025): the chairman of the provincial People's Committee
+    recognises the communes the review council recommended, in one decision with an annex. Each commune's
+    dossier keeps its own `RecognitionDecision`, carrying this decision's number and date."""
+
+    province = models.ForeignKey("communes.Province", on_delete=models.PROTECT, related_name="+")
+    evaluated_year = models.PositiveIntegerField(_("evaluated year"))
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signer_name = models.CharField(_("signer's name"), max_length=150)
+    signer_title = models.CharField(_("signer's title"), max_length=150, blank=True)
+    legal_bases = models.JSONField(_("legal bases"), default=list, editable=False)
+    # The council minutes it rests on, as cited ("Biên bản số 01/BB-HĐXD ngày ...").
+    grounds = models.JSONField(default=list, editable=False)
+    year = models.PositiveIntegerField(_("year of the number"), editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("collective recognition decision")
+        verbose_name_plural = _("collective recognition decisions")
+        ordering = ["-decided_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.number_display} — {self.province} {self.evaluated_year}"
+
+    def save(self, *args, **kwargs):
+        self.year = self.decided_on.year
+        super().save(*args, **kwargs)
+
+
 class RecognitionDecision(NumberedDocumentMixin, models.Model):
     """Quyết định: the deciding authority's decision on a dossier, with its signer and reasons."""
 
@@ -51,6 +80,10 @@ class RecognitionDecision(NumberedDocumentMixin, models.Model):
         Dossier, on_delete=models.PROTECT, related_name="recognition_decision", verbose_name=_("dossier")
     )
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    # Recognised in the chairman's decision with an annex (Decision 28): it shares that number.
+    collective = models.ForeignKey(
+        CollectiveDecision, null=True, blank=True, on_delete=models.PROTECT, related_name="decisions"
+    )
     signer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("signer")
     )
@@ -69,8 +102,11 @@ class RecognitionDecision(NumberedDocumentMixin, models.Model):
         verbose_name_plural = _("recognition decisions")
         ordering = ["-decided_on", "-pk"]
         constraints = [
+            # Communes recognised in one decision with an annex share its number.
             models.UniqueConstraint(
-                fields=["issuer_code", "symbol", "number", "year"], name="decision_number_unique"
+                fields=["issuer_code", "symbol", "number", "year"],
+                condition=models.Q(collective__isnull=True),
+                name="decision_number_unique",
             )
         ]
 
@@ -134,6 +170,7 @@ class Document(models.Model):
         REVOCATION = "revocation", _("Revocation decision")
         PROVINCIAL_SUMMARY = "provincial_summary", _("Provincial summary dispatch")
         COUNCIL_MINUTES = "council_minutes", _("Review council minutes")
+        COLLECTIVE_DECISION = "collective_decision", _("Recognition decision with its annex")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Being prepared")
@@ -153,6 +190,9 @@ class Document(models.Model):
     year = models.PositiveIntegerField(_("year"))
     session = models.ForeignKey(
         "CouncilSession", null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    collective = models.ForeignKey(
+        CollectiveDecision, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
     )
     # The province a summary dispatch covers (documents of a dossier take it from the dossier).
     province = models.ForeignKey(

@@ -131,14 +131,21 @@ def verification_facts(document) -> dict:
         number, day = decision.number_display, decision.decided_on
     elif decision is not None:
         number, day = document.number_display, decision.decided_on
+    elif document.collective_id:
+        number, day = document.collective.number_display, document.collective.decided_on
     else:
-        number, day = document.number_display, timezone.localtime(document.requested_at).date()
+        number, day = (
+            document.number_display,
+            document.issued_on or timezone.localtime(document.requested_at).date(),
+        )
     return {
         "kind": document.get_kind_display(),
         "number": number,
         "date": day,
         "issuer": decision.issuer_name
         if decision
+        else document.collective.issuer_name
+        if document.collective_id
         else document.province.name
         if document.province_id
         else "",

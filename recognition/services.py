@@ -32,6 +32,7 @@ from communes.text import nfc
 from .models import (
     AgendaItem,
     Attendance,
+    CollectiveDecision,
     CouncilMember,
     CouncilSession,
     Document,
@@ -227,6 +228,8 @@ def can_keep_register(record, user) -> bool:
     """The clerk (văn thư) of the body that issues `record` (a decision or a revocation)."""
     from communes.permissions import has_unit_perm
 
+    if isinstance(record, CollectiveDecision):
+        return has_unit_perm(user, "keep_register", record.province)
     decision = record.decision if isinstance(record, Revocation) else record
     return has_unit_perm(user, "keep_register", workflow.deciding_unit(decision.dossier))
 
@@ -254,6 +257,8 @@ def record_issue(
         raise DossierActionError(
             _("This decision already has its number, %(number)s.") % {"number": locked.number_display}
         )
+    if isinstance(locked, CollectiveDecision):
+        return _issue_collective(locked, actor=actor, number=number, issued_on=issued_on)
     decision = locked.decision if isinstance(locked, Revocation) else locked
     dossier = decision.dossier
     _check_issue_date(
@@ -305,6 +310,48 @@ def record_issue(
     return locked
 
 
+def _issue_collective(
+    collective: CollectiveDecision, *, actor, number: int, issued_on: datetime.date
+) -> CollectiveDecision:
+    """The clerk's number on the chairman's decision with its annex: every commune's decision takes it."""
+    decisions = list(collective.decisions.select_related("dossier__criteria_set", "dossier__commune"))
+    dossier = decisions[0].dossier
+    _check_issue_date(
+        dossier=dossier, day=issued_on, not_before=[(collective.approved_on, _("its approval by the signer"))]
+    )
+    bases = _citations(dossier=dossier, document_kind="recognition", on=issued_on)
+    body = IssuingBody.objects.get(code=collective.issuer_code)
+    try:
+        register_take(
+            body=body, series=DECISION_SERIES, number=number, issued_on=issued_on, label=str(collective)[:120]
+        )
+    except RegisterError as error:
+        raise DossierActionError(error.message) from error
+    collective.number, collective.decided_on, collective.numbered_by = number, issued_on, actor
+    collective.legal_bases = bases
+    collective.save()
+    RecognitionDecision.objects.filter(collective=collective).update(
+        number=number, decided_on=issued_on, numbered_by=actor, legal_bases=bases
+    )
+    drafts = list(Document.objects.filter(collective=collective, draft=True))
+    stale = [d.file.name for d in drafts if d.file]
+    Document.objects.filter(pk__in=[d.pk for d in drafts]).delete()
+    if stale:
+        storage = Document._meta.get_field("file").storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in stale])
+    document = Document.objects.create(
+        kind=Document.Kind.COLLECTIVE_DECISION,
+        collective=collective,
+        province=collective.province,
+        year=collective.evaluated_year,
+        requested_at=timezone.now(),
+    )
+    _enqueue_after_commit([document.pk])
+    for decision in RecognitionDecision.objects.filter(collective=collective).select_related("dossier"):
+        _end_earlier_recognitions(decision)
+    return collective
+
+
 def awaiting_numbers(user) -> list:
     """Decisions and revocations approved and waiting for the clerk's number, in the bodies `user` keeps
     the register of (oldest first)."""
@@ -318,7 +365,14 @@ def awaiting_numbers(user) -> list:
     revocations = Revocation.objects.filter(number__isnull=True, issuer_code__in=codes).select_related(
         "decision__dossier__commune"
     )
-    return sorted([*decisions, *revocations], key=lambda r: (r.approved_on or r.decided_on, r.pk))
+    collectives = CollectiveDecision.objects.filter(
+        number__isnull=True, issuer_code__in=codes
+    ).select_related("province")
+    # A commune of a decision with an annex is numbered with that decision, not on its own.
+    decisions = [d for d in decisions if d.collective_id is None]
+    return sorted(
+        [*decisions, *revocations, *collectives], key=lambda r: (r.approved_on or r.decided_on, r.pk)
+    )
 
 
 def _end_earlier_recognitions(decision: RecognitionDecision) -> None:
@@ -854,3 +908,141 @@ def session_close(
     )
     _enqueue_after_commit([minutes.pk])
     return locked
+
+
+# --- the chairman's decision with its annex (Decision 28/2025) ------------------------------------
+
+
+def recommended_dossiers(*, province, year: int):
+    """The communes the council recommended for `year`, waiting for the chairman's decision."""
+    return (
+        Dossier.objects.filter(state=Dossier.State.RECOMMENDED, year=year, commune__province=province)
+        .select_related("commune", "criteria_set", "appraisal")
+        .order_by("commune__name")
+    )
+
+
+@transaction.atomic
+def collective_decision_record(
+    *,
+    province,
+    year: int,
+    actor,
+    listed: list[int],
+    left_out: dict[int, str] | None = None,
+    decided_on: datetime.date | None = None,
+    signer_title: str = "",
+) -> CollectiveDecision:
+    """Quyết định công nhận: one decision of the provincial chairman (or a vice-chairman, "KT. CHỦ TỊCH")
+    recognising the recommended communes `listed` (dossier ids), with an annex; those `left_out` go
+    back to "appraised" with the reason, for the council's next session. One number for the whole
+    decision in the provincial People's Committee's register (or a draft until the clerk numbers it).
+    The list must be the one the chairman saw: if another decision took some of them meanwhile, this
+    one is refused and says which (the province's row serialises two chairs issuing at once)."""
+    from communes.models import Province
+    from communes.permissions import has_unit_perm
+
+    if not has_unit_perm(actor, "decide_province_dossiers", province):
+        raise PermissionDenied
+    Province.objects.select_for_update().get(pk=province.pk)
+    left_out = {pk: nfc(reason).strip() for pk, reason in (left_out or {}).items()}
+    waiting = {d.pk: d for d in recommended_dossiers(province=province, year=year)}
+    gone = [pk for pk in [*listed, *left_out] if pk not in waiting]
+    if gone:
+        taken = RecognitionDecision.objects.filter(dossier_id__in=gone).select_related("collective").first()
+        raise DossierConflict(
+            _(
+                "The list changed: %(count)s of these communes are no longer waiting for a decision%(by)s. Reload the page."
+            )
+            % {
+                "count": len(gone),
+                "by": ""
+                if taken is None
+                else _(" (decision %(number)s)") % {"number": taken.number_display}
+                if not taken.is_draft
+                else _(" (a decision approved on %(day)s)") % {"day": taken.approved_on.strftime("%d/%m/%Y")},
+            }
+        )
+    if not listed:
+        raise DossierActionError(_("List at least one commune to recognise."))
+    if set(listed) & set(left_out):
+        raise DossierActionError(_("A commune is either recognised or left out, not both."))
+    if any(not reason for reason in left_out.values()):
+        raise DossierActionError(_("Give the reason for each commune left out."))
+    decided_on = decided_on or timezone.localdate()
+    dossiers = [waiting[pk] for pk in listed]
+    sessions = list(
+        CouncilSession.objects.filter(items__dossier__in=dossiers, status=CouncilSession.Status.CLOSED)
+        .distinct()
+        .order_by("held_on")
+    )
+    _check_issue_date(
+        dossier=dossiers[0],
+        day=decided_on,
+        not_before=[(s.held_on, _("the council session it rests on")) for s in sessions]
+        + [
+            (d.appraisal.proposal_date, _("the police's proposal"))
+            for d in dossiers
+            if hasattr(d, "appraisal")
+        ],
+    )
+    bases = _citations(dossier=dossiers[0], document_kind="recognition", on=decided_on)
+    for pk, reason in left_out.items():
+        dossier_decide(dossier=waiting[pk], actor=actor, outcome="left_out", reason=reason)
+    body = deciding_body(dossiers[0])
+    by_clerk = body.numbering == IssuingBody.Numbering.CLERK
+    minutes = Document.objects.filter(kind=Document.Kind.COUNCIL_MINUTES, session__in=sessions).order_by("pk")
+    collective = CollectiveDecision(
+        province=province,
+        evaluated_year=year,
+        decided_on=decided_on,
+        approved_on=decided_on,
+        issuer_code=body.code,
+        issuer_name=body.name,
+        symbol=body.symbol("decision"),
+        signer=actor,
+        signer_name=actor.get_full_name(),
+        signer_title=nfc(signer_title).strip(),
+        legal_bases=bases,
+        grounds=[
+            {"number": m.number_display, "date": m.issued_on.isoformat()} for m in minutes if m.issued_on
+        ],
+    )
+    if not by_clerk:
+        collective.number = _next_number(
+            body=body,
+            series=DECISION_SERIES,
+            issued_on=decided_on,
+            label=f"collective {province.code} {year}",
+        )
+    collective.save()
+    for dossier in dossiers:
+        locked = dossier_decide(dossier=dossier, actor=actor, outcome=RecognitionDecision.Outcome.RECOGNISED)
+        decision = RecognitionDecision.objects.create(
+            dossier=locked,
+            collective=collective,
+            outcome=RecognitionDecision.Outcome.RECOGNISED,
+            decided_on=decided_on,
+            approved_on=decided_on,
+            issuer_code=body.code,
+            issuer_name=body.name,
+            number=collective.number,
+            symbol=collective.symbol,
+            signer=actor,
+            signer_name=collective.signer_name,
+            signer_title=collective.signer_title,
+            legal_bases=bases,
+            valid_until=default_valid_until(locked.year),
+        )
+        if not by_clerk:
+            _end_earlier_recognitions(decision)
+    document = Document.objects.create(
+        kind=Document.Kind.COLLECTIVE_DECISION,
+        collective=collective,
+        province=province,
+        year=year,
+        requested_at=timezone.now(),
+        draft=by_clerk,
+    )
+    _enqueue_after_commit([document.pk])
+    return collective

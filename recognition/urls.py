@@ -14,5 +14,6 @@ urlpatterns = [
     path("council/", views.council, name="council"),
     path("council/<int:year>/", views.council, name="council_year"),
     path("council/sessions/<int:pk>/", views.council_session, name="council_session"),
+    path("council/<int:year>/decision/", views.collective_decision, name="collective_decision"),
     path("register/<str:kind>/<int:pk>/", views.issue, name="issue"),
 ]

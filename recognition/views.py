@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -21,7 +22,7 @@ from communes.selectors import active_posts_of
 
 from . import selectors, services
 from .forms import DecisionForm, IssueForm, RevocationForm, SummaryForm
-from .models import Document, RecognitionDecision, Revocation, Vote
+from .models import CollectiveDecision, Document, RecognitionDecision, Revocation, Vote
 
 
 def _post_title(request) -> str:
@@ -154,7 +155,7 @@ def register(request):
     return render(request, "recognition/register.html", {"awaiting": services.awaiting_numbers(request.user)})
 
 
-ISSUABLE = {"decision": RecognitionDecision, "revocation": Revocation}
+ISSUABLE = {"decision": RecognitionDecision, "revocation": Revocation, "collective": CollectiveDecision}
 
 
 @login_required
@@ -164,8 +165,14 @@ def issue(request, kind: str, pk: int):
     if model is None:
         raise Http404
     record = get_object_or_404(model, pk=pk)
-    decision = record.decision if isinstance(record, Revocation) else record
-    dossier = visible_dossier(request, decision.dossier_id)
+    if isinstance(record, CollectiveDecision):
+        _council_province(request)
+        dossier = None
+        back = redirect("recognition:collective_decision", year=record.evaluated_year)
+    else:
+        decision = record.decision if isinstance(record, Revocation) else record
+        dossier = visible_dossier(request, decision.dossier_id)
+        back = redirect("assessments:dossier_detail", pk=dossier.pk)
     if not services.can_keep_register(record, request.user):
         raise PermissionDenied
     if not record.is_draft:
@@ -173,7 +180,7 @@ def issue(request, kind: str, pk: int):
             request,
             _("This decision already has its number, %(number)s.") % {"number": record.number_display},
         )
-        return redirect("assessments:dossier_detail", pk=dossier.pk)
+        return back
     form = IssueForm(request.POST or None, needs_dispatch=model is RecognitionDecision)
     status = 200
     if request.method == "POST":
@@ -188,7 +195,7 @@ def issue(request, kind: str, pk: int):
                     _("Number %(number)s entered; the documents are being prepared.")
                     % {"number": issued.number_display},
                 )
-                return redirect("assessments:dossier_detail", pk=dossier.pk)
+                return back
         else:
             status = 400
             messages.error(
@@ -235,12 +242,16 @@ def download_name(document: Document) -> str:
         Document.Kind.APPRAISAL_MINUTES: "Biên bản thẩm định",
         Document.Kind.REVOCATION: "Quyết định thu hồi",
         Document.Kind.PROVINCIAL_SUMMARY: "Công văn báo cáo kết quả",
+        Document.Kind.COUNCIL_MINUTES: "Biên bản họp Hội đồng xét duyệt",
+        Document.Kind.COLLECTIVE_DECISION: "Quyết định công nhận",
     }[document.kind]
     number = ""
     if document.kind == Document.Kind.REVOCATION and document.revocation_id:
         number = document.revocation.number_display
     elif document.kind in (Document.Kind.RECOGNITION, Document.Kind.NON_RECOGNITION):
         number = document.decision.number_display
+    elif document.collective_id and document.collective.number:
+        number = document.collective.number_display
     elif document.number:
         number = document.number_display
     if document.draft:
@@ -295,7 +306,12 @@ def decision_panel(request, dossier: Dossier) -> str:
 
 
 def documents_context(dossier: Dossier, user) -> dict:
-    documents = list(dossier.documents.select_related("decision", "revocation").order_by("pk"))
+    # A commune recognised in a decision with an annex reads that decision here too.
+    documents = list(
+        Document.objects.filter(Q(dossier=dossier) | Q(collective__decisions__dossier=dossier))
+        .select_related("decision", "revocation", "collective")
+        .order_by("pk")
+    )
     can_retry = bool(documents) and services.can_manage_document(documents[0], user)
     return {
         "dossier": dossier,
@@ -543,6 +559,80 @@ def council_session(request, pk: int):
             "quorum": quorum,
             "documents": [(d, download_name(d)) for d in session.documents.order_by("pk")],
             "any_pending": session.documents.filter(status=Document.Status.PENDING).exists(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def collective_decision(request, year: int):
+    """Quyết định công nhận: the provincial chairman recognises the council's recommended communes in
+    one decision with an annex (leaving any out with a reason); the year's decisions and their PDFs."""
+    from communes.permissions import has_unit_perm
+
+    from .forms import CollectiveDecisionForm
+    from .models import CollectiveDecision
+
+    province = _council_province(request)
+    can_decide = has_unit_perm(request.user, "decide_province_dossiers", province)
+    candidates = services.recommended_dossiers(province=province, year=year).select_related("counts")
+    form = CollectiveDecisionForm(
+        request.POST if request.method == "POST" else None,
+        candidates=candidates,
+        initial={"signer_title": _post_title(request)},
+    )
+    status = 200
+    if request.method == "POST":
+        if not can_decide:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                collective = services.collective_decision_record(
+                    province=province,
+                    year=year,
+                    actor=request.user,
+                    listed=form.listed(),
+                    left_out=form.left_out(),
+                    decided_on=form.cleaned_data["decided_on"],
+                    signer_title=form.cleaned_data["signer_title"],
+                )
+            except DossierActionError as error:
+                status = show_action_error(request, error)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Decision %(number)s recorded: %(count)s communes recognised. Its document is being prepared."
+                    )
+                    % {"number": collective.number_display, "count": collective.decisions.count()}
+                    if not collective.is_draft
+                    else _("Decision approved; the clerk enters its number from the office's register."),
+                )
+                return redirect("recognition:collective_decision", year=year)
+        else:
+            status = 400
+            messages.error(
+                request, _("Some values are not valid; nothing was saved. Correct the marked fields.")
+            )
+    decisions = list(
+        CollectiveDecision.objects.filter(province=province, evaluated_year=year)
+        .prefetch_related("documents")
+        .order_by("-pk")
+    )
+    documents = [(d, download_name(d)) for c in decisions for d in c.documents.all()]
+    return render(
+        request,
+        "recognition/collective_decision.html",
+        {
+            "year": year,
+            "form": form,
+            "can_decide": can_decide,
+            "decisions": decisions,
+            "documents": documents,
+            "any_pending": any(d.status == Document.Status.PENDING for d, _ in documents),
+            "can_keep_register": any(
+                services.can_keep_register(c, request.user) for c in decisions if c.is_draft
+            ),
         },
         status=status,
     )

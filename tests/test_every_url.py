@@ -126,6 +126,11 @@ RULES = {
     "recognition:council": ("get", lambda d: {}, PROVINCE | {"other_province_police"}),
     "recognition:council_year": ("get", lambda d: {"year": 2026}, PROVINCE | {"other_province_police"}),
     "recognition:council_session": ("get", lambda d: {"pk": d["session"].pk}, PROVINCE),
+    "recognition:collective_decision": (
+        "get",
+        lambda d: {"year": 2026},
+        PROVINCE | {"other_province_police"},
+    ),
     # The clerk of Kỳ Sơn's People's Committee numbers its approved decisions.
     "recognition:register": ("get", lambda d: {}, {"clerk", "admin"}),
     "recognition:issue": (

@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('year', models.PositiveIntegerField()),
-                ('series', models.CharField(max_length=12)),
+                ('series', models.CharField(max_length=20)),
                 ('number', models.PositiveIntegerField()),
                 ('issued_on', models.DateField()),
                 ('label', models.CharField(blank=True, max_length=120)),

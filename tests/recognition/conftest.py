@@ -3,8 +3,13 @@ import datetime
 import pytest
 
 from assessments.models import Dossier
+from communes.models import Role
+from recognition import services
+from recognition.models import CouncilMember
 from tests import workflow
 from tests.factories import DossierFactory
+
+SESSION_DAY = datetime.date(2026, 11, 20)
 
 
 @pytest.fixture
@@ -29,3 +34,72 @@ def recognised(people, django_capture_on_commit_callbacks):
         )
     assert Dossier.objects.get(pk=dossier.pk).state == "recognised"
     return decision
+
+
+@pytest.fixture
+def council(province_people, official):
+    """The 2026 council: four voting members (chair, vice-chair, two members) and a secretary who does
+    not vote; three appraised communes."""
+    p = province_people
+    p.member_health = official(Role.COUNCIL_MEMBER, p.province, username="soyte", full_name="Lê Thị Y Tế")
+    p.member_border = official(Role.COUNCIL_MEMBER, p.province, username="bienphong", full_name="Hồ Văn Biên")
+    p.provincial_vice_chair.full_name = "Đặng Văn Phó"
+    p.provincial_vice_chair.save(update_fields=["full_name"])
+    p.council_secretary.full_name = "Hồ Thị Thư"
+    p.council_secretary.save(update_fields=["full_name"])
+    p.dossiers = workflow.province_appraised(
+        p,
+        [
+            (p.new_my_ly, p.commune_police, p.commune_chair),
+            (p.bac_ly, p.bac_ly_police, p.bac_ly_chair),
+            (p.tam_quang, p.tam_quang_police, p.tam_quang_chair),
+        ],
+    )
+    seats = [
+        {"user": p.provincial_vice_chair, "seat": "chair", "position": "Phó Chủ tịch UBND tỉnh"},
+        {"user": p.provincial_police, "seat": "vice_chair", "position": "Giám đốc Công an tỉnh"},
+        {"user": p.member_health, "seat": "member", "position": "Giám đốc Sở Y tế"},
+        {"user": p.member_border, "seat": "member", "position": "Chỉ huy trưởng Bộ đội Biên phòng tỉnh"},
+        {"user": p.council_secretary, "seat": "secretary", "position": "Trưởng phòng PC04, Công an tỉnh"},
+    ]
+    p.council = services.council_set_up(
+        province=p.province, year=2026, seats=seats, actor=p.provincial_police
+    )
+    p.session = services.session_schedule(
+        council=p.council,
+        held_on=SESSION_DAY,
+        starts_at=datetime.time(8, 0),
+        place="Phòng họp số 1, Ủy ban nhân dân tỉnh",
+        dossiers=p.dossiers,
+        actor=p.provincial_police,
+    )
+    p.seat = {
+        m.user.username: m for m in CouncilMember.objects.filter(council=p.council).select_related("user")
+    }
+    p.item = {i.dossier.commune_id: i for i in p.session.items.select_related("dossier")}
+    return p
+
+
+def keep_sample(document, name: str, page: int = 1) -> None:
+    """Page `page` of a rendered document as a PNG under test-artefacts/samples/ (for docs/samples)."""
+    import subprocess
+    from pathlib import Path
+
+    out = Path(__file__).resolve().parents[2] / "test-artefacts" / "samples"
+    out.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "70",
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-singlefile",
+            document.file.path,
+            str(out / name),
+        ],
+        check=True,
+    )

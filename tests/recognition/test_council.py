@@ -10,57 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from assessments.models import Dossier
-from communes.models import Role
 from recognition import services
 from recognition.documents import render_html
-from recognition.models import CouncilMember, Document
-from tests import workflow
-
-SESSION_DAY = datetime.date(2026, 11, 20)
-
-
-@pytest.fixture
-def council(province_people, official):
-    """The 2026 council: four voting members (chair, vice-chair, two members) and a secretary who does
-    not vote; three appraised communes."""
-    p = province_people
-    p.member_health = official(Role.COUNCIL_MEMBER, p.province, username="soyte", full_name="Lê Thị Y Tế")
-    p.member_border = official(Role.COUNCIL_MEMBER, p.province, username="bienphong", full_name="Hồ Văn Biên")
-    p.provincial_vice_chair.full_name = "Đặng Văn Phó"
-    p.provincial_vice_chair.save(update_fields=["full_name"])
-    p.council_secretary.full_name = "Hồ Thị Thư"
-    p.council_secretary.save(update_fields=["full_name"])
-    p.dossiers = workflow.province_appraised(
-        p,
-        [
-            (p.new_my_ly, p.commune_police, p.commune_chair),
-            (p.bac_ly, p.bac_ly_police, p.bac_ly_chair),
-            (p.tam_quang, p.tam_quang_police, p.tam_quang_chair),
-        ],
-    )
-    seats = [
-        {"user": p.provincial_vice_chair, "seat": "chair", "position": "Phó Chủ tịch UBND tỉnh"},
-        {"user": p.provincial_police, "seat": "vice_chair", "position": "Giám đốc Công an tỉnh"},
-        {"user": p.member_health, "seat": "member", "position": "Giám đốc Sở Y tế"},
-        {"user": p.member_border, "seat": "member", "position": "Chỉ huy trưởng Bộ đội Biên phòng tỉnh"},
-        {"user": p.council_secretary, "seat": "secretary", "position": "Trưởng phòng PC04, Công an tỉnh"},
-    ]
-    p.council = services.council_set_up(
-        province=p.province, year=2026, seats=seats, actor=p.provincial_police
-    )
-    p.session = services.session_schedule(
-        council=p.council,
-        held_on=SESSION_DAY,
-        starts_at=datetime.time(8, 0),
-        place="Phòng họp số 1, Ủy ban nhân dân tỉnh",
-        dossiers=p.dossiers,
-        actor=p.provincial_police,
-    )
-    p.seat = {
-        m.user.username: m for m in CouncilMember.objects.filter(council=p.council).select_related("user")
-    }
-    p.item = {i.dossier.commune_id: i for i in p.session.items.select_related("dossier")}
-    return p
+from recognition.models import Document
+from tests.recognition.conftest import SESSION_DAY, keep_sample
 
 
 def votes_of(p, plan: dict) -> dict:
@@ -184,10 +137,11 @@ def test_the_tally_recommends_on_a_majority_of_those_present_and_a_tie_is_not_on
     assert (event.transition, event.actor) == ("not_recommend", p.council_secretary)
     assert "2 tán thành, 2 không tán thành, 0 ý kiến khác" in event.comment
     minutes = Document.objects.get(kind="council_minutes", session=p.session)
+    keep_sample(services.document_render(document_id=minutes.pk), "council_minutes")
     assert minutes.number_display == "01/BB-HĐXD"
     html = render_html(minutes)
     assert "HỘI ĐỒNG XÉT DUYỆT" in html and "4/4 thành viên có quyền biểu quyết" in html
-    assert "Không đề nghị công nhận Xã Bắc Lý: Còn 02 điểm phức tạp về ma túy chưa được xử lý" in html
+    assert "Không đề nghị công nhận Xã Bắc Lý: Còn 02 điểm phức tạp về ma túy chưa được xử lý." in html
     assert "CHỦ TỊCH HỘI ĐỒNG" in html and "Đặng Văn Phó" in html and "Hồ Thị Thư" in html
     with pytest.raises(services.DossierConflict):
         services.session_record(session=p.session, actor=p.council_secretary, present=present, votes={})
