@@ -312,6 +312,9 @@ def documents_context(dossier: Dossier, user) -> dict:
         .select_related("decision", "revocation", "collective")
         .order_by("pk")
     )
+    for document in documents:  # the page's dossier, with its relations already loaded
+        if document.dossier_id == dossier.pk:
+            document.dossier = dossier
     can_retry = bool(documents) and services.can_manage_document(documents[0], user)
     return {
         "dossier": dossier,
