@@ -15,11 +15,16 @@ def render_document(self, document_id: int) -> str:
     """Render one PDF. Retried with exponential backoff; after the last try the document is marked
     failed, and a person can ask for it again from the dossier page."""
     from .documents import RenderError
+    from .models import Document
     from .services import document_mark_failed, document_render
 
     max_retries = settings.DOCUMENT_RENDER_MAX_RETRIES
     try:
         document = document_render(document_id=document_id)
+    except Document.DoesNotExist:
+        # A draft replaced by the issued document (the clerk numbered it) before its turn came.
+        logger.info("document %s no longer exists: nothing to render", document_id)
+        return "gone"
     except (RenderError, SoftTimeLimitExceeded, OSError) as exc:
         if self.request.is_eager or self.request.retries >= max_retries:
             logger.error("document %s failed: %s", document_id, exc)
