@@ -76,6 +76,8 @@ class Procedure:
     copies_of_decision: tuple[str, ...] = field(default=())
     # The level whose police command appraises, numbers the minutes and the proposal (Tờ trình).
     appraised_at: str = ""
+    # Who executes a decision first in its Article 3 ("{unit}": the deciding unit, as in a sentence).
+    executing_office: str = "Chánh Văn phòng Ủy ban nhân dân {unit}"
     # The last day its bodies issue documents (districts ended on 30 June 2025); None: still in force.
     documents_until: datetime.date | None = None
 
@@ -176,6 +178,7 @@ PROCEDURES: dict[str, Procedure] = {
         ),
         decided_at=DISTRICT,
         appraised_at=DISTRICT,
+        executing_office="Chánh Văn phòng HĐND và UBND {unit}",
         documents_until=datetime.date(2025, 6, 30),
         editor=_COMMUNE_PREPARE,
         opens_through_cycle=False,

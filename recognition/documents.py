@@ -70,6 +70,9 @@ def _authority(dossier: Dossier) -> dict:
         "place": unit.short_name,
         "authority_line": f"CHỦ TỊCH ỦY BAN NHÂN DÂN {unit.name.upper()}",
         "unit_name": unit.name,
+        "executing_office": workflow.procedure_of(dossier).executing_office.format(
+            unit=in_sentence(unit.name)
+        ),
     }
 
 
@@ -125,7 +128,7 @@ def _decision_context(decision: RecognitionDecision) -> dict:
         "decision_recipients": copies_of_decision(dossier),
         "dispatch_recipients": [
             "Như trên;",
-            f"Công an {in_sentence(dossier.commune.district.name)};",
+            f"Công an {in_sentence(workflow.appraising_unit(dossier).name)};",
             "Lưu: VT.",
         ],
         "notification_subject": (

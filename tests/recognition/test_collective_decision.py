@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from assessments.models import Dossier, SituationCounts
 from communes.models import Commune, IssuingBody
+from communes.services import issuing_body_for
 from recognition import services
 from recognition.documents import render_html
 from recognition.models import CollectiveDecision, Document, RecognitionDecision
@@ -210,3 +211,40 @@ def test_the_decision_date_follows_the_council_session(recommended):
             decided_on=SESSION_DAY - datetime.timedelta(days=1),
         )
     assert "phiên họp Hội đồng làm căn cứ (20/11/2026)" in refused.value.message
+
+
+def test_the_chairman_takes_a_commune_off_the_list_by_a_decision_with_a_reason(
+    recommended, django_capture_on_commit_callbacks
+):
+    """Article 9.2.b: a recognised commune is removed from the year's list during the year."""
+    p = recommended
+    body = issuing_body_for(unit=p.province, kind="ubnd")  # this office lets the application number
+    IssuingBody.objects.filter(pk=body.pk).update(numbering="application")
+    my_ly, tam_quang = p.dossier[p.new_my_ly.pk], p.dossier[p.tam_quang.pk]
+    with django_capture_on_commit_callbacks(execute=False):
+        collective = services.collective_decision_record(
+            province=p.province,
+            year=2026,
+            actor=p.provincial_chair,
+            listed=[my_ly.pk, tam_quang.pk],
+            decided_on=DECIDED,
+        )
+        removal = services.decision_revoke(
+            decision=RecognitionDecision.objects.get(dossier=my_ly),
+            actor=p.provincial_chair,
+            incident_date=datetime.date(2026, 11, 25),
+            incident_description="Phát hiện 01 điểm tổ chức sử dụng trái phép chất ma túy",
+            reason="Không còn đạt tiêu chí tại Điều 6",
+            decided_on=datetime.date(2026, 11, 26),
+            signer_title="Chủ tịch UBND tỉnh",
+        )
+    assert collective.number_display == "01/QĐ-UBND" and removal.number_display == "02/QĐ-UBND"
+    assert Dossier.objects.get(pk=my_ly.pk).state == "revoked"
+    assert Dossier.objects.get(pk=tam_quang.pk).state == "recognised"  # the others stay on the list
+    html = render_html(Document.objects.get(revocation=removal))
+    assert (
+        "Về việc đưa xã Mỹ Lý ra khỏi Danh sách đơn vị cấp xã đạt tiêu chí “không ma túy” năm&nbsp;2026"
+        in html
+    )
+    assert "ban hành kèm theo Quyết định số 01/QĐ-UBND ngày 24 tháng 11 năm 2026" in html
+    assert "Chánh Văn phòng Ủy ban nhân dân tỉnh Nghệ An, Giám đốc Công an tỉnh Nghệ An" in html
