@@ -388,6 +388,20 @@ def build_context(document: Document) -> dict:
         return _council_minutes_context(document)
     if kind == Document.Kind.COLLECTIVE_DECISION:
         return _collective_context(document)
+    if kind == Document.Kind.MINISTRY_REPORT:
+        from .services import CLASS_LABELS
+
+        figures = document.figures
+        return {
+            "province": document.province,
+            "year": document.year,
+            "figures": figures,
+            "classes": [(label, figures["classes"].get(key, [])) for key, label in CLASS_LABELS.items()],
+            "dispatch_number": _number(document),
+            "date_line": date_line(document.province.short_name, document.issued_on),
+            "upper_police": "BỘ CÔNG AN",
+            **_signature(document.signer_title, document.signer_name, police_head_title(document.province)),
+        }
     if kind == Document.Kind.PROVINCIAL_SUMMARY:
         from .selectors import recognition_summary
 
@@ -420,6 +434,7 @@ TEMPLATES = {
     Document.Kind.PROVINCIAL_SUMMARY: "recognition/pdf/provincial_summary.html",
     Document.Kind.COUNCIL_MINUTES: "recognition/pdf/council_minutes.html",
     Document.Kind.COLLECTIVE_DECISION: "recognition/pdf/collective_decision.html",
+    Document.Kind.MINISTRY_REPORT: "recognition/pdf/ministry_report.html",
 }
 
 

@@ -325,3 +325,29 @@ class CollectiveDecisionForm(forms.Form):
             for d in self.candidates
             if not self.cleaned_data.get(f"include_{d.pk}")
         }
+
+
+class ReportForm(forms.Form):
+    """The report to the Ministry: its date (default today) and the signer's title."""
+
+    issued_on = forms.DateField(
+        label=_("Date of the report"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        initial=timezone.localdate,
+    )
+    signer_title = forms.CharField(
+        label=_("Signer's title"),
+        required=False,
+        max_length=150,
+        help_text=_("“Phó Giám đốc” signs on the director's behalf (KT. GIÁM ĐỐC)."),
+    )
+
+
+class SentForm(forms.Form):
+    sent_on = forms.DateField(
+        label=_("Sent to the Ministry on"),
+        widget=forms.DateInput(
+            attrs={"type": "date", "aria-label": _("Sent to the Ministry on")}, format="%Y-%m-%d"
+        ),
+        initial=timezone.localdate,
+    )

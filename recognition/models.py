@@ -171,6 +171,7 @@ class Document(models.Model):
         PROVINCIAL_SUMMARY = "provincial_summary", _("Provincial summary dispatch")
         COUNCIL_MINUTES = "council_minutes", _("Review council minutes")
         COLLECTIVE_DECISION = "collective_decision", _("Recognition decision with its annex")
+        MINISTRY_REPORT = "ministry_report", _("Report to the Ministry")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Being prepared")
@@ -205,6 +206,10 @@ class Document(models.Model):
     issued_on = models.DateField(_("date"), null=True, blank=True)
     signer_name = models.CharField(_("signer's name"), max_length=150, blank=True)
     signer_title = models.CharField(_("signer's title"), max_length=150, blank=True)
+    # A report's figures as they stood on its date (its PDF and its spreadsheet both read them).
+    figures = models.JSONField(default=dict, blank=True, editable=False)
+    # The day a report was sent (to the Ministry); recorded by its author.
+    sent_on = models.DateField(_("sent on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     # A draft (DỰ THẢO) of a decision waiting for the clerk's number: never issued, never verifiable;
     # replaced by the issued document once numbered.

@@ -156,3 +156,57 @@ def verification_facts(document) -> dict:
         "sha256": document.sha256,
         "code": document.verification_display,
     }
+
+
+def ministry_report_figures(*, province, year: int) -> dict:
+    """Báo cáo kết quả (Decision 28): the province's units at the end of `year`; those recognised and
+    those the council recommended (as things stand today), against the year's target; the Article 4
+    classification of every unit that reported, with the communes of each class; the year before."""
+    import math
+
+    from assessments.models import EvaluationCycle
+
+    def units_of(y: int):
+        return Commune.objects.valid_on(datetime.date(y, 12, 31)).filter(province=province)
+
+    units = list(units_of(year).order_by("name"))
+    dossiers = {
+        d.commune_id: d for d in Dossier.objects.filter(year=year, commune__in=units).select_related("counts")
+    }
+    recognised = [
+        u.name for u in units if u.pk in dossiers and dossiers[u.pk].state in Dossier.RECOGNISED_STATES
+    ]
+    recommended = [
+        u.name for u in units if u.pk in dossiers and dossiers[u.pk].state == Dossier.State.RECOMMENDED
+    ]
+    classes: dict[str, list[str]] = {"none": [], "III": [], "II": [], "I": [], "not_reported": []}
+    for unit in units:
+        counts = getattr(dossiers.get(unit.pk), "counts", None) if unit.pk in dossiers else None
+        if counts is None or counts.population is None:
+            classes["not_reported"].append(unit.name)
+        else:
+            classes[counts.classification or "none"].append(unit.name)
+    cycle = EvaluationCycle.objects.filter(province=province, year=year).first()
+    target_percent = float(cycle.target_percent) if cycle else None
+    previous_units = units_of(year - 1).count()
+    previous_recognised = Dossier.objects.filter(
+        year=year - 1, commune__in=units_of(year - 1), state__in=Dossier.RECOGNISED_STATES
+    ).count()
+    total = len(units)
+    return {
+        "year": year,
+        "units": total,
+        "recognised": recognised,
+        "recommended": recommended,
+        "achieved": len(recognised) + len(recommended),
+        "percent": round(100 * (len(recognised) + len(recommended)) / total, 1) if total else 0.0,
+        "target_percent": target_percent,
+        "target_units": math.ceil(total * target_percent / 100) if target_percent is not None else None,
+        "classes": classes,
+        "previous": {
+            "year": year - 1,
+            "units": previous_units,
+            "recognised": previous_recognised,
+            "percent": round(100 * previous_recognised / previous_units, 1) if previous_units else 0.0,
+        },
+    }

@@ -1046,3 +1046,114 @@ def collective_decision_record(
     )
     _enqueue_after_commit([document.pk])
     return collective
+
+
+# --- the report to the Ministry (Decision 28/2025, before 20 December) ------------------------------
+
+
+@transaction.atomic
+def ministry_report_request(
+    *, province, year: int, actor, issued_on: datetime.date | None = None, signer_title: str = ""
+) -> Document:
+    """Báo cáo: the provincial police's report of the year's results to the Ministry, as things stand
+    on its date (the chairman's decision may come later: neither waits for the other). Numbered in the
+    provincial police's register; its figures are fixed in the document, for its PDF and spreadsheet."""
+    from communes.models import Province
+
+    from .selectors import ministry_report_figures
+
+    if not can_manage_council(province, actor):
+        raise PermissionDenied
+    issued_on = issued_on or timezone.localdate()
+    if issued_on > timezone.localdate():
+        raise DossierActionError(_("The document cannot be dated in the future."))
+    if issued_on.year < year:
+        raise DossierActionError(
+            _("A summary of %(year)s cannot be dated before that year.") % {"year": year}
+        )
+    Province.objects.select_for_update().get(pk=province.pk)
+    if Document.objects.filter(
+        kind=Document.Kind.MINISTRY_REPORT, province=province, year=year, status=Document.Status.PENDING
+    ).exists():
+        raise DossierActionError(
+            _("The %(year)s report is already being prepared; it will appear below.") % {"year": year}
+        )
+    body = issuing_body_for(unit=province, kind=IssuingBody.Kind.POLICE)
+    document = Document.objects.create(
+        kind=Document.Kind.MINISTRY_REPORT,
+        province=province,
+        year=year,
+        requested_at=timezone.now(),
+        issued_on=issued_on,
+        signer_name=actor.get_full_name(),
+        signer_title=nfc(signer_title).strip(),
+        figures=ministry_report_figures(province=province, year=year),
+        number=_next_number(body=body, series="report", issued_on=issued_on, label=f"report {year}"),
+        symbol=body.symbol("report"),
+    )
+    _enqueue_after_commit([document.pk])
+    return document
+
+
+@transaction.atomic
+def ministry_report_mark_sent(*, document: Document, actor, sent_on: datetime.date) -> Document:
+    """The day the report went to the Ministry, recorded by the provincial police."""
+    if not can_manage_council(document.province, actor):
+        raise PermissionDenied
+    if sent_on > timezone.localdate() or (document.issued_on and sent_on < document.issued_on):
+        raise DossierActionError(_("The report is sent on or after its date, and not in the future."))
+    Document.objects.filter(pk=document.pk).update(sent_on=sent_on)
+    document.refresh_from_db()
+    return document
+
+
+def ministry_report_xlsx(document: Document) -> bytes:
+    """The report's figures as a spreadsheet (openpyxl): the summary, then the communes by class."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    figures = document.figures
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Tổng hợp"
+    bold = Font(bold=True)
+    rows = [
+        ("Báo cáo", document.number_display),
+        ("Năm", figures["year"]),
+        ("Số đơn vị cấp xã", figures["units"]),
+        ("Đã được công nhận", len(figures["recognised"])),
+        ("Hội đồng đề nghị công nhận", len(figures["recommended"])),
+        ("Tỷ lệ (%)", figures["percent"]),
+        ("Chỉ tiêu (%)", figures["target_percent"]),
+        ("Chỉ tiêu (số đơn vị)", figures["target_units"]),
+        (f"Năm {figures['previous']['year']}: được công nhận", figures["previous"]["recognised"]),
+        (f"Năm {figures['previous']['year']}: số đơn vị", figures["previous"]["units"]),
+    ]
+    for label, value in rows:
+        sheet.append([label, value])
+        sheet.cell(row=sheet.max_row, column=1).font = bold
+    sheet.column_dimensions["A"].width = 40
+    classes = book.create_sheet("Phân loại")
+    classes.append(["Phân loại", "Số đơn vị", "Đơn vị cấp xã"])
+    for cell in classes[1]:
+        cell.font = bold
+    for key, label in CLASS_LABELS.items():
+        names = figures["classes"].get(key, [])
+        classes.append([label, len(names), ", ".join(names)])
+    classes.column_dimensions["A"].width = 36
+    classes.column_dimensions["C"].width = 100
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# The Article 4 classes as the report names them (Vietnamese: the report is an official document).
+CLASS_LABELS = {
+    "I": "Địa bàn trọng điểm loại I",
+    "II": "Địa bàn trọng điểm loại II",
+    "III": "Địa bàn trọng điểm loại III",
+    "none": "Không phải địa bàn trọng điểm",
+    "not_reported": "Chưa báo cáo số liệu",
+}

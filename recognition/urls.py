@@ -15,5 +15,7 @@ urlpatterns = [
     path("council/<int:year>/", views.council, name="council_year"),
     path("council/sessions/<int:pk>/", views.council_session, name="council_session"),
     path("council/<int:year>/decision/", views.collective_decision, name="collective_decision"),
+    path("council/<int:year>/report/", views.ministry_report, name="ministry_report"),
+    path("documents/<int:document_id>/xlsx/", views.report_xlsx, name="report_xlsx"),
     path("register/<str:kind>/<int:pk>/", views.issue, name="issue"),
 ]

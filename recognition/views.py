@@ -244,6 +244,7 @@ def download_name(document: Document) -> str:
         Document.Kind.PROVINCIAL_SUMMARY: "Công văn báo cáo kết quả",
         Document.Kind.COUNCIL_MINUTES: "Biên bản họp Hội đồng xét duyệt",
         Document.Kind.COLLECTIVE_DECISION: "Quyết định công nhận",
+        Document.Kind.MINISTRY_REPORT: "Báo cáo Bộ Công an",
     }[document.kind]
     number = ""
     if document.kind == Document.Kind.REVOCATION and document.revocation_id:
@@ -639,3 +640,95 @@ def collective_decision(request, year: int):
         },
         status=status,
     )
+
+
+@login_required
+def ministry_report(request, year: int):
+    """Báo cáo Bộ Công an: the provincial police prepare the year's report (PDF and spreadsheet) as
+    things stand on its date, and record the day it was sent; the due date and the days left."""
+    from assessments.models import EvaluationCycle
+
+    from .forms import ReportForm, SentForm
+
+    province = _council_province(request)
+    can_manage = services.can_manage_council(province, request.user)
+    action = request.POST.get("action") if request.method == "POST" else None
+    form = ReportForm(
+        request.POST if action == "prepare" else None, initial={"signer_title": _post_title(request)}
+    )
+    sent_form = SentForm(request.POST if action == "sent" else None)
+    status = 200
+    if action:
+        if not can_manage:
+            raise PermissionDenied
+        try:
+            if action == "prepare" and form.is_valid():
+                services.ministry_report_request(
+                    province=province, year=year, actor=request.user, **form.cleaned_data
+                )
+                messages.success(request, _("The report is being prepared."))
+                return redirect("recognition:ministry_report", year=year)
+            if action == "sent" and sent_form.is_valid():
+                document = get_object_or_404(
+                    Document,
+                    pk=request.POST.get("document"),
+                    kind=Document.Kind.MINISTRY_REPORT,
+                    province=province,
+                )
+                services.ministry_report_mark_sent(
+                    document=document, actor=request.user, sent_on=sent_form.cleaned_data["sent_on"]
+                )
+                messages.success(request, _("The day the report was sent is recorded."))
+                return redirect("recognition:ministry_report", year=year)
+            status = 400
+            messages.error(
+                request, _("Some values are not valid; nothing was saved. Correct the marked fields.")
+            )
+        except DossierActionError as error:
+            status = show_action_error(request, error)
+    cycle = EvaluationCycle.objects.filter(province=province, year=year).first()
+    reports = list(
+        Document.objects.filter(kind=Document.Kind.MINISTRY_REPORT, province=province, year=year).order_by(
+            "-pk"
+        )
+    )
+    return render(
+        request,
+        "recognition/ministry_report.html",
+        {
+            "year": year,
+            "cycle": cycle,
+            "days_left": (cycle.ministry_report_due - timezone.localdate()).days if cycle else None,
+            "form": form,
+            "sent_form": sent_form,
+            "can_manage": can_manage,
+            "reports": [(d, download_name(d)) for d in reports],
+            "any_pending": any(d.status == Document.Status.PENDING for d in reports),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def report_xlsx(request, document_id: int):
+    """The report's figures as a spreadsheet, served after the permission check."""
+    from django.http import HttpResponse
+
+    from communes.selectors import province_of
+
+    document = get_object_or_404(Document.objects.select_related("province"), pk=document_id)
+    if document.kind != Document.Kind.MINISTRY_REPORT:
+        raise Http404
+    if not services.can_view_document(document, request.user):
+        # Another province's officials are not told the report exists; others are refused.
+        raise Http404 if province_of(request.user) is not None else PermissionDenied
+    response = HttpResponse(
+        services.ministry_report_xlsx(document),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    filename = download_name(document).removesuffix(".pdf") + ".xlsx"
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response

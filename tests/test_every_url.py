@@ -14,6 +14,7 @@ from assessments.models import Dossier
 from communes.models import Commune, IssuingBody
 from recognition import services as recognition_services
 from recognition.models import CouncilSession, Document, ReviewCouncil
+from recognition.selectors import ministry_report_figures
 from tests import workflow
 from tests.factories import PDF_BYTES, DossierFactory, UserFactory
 
@@ -131,6 +132,8 @@ RULES = {
         lambda d: {"year": 2026},
         PROVINCE | {"other_province_police"},
     ),
+    "recognition:ministry_report": ("get", lambda d: {"year": 2026}, PROVINCE | {"other_province_police"}),
+    "recognition:report_xlsx": ("get", lambda d: {"document_id": d["report"].pk}, PROVINCE),
     # The clerk of Kỳ Sơn's People's Committee numbers its approved decisions.
     "recognition:register": ("get", lambda d: {}, {"clerk", "admin"}),
     "recognition:issue": (
@@ -200,7 +203,18 @@ def data(province_people, django_capture_on_commit_callbacks):
         place="Phòng họp",
         scheduled_by=people.provincial_police,
     )
+    report = Document.objects.create(
+        kind="ministry_report",
+        province=people.province,
+        year=2026,
+        requested_at=timezone.now(),
+        issued_on=datetime.date(2026, 11, 25),
+        figures=ministry_report_figures(province=people.province, year=2026),
+        number=1,
+        symbol="BC-CAT-PC04",
+    )
     return {
+        "report": report,
         "session": session,
         "cycle": cycle,
         "draft": draft_dossier,

@@ -10,6 +10,7 @@ from tests import workflow
 from tests.factories import DossierFactory
 
 SESSION_DAY = datetime.date(2026, 11, 20)
+VOTERS = ("pct_tinh", "pc04", "soyte", "bienphong")
 
 
 @pytest.fixture
@@ -103,3 +104,25 @@ def keep_sample(document, name: str, page: int = 1) -> None:
         ],
         check=True,
     )
+
+
+@pytest.fixture
+def recommended(council, django_capture_on_commit_callbacks):
+    """The council recommends Mỹ Lý and Tam Quang, not Bắc Lý (a tie)."""
+    p = council
+    present = {p.seat[u].pk for u in VOTERS}
+    choices = {
+        p.new_my_ly.pk: dict.fromkeys(VOTERS, "for"),
+        p.bac_ly.pk: {"pct_tinh": "for", "pc04": "for", "soyte": "against", "bienphong": "against"},
+        p.tam_quang.pk: dict.fromkeys(VOTERS, "for"),
+    }
+    votes = {
+        (p.item[commune].pk, p.seat[u].pk): choice
+        for commune, plan in choices.items()
+        for u, choice in plan.items()
+    }
+    services.session_record(session=p.session, actor=p.council_secretary, present=present, votes=votes)
+    with django_capture_on_commit_callbacks(execute=False):
+        services.session_close(session=p.session, actor=p.council_secretary, ends_at=datetime.time(10, 0))
+    p.dossier = {d.commune_id: Dossier.objects.get(pk=d.pk) for d in p.dossiers}
+    return p

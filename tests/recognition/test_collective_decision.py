@@ -20,29 +20,6 @@ from tests.factories import DossierFactory
 from tests.recognition.conftest import SESSION_DAY, keep_sample
 
 DECIDED = datetime.date(2026, 11, 24)
-VOTERS = ("pct_tinh", "pc04", "soyte", "bienphong")
-
-
-@pytest.fixture
-def recommended(council, django_capture_on_commit_callbacks):
-    """The council recommends Mỹ Lý and Tam Quang, not Bắc Lý (a tie)."""
-    p = council
-    present = {p.seat[u].pk for u in VOTERS}
-    choices = {
-        p.new_my_ly.pk: dict.fromkeys(VOTERS, "for"),
-        p.bac_ly.pk: {"pct_tinh": "for", "pc04": "for", "soyte": "against", "bienphong": "against"},
-        p.tam_quang.pk: dict.fromkeys(VOTERS, "for"),
-    }
-    votes = {
-        (p.item[commune].pk, p.seat[u].pk): choice
-        for commune, plan in choices.items()
-        for u, choice in plan.items()
-    }
-    services.session_record(session=p.session, actor=p.council_secretary, present=present, votes=votes)
-    with django_capture_on_commit_callbacks(execute=False):
-        services.session_close(session=p.session, actor=p.council_secretary, ends_at=datetime.time(10, 0))
-    p.dossier = {d.commune_id: Dossier.objects.get(pk=d.pk) for d in p.dossiers}
-    return p
 
 
 def test_the_chairman_recognises_the_recommended_in_one_draft_that_the_clerk_numbers(
