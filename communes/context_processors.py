@@ -11,6 +11,7 @@ def current_posts(request):
     return {
         "current_posts": posts,
         "province_staff": request.user.is_superuser or any(p.province_id for p in posts),
+        "sees_every_province": any(p.role == "ministry_viewer" for p in posts),
         "keeps_register": any(p.role in ("district_clerk", "provincial_clerk") for p in posts),
         "province": site_province(),
     }

@@ -233,3 +233,168 @@ def districts_in_scope(*, user, year: int):
     return District.objects.filter(
         pk__in=communes_in_scope(user=user, year=year).values("district")
     ).order_by("code")
+
+
+# --- the procedure in force (Decision 28/2025): a province's cycle, and the country -------------------
+
+# The funnel of a cycle: each step counts the dossiers that reached it or went further.
+FUNNEL: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("opened", tuple(S.values)),
+    (
+        "submitted",
+        (
+            S.SUBMITTED,
+            S.UNDER_APPRAISAL,
+            S.APPRAISED,
+            S.RECOMMENDED,
+            S.NOT_RECOMMENDED,
+            S.RECOGNISED,
+            S.NOT_RECOGNISED,
+            S.REVOKED,
+            S.EXPIRED,
+        ),
+    ),
+    ("appraised", (S.APPRAISED, S.RECOMMENDED, S.NOT_RECOMMENDED, S.RECOGNISED, S.REVOKED, S.EXPIRED)),
+    ("recommended", (S.RECOMMENDED, S.RECOGNISED, S.REVOKED, S.EXPIRED)),
+    ("recognised", Dossier.RECOGNISED_STATES),
+)
+CLASSES = ("I", "II", "III", "")
+
+
+def cycle_overview(*, province, year: int) -> dict:
+    """A province's year under Decision 28, in four queries: the units at the year's end (and its border
+    ones), the dossiers by state, their Article 4 classes, and the cycle with its target and due dates."""
+    import math
+
+    from assessments.models import EvaluationCycle, SituationCounts
+
+    units = Commune.objects.valid_on(year_end(year)).filter(province=province)
+    totals = units.aggregate(units=Count("pk"), border=Count("pk", filter=Q(is_border=True)))
+    by_state = dict(
+        Dossier.objects.filter(year=year, commune__in=units).values_list("state").annotate(n=Count("pk"))
+    )
+    classes = dict(
+        SituationCounts.objects.filter(
+            dossier__year=year, dossier__commune__in=units, population__isnull=False
+        )
+        .values_list("classification")
+        .annotate(n=Count("pk"))
+    )
+    border_recognised = Dossier.objects.filter(
+        year=year, commune__in=units.filter(is_border=True), state__in=Dossier.RECOGNISED_STATES
+    ).count()
+    cycle = EvaluationCycle.objects.filter(province=province, year=year).first()
+    today = timezone.localdate()
+    recognised = sum(by_state.get(s, 0) for s in Dossier.RECOGNISED_STATES)
+    target = math.ceil(totals["units"] * float(cycle.target_percent) / 100) if cycle else None
+    return {
+        "year": year,
+        "units": totals["units"],
+        "border_units": totals["border"],
+        "border_recognised": border_recognised,
+        "recognised": recognised,
+        "percent": round(100 * recognised / totals["units"], 1) if totals["units"] else 0.0,
+        "target_percent": cycle.target_percent if cycle else None,
+        "target_units": target,
+        "funnel": [(step, sum(by_state.get(s, 0) for s in states)) for step, states in FUNNEL],
+        "classes": [(c, classes.get(c, 0)) for c in CLASSES],
+        "deadlines": [
+            (_("Commune reports"), cycle.reports_due, (cycle.reports_due - today).days),
+            (
+                _("Report to the Ministry"),
+                cycle.ministry_report_due,
+                (cycle.ministry_report_due - today).days,
+            ),
+        ]
+        if cycle
+        else [],
+    }
+
+
+def predecessors_history(*, province, year: int, since: int = 2022) -> list[dict]:
+    """For each unit in place at the end of `year` that replaced others: its state that year beside its
+    predecessors' states in the years before the reform (two queries)."""
+    from django.db.models import Prefetch
+
+    units = (
+        Commune.objects.valid_on(year_end(year))
+        .filter(province=province, predecessors__isnull=False)
+        .distinct()
+        .order_by("name")
+        .prefetch_related(
+            Prefetch(
+                "predecessors",
+                queryset=Commune.objects.order_by("name").prefetch_related(
+                    Prefetch("dossiers", queryset=Dossier.objects.filter(year__gte=since, year__lt=year))
+                ),
+            ),
+            Prefetch("dossiers", queryset=Dossier.objects.filter(year=year), to_attr="this_year"),
+        )
+    )
+    rows = []
+    for unit in units:
+        rows.append(
+            {
+                "unit": unit,
+                "state": unit.this_year[0].get_state_display() if unit.this_year else "",
+                "predecessors": [
+                    {
+                        "name": p.name,
+                        "years": {d.year: d.get_state_display() for d in p.dossiers.all()},
+                    }
+                    for p in unit.predecessors.all()
+                ],
+            }
+        )
+    return rows
+
+
+def national_rows(*, provinces, year: int) -> list[dict]:
+    """One row per province: its units at the year's end, recognised, %, target, Article 4 classes; in a
+    fixed number of queries whatever the number of provinces and units."""
+    from assessments.models import EvaluationCycle, SituationCounts
+
+    end = year_end(year)
+    ids = [p.pk for p in provinces]
+    units = dict(
+        Commune.objects.valid_on(end).filter(province__in=ids).values_list("province").annotate(n=Count("pk"))
+    )
+    in_place = Q(commune__valid_from__lte=end) & (
+        Q(commune__valid_until__isnull=True) | Q(commune__valid_until__gte=end)
+    )
+    recognised = dict(
+        Dossier.objects.filter(
+            in_place, year=year, commune__province__in=ids, state__in=Dossier.RECOGNISED_STATES
+        )
+        .values_list("commune__province")
+        .annotate(n=Count("pk"))
+    )
+    class_counts: dict[tuple[int, str], int] = {
+        (province, c): n
+        for province, c, n in SituationCounts.objects.filter(
+            valid_on_q(end, "dossier__commune__"),
+            dossier__year=year,
+            dossier__commune__province__in=ids,
+            population__isnull=False,
+        )
+        .values_list("dossier__commune__province", "classification")
+        .annotate(n=Count("pk"))
+    }
+    targets = dict(
+        EvaluationCycle.objects.filter(year=year, province__in=ids).values_list("province", "target_percent")
+    )
+    rows = []
+    for province in provinces:
+        n = units.get(province.pk, 0)
+        r = recognised.get(province.pk, 0)
+        rows.append(
+            {
+                "province": province,
+                "units": n,
+                "recognised": r,
+                "percent": round(100 * r / n, 1) if n else 0.0,
+                "target_percent": targets.get(province.pk),
+                "classes": [class_counts.get((province.pk, c), 0) for c in CLASSES],
+            }
+        )
+    return rows

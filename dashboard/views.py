@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from communes.fragments import cached_value, data_versions, list_key, page_number, seen_by
@@ -212,3 +213,86 @@ def export(request, table: str, fmt: str):
     if fmt == "csv":
         return csv_response(f"{name}.csv", header, body)
     return xlsx_response(f"{name}.xlsx", sheet, header, body)
+
+
+def _provinces_seen(user):
+    from communes.models import Province
+    from communes.permissions import units_with_perm
+
+    return units_with_perm(user, "view_province_dossiers", Province).order_by("code")
+
+
+@login_required
+@require_GET
+def cycle(request, year: int | None = None):
+    """A province's year under Decision 28: progress against the target, the funnel, the Article 4
+    classes, the border units, the days left to each deadline, and each new unit beside the history of
+    the units it replaced. The Ministry's viewer picks the province (?province=<code>)."""
+    from django.core.exceptions import PermissionDenied
+
+    provinces = _provinces_seen(request.user)
+    code = request.GET.get("province", "")
+    province = provinces.filter(code=code).first() if code else provinces.first()
+    if province is None:
+        if code and provinces.exists():
+            raise Http404
+        raise PermissionDenied
+    year = year or timezone.localdate().year
+    overview = selectors.cycle_overview(province=province, year=year)
+    return render(
+        request,
+        "dashboard/cycle.html",
+        {
+            "province": province,
+            "year": year,
+            "overview": overview,
+            "funnel": [(FUNNEL_LABELS[step], n) for step, n in overview["funnel"]],
+            "classes": [(CLASS_LABELS[c], n) for c, n in overview["classes"]],
+            "history": selectors.predecessors_history(province=province, year=year),
+            "history_years": list(range(2022, min(year, 2025))),
+            "several_provinces": provinces.count() > 1,
+        },
+    )
+
+
+@login_required
+@require_GET
+def national(request, year: int | None = None):
+    """The country: one row per province the user sees (the Ministry's viewer: every one), each with a
+    link to its cycle's dashboard."""
+    from django.core.exceptions import PermissionDenied
+
+    provinces = list(_provinces_seen(request.user))
+    if not provinces:
+        raise PermissionDenied
+    year = year or timezone.localdate().year
+    rows = selectors.national_rows(provinces=provinces, year=year)
+    units = sum(r["units"] for r in rows)
+    recognised = sum(r["recognised"] for r in rows)
+    return render(
+        request,
+        "dashboard/national.html",
+        {
+            "year": year,
+            "rows": rows,
+            "units": units,
+            "recognised": recognised,
+            "percent": round(100 * recognised / units, 1) if units else 0.0,
+            "class_labels": [CLASS_LABELS[c] for c in selectors.CLASSES],
+        },
+    )
+
+
+FUNNEL_LABELS = {
+    "opened": gettext_lazy("Assigned or registered"),
+    "submitted": gettext_lazy("Submitted"),
+    "appraised": gettext_lazy("Appraised"),
+    "recommended": gettext_lazy("Recommended by the council"),
+    "recognised": gettext_lazy("Recognised"),
+}
+CLASS_LABELS = {
+    "I": gettext_lazy("Key area type I"),
+    "II": gettext_lazy("Key area type II"),
+    "III": gettext_lazy("Key area type III"),
+    "": gettext_lazy("Not a key area"),
+}

@@ -82,6 +82,11 @@ RULES = {
     "password_change_done": ("get", lambda d: {}, EVERYONE | {"no_post"}),
     "dashboard:dashboard": ("get", lambda d: {}, EVERYONE),
     "dashboard:export": ("get", lambda d: {"table": "districts", "fmt": "csv"}, EVERYONE),
+    # Decision 28: a province's cycle and the country (each province's officials see their own).
+    "dashboard:cycle": ("get", lambda d: {}, PROVINCE | {"other_province_police"}),
+    "dashboard:cycle_year": ("get", lambda d: {"year": 2026}, PROVINCE | {"other_province_police"}),
+    "dashboard:national": ("get", lambda d: {}, PROVINCE | {"other_province_police"}),
+    "dashboard:national_year": ("get", lambda d: {"year": 2026}, PROVINCE | {"other_province_police"}),
     "communes:commune_list": ("get", lambda d: {}, EVERYONE),
     "communes:commune_detail": ("get", lambda d: {"pk": d["draft"].commune_id}, SEES_MY_LY),
     # Province-wide lists: another province's police see their own province's (none of Nghệ An's).

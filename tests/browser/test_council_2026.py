@@ -138,3 +138,12 @@ def test_the_council_votes_and_the_chairman_recognises_in_one_decision(
     assert collective.number_display == "215/QĐ-UBND" and collective.decisions.count() == 2
     assert Document.objects.get(collective=collective, draft=False).status == "ready"
     assert health  # a member who read the agenda
+
+    # 5. The Ministry's viewer reads the country, then the province's cycle.
+    sign_in("bocongan")
+    page.click("nav >> text=Toàn quốc")
+    screenshot("2026-council-09-every-province")
+    page.click(f"text={p.province.name}")
+    page.wait_for_selector("text=Tiến độ so với chỉ tiêu")
+    assert page.locator("text=Được Hội đồng đề nghị công nhận").count() >= 1
+    screenshot("2026-council-10-province-cycle")
