@@ -262,6 +262,7 @@ ISSUING_BODY_DEFAULTS = env.json(
                 "proposal": "TTr-CAT-PC04",
                 "dispatch": "CAT-PC04",
                 "council_minutes": "BB-HĐXD",
+                "council_notice": "TB-HĐXD",
                 "report": "BC-CAT-PC04",
             },
         },

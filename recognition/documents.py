@@ -290,6 +290,14 @@ def _council_minutes_context(document: Document) -> dict:
         "not_recommended": [item for item in items if item.outcome == "not_recommended"],
         "chair": chair,
         "secretary": secretary,
+        # The notice is signed for the council by its chair.
+        "signer_lines": ["TM. HỘI ĐỒNG", "CHỦ TỊCH"],
+        "signer_name": chair.user.get_full_name() if chair else "",
+        "notice_recipients": [
+            "Như trên;",
+            f"Chủ tịch Ủy ban nhân dân {in_sentence(province.name)};",
+            "Lưu: VT, Cơ quan thường trực Hội đồng.",
+        ],
         "recipients": [
             f"Chủ tịch Ủy ban nhân dân {in_sentence(province.name)};",
             "Các thành viên Hội đồng;",
@@ -384,7 +392,7 @@ def build_context(document: Document) -> dict:
             }
         )
         return context
-    if kind == Document.Kind.COUNCIL_MINUTES:
+    if kind in (Document.Kind.COUNCIL_MINUTES, Document.Kind.COUNCIL_NOTICE):
         return _council_minutes_context(document)
     if kind == Document.Kind.COLLECTIVE_DECISION:
         return _collective_context(document)
@@ -433,6 +441,7 @@ TEMPLATES = {
     Document.Kind.REVOCATION: "recognition/pdf/revocation.html",
     Document.Kind.PROVINCIAL_SUMMARY: "recognition/pdf/provincial_summary.html",
     Document.Kind.COUNCIL_MINUTES: "recognition/pdf/council_minutes.html",
+    Document.Kind.COUNCIL_NOTICE: "recognition/pdf/council_notice.html",
     Document.Kind.COLLECTIVE_DECISION: "recognition/pdf/collective_decision.html",
     Document.Kind.MINISTRY_REPORT: "recognition/pdf/ministry_report.html",
 }
@@ -482,6 +491,7 @@ def _metadata(document: Document, context: dict) -> dict:
 
 
 SIGNED_WITH_BLOCK = {
+    Document.Kind.COUNCIL_NOTICE,
     Document.Kind.COLLECTIVE_DECISION,
     Document.Kind.RECOGNITION,
     Document.Kind.NON_RECOGNITION,

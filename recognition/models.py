@@ -170,6 +170,7 @@ class Document(models.Model):
         REVOCATION = "revocation", _("Revocation decision")
         PROVINCIAL_SUMMARY = "provincial_summary", _("Provincial summary dispatch")
         COUNCIL_MINUTES = "council_minutes", _("Review council minutes")
+        COUNCIL_NOTICE = "council_notice", _("Notice to the communes not recommended")
         COLLECTIVE_DECISION = "collective_decision", _("Recognition decision with its annex")
         MINISTRY_REPORT = "ministry_report", _("Report to the Ministry")
 

@@ -906,7 +906,24 @@ def session_close(
         ),
         symbol=body.symbol("council_minutes"),
     )
-    _enqueue_after_commit([minutes.pk])
+    documents = [minutes]
+    if any(item.outcome == AgendaItem.Outcome.NOT_RECOMMENDED for item in items):
+        # One notice tells the communes not recommended, each with the council's reason.
+        documents.append(
+            Document.objects.create(
+                kind=Document.Kind.COUNCIL_NOTICE,
+                session=locked,
+                province=council.province,
+                year=council.year,
+                requested_at=timezone.now(),
+                issued_on=locked.held_on,
+                number=_next_number(
+                    body=body, series="council_notice", issued_on=locked.held_on, label=f"council {locked.pk}"
+                ),
+                symbol=body.symbol("council_notice"),
+            )
+        )
+    _enqueue_after_commit([d.pk for d in documents])
     return locked
 
 

@@ -243,6 +243,7 @@ def download_name(document: Document) -> str:
         Document.Kind.REVOCATION: "Quyết định thu hồi",
         Document.Kind.PROVINCIAL_SUMMARY: "Công văn báo cáo kết quả",
         Document.Kind.COUNCIL_MINUTES: "Biên bản họp Hội đồng xét duyệt",
+        Document.Kind.COUNCIL_NOTICE: "Thông báo kết quả xét duyệt",
         Document.Kind.COLLECTIVE_DECISION: "Quyết định công nhận",
         Document.Kind.MINISTRY_REPORT: "Báo cáo Bộ Công an",
     }[document.kind]

@@ -143,6 +143,19 @@ def test_the_tally_recommends_on_a_majority_of_those_present_and_a_tie_is_not_on
     assert "HỘI ĐỒNG XÉT DUYỆT" in html and "4/4 thành viên có quyền biểu quyết" in html
     assert "Không đề nghị công nhận Xã Bắc Lý: Còn 02 điểm phức tạp về ma túy chưa được xử lý." in html
     assert "CHỦ TỊCH HỘI ĐỒNG" in html and "Đặng Văn Phó" in html and "Hồ Thị Thư" in html
+    # One notice tells the communes not recommended, with the council's reason.
+    notice = services.document_render(
+        document_id=Document.objects.get(kind="council_notice", session=p.session).pk
+    )
+    assert notice.number_display == "01/TB-HĐXD"
+    html = render_html(notice)
+    assert "Kính gửi: Ủy ban nhân dân xã Bắc Lý." in html
+    assert (
+        "1. Xã Bắc Lý: Còn 02 điểm phức tạp về ma túy chưa được xử lý. (Tán thành 2, không tán thành 2"
+        in html
+    )
+    assert "TM. HỘI ĐỒNG" in html and "Đặng Văn Phó" in html and "Xã Mỹ Lý" not in html
+    keep_sample(notice, "council_notice")
     with pytest.raises(services.DossierConflict):
         services.session_record(session=p.session, actor=p.council_secretary, present=present, votes={})
 
