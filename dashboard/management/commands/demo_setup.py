@@ -166,6 +166,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<16} {options['password']:<20} {role.label} — {where}")
         self._open_demo_dossiers()
         self._open_demo_cycle()
+        self._prepare_demo_council()
 
     def _open_demo_dossiers(self):
         """2024 drafts for the border communes of Kỳ Sơn, so the inbox has work to show."""
@@ -220,3 +221,95 @@ class Command(BaseCommand):
                 f"{counts.harbouring_places}, arrested {counts.offenders_arrested}, plants {counts.drug_plants}, "
                 f"route {'yes' if counts.on_key_route else 'no'} -> {counts.classification or 'none'}"
             )
+
+    def _prepare_demo_council(self):
+        """Two communes of the 2026 cycle sent and appraised, and the 2026 council set up, so that the
+        council's session, the chairman's decision and the report can be tried at once."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from assessments import services
+        from assessments.models import Dossier
+        from recognition.documents import html_to_pdf
+        from recognition.models import ReviewCouncil
+        from recognition.services import council_set_up
+
+        User = get_user_model()
+        province = District.objects.get(code="417").province
+        if ReviewCouncil.objects.filter(province=province, year=2026).exists():
+            return
+        police = User.objects.get(username="congan.tinh")
+        admin = User.objects.get(username="quantri")  # for the communes without a demo account
+        report = html_to_pdf("<p>Báo cáo rà soát tình hình ma túy của Công an xã (tài liệu minh họa).</p>")
+        inspected = datetime.date(2026, 11, 10)
+        appraised = []
+        for dossier in Dossier.objects.filter(year=2026, commune__code__in=["16816", "16819"]).select_related(
+            "commune"
+        ):
+            for criterion in dossier.applicable_criteria():
+                if criterion.evidence_required:
+                    services.evidence_add(
+                        dossier=dossier,
+                        actor=admin,
+                        criterion=criterion,
+                        upload=SimpleUploadedFile(
+                            "Báo cáo rà soát.pdf", report, content_type="application/pdf"
+                        ),
+                    )
+            dossier = services.dossier_submit(dossier=Dossier.objects.get(pk=dossier.pk), actor=admin)
+            dossier = services.dossier_start_appraisal(dossier=dossier, actor=police)
+            services.appraisal_save(
+                dossier=dossier,
+                actor=police,
+                inspection_date=inspected,
+                counts_checked_on=inspected,
+                started_at=datetime.time(8, 0),
+                ended_at=datetime.time(11, 0),
+                place="Hội trường Ủy ban nhân dân xã",
+                proposal_date=inspected,
+                members=[
+                    {
+                        "duty": "leader",
+                        "name": "Nguyễn Văn Tỉnh",
+                        "agency": "provincial_police",
+                        "position": "Phó Trưởng phòng PC04",
+                    },
+                    {
+                        "duty": "secretary",
+                        "name": "Hồ Thị Thư",
+                        "agency": "provincial_police",
+                        "position": "Cán bộ PC04",
+                    },
+                    {
+                        "duty": "commune",
+                        "name": "Lầu Bá Chủ",
+                        "agency": "commune",
+                        "position": "Chủ tịch UBND xã",
+                    },
+                ],
+                findings={c.pk: ("met", "") for c in dossier.applicable_criteria()},
+                recommendation="recognise",
+                conclusion="Đạt các tiêu chí tại Điều 6",
+            )
+            appraised.append(
+                services.dossier_complete_appraisal(dossier=Dossier.objects.get(pk=dossier.pk), actor=police)
+            )
+        seats = [
+            ("phochutich.tinh", "chair", "Phó Chủ tịch UBND tỉnh"),
+            ("congan.tinh", "vice_chair", "Giám đốc Công an tỉnh"),
+            ("hoidong.uyvien", "member", "Phó Giám đốc Sở Y tế"),
+            ("hoidong.thuky", "secretary", "Phòng PC04, Công an tỉnh"),
+        ]
+        council_set_up(
+            province=province,
+            year=2026,
+            seats=[
+                {"user": User.objects.get(username=u), "seat": seat, "position": pos}
+                for u, seat, pos in seats
+            ],
+            actor=police,
+        )
+        self.stdout.write("")
+        self.stdout.write(
+            f"  Council 2026 set up; {len(appraised)} communes appraised and waiting for it "
+            "(congan.tinh schedules the session at /council/2026/, hoidong.thuky records the votes)."
+        )
