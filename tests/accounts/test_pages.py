@@ -151,3 +151,22 @@ def test_demo_opens_2024_dossiers_for_the_ky_son_border_communes(settings, borde
     settings.DEBUG = True
     call_command("demo_setup", stdout=open("/dev/null", "w"))
     assert Dossier.objects.filter(year=2024, commune__district__code="417").count() == 11
+
+
+@pytest.mark.django_db
+def test_demo_prepares_two_appraised_communes_and_the_2026_council(settings, border_units, new_units):
+    from assessments.models import Dossier
+    from recognition.models import ReviewCouncil
+
+    call_command("loaddata", "criteria_qd28_2025", "legal_bases", verbosity=0)
+    settings.DEBUG = True
+    call_command("demo_setup", stdout=open("/dev/null", "w"))
+    states = dict(Dossier.objects.filter(year=2026).values_list("commune__code", "state"))
+    assert states["16816"] == states["16819"] == "appraised"
+    council = ReviewCouncil.objects.get(year=2026)
+    assert sorted(council.members.values_list("seat", flat=True)) == [
+        "chair",
+        "member",
+        "secretary",
+        "vice_chair",
+    ]
