@@ -101,3 +101,44 @@ def test_the_pages_cost_the_same_queries_at_two_sizes(client, province_people, p
     at_big = queries_for(client, url)
     assert at_small == at_big <= 15, (at_small, at_big)
     assert Role.MINISTRY_VIEWER
+
+
+def test_a_second_province_loads_through_the_same_importer_and_its_officials_see_only_it(
+    client, province_people, official, tmp_path
+):
+    """Nothing is Nghệ An's in the code: another province's units come from a file of the same layout,
+    its officials see its units only, and the Ministry's viewer sees both provinces."""
+    from django.core.management import call_command
+
+    from communes.permissions import communes_visible_to
+
+    p = province_people
+    units = tmp_path / "ha_tinh_2025-07.csv"
+    units.write_text(
+        "province_code,province_name,commune_code,commune_name,commune_type\n"
+        "42,Tỉnh Hà Tĩnh,18073,Xã Sơn Kim 1,Xã\n"
+        "42,Tỉnh Hà Tĩnh,18077,Xã Sơn Kim 2,Xã\n",
+        encoding="utf-8",
+    )
+    call_command(
+        "import_admin_units",
+        str(units),
+        "--province",
+        "42",
+        "--province-name",
+        "Tỉnh Hà Tĩnh",
+        "--valid-from",
+        "2025-07-01",
+        stdout=open("/dev/null", "w"),
+    )
+    ha_tinh = Province.objects.get(code="42")
+    assert ha_tinh.communes.count() == 2
+    officer = official(Role.PROVINCIAL_POLICE, ha_tinh, username="ca_hatinh")
+    seen = set(communes_visible_to(officer).values_list("province__code", flat=True))
+    assert seen == {"42"}
+    client.force_login(officer)
+    page = client.get(reverse("dashboard:national_year", args=[2026])).content.decode()
+    assert "Tỉnh Hà Tĩnh" in page and p.province.name not in page
+    client.force_login(p.ministry)
+    page = client.get(reverse("dashboard:national_year", args=[2026])).content.decode()
+    assert "Tỉnh Hà Tĩnh" in page and p.province.name in page
