@@ -84,6 +84,8 @@ def main():
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--modes", default="cached,writes,off")
+    # "34x100": the country's pages instead (seed_country: 34 provinces of 100 units), as the Ministry's viewer.
+    parser.add_argument("--country", default="")
     args = parser.parse_args()
 
     import psycopg2
@@ -130,9 +132,24 @@ def main():
     call_command("migrate", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)
 
-    for scale in [int(s) for s in args.scales.split(",")]:
+    for scale in [args.country] if args.country else [int(s) for s in args.scales.split(",")]:
         started = time.perf_counter()
-        call_command("seed_demo", "--communes", str(scale), "--years", str(args.years), stdout=io.StringIO())
+        if args.country:
+            n_provinces, n_units = (int(x) for x in args.country.split("x"))
+            call_command(
+                "seed_country",
+                "--provinces",
+                str(n_provinces),
+                "--units",
+                str(n_units),
+                "--years",
+                str(args.years),
+                stdout=io.StringIO(),
+            )
+        else:
+            call_command(
+                "seed_demo", "--communes", str(scale), "--years", str(args.years), stdout=io.StringIO()
+            )
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         seeded = time.perf_counter() - started
@@ -148,7 +165,10 @@ def main():
         if created:
             viewer.set_password(PASSWORD)
             viewer.save()
-            post_create(user=viewer, role=Role.PROVINCIAL_VIEWER, unit=Province.objects.get(code="40"))
+            if args.country:
+                post_create(user=viewer, role=Role.MINISTRY_VIEWER, unit=None)
+            else:
+                post_create(user=viewer, role=Role.PROVINCIAL_VIEWER, unit=Province.objects.get(code="40"))
         dossier = Dossier.objects.filter(state="recognised").order_by("-year", "pk").first()
         pages = {
             "/healthz": "/healthz",
@@ -157,6 +177,14 @@ def main():
             "dashboard": "/dashboard/",
             "dossier page": f"/dossiers/{dossier.pk}/",
         }
+        if args.country:
+            pages = {
+                "/healthz": "/healthz",
+                "reference": "/reference/",
+                "national": "/dashboard/national/2026/",
+                "province cycle": "/dashboard/cycle/2026/?province=17",
+                "dossier page": f"/dossiers/{dossier.pk}/",
+            }
         client = Client()
         client.force_login(viewer)
         queries, computed, miss_queries = {}, {}, {}
@@ -177,7 +205,7 @@ def main():
             computed[name] = sorted(times)[len(times) // 2]
         dossiers = Dossier.objects.count()
         print(
-            f"\n{scale} communes x {args.years} years ({dossiers} dossiers, seeded in {seeded:.0f} s); "
+            f"\n{scale} {'provinces x units' if args.country else 'communes'} x {args.years} years ({dossiers} dossiers, seeded in {seeded:.0f} s); "
             f"wrk -t2 -c8 -d{args.seconds}s, gunicorn -w 2 on 2 cores; x = p50 / p50 of the sign-in page"
         )
         for mode in args.modes.split(","):
