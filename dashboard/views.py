@@ -238,7 +238,15 @@ def cycle(request, year: int | None = None):
             raise Http404
         raise PermissionDenied
     year = year or timezone.localdate().year
-    overview = selectors.cycle_overview(province=province, year=year)
+    # Cached under the versions of what the user sees (any dossier or unit change makes a new key).
+    seen = seen_by(request.user, "units", "dossiers")
+    overview, history = cached_value(
+        parts=("cycle", *seen, province.pk, year),
+        compute=lambda: (
+            selectors.cycle_overview(province=province, year=year),
+            selectors.predecessors_history(province=province, year=year),
+        ),
+    )
     return render(
         request,
         "dashboard/cycle.html",
@@ -248,7 +256,7 @@ def cycle(request, year: int | None = None):
             "overview": overview,
             "funnel": [(FUNNEL_LABELS[step], n) for step, n in overview["funnel"]],
             "classes": [(CLASS_LABELS[c], n) for c, n in overview["classes"]],
-            "history": selectors.predecessors_history(province=province, year=year),
+            "history": history,
             "history_years": list(range(2022, min(year, 2025))),
             "several_provinces": provinces.count() > 1,
         },
@@ -266,7 +274,10 @@ def national(request, year: int | None = None):
     if not provinces:
         raise PermissionDenied
     year = year or timezone.localdate().year
-    rows = selectors.national_rows(provinces=provinces, year=year)
+    rows = cached_value(
+        parts=("national", *seen_by(request.user, "units", "dossiers"), year),
+        compute=lambda: selectors.national_rows(provinces=provinces, year=year),
+    )
     units = sum(r["units"] for r in rows)
     recognised = sum(r["recognised"] for r in rows)
     return render(
