@@ -579,7 +579,66 @@ def document_render(*, document_id: int) -> Document:
             render_seconds=seconds,
             rendered_at=timezone.now(),
         )
+        if locked.kind == Document.Kind.COLLECTIVE_DECISION and not locked.draft:
+            # Each recognised commune receives the issued decision by e-mail, its PDF attached.
+            transaction.on_commit(lambda: _send_later("send_decision_to_communes", document_id))
     return Document.objects.get(pk=document_id)
+
+
+def _send_later(task_name: str, document_id: int) -> None:
+    """E-mail is a courtesy on top of the in-app notice: a broker outage must not fail the render."""
+    from . import tasks
+
+    try:
+        getattr(tasks, task_name).apply_async(
+            args=[document_id], retry=True, retry_policy=settings.CELERY_PUBLISH_RETRY
+        )
+    except Exception as exc:  # kombu OperationalError, redis ConnectionError...
+        logger.warning("%s for document %s not enqueued: %s", task_name, document_id, exc)
+
+
+def decision_mail_communes(*, document_id: int) -> int:
+    """Send the issued decision with its annex to the officials of each commune it recognises (commune
+    police and chair, those with an address), the PDF attached. Returns how many e-mails went out."""
+    from django.core.mail import EmailMessage
+    from django.urls import reverse
+
+    from communes.permissions import holders_of
+
+    document = Document.objects.select_related("collective").get(pk=document_id)
+    collective = document.collective
+    with document.file.open("rb") as handle:
+        pdf = handle.read()
+    filename = f"Quyết định {collective.number_display.replace('/', '-')}.pdf"
+    sent = 0
+    for decision in collective.decisions.select_related("dossier__commune"):
+        commune = decision.dossier.commune
+        recipients = sorted(
+            {
+                u.email
+                for codename in ("prepare_commune_dossiers", "submit_commune_reports")
+                for u in holders_of(codename, commune)
+                if u.email
+            }
+        )
+        if not recipients:
+            continue
+        url = settings.SITE_URL.rstrip("/") + reverse(
+            "assessments:dossier_detail", args=[decision.dossier_id]
+        )
+        message = EmailMessage(
+            subject=f"Quyết định số {collective.number_display}: công nhận {commune.name} năm {collective.evaluated_year}",
+            body=(
+                f"{collective.issuer_name} đã ban hành Quyết định số {collective.number_display} ngày "
+                f"{collective.decided_on:%d/%m/%Y} công nhận {commune.name} đạt tiêu chí năm "
+                f"{collective.evaluated_year} (quyết định gửi kèm).\n\n{url}"
+            ),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=recipients,
+        )
+        message.attach(filename, pdf, "application/pdf")
+        sent += message.send()
+    return sent
 
 
 def document_mark_failed(*, document_id: int, error: str) -> None:

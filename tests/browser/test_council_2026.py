@@ -2,7 +2,7 @@
 provincial police set up the council and schedule a session on the appraised communes, a member reads
 the agenda, the secretary records attendance and votes and closes the session (one commune is not
 recommended on a tie), the vice-chairman issues one decision with its annex, the provincial clerk
-numbers it. A screenshot of each page goes to test-artefacts/screenshots/2026-council-*.png."""
+numbers it, the provincial police report to the Ministry, the Ministry's viewer reads the country. A screenshot of each page goes to test-artefacts/screenshots/2026-council-*.png."""
 
 import pytest
 
@@ -139,11 +139,27 @@ def test_the_council_votes_and_the_chairman_recognises_in_one_decision(
     assert Document.objects.get(collective=collective, draft=False).status == "ready"
     assert health  # a member who read the agenda
 
-    # 5. The Ministry's viewer reads the country, then the province's cycle.
+    # 5. The provincial police prepare the report to the Ministry and record the day it is sent.
+    sign_in("pc04")
+    page.goto(f"{base}/council/2026/report/")
+    page.fill("#id_issued_on", "2026-11-26")
+    page.click("button:has-text('Lập báo cáo')")
+    page.wait_for_selector("text=Báo cáo đang được chuẩn bị.")
+    while held:
+        render_document.apply(args=[held.pop(0)]).get()
+    page.wait_for_selector("a:has-text('XLSX')", timeout=20000)
+    page.click("button:has-text('Ghi nhận')")
+    page.wait_for_selector("text=Đã ghi nhận ngày gửi báo cáo.")
+    screenshot("2026-council-09-report")
+    report = Document.objects.get(kind="ministry_report")
+    assert report.status == "ready" and report.sent_on is not None
+    assert sorted(report.figures["recognised"]) == ["Xã Mỹ Lý", "Xã Tam Quang"]
+
+    # 6. The Ministry's viewer reads the country, then the province's cycle.
     sign_in("bocongan")
     page.click("nav >> text=Toàn quốc")
-    screenshot("2026-council-09-every-province")
+    screenshot("2026-council-10-every-province")
     page.click(f"text={p.province.name}")
     page.wait_for_selector("text=Tiến độ so với chỉ tiêu")
     assert page.locator("text=Được Hội đồng đề nghị công nhận").count() >= 1
-    screenshot("2026-council-10-province-cycle")
+    screenshot("2026-council-11-province-cycle")

@@ -7,6 +7,7 @@ import subprocess
 import threading
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.urls import reverse
 
@@ -66,6 +67,18 @@ def test_the_chairman_recognises_the_recommended_in_one_draft_that_the_clerk_num
     assert not issued.draft and issued.verification_code
     html = render_html(issued)
     assert "Số:&nbsp;215/QĐ-UBND" in html and "Công nhận 1 đơn vị cấp xã" in html
+    # Once issued and rendered, the commune's officials receive it by e-mail, the PDF attached.
+    for user, address in ((p.commune_police, "ca.myly@example.vn"), (p.commune_chair, "ct.myly@example.vn")):
+        user.email = address
+        user.save(update_fields=["email"])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.document_render(document_id=issued.pk)
+    (message,) = mail.outbox
+    assert sorted(message.to) == ["ca.myly@example.vn", "ct.myly@example.vn"]
+    assert message.subject == "Quyết định số 215/QĐ-UBND: công nhận Xã Mỹ Lý năm 2026"
+    assert message.attachments[0][0] == "Quyết định 215-QĐ-UBND.pdf"
+    assert message.attachments[0][1][:5] == b"%PDF-"
     assert "Xã Mỹ Lý" in html and "(Kèm theo Quyết định số 215/QĐ-UBND ngày 25 tháng 11 năm 2026" in html
 
 
