@@ -160,14 +160,7 @@ def decision_record(
     decision = RecognitionDecision(
         dossier=locked,
         outcome=outcome,
-        decided_on=decided_on,
-        approved_on=decided_on,
-        issuer_code=body.code,
-        issuer_name=body.name,
-        symbol=body.symbol("decision"),
-        signer=actor,
-        signer_name=actor.get_full_name(),
-        signer_title=nfc(signer_title).strip(),
+        **_issued_by(body=body, actor=actor, decided_on=decided_on, signer_title=signer_title),
         reasons=reasons,
         legal_bases=bases,
         valid_until=default_valid_until(locked.year) if recognised else None,
@@ -192,6 +185,20 @@ def decision_record(
     if not by_clerk:
         _end_earlier_recognitions(decision)
     return decision
+
+
+def _issued_by(*, body: IssuingBody, actor, decided_on: datetime.date, signer_title: str) -> dict:
+    """The fields every decision takes from its issuing body, its signer and its date."""
+    return {
+        "decided_on": decided_on,
+        "approved_on": decided_on,
+        "issuer_code": body.code,
+        "issuer_name": body.name,
+        "symbol": body.symbol("decision"),
+        "signer": actor,
+        "signer_name": actor.get_full_name(),
+        "signer_title": nfc(signer_title).strip(),
+    }
 
 
 def _label(record) -> str:
@@ -440,14 +447,7 @@ def decision_revoke(
         incident_date=incident_date,
         incident_description=incident_description,
         reason=reason,
-        decided_on=decided_on,
-        approved_on=decided_on,
-        issuer_code=body.code,
-        issuer_name=body.name,
-        symbol=body.symbol("decision"),
-        signer=actor,
-        signer_name=actor.get_full_name(),
-        signer_title=nfc(signer_title).strip(),
+        **_issued_by(body=body, actor=actor, decided_on=decided_on, signer_title=signer_title),
         legal_bases=bases,
     )
     by_clerk = body.numbering == IssuingBody.Numbering.CLERK
@@ -1071,14 +1071,7 @@ def collective_decision_record(
     collective = CollectiveDecision(
         province=province,
         evaluated_year=year,
-        decided_on=decided_on,
-        approved_on=decided_on,
-        issuer_code=body.code,
-        issuer_name=body.name,
-        symbol=body.symbol("decision"),
-        signer=actor,
-        signer_name=actor.get_full_name(),
-        signer_title=nfc(signer_title).strip(),
+        **_issued_by(body=body, actor=actor, decided_on=decided_on, signer_title=signer_title),
         legal_bases=bases,
         grounds=[
             {"number": m.number_display, "date": m.issued_on.isoformat()} for m in minutes if m.issued_on
