@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from communes.fragments import cache_call
-from communes.models import Commune, IssuingBody
+from communes.models import Commune, IssuingBody, RegisterNumber
 from communes.permissions import has_unit_perm, holders_of
 from communes.services import RegisterError, issuing_body_for, register_next, register_take
 from communes.text import nfc
@@ -242,17 +242,25 @@ def _number_appraisal(dossier: Dossier) -> None:
     register: given here by the application, or checked against it when the command's clerk gave them."""
     appraisal = dossier.appraisal
     body = issuing_body_for(unit=workflow.appraising_unit(dossier), kind=IssuingBody.Kind.POLICE)
-    label = f"{dossier.commune.code} {dossier.year}"
+    label = f"dossier {dossier.pk}"
     numbered = (
         ("minutes", appraisal.inspection_date, appraisal.minutes_number),
         ("proposal", appraisal.proposal_date, appraisal.proposal_number),
     )
     numbers = {}
     try:
-        for series, day, typed in numbered:
-            if body.numbering == IssuingBody.Numbering.CLERK:
+        for series, day, current in numbered:
+            if (
+                current
+                and RegisterNumber.objects.filter(
+                    body=body, series=series, year=day.year, number=current, label=label
+                ).exists()
+            ):
+                # Numbered when the appraisal was first completed (it was sent back since): kept.
+                numbers[series] = current
+            elif body.numbering == IssuingBody.Numbering.CLERK:
                 numbers[series] = register_take(
-                    body=body, series=series, number=typed, issued_on=day, label=label
+                    body=body, series=series, number=current, issued_on=day, label=label
                 )
             else:
                 numbers[series] = register_next(body=body, series=series, issued_on=day, label=label)

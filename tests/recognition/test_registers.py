@@ -294,3 +294,22 @@ def test_the_summary_is_numbered_in_the_provincial_polices_register_dated_and_si
             issued_on=datetime.date(2024, 12, 31),
         )
     assert IssuingBody.objects.get(code="CA-40").name == "Công an tỉnh Nghệ An"
+
+
+@pytest.mark.django_db
+def test_an_appraisal_sent_back_and_completed_again_keeps_its_numbers(people):
+    from assessments import services as dossier_services
+
+    dossier = appraised(people)
+    first = (dossier.appraisal.minutes_display, dossier.appraisal.proposal_display)
+    dossier = dossier_services.dossier_send_back(
+        dossier=dossier, actor=people.chair, reason="Bổ sung biên bản"
+    )
+    dossier = dossier_services.dossier_complete_appraisal(dossier=dossier, actor=people.police)
+    dossier.appraisal.refresh_from_db()
+    assert (
+        (dossier.appraisal.minutes_display, dossier.appraisal.proposal_display)
+        == first
+        == ("01/BB-CAH", "01/TTr-CAH")
+    )
+    assert RegisterNumber.objects.filter(body__code="CA-417").count() == 2
