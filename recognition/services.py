@@ -266,6 +266,8 @@ def record_issue(
         )
     if isinstance(locked, CollectiveDecision):
         return _issue_collective(locked, actor=actor, number=number, issued_on=issued_on)
+    if isinstance(locked, RecognitionDecision) and locked.collective_id:
+        raise DossierActionError(_("This commune is numbered with the decision that lists it."))
     decision = locked.decision if isinstance(locked, Revocation) else locked
     dossier = decision.dossier
     _check_issue_date(

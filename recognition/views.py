@@ -299,7 +299,9 @@ def decision_panel(request, dossier: Dossier) -> str:
     )
     if decision is None:
         return ""
-    can_keep_register = decision.is_draft and services.can_keep_register(decision, request.user)
+    can_keep_register = decision.is_draft and services.can_keep_register(
+        decision.collective if decision.collective_id else decision, request.user
+    )
     return render_to_string(
         "recognition/_decision_panel.html",
         {"decision": decision, "can_keep_register": can_keep_register, **context},

@@ -56,6 +56,14 @@ def test_the_chairman_recognises_the_recommended_in_one_draft_that_the_clerk_num
     assert "Biên bản họp Hội đồng xét duyệt số\u00a001/BB-HĐXD ngày 20 tháng 11 năm 2026" in html
 
     clerk = official(Role.PROVINCIAL_CLERK, p.province, username="vanthu_tinh")
+    with pytest.raises(services.DossierActionError, match="cùng quyết định"):  # not one commune alone
+        services.record_issue(
+            record=RecognitionDecision.objects.get(dossier=my_ly),
+            actor=clerk,
+            number=9,
+            issued_on=datetime.date(2026, 11, 25),
+            dispatch_number=9,
+        )
     with django_capture_on_commit_callbacks(execute=False):
         services.record_issue(
             record=collective, actor=clerk, number=215, issued_on=datetime.date(2026, 11, 25)
