@@ -11,8 +11,8 @@ from django.core import mail
 from django.db import connection
 from django.urls import reverse
 
-from assessments.models import Dossier, SituationCounts
-from communes.models import Commune, IssuingBody
+from assessments.models import Dossier, Notification, SituationCounts
+from communes.models import Commune, IssuingBody, Role
 from communes.services import issuing_body_for
 from recognition import services
 from recognition.documents import render_html
@@ -91,7 +91,7 @@ def test_the_chairman_recognises_the_recommended_in_one_draft_that_the_clerk_num
 
 
 def test_one_decision_for_forty_communes_one_number_one_annex_of_forty_rows(
-    province_people, django_capture_on_commit_callbacks
+    province_people, official, django_capture_on_commit_callbacks
 ):
     p = province_people
     IssuingBody.objects.filter(code=p.province.code).delete()
@@ -116,6 +116,7 @@ def test_one_decision_for_forty_communes_one_number_one_annex_of_forty_rows(
         )
         dossier = DossierFactory(commune=commune, year=2026, criteria_set=criteria_set)
         SituationCounts.objects.create(dossier=dossier, population=4000, classification="III")
+        official(Role.COMMUNE_CHAIR, commune, username=f"ct_thu_{i}")  # each commune is told
         dossiers.append(dossier)
     # Test set-up only: the council's vote is covered above; here, one decision for forty communes.
     Dossier.objects.filter(pk__in=[d.pk for d in dossiers]).update(state=Dossier.State.RECOMMENDED)
@@ -132,6 +133,10 @@ def test_one_decision_for_forty_communes_one_number_one_annex_of_forty_rows(
         RecognitionDecision.objects.filter(collective=collective).values_list("number", flat=True)
     ) == {1}
     assert Dossier.objects.filter(pk__in=[d.pk for d in dossiers], state="recognised").count() == 40
+    # Forty communes told, each its own notice in the application (and its e-mail with the PDF).
+    told = Notification.objects.filter(event__transition="recognise", dossier__in=dossiers)
+    assert told.values("dossier").distinct().count() == 40
+    assert set(told.values_list("recipient__username", flat=True)) == {f"ct_thu_{i}" for i in range(40)}
     document = services.document_render(document_id=Document.objects.get(collective=collective).pk)
     text = subprocess.run(
         ["pdftotext", "-layout", document.file.path, "-"], capture_output=True, text=True, check=True
