@@ -137,7 +137,7 @@ def main():
         if args.country:
             n_provinces, n_units = (int(x) for x in args.country.split("x"))
             call_command(
-                "seed_country",
+                "seed_demo",
                 "--provinces",
                 str(n_provinces),
                 "--units",

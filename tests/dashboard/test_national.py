@@ -142,3 +142,18 @@ def test_a_second_province_loads_through_the_same_importer_and_its_officials_see
     client.force_login(p.ministry)
     page = client.get(reverse("dashboard:national_year", args=[2026])).content.decode()
     assert "Tỉnh Hà Tĩnh" in page and p.province.name in page
+
+
+def test_seed_demo_seeds_the_country_for_the_benchmarks():
+    from django.core.management import call_command
+
+    from dashboard.selectors import national_rows
+
+    call_command(
+        "seed_demo", "--provinces", "3", "--units", "4", "--years", "2", stdout=open("/dev/null", "w")
+    )
+    provinces = list(Province.objects.order_by("code"))
+    rows = national_rows(provinces=provinces, year=2026)
+    assert [r["units"] for r in rows] == [4, 4, 4]
+    assert Dossier.objects.filter(year__in=[2025, 2026]).count() == 24
+    assert all(sum(r["classes"]) == 4 for r in rows)  # every unit reported a class (or none)

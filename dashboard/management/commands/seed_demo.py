@@ -79,8 +79,23 @@ class Command(BaseCommand):
         parser.add_argument("--years", type=int, default=3)
         parser.add_argument("--last-year", type=int, default=2024)
         parser.add_argument("--seed", type=int, default=2022)
+        # The country (the procedure in force): synthetic provinces of --units units each, instead.
+        parser.add_argument("--provinces", type=int, default=0)
+        parser.add_argument("--units", type=int, default=100)
 
     def handle(self, *args, **options):
+        if options["provinces"]:
+            last = options["last_year"] if options["last_year"] != 2024 else 2026
+            call_command(
+                "seed_country",
+                provinces=options["provinces"],
+                units=options["units"],
+                years=options["years"],
+                last_year=last,
+                seed=options["seed"],
+                stdout=self.stdout,
+            )
+            return
         n, n_years, last_year = options["communes"], options["years"], options["last_year"]
         if n < 1 or n_years < 1:
             raise CommandError("--communes and --years must be at least 1")
