@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from assessments import permissions as dossier_perms
@@ -628,13 +628,25 @@ def decision_mail_communes(*, document_id: int) -> int:
         url = settings.SITE_URL.rstrip("/") + reverse(
             "assessments:dossier_detail", args=[decision.dossier_id]
         )
+        facts = {
+            "number": collective.number_display,
+            "commune": commune.name,
+            "year": collective.evaluated_year,
+            "issuer": collective.issuer_name,
+            "day": collective.decided_on.strftime("%d/%m/%Y"),
+        }
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("Decision %(number)s: %(commune)s recognised for %(year)s") % facts
+            body = (
+                _(
+                    "%(issuer)s issued decision %(number)s of %(day)s recognising %(commune)s for "
+                    "%(year)s; the decision is attached."
+                )
+                % facts
+            )
         message = EmailMessage(
-            subject=f"Quyết định số {collective.number_display}: công nhận {commune.name} năm {collective.evaluated_year}",
-            body=(
-                f"{collective.issuer_name} đã ban hành Quyết định số {collective.number_display} ngày "
-                f"{collective.decided_on:%d/%m/%Y} công nhận {commune.name} đạt tiêu chí năm "
-                f"{collective.evaluated_year} (quyết định gửi kèm).\n\n{url}"
-            ),
+            subject=subject,
+            body=f"{body}\n\n{url}",
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=recipients,
         )
