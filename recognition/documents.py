@@ -283,6 +283,7 @@ def _council_minutes_context(document: Document) -> dict:
                 "classification": item.dossier.counts.classification_display
                 if hasattr(item.dossier, "counts")
                 else "",
+                "counts": _key_counts(getattr(item.dossier, "counts", None)),
             }
             for item in items
         ],
@@ -357,6 +358,18 @@ def default_valid_until_of(year: int) -> datetime.date:
     from .services import default_valid_until
 
     return default_valid_until(year)
+
+
+def _key_counts(counts) -> str:
+    """The counts the council weighs, in one cell: people with management records (not exempt), places,
+    offenders arrested, drug plants."""
+    if counts is None or counts.population is None:
+        return ""
+    return (
+        f"Dân số {counts.population}; người có hồ sơ quản lý {counts.users_with_records} "
+        f"(không thuộc diện loại trừ {counts.users_not_exempt}); điểm, tụ điểm {counts.harbouring_places}; "
+        f"bắt giữ {counts.offenders_arrested}; cây có chất ma túy {counts.drug_plants}"
+    )
 
 
 def build_context(document: Document) -> dict:

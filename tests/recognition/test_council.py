@@ -141,6 +141,9 @@ def test_the_tally_recommends_on_a_majority_of_those_present_and_a_tie_is_not_on
     assert minutes.number_display == "01/BB-HĐXD"
     html = render_html(minutes)
     assert "HỘI ĐỒNG XÉT DUYỆT" in html and "4/4 thành viên có quyền biểu quyết" in html
+    assert (
+        "Dân số 5200; người có hồ sơ quản lý 2 (không thuộc diện loại trừ 0)" in html
+    )  # each commune's counts
     assert "Không đề nghị công nhận Xã Bắc Lý: Còn 02 điểm phức tạp về ma túy chưa được xử lý." in html
     assert "CHỦ TỊCH HỘI ĐỒNG" in html and "Đặng Văn Phó" in html and "Hồ Thị Thư" in html
     # One notice tells the communes not recommended, with the council's reason.
