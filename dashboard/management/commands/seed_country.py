@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from assessments import workflow
 from assessments.models import CriteriaSet, Dossier, EvaluationCycle, SituationCounts
 from communes.fragments import bump_everything
 from communes.models import Commune, Province
@@ -41,7 +42,8 @@ class Command(BaseCommand):
         rng = random.Random(options["seed"])
         years = list(range(options["last_year"] - n_years + 1, options["last_year"] + 1))
         call_command("loaddata", "criteria_qd28_2025", verbosity=0)
-        criteria_set = CriteriaSet.objects.get(procedure="province")
+        # The set of the procedure with a review council (Decision 28): read from the workflow table.
+        criteria_set = CriteriaSet.objects.get(procedure__in=workflow.procedures_with("recommend"))
         with transaction.atomic():
             provinces = []
             for i in range(n_provinces):
