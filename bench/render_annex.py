@@ -65,7 +65,9 @@ def main():
     post_create(user=chair, role=Role.PROVINCIAL_CHAIR, unit=province)
     body = issuing_body_for(unit=province, kind=IssuingBody.Kind.PEOPLE_COMMITTEE)
     IssuingBody.objects.filter(pk=body.pk).update(numbering=IssuingBody.Numbering.APPLICATION)
-    criteria_set = CriteriaSet.objects.get(procedure="province")
+    from assessments import workflow
+
+    criteria_set = CriteriaSet.objects.get(procedure__in=workflow.procedures_with("recommend"))
     units = list(Commune.objects.valid_on(datetime.date(2026, 12, 31)).filter(province=province))
     dossiers = Dossier.objects.bulk_create(
         [
