@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from communes.text import plain_decimal
+
 from .models import Appraisal, AppraisalMember, Criterion, Dossier, Finding
 
 MAX_TEXT = 4000
@@ -80,7 +82,7 @@ class SelfAssessmentForm(VersionedForm):
                     widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
                 )
                 initial = (
-                    answer.value_number.normalize() if answer and answer.value_number is not None else None
+                    plain_decimal(answer.value_number) if answer and answer.value_number is not None else None
                 )
             field.initial = initial
             self.fields[f"value_{key}"] = field

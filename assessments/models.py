@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from communes.models import Commune
+from communes.text import plain_decimal
 
 from . import workflow
 
@@ -203,7 +204,7 @@ class Criterion(models.Model):
         if self.measure == self.Measure.BOOLEAN:
             return str(_("yes")) if self.target != 0 else str(_("no"))
         unit = {"percentage": " %", "area": " m²"}.get(self.measure, "")
-        target = self.target.normalize() if self.target is not None else ""
+        target = plain_decimal(self.target) if self.target is not None else ""
         return f"{self.get_comparator_display()} {target}{unit}".replace(".", ",")
 
     @property
@@ -516,7 +517,7 @@ class Answer(models.Model):
         if measure == Criterion.Measure.COUNT:
             return number_format(int(self.value_number), force_grouping=True)
         unit = " %" if measure == Criterion.Measure.PERCENTAGE else " m²"
-        return number_format(self.value_number.normalize(), force_grouping=True) + unit
+        return number_format(plain_decimal(self.value_number), force_grouping=True) + unit
 
 
 def evidence_upload_to(instance: Evidence, filename: str) -> str:

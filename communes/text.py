@@ -50,3 +50,14 @@ def has_diacritics(text: str) -> bool:
 def in_sentence(name: str) -> str:
     """'Huyện Kỳ Sơn' -> 'huyện Kỳ Sơn': a unit's kind is lower case inside a sentence, its name is not."""
     return name[:1].lower() + name[1:] if name else name
+
+
+def plain_decimal(value):
+    """A decimal as people write it: 100, not 1E+2 (what Decimal.normalize() gives for round values);
+    12.5, not 12.50."""
+    from decimal import Decimal
+
+    if value is None:
+        return None
+    value = Decimal(value)
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()

@@ -34,6 +34,14 @@ def test_chair_revokes_a_recognition_with_the_incident(client, recognised, peopl
     assert revocation.number_display == "02/QĐ-UBND"
     assert Document.objects.filter(kind="revocation", revocation=revocation).exists()
     assert dossier.events.last().transition == "revoke"
+    # The dossier page tells the standing: revoked, by which decision, the incident and the reason;
+    # no "valid until" any more, and the revocation's file carries its own number.
+    page = client.get(reverse("assessments:dossier_detail", args=[dossier.pk])).content.decode()
+    assert "Bị thu hồi theo Quyết định số 02/QĐ-UBND ngày 10/11/2022" in page
+    assert "Bắt quả tang đối tượng tàng trữ ma túy" in page and "Hiệu lực đến" not in page
+    from recognition.views import download_name
+
+    assert download_name(Document.objects.get(kind="revocation")).startswith("Quyết định thu hồi 02-QĐ-UBND")
 
 
 def test_revocation_needs_the_incident_and_a_reason(client, recognised, people):

@@ -1,0 +1,35 @@
+"""Right figures and right words (issue 14, item 9): round targets without exponents, Django's own
+messages in correct Vietnamese."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils import translation
+
+from communes.text import plain_decimal
+
+
+def test_round_numbers_are_written_without_an_exponent():
+    assert str(plain_decimal(Decimal("100.00"))) == "100"
+    assert str(plain_decimal(Decimal("1E+2"))) == "100"
+    assert str(plain_decimal(Decimal("12.50"))) == "12.5"
+    assert str(plain_decimal(Decimal("0.00"))) == "0"
+
+
+def test_a_target_of_100_percent_reads_100(db):
+    from assessments.models import Criterion
+
+    criterion = Criterion(measure="percentage", comparator="gte", target=Decimal("100.00"))
+    with translation.override("vi"):
+        assert criterion.target_display.endswith("100 %")
+    assert "E" not in criterion.target_display
+
+
+def test_a_whole_number_is_asked_for_in_correct_vietnamese():
+    class Form(forms.Form):
+        n = forms.IntegerField()
+
+    with translation.override("vi"):
+        form = Form({"n": "1,5"})
+        assert not form.is_valid()
+        assert form.errors["n"] == ["Nhập một số nguyên."]
