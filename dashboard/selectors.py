@@ -139,14 +139,17 @@ class Headline:
     not_started: int
     waiting: int
     waiting_days: int
-    complete_districts: list[str]
+    # None when the user sees part of a district only (a commune officer): "100 %" would be of their part.
+    complete_districts: list[str] | None
 
     @property
     def percent(self) -> float:
         return round(100 * self.recognised / self.communes, 1) if self.communes else 0.0
 
 
-def headline(*, rows: list[DistrictRow], year: int, waiting_days: int) -> Headline:
+def headline(
+    *, rows: list[DistrictRow], year: int, waiting_days: int, whole_districts: bool = True
+) -> Headline:
     """The figures at a glance, summed from the district table (no extra query)."""
     return Headline(
         year=year,
@@ -158,7 +161,7 @@ def headline(*, rows: list[DistrictRow], year: int, waiting_days: int) -> Headli
         not_started=sum(r.not_started for r in rows),
         waiting=sum(r.waiting for r in rows),
         waiting_days=waiting_days,
-        complete_districts=[r.name for r in rows if r.complete],
+        complete_districts=[r.name for r in rows if r.complete] if whole_districts else None,
     )
 
 

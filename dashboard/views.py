@@ -60,7 +60,12 @@ def _render_dashboard(request, *, data: dict, page: int, figures_key: str) -> tu
         return {
             "rows": rows,
             "district_table": district_table_rows(rows, year=year),
-            "headline": selectors.headline(rows=rows, year=year, waiting_days=waiting_days),
+            "headline": selectors.headline(
+                rows=rows,
+                year=year,
+                waiting_days=waiting_days,
+                whole_districts=_sees_whole_districts(request.user),
+            ),
             "per_year": per_year,
             "per_year_chart": bar_chart(
                 per_year,
@@ -126,6 +131,19 @@ def _render_dashboard(request, *, data: dict, page: int, figures_key: str) -> tu
         },
     )
     return year, html
+
+
+def _sees_whole_districts(user) -> bool:
+    """District and province staff see every commune of a district; a commune officer sees one. Read from
+    the user's grants, already loaded for the request (no query)."""
+    from communes.permissions import unit_grants
+
+    grants = unit_grants(user)
+    return bool(
+        user.is_superuser
+        or grants.get(("district", "view_district_dossiers"))
+        or grants.get(("province", "view_province_dossiers"))
+    )
 
 
 def _state_key(state: str | None) -> str:

@@ -33,3 +33,14 @@ def test_a_whole_number_is_asked_for_in_correct_vietnamese():
         form = Form({"n": "1,5"})
         assert not form.is_valid()
         assert form.errors["n"] == ["Nhập một số nguyên."]
+
+
+def test_english_dates_are_day_first_too():
+    import datetime
+
+    from django.utils.formats import date_format
+
+    with translation.override("en"):
+        assert date_format(datetime.date(2022, 10, 5), "SHORT_DATE_FORMAT") == "05/10/2022"
+    with translation.override("vi"):
+        assert date_format(datetime.date(2022, 10, 5), "SHORT_DATE_FORMAT") == "05/10/2022"

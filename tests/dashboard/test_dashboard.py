@@ -296,3 +296,17 @@ def test_exports_are_inert_whatever_a_unit_is_called(client, known_set, name):
     row = next(r for r in workbook.active.iter_rows(min_row=2) if r[0].value == "16816")
     assert row[1].data_type == "s" and row[1].value == name  # a string cell, never a formula
     assert row[5].data_type == "n"  # numbers stay numbers
+
+
+def test_a_commune_officer_is_not_told_a_district_is_complete_when_only_their_commune_is(client, people):
+    """1 of 21 communes recognised is not "1 district with 100 % of its communes recognised"."""
+    from tests import workflow
+    from tests.factories import DossierFactory
+
+    workflow.bring_to(DossierFactory(commune=people.my_ly, year=2024), "recognised", people)
+    client.force_login(people.officer)
+    page = client.get("/dashboard/", {"year": 2024}).content.decode()
+    assert "1/1" in page and "100% số xã được công nhận" not in page
+    client.force_login(people.police)  # the district's police see the whole district: 1 of 11, not complete
+    page = client.get("/dashboard/", {"year": 2024}).content.decode()
+    assert "100% số xã được công nhận" in page
