@@ -30,16 +30,37 @@ def csv_response(filename: str, header: list[str], rows: list[list]) -> HttpResp
     return response
 
 
-def xlsx_response(filename: str, sheet: str, header: list[str], rows: list[list]) -> HttpResponse:
+def xlsx_response(
+    filename: str,
+    sheet: str,
+    header: list[str],
+    rows: list[list],
+    *,
+    title: str = "",
+    subtitle: str = "",
+    total: list | None = None,
+) -> HttpResponse:
+    """A report-grade sheet: a title and the date and scope above a bold header that stays frozen on
+    screen, columns as wide as their content, numbers as numbers, and a bold total row when given."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(sheet[:31])
     bold = Font(bold=True)
+    for column, values in enumerate(zip(header, *rows, strict=False), start=1):
+        width = max(len(str(v)) for v in values if v is not None) + 2
+        worksheet.column_dimensions[get_column_letter(column)].width = min(max(width, 8), 50)
+    top = [line for line in (title, subtitle) if line]
+    worksheet.freeze_panes = f"A{len(top) + 2}"
+    for index, line in enumerate(top):
+        worksheet.append([_cell(worksheet, line, font=Font(bold=True, size=13) if index == 0 else None)])
     worksheet.append([_cell(worksheet, value, font=bold) for value in header])
     for row in rows:
         worksheet.append([_cell(worksheet, value) for value in row])
+    if total is not None:
+        worksheet.append([_cell(worksheet, value, font=bold) for value in total])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from communes.fragments import cached_value, data_versions, list_key, page_number, seen_by
 from communes.permissions import scope_key
-from communes.selectors import districts_in_view
+from communes.selectors import active_posts_of, districts_in_view
 
 from . import selectors
 from .charts import bar_chart
@@ -204,6 +204,19 @@ def export(request, table: str, fmt: str):
             for r in rows
         ]
         name, sheet = f"tien-do-theo-huyen-{year}", f"Theo huyện {year}"
+        communes = sum(r.communes for r in rows)
+        recognised = sum(r.counts["recognised"] for r in rows)
+        # The total row: each count summed; the rate of the whole, not a sum of rates.
+        total = [
+            "",
+            "Tổng cộng",
+            "",
+            communes,
+            sum(r.not_started for r in rows),
+            *[sum(r.counts[k] for r in rows) for k in selectors.STATE_COLUMNS],
+            round(100 * recognised / communes, 1) if communes else 0.0,
+        ]
+        title = f"Tiến độ xây dựng xã không ma túy theo đơn vị cấp huyện, năm {year}"
     else:
         communes = selectors.commune_list(
             user=request.user,
@@ -228,9 +241,13 @@ def export(request, table: str, fmt: str):
             for c in communes
         ]
         name, sheet = f"danh-sach-xa-{year}", f"Danh sách xã {year}"
+        total, title = None, f"Danh sách đơn vị cấp xã và tình trạng hồ sơ, năm {year}"
     if fmt == "csv":
-        return csv_response(f"{name}.csv", header, body)
-    return xlsx_response(f"{name}.xlsx", sheet, header, body)
+        return csv_response(f"{name}.csv", header, body + ([total] if total else []))
+    with translation.override("vi"):
+        posts = ", ".join(f"{p.get_role_display()} {p.unit or ''}".strip() for p in active_posts_of(request))
+        subtitle = f"Lập ngày {timezone.localdate():%d/%m/%Y}" + (f"; phạm vi: {posts}" if posts else "")
+    return xlsx_response(f"{name}.xlsx", sheet, header, body, title=title, subtitle=subtitle, total=total)
 
 
 def _provinces_seen(user):

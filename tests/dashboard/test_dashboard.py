@@ -168,8 +168,16 @@ def test_xlsx_export(client, known_set):
     response = client.get("/dashboard/export/districts.xlsx", {"year": 2024})
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = list(sheet.values)
-    assert values[0][1] == "Đơn vị cấp huyện"
-    assert next(v for v in values if v[0] == "417")[9] == 4  # "Được công nhận"
+    # A title, the date and scope, then the header, frozen on screen.
+    assert values[0][0] == "Tiến độ xây dựng xã không ma túy theo đơn vị cấp huyện, năm 2024"
+    assert values[1][0].startswith("Lập ngày ") and "Cán bộ theo dõi cấp tỉnh" in values[1][0]
+    assert values[2][1] == "Đơn vị cấp huyện" and sheet.freeze_panes == "A4"
+    assert next(v for v in values if v[0] == "417")[9] == 4  # "Được công nhận", a number
+    # The total row is the sum of the rows (and the rate of the whole).
+    rows = [v for v in values[3:] if v[1] != "Tổng cộng"]
+    total = next(v for v in values if v[1] == "Tổng cộng")
+    assert total[3] == sum(r[3] for r in rows) and total[9] == sum(r[9] for r in rows)
+    assert isinstance(total[3], int) and sheet.column_dimensions["B"].width >= 16
 
 
 def test_district_staff_see_only_their_district_in_the_page_and_the_exports(client, known_set):
@@ -178,9 +186,8 @@ def test_district_staff_see_only_their_district_in_the_page_and_the_exports(clie
     assert response.figures["headline"].communes == 11
     assert "Huyện Anh Sơn" not in response.content.decode()
     client.force_login(known_set.police)
-    assert {r[0] for r in read_csv(client.get("/dashboard/export/districts.csv", {"year": 2024}))[1:]} == {
-        "417"
-    }
+    districts = read_csv(client.get("/dashboard/export/districts.csv", {"year": 2024}))
+    assert [r[0] for r in districts[1:-1]] == ["417"] and districts[-1][1] == "Tổng cộng"  # then the total
     communes = read_csv(client.get("/dashboard/export/communes.csv", {"year": 2024, "district": "424"}))
     assert communes[1:] == []  # asking for another district finds nothing
 
