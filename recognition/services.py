@@ -920,9 +920,9 @@ def session_close(
             _("No quorum: %(present)s of %(members)s members present; more than half must attend.")
             % {"present": present, "members": members}
         )
-    voters = {
-        m.pk for m in council.voting_members() if locked.attendance.filter(member=m, present=True).exists()
-    }
+    # The present voting members, in one query (not one per member).
+    present_ids = set(locked.attendance.filter(present=True).values_list("member_id", flat=True))
+    voters = {m.pk for m in council.voting_members() if m.pk in present_ids}
     reasons = reasons or {}
     items = list(locked.items.select_related("dossier__commune").prefetch_related("votes"))
     missing = [
@@ -967,35 +967,26 @@ def session_close(
     locked.present_count, locked.members_count = present, members
     locked.save()
     body = issuing_body_for(unit=council.province, kind=IssuingBody.Kind.POLICE)
-    minutes = Document.objects.create(
-        kind=Document.Kind.COUNCIL_MINUTES,
-        session=locked,
-        province=council.province,
-        year=council.year,
-        requested_at=timezone.now(),
-        issued_on=locked.held_on,
-        number=_next_number(
-            body=body, series="council_minutes", issued_on=locked.held_on, label=f"council {locked.pk}"
-        ),
-        symbol=body.symbol("council_minutes"),
-    )
-    documents = [minutes]
+
+    def session_document(kind: str, series: str) -> Document:
+        """A document of the session, numbered in the standing body's register on the session's day."""
+        return Document.objects.create(
+            kind=kind,
+            session=locked,
+            province=council.province,
+            year=council.year,
+            requested_at=timezone.now(),
+            issued_on=locked.held_on,
+            number=_next_number(
+                body=body, series=series, issued_on=locked.held_on, label=f"council {locked.pk}"
+            ),
+            symbol=body.symbol(series),
+        )
+
+    documents = [session_document(Document.Kind.COUNCIL_MINUTES, "council_minutes")]
     if any(item.outcome == AgendaItem.Outcome.NOT_RECOMMENDED for item in items):
         # One notice tells the communes not recommended, each with the council's reason.
-        documents.append(
-            Document.objects.create(
-                kind=Document.Kind.COUNCIL_NOTICE,
-                session=locked,
-                province=council.province,
-                year=council.year,
-                requested_at=timezone.now(),
-                issued_on=locked.held_on,
-                number=_next_number(
-                    body=body, series="council_notice", issued_on=locked.held_on, label=f"council {locked.pk}"
-                ),
-                symbol=body.symbol("council_notice"),
-            )
-        )
+        documents.append(session_document(Document.Kind.COUNCIL_NOTICE, "council_notice"))
     _enqueue_after_commit([d.pk for d in documents])
     return locked
 

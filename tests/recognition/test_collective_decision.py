@@ -245,6 +245,7 @@ def test_the_chairman_takes_a_commune_off_the_list_by_a_decision_with_a_reason(
     assert Dossier.objects.get(pk=my_ly.pk).state == "revoked"
     assert Dossier.objects.get(pk=tam_quang.pk).state == "recognised"  # the others stay on the list
     html = render_html(Document.objects.get(revocation=removal))
+    keep_sample(services.document_render(document_id=Document.objects.get(revocation=removal).pk), "removal")
     assert (
         "Về việc đưa xã Mỹ Lý ra khỏi Danh sách đơn vị cấp xã đạt tiêu chí “không ma túy” năm&nbsp;2026"
         in html
