@@ -352,7 +352,13 @@ class AppraisalForm(VersionedForm):
     )
 
     def __init__(
-        self, *args, rows: list[dict], appraisal: Appraisal | None, clerk_numbers: bool = False, **kwargs
+        self,
+        *args,
+        rows: list[dict],
+        appraisal: Appraisal | None,
+        clerk_numbers: bool = False,
+        start_empty: bool = False,
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.rows = rows
@@ -387,9 +393,10 @@ class AppraisalForm(VersionedForm):
         for row in rows:
             criterion = row["criterion"]
             finding = row["finding"]
-            # Suggest the finding the commune's own figures give; the police confirm or change it.
+            # Suggest the finding the commune's own figures give (the police confirm or change it),
+            # unless the criteria set wants each finding chosen by the police from an empty start.
             suggested = ""
-            if finding is None and row["is_met"] is not None:
+            if finding is None and row["is_met"] is not None and not start_empty:
                 suggested = Finding.Result.MET if row["is_met"] else Finding.Result.NOT_MET
             self.fields[f"finding_{criterion.pk}"] = forms.ChoiceField(
                 label=_("Finding"),

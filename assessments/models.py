@@ -19,6 +19,15 @@ from communes.text import plain_decimal
 
 from . import workflow
 
+# The appraisal requirements a criteria set may hold, with the value a set without them has.
+APPRAISAL_RULES = {
+    "min_team": 1,  # members of the inspection team, commune representatives not counted
+    "conclusion": False,
+    "border_guard_on_border": False,  # a Border Guard member when the commune is on the border
+    "findings_start_empty": False,  # findings are not suggested from the commune's claims
+    "counts_cross_check": False,  # the date the counts were cross-checked against police data
+}
+
 
 class CriteriaSetQuerySet(models.QuerySet):
     def for_year(self, year: int, level: str = "commune"):
@@ -70,6 +79,18 @@ class CriteriaSet(models.Model):
         help_text=_("12 for Decision 28/2025: 15 Dec to 14 Dec."),
     )
     period_start_day = models.PositiveSmallIntegerField(_("evaluation year starts (day)"), default=1)
+    # What the police must record before completing an appraisal (see APPRAISAL_RULES): the district
+    # guidance asks for a team, a conclusion and the Border Guard on the border; Decision 28 computes the
+    # criteria from the counts and asks for their cross-check.
+    appraisal_rules = models.JSONField(
+        _("appraisal requirements"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "min_team (police-side members), conclusion, border_guard_on_border, findings_start_empty, "
+            "counts_cross_check."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     supersedes = models.ForeignKey(
         "self",
@@ -96,6 +117,10 @@ class CriteriaSet(models.Model):
         if self.pk and self.is_locked:
             raise ValidationError(_("This criteria set is used by submitted dossiers: create a new version."))
         super().save(*args, **kwargs)
+
+    def appraisal_rule(self, name: str):
+        """One appraisal requirement; a set without the key requires nothing of it."""
+        return (self.appraisal_rules or {}).get(name, APPRAISAL_RULES[name])
 
     def natural_key(self):
         return (self.code, self.version)

@@ -8,6 +8,7 @@ import math
 from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from communes.models import Commune, District, Province
 from communes.permissions import communes_visible_to, units_with_perm
@@ -16,6 +17,7 @@ from . import workflow
 from .models import (
     Answer,
     Appraisal,
+    AppraisalMember,
     CriteriaSet,
     Criterion,
     Dossier,
@@ -186,15 +188,31 @@ def appraisal_problems(*, dossier: Dossier) -> list[str]:
     problems = []
     if appraisal.inspection_date is None:
         problems.append(_("Give the inspection date."))
-    if collects_counts(dossier.criteria_set) and appraisal.counts_checked_on is None:
+    rules = dossier.criteria_set.appraisal_rule
+    if rules("counts_cross_check") and appraisal.counts_checked_on is None:
         problems.append(_("Give the date the counts were cross-checked against police data."))
     if appraisal.started_at is None or appraisal.ended_at is None:
         problems.append(_("Give the times the meeting started and ended."))
     if not appraisal.place:
         problems.append(_("Give the place of the inspection."))
-    duties = [m.duty for m in appraisal.members.all()]
-    if not duties:
-        problems.append(_("List at least one member of the inspection team."))
+    members = list(appraisal.members.all())
+    duties = [m.duty for m in members]
+    team = [m for m in members if m.duty != AppraisalMember.Duty.COMMUNE]
+    if len(team) < rules("min_team"):
+        problems.append(
+            ngettext(
+                "The inspection team needs at least %(count)d member besides the commune's representatives.",
+                "The inspection team needs at least %(count)d members besides the commune's representatives.",
+                rules("min_team"),
+            )
+            % {"count": rules("min_team")}
+        )
+    if (
+        rules("border_guard_on_border")
+        and dossier.commune.is_border
+        and not any(m.agency == AppraisalMember.Agency.BORDER_GUARD for m in members)
+    ):
+        problems.append(_("The commune is on the border: the team needs a member from the Border Guard."))
     for duty, missing in (
         ("leader", _("Name the team leader.")),
         ("secretary", _("Name the secretary who keeps the minutes.")),
@@ -216,6 +234,8 @@ def appraisal_problems(*, dossier: Dossier) -> list[str]:
             problems.append(_("%(code)s: no finding yet.") % {"code": criterion.code})
     if not appraisal.recommendation:
         problems.append(_("Give a recommendation (recognise or not)."))
+    if rules("conclusion") and not appraisal.conclusion.strip():
+        problems.append(_("Write the team's conclusion."))
     return problems
 
 

@@ -387,9 +387,14 @@ def appraisal(request, pk: int):
     rows = selectors.criterion_rows(dossier=dossier)
     current = selectors.appraisal_of(dossier)
     clerk_numbers = register_numbering(unit=workflow.appraising_unit(dossier), kind="police") == "clerk"
+    start_empty = dossier.criteria_set.appraisal_rule("findings_start_empty")
     if request.method != "POST":
         form = AppraisalForm(
-            rows=rows, appraisal=current, clerk_numbers=clerk_numbers, initial={"version": dossier.version}
+            rows=rows,
+            appraisal=current,
+            clerk_numbers=clerk_numbers,
+            start_empty=start_empty,
+            initial={"version": dossier.version},
         )
         return _render_appraisal(request, dossier, form)
     form = AppraisalForm(request.POST, rows=rows, appraisal=current, clerk_numbers=clerk_numbers)
