@@ -694,6 +694,8 @@ class DossierEvent(models.Model):
     from_state = models.CharField(max_length=20, choices=Dossier.State.choices)
     to_state = models.CharField(max_length=20, choices=Dossier.State.choices)
     comment = models.TextField(blank=True)
+    # A decision that goes against the police's recommendation (its reasons are the comment).
+    against_recommendation = models.BooleanField(default=False)
     # A text snapshot, as Django's LogEntry.object_repr, so the row reads right after renames.
     object_repr = models.CharField(max_length=200)
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from communes.models import Commune, District, Province
-from communes.permissions import communes_visible_to, units_with_perm
+from communes.permissions import communes_visible_to, holders_of, units_with_perm
 
 from . import workflow
 from .models import (
@@ -334,3 +334,19 @@ def open_cycles_for(*, user) -> list[tuple[EvaluationCycle, list[tuple[Commune, 
             (cycle, [(c, dossiers.get(c.pk)) for c in communes if c.province_id == cycle.province_id])
         )
     return found
+
+
+def told_after(*, dossier: Dossier, transition: str, actor) -> list[str]:
+    """Who is notified when `transition` is taken: the people who act in the state it leads to, by the
+    workflow table (the same rule as the notices), as "Full name (unit)"."""
+    step = workflow.step(dossier, transition)
+    if step is None:
+        return []
+    told: dict[int, str] = {}
+    for codename, level in workflow.actors_of(dossier, step.target):
+        unit = workflow.unit_for(dossier, level)
+        if unit is None:
+            continue
+        for user in holders_of(codename, unit).exclude(pk=actor.pk).order_by("last_name", "first_name"):
+            told.setdefault(user.pk, f"{user.get_full_name() or user.username} ({unit.name})")
+    return list(told.values())

@@ -187,7 +187,13 @@ def _carry_over(*, previous: Dossier, dossier: Dossier) -> None:
 
 
 def _transition(
-    *, dossier: Dossier, actor, name: str, comment: str = "", expected_version: int | None = None
+    *,
+    dossier: Dossier,
+    actor,
+    name: str,
+    comment: str = "",
+    expected_version: int | None = None,
+    against_recommendation: bool = False,
 ) -> Dossier:
     locked = _lock(dossier.pk)
     if actor is not None and not perms.can_view(locked, actor):
@@ -231,6 +237,7 @@ def _transition(
         from_state=from_state,
         to_state=locked.state,
         comment=comment,
+        against_recommendation=against_recommendation,
         object_repr=str(locked)[:200],
     )
     _notify_next_actors(dossier=locked, event=event)
@@ -370,10 +377,16 @@ def dossier_send_back(
 
 
 def dossier_decide(
-    *, dossier: Dossier, actor, outcome: str, reason: str = "", expected_version: int | None = None
+    *,
+    dossier: Dossier,
+    actor,
+    outcome: str,
+    reason: str = "",
+    expected_version: int | None = None,
+    against_recommendation: bool = False,
 ) -> Dossier:
     """Recognise, refuse or revoke. Called by `recognition.services`, which records the decision
-    itself in the same transaction."""
+    itself in the same transaction (and says whether it goes against the police's recommendation)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("dossier_decide must run inside the decision's transaction")
     name = {
@@ -383,7 +396,12 @@ def dossier_decide(
         "left_out": "leave_out",
     }[outcome]
     return _transition(
-        dossier=dossier, actor=actor, name=name, comment=reason, expected_version=expected_version
+        dossier=dossier,
+        actor=actor,
+        name=name,
+        comment=reason,
+        expected_version=expected_version,
+        against_recommendation=against_recommendation,
     )
 
 

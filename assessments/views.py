@@ -9,12 +9,14 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from communes.confirm import Confirmation, confirmation_page, is_confirmed
 from communes.fragments import cached_fragment, cached_value, data_versions, list_key, page_number, seen_by
 from communes.models import Commune, Province
 from communes.pagination import uncounted_page
@@ -211,13 +213,17 @@ def _render_record(dossier: Dossier) -> dict[str, str]:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def dossier_action(request, pk: int, action: str):
+    """A step of the dossier page: shown on a confirmation page first (GET, or a POST without
+    `confirmed`), then taken."""
     dossier = visible_dossier(request, pk)
     if action not in workflow.transitions_from_page("dossier"):
         raise Http404
     if not perms.may_take(action, dossier, request.user):  # authorise before reading the form
         raise PermissionDenied
+    if not is_confirmed(request):
+        return _confirm_action(request, dossier, action)
     form = ActionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The form was incomplete; nothing was changed."))
@@ -231,13 +237,38 @@ def dossier_action(request, pk: int, action: str):
             expected_version=form.cleaned_data["version"],
         )
     except services.DossierActionError as error:
-        show_action_error(request, error)
+        status = show_action_error(request, error)
+        if workflow.reason_required(dossier, action) and not form.cleaned_data["reason"].strip():
+            return _confirm_action(request, dossier, action, status=status)
         return redirect("assessments:dossier_detail", pk=pk)
     messages.success(request, _("Done: the dossier is now “%(state)s”.") % {"state": _state_label(pk)})
     fresh = selectors.dossier_for_page(pk=pk, with_record=False)
     if fresh.state == Dossier.State.UNDER_APPRAISAL and perms.can_appraise(fresh, request.user):
         return redirect("assessments:appraisal", pk=pk)
     return redirect("assessments:dossier_detail", pk=pk)
+
+
+def _confirm_action(request, dossier: Dossier, action: str, status: int = 200):
+    step = workflow.step(dossier, action)
+    target = Dossier.State(step.target).label
+    confirmation = Confirmation(
+        title=f"{step.label}: {dossier.commune.name} ({dossier.year})",
+        confirm_label=_("Confirm: %(action)s") % {"action": step.label},
+        cancel_url=reverse("assessments:dossier_detail", args=[dossier.pk]),
+        facts=[
+            (_("Commune"), dossier.commune.name),
+            (_("Year"), str(dossier.year)),
+            (_("Now"), dossier.get_state_display()),
+            (_("After this step"), target),
+        ],
+        consequences=[str(line) for line in workflow.CONSEQUENCES.get(action, ())],
+        told=selectors.told_after(dossier=dossier, transition=action, actor=request.user),
+        reason_label=_("Reason") if step.reason_required else "",
+        back_to_form=False,
+        danger=step.reason_required,
+    )
+    carry = None if request.method == "POST" else {"version": dossier.version}
+    return confirmation_page(request, confirmation, carry=carry, status=status)
 
 
 def _state_label(pk: int) -> str:
@@ -296,13 +327,15 @@ def self_assessment(request, pk: int):
         return _render_self_assessment(request, fresh, form, counts_form, status=400)
 
     if "submit" in request.POST:
-        try:
-            services.dossier_submit(dossier=dossier, actor=request.user)
-        except services.DossierActionError as error:
-            show_action_error(request, error)
+        # The answers are saved; submitting is confirmed on its own page (what is locked, who is told).
+        problems = selectors.dossier_for_page(pk=pk).submission_problems()
+        if problems:
+            show_action_error(
+                request, services.DossierActionError(_("The dossier cannot be submitted yet."), problems)
+            )
             return redirect("assessments:self_assessment", pk=pk)
-        messages.success(request, _("The self-assessment was submitted for appraisal."))
-        return redirect("assessments:dossier_detail", pk=pk)
+        messages.success(request, _("Draft saved."))
+        return redirect("assessments:dossier_action", pk=pk, action="submit")
     messages.success(request, _("Draft saved."))
     return redirect("assessments:self_assessment", pk=pk)
 
@@ -408,8 +441,9 @@ def appraisal(request, pk: int):
             expected_version=form.cleaned_data["version"],
             **form.appraisal_data(),
         )
-        if "complete" in request.POST:
-            services.dossier_complete_appraisal(dossier=dossier, actor=request.user)
+        saved = selectors.dossier_for_page(pk=pk)
+        if "complete" in request.POST and (problems := selectors.appraisal_problems(dossier=saved)):
+            raise services.DossierActionError(_("The appraisal cannot be completed yet."), problems)
     except services.DossierActionError as error:
         # What was typed stays on the form, with the reason it was refused; when the draft itself was
         # saved (completing was refused), the form carries the dossier's new version.
@@ -421,8 +455,9 @@ def appraisal(request, pk: int):
             form.is_valid()
         return _render_appraisal(request, dossier, form, status=status)
     if "complete" in request.POST:
-        messages.success(request, _("Appraisal completed: the dossier goes to the deciding authority."))
-        return redirect("assessments:dossier_detail", pk=pk)
+        # The draft is saved; completing is confirmed on its own page (numbers, who is told).
+        messages.success(request, _("Appraisal draft saved."))
+        return redirect("assessments:dossier_action", pk=pk, action="complete_appraisal")
     messages.success(request, _("Appraisal draft saved."))
     return redirect("assessments:appraisal", pk=pk)
 

@@ -92,6 +92,27 @@ _COUNCIL_SECRETARY = ("keep_council_minutes", PROVINCE)
 _RETURN = _("Return to the commune")
 
 
+# What each step taken from the dossier page does, shown on its confirmation page.
+CONSEQUENCES = {
+    "submit": (
+        _("The dossier is locked: the answers, counts and evidence can no longer be changed."),
+        _("It can be changed again only if the police return it to the commune."),
+    ),
+    "start_appraisal": (
+        _("The dossier is under appraisal: you record the inspection, the team and the findings."),
+        _("The commune can no longer change it."),
+    ),
+    "return_to_commune": (
+        _("The dossier goes back to the commune with your reason, to be corrected and submitted again."),
+        _("The reason is shown at the top of the dossier and in the commune's inbox."),
+    ),
+    "complete_appraisal": (
+        _("The minutes and the proposal (Tờ trình) are numbered in the police register."),
+        _("The appraisal can no longer be changed; the dossier goes to the deciding authority."),
+    ),
+}
+
+
 def _states(
     *,
     prepare: tuple,

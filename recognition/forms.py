@@ -25,19 +25,35 @@ class DecisionForm(VersionedForm):
         label=_("Reasons"), required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 4})
     )
 
+    def __init__(self, *args, recommendation: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        # What the police recommended ("recognise", "not_recognise"): deciding otherwise needs reasons.
+        self.recommendation = recommendation
+
     def clean_decided_on(self):
         day = self.cleaned_data["decided_on"]
         if day > timezone.localdate():
             raise forms.ValidationError(_("The decision cannot be dated in the future."))
         return day
 
+    def goes_against_recommendation(self) -> bool:
+        outcome = (self.cleaned_data if hasattr(self, "cleaned_data") else {}).get("outcome")
+        if not self.recommendation or outcome not in ("recognised", "not_recognised"):
+            return False
+        return (self.recommendation == "recognise") != (outcome == "recognised")
+
     def clean(self):
         cleaned = super().clean()
-        if (
-            cleaned.get("outcome") in ("not_recognised", "send_back")
-            and not (cleaned.get("reasons") or "").strip()
-        ):
-            self.add_error("reasons", _("Give the reasons."))
+        if not (cleaned.get("reasons") or "").strip():
+            if cleaned.get("outcome") in ("not_recognised", "send_back"):
+                self.add_error("reasons", _("Give the reasons."))
+            elif self.goes_against_recommendation():
+                self.add_error(
+                    "reasons",
+                    _(
+                        "The police recommended not to recognise the commune: give the reasons for recognising it."
+                    ),
+                )
         return cleaned
 
 

@@ -90,6 +90,8 @@ class RecognitionDecision(NumberedDocumentMixin, models.Model):
     signer_name = models.CharField(_("signer's name"), max_length=150)
     signer_title = models.CharField(_("signer's title"), max_length=150, blank=True)
     reasons = models.TextField(_("reasons"), blank=True)
+    # The authority decided otherwise than the police recommended (the reasons are then required).
+    against_recommendation = models.BooleanField(_("against the police's recommendation"), default=False)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     # The legal bases as cited on the day of the decision, fixed when it is issued (a later edit of a
     # basis never changes an issued document).

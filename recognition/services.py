@@ -150,16 +150,27 @@ def decision_record(
         ],
     )
     recognised = outcome == RecognitionDecision.Outcome.RECOGNISED
+    against = against_recommendation(appraisal, recognised=recognised)
+    if against and not reasons:
+        raise DossierActionError(
+            _("The police recommended otherwise: give the reasons for deciding against their recommendation.")
+        )
     bases = _citations(
         dossier=dossier, document_kind="recognition" if recognised else "non_recognition", on=decided_on
     )
     locked = dossier_decide(
-        dossier=dossier, actor=actor, outcome=outcome, reason=reasons, expected_version=expected_version
+        dossier=dossier,
+        actor=actor,
+        outcome=outcome,
+        reason=reasons,
+        expected_version=expected_version,
+        against_recommendation=against,
     )
     body = deciding_body(locked)
     decision = RecognitionDecision(
         dossier=locked,
         outcome=outcome,
+        against_recommendation=against,
         **_issued_by(body=body, actor=actor, decided_on=decided_on, signer_title=signer_title),
         reasons=reasons,
         legal_bases=bases,
@@ -185,6 +196,13 @@ def decision_record(
     if not by_clerk:
         _end_earlier_recognitions(decision)
     return decision
+
+
+def against_recommendation(appraisal, *, recognised: bool) -> bool:
+    """Whether recognising (or not) goes against what the police recommended in their appraisal."""
+    if appraisal is None or not appraisal.recommendation:
+        return False
+    return (appraisal.recommendation == appraisal.Recommendation.RECOGNISE) != recognised
 
 
 def _issued_by(*, body: IssuingBody, actor, decided_on: datetime.date, signer_title: str) -> dict:

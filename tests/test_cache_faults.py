@@ -151,7 +151,12 @@ def test_a_paused_cache_serves_every_page_and_nothing_stale_after_it_resumes(peo
                 "1" if criterion.measure == "boolean" else str(workflow.meeting_value(criterion))
             )
             data[f"explanation_{criterion.pk}"] = "Đã rà soát trong lúc bộ nhớ đệm ngừng"
-        status, _ = officer.post(f"/dossiers/{dossier.pk}/self-assessment/", data, form)
+        status, confirm = officer.post(f"/dossiers/{dossier.pk}/self-assessment/", data, form)
+        assert status == 200  # saved, and followed the redirect to the confirmation page
+        version = re.search(r'name="version" value="(\d+)"', confirm).group(1)
+        status, _ = officer.post(
+            f"/dossiers/{dossier.pk}/actions/submit/", {"version": version, "confirmed": "1"}, confirm
+        )
         assert status == 200  # followed the redirect to the dossier page
         assert Dossier.objects.get(pk=dossier.pk).state == Dossier.State.SUBMITTED
         status, body = police.get("/healthz")

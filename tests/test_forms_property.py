@@ -157,7 +157,7 @@ def test_dossier_actions(client, people, dossier, action, version, reason):
     for who in ("officer", "police"):
         client.force_login(getattr(people, who))
         url = reverse("assessments:dossier_action", args=[dossier.pk, action])
-        assert_handled(client.post(url, {"version": version, "reason": reason}))
+        assert_handled(client.post(url, {"version": version, "reason": reason, "confirmed": "1"}))
 
 
 @FUZZ

@@ -84,7 +84,7 @@ PAGES = {
         "post",
         lambda c: reverse("assessments:dossier_action", args=[c["draft"].pk, "submit"]),
         {"commune_chair", "admin"},
-        {},
+        {"confirmed": "1"},
     ),
     "evidence": (
         "get",
@@ -102,7 +102,7 @@ PAGES = {
         "post",
         lambda c: reverse("assessments:dossier_action", args=[c["under"].pk, "return_to_commune"]),
         {"provincial_police", "admin"},
-        {"reason": "Bổ sung"},
+        {"reason": "Bổ sung", "confirmed": "1"},
     ),
     "commune page": (
         "get",

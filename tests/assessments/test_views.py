@@ -144,6 +144,16 @@ def test_submit_with_evidence_moves_the_dossier_and_notifies_police(client, peop
         "Báo cáo tình hình.pdf", PDF_BYTES, content_type="application/pdf"
     )
     response = client.post(sa_url(dossier), data)
+    # The answers and the file are saved; submitting is asked again on a page that says what happens.
+    confirm_url = reverse("assessments:dossier_action", args=[dossier.pk, "submit"])
+    assert response.status_code == 302 and response["Location"] == confirm_url
+    dossier.refresh_from_db()
+    assert dossier.state == "draft"
+    page = client.get(confirm_url).content.decode()
+    assert "Kiểm tra trước khi xác nhận" in page
+    assert f"{people.police.get_full_name()} (Huyện Kỳ Sơn)" in page  # who is told
+    assert f'name="version" value="{dossier.version}"' in page
+    response = client.post(confirm_url, {"version": dossier.version, "confirmed": "1"})
     assert response.status_code == 302
     dossier.refresh_from_db()
     assert dossier.state == "submitted"
@@ -187,8 +197,10 @@ def test_a_transition_not_allowed_any_more_gives_a_message_not_a_500(client, peo
     workflow.submit(dossier, people.officer)
     client.force_login(people.police)
     url = reverse("assessments:dossier_action", args=[dossier.pk, "start_appraisal"])
-    client.post(url, {"version": Dossier.objects.get(pk=dossier.pk).version})
-    response = client.post(url, {"version": Dossier.objects.get(pk=dossier.pk).version}, follow=True)
+    client.post(url, {"version": Dossier.objects.get(pk=dossier.pk).version, "confirmed": "1"})
+    response = client.post(
+        url, {"version": Dossier.objects.get(pk=dossier.pk).version, "confirmed": "1"}, follow=True
+    )
     assert response.status_code == 200
     assert "Không thể thực hiện thao tác này" in response.content.decode()
 
@@ -198,9 +210,11 @@ def test_return_without_a_reason_is_refused_with_a_message(client, people, dossi
     client.force_login(people.police)
     url = reverse("assessments:dossier_action", args=[dossier.pk, "return_to_commune"])
     response = client.post(
-        url, {"version": Dossier.objects.get(pk=dossier.pk).version, "reason": ""}, follow=True
+        url, {"version": Dossier.objects.get(pk=dossier.pk).version, "reason": "", "confirmed": "1"}
     )
+    assert response.status_code == 400  # the confirmation again, with the message and the reason field
     assert "Hãy nêu lý do." in response.content.decode()
+    assert 'name="reason"' in response.content.decode()
     assert Dossier.objects.get(pk=dossier.pk).state == "submitted"
 
 
@@ -209,7 +223,7 @@ def test_police_appraise_in_the_browser_form(client, people, dossier):
     client.force_login(people.police)
     client.post(
         reverse("assessments:dossier_action", args=[dossier.pk, "start_appraisal"]),
-        {"version": dossier.version},
+        {"version": dossier.version, "confirmed": "1"},
     )
     dossier.refresh_from_db()
     data = {**workflow.appraisal_form(dossier, "2024-10-02"), "member_1_agency": "border_guard"}
@@ -224,6 +238,11 @@ def test_police_appraise_in_the_browser_form(client, people, dossier):
     dossier.refresh_from_db()
     data["version"] = dossier.version
     response = client.post(reverse("assessments:appraisal", args=[dossier.pk]), {**data, "complete": "1"})
+    confirm_url = reverse("assessments:dossier_action", args=[dossier.pk, "complete_appraisal"])
+    assert response.status_code == 302 and response["Location"] == confirm_url
+    dossier.refresh_from_db()
+    assert dossier.state == "under_appraisal"  # saved, not completed before the confirmation
+    response = client.post(confirm_url, {"version": dossier.version, "confirmed": "1"})
     assert response.status_code == 302
     dossier.refresh_from_db()
     assert dossier.state == "appraised"

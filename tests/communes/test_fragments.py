@@ -49,7 +49,11 @@ def test_without_the_cache_every_page_is_computed_and_every_write_succeeds(
     dossier.refresh_from_db()
     data["version"] = dossier.version
     response = client.post(reverse("assessments:self_assessment", args=[dossier.pk]), data)
-    assert response.status_code == 302  # "save and submit" works
+    assert response.status_code == 302  # "save and submit" saves, then asks for the confirmation
+    assert client.get(response["Location"]).status_code == 200
+    version = Dossier.objects.get(pk=dossier.pk).version
+    response = client.post(response["Location"], {"version": version, "confirmed": "1"})
+    assert response.status_code == 302
     assert Dossier.objects.get(pk=dossier.pk).state == Dossier.State.SUBMITTED
 
     client.force_login(people.police)
