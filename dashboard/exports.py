@@ -5,6 +5,7 @@ or a carriage return) is neutralised: quoted with an apostrophe in the CSV, writ
 in the XLSX (never a formula)."""
 
 import csv
+import datetime
 import io
 
 from django.http import HttpResponse
@@ -13,9 +14,13 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def inert_text(value):
-    """A CSV value that no spreadsheet evaluates; numbers stay numbers."""
+    """A CSV value that no spreadsheet evaluates; numbers stay numbers; dates day-first (25/12/2024)."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
+    if isinstance(value, datetime.date):
+        return f"{value:%d/%m/%Y}"
+    if value is None:
+        return ""
     return value
 
 
@@ -50,7 +55,7 @@ def xlsx_response(
     worksheet = workbook.create_sheet(sheet[:31])
     bold = Font(bold=True)
     for column, values in enumerate(zip(header, *rows, strict=False), start=1):
-        width = max(len(str(v)) for v in values if v is not None) + 2
+        width = max((len(str(v)) for v in values if v is not None), default=8) + 2
         worksheet.column_dimensions[get_column_letter(column)].width = min(max(width, 8), 50)
     top = [line for line in (title, subtitle) if line]
     worksheet.freeze_panes = f"A{len(top) + 2}"
@@ -76,6 +81,8 @@ def _cell(worksheet, value, font=None):
     cell = WriteOnlyCell(worksheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
+    elif isinstance(value, datetime.date):
+        cell.number_format = "DD/MM/YYYY"  # a real date, shown day-first
     if font is not None:
         cell.font = font
     return cell

@@ -165,6 +165,62 @@ def headline(
     )
 
 
+def total_row(rows: list[DistrictRow], *, name: str) -> DistrictRow:
+    """The province's total under the district table: each count summed (the rate is then the whole's,
+    not a sum of rates)."""
+    return DistrictRow(
+        code="",
+        name=name,
+        is_border=False,
+        communes=sum(r.communes for r in rows),
+        border_communes=sum(r.border_communes for r in rows),
+        border_recognised=sum(r.border_recognised for r in rows),
+        waiting=sum(r.waiting for r in rows),
+        counts={key: sum(r.counts[key] for r in rows) for key in STATE_COLUMNS},
+    )
+
+
+def decided_against_recommendation(*, user, year: int) -> list[dict]:
+    """Decisions of the year in the user's scope that went against the police's recommendation, with
+    the reasons the authority gave (one query)."""
+    from recognition.models import RecognitionDecision
+
+    return list(
+        RecognitionDecision.objects.filter(
+            against_recommendation=True,
+            dossier__year=year,
+            dossier__commune__in=communes_in_scope(user=user, year=year),
+        )
+        .order_by("dossier__commune__name")
+        .values(
+            "dossier_id",
+            "dossier__commune__name",
+            "outcome",
+            "decided_on",
+            "reasons",
+            "number",
+            "symbol",
+        )
+    )
+
+
+def with_decisions(communes: QuerySet[Commune]) -> QuerySet[Commune]:
+    """`commune_list` with the year's decision: number, date, validity, reasons and the revocation's
+    (the same LEFT JOINs, no query per row), for the exports."""
+    return communes.annotate(
+        decision_number=F("year_dossier__recognition_decision__number"),
+        decision_symbol=F("year_dossier__recognition_decision__symbol"),
+        decision_date=F("year_dossier__recognition_decision__decided_on"),
+        decision_valid_until=F("year_dossier__recognition_decision__valid_until"),
+        decision_reasons=F("year_dossier__recognition_decision__reasons"),
+        against_recommendation=F("year_dossier__recognition_decision__against_recommendation"),
+        revocation_number=F("year_dossier__recognition_decision__revocation__number"),
+        revocation_symbol=F("year_dossier__recognition_decision__revocation__symbol"),
+        revoked_on=F("year_dossier__recognition_decision__revocation__decided_on"),
+        revocation_reason=F("year_dossier__recognition_decision__revocation__reason"),
+    )
+
+
 def recognised_per_year(*, user, years: list[int]) -> list[dict]:
     """Recognised communes per year, border and all, against the communes of that year: two queries."""
     scope = communes_visible_to(user)

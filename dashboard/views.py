@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from communes.fragments import cached_value, data_versions, list_key, page_number, seen_by
-from communes.permissions import scope_key
+from communes.fragments import cached_value, list_key, page_number, seen_by
 from communes.selectors import active_posts_of, districts_in_view
 
 from . import selectors
@@ -60,6 +59,8 @@ def _render_dashboard(request, *, data: dict, page: int, figures_key: str) -> tu
         return {
             "rows": rows,
             "district_table": district_table_rows(rows, year=year),
+            "total": selectors.total_row(rows, name=_("Total")),
+            "against": selectors.decided_against_recommendation(user=request.user, year=year),
             "headline": selectors.headline(
                 rows=rows,
                 year=year,
@@ -96,7 +97,8 @@ def _render_dashboard(request, *, data: dict, page: int, figures_key: str) -> tu
         commune.state_label = STATE_LABELS[_state_key(commune.dossier_state)]
     # The filter's choices depend on the units only: cached apart from the figures.
     districts = cached_value(
-        parts=("dashboard-districts", data_versions("units"), scope_key(request.user), year),
+        # The figures' key holds the scope and the units' version (read once per request).
+        parts=("dashboard-districts", figures_key, year),
         compute=lambda: list(
             selectors.districts_in_scope(user=request.user, year=year).values_list("code", "name")
         ),
@@ -175,7 +177,20 @@ COMMUNE_HEADER = [
     "Xã biên giới",
     "Năm",
     "Trạng thái hồ sơ",
+    "Số quyết định",
+    "Ngày quyết định",
+    "Hiệu lực đến",
+    "Lý do (quyết định)",
+    "Khác đề nghị của công an",
+    "Số quyết định thu hồi",
+    "Ngày thu hồi",
+    "Lý do thu hồi",
 ]
+
+
+def _numbered(number, symbol) -> str:
+    """'05/QĐ-UBND' as on the decision (a decision waiting for the clerk's number: empty)."""
+    return f"{number:02d}/{symbol}" if number else ""
 
 
 @login_required
@@ -204,26 +219,27 @@ def export(request, table: str, fmt: str):
             for r in rows
         ]
         name, sheet = f"tien-do-theo-huyen-{year}", f"Theo huyện {year}"
-        communes = sum(r.communes for r in rows)
-        recognised = sum(r.counts["recognised"] for r in rows)
         # The total row: each count summed; the rate of the whole, not a sum of rates.
+        whole = selectors.total_row(rows, name="Tổng cộng")
         total = [
             "",
-            "Tổng cộng",
+            whole.name,
             "",
-            communes,
-            sum(r.not_started for r in rows),
-            *[sum(r.counts[k] for r in rows) for k in selectors.STATE_COLUMNS],
-            round(100 * recognised / communes, 1) if communes else 0.0,
+            whole.communes,
+            whole.not_started,
+            *[whole.counts[k] for k in selectors.STATE_COLUMNS],
+            whole.percent,
         ]
         title = f"Tiến độ xây dựng xã không ma túy theo đơn vị cấp huyện, năm {year}"
     else:
-        communes = selectors.commune_list(
-            user=request.user,
-            year=year,
-            district_code=data.get("district", ""),
-            state=data.get("state", ""),
-            border=data.get("border", ""),
+        communes = selectors.with_decisions(
+            selectors.commune_list(
+                user=request.user,
+                year=year,
+                district_code=data.get("district", ""),
+                state=data.get("state", ""),
+                border=data.get("border", ""),
+            )
         )
         header = COMMUNE_HEADER
         with translation.override("vi"):  # the exports are in Vietnamese, like their headers
@@ -237,6 +253,14 @@ def export(request, table: str, fmt: str):
                 "Có" if c.is_border else "Không",
                 year,
                 labels[_state_key(c.dossier_state)],
+                _numbered(c.decision_number, c.decision_symbol),
+                c.decision_date,
+                c.decision_valid_until if c.revoked_on is None else None,
+                c.decision_reasons or "",
+                "Có" if c.against_recommendation else "",
+                _numbered(c.revocation_number, c.revocation_symbol),
+                c.revoked_on,
+                c.revocation_reason or "",
             ]
             for c in communes
         ]

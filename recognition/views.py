@@ -7,7 +7,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -17,6 +18,7 @@ from assessments import workflow
 from assessments.models import Dossier
 from assessments.pages import show_action_error, visible_dossier
 from assessments.services import DossierActionError, dossier_send_back
+from communes.confirm import Confirmation, confirmation_page, is_confirmed, is_going_back
 from communes.protected_media import protected_file_response
 from communes.selectors import active_posts_of
 
@@ -39,19 +41,26 @@ def decision(request, pk: int):
         # Decision 28: an appraised dossier goes to the review council, not to a decision of its own.
         messages.info(request, _("This dossier is not waiting for a decision."))
         return redirect("assessments:dossier_detail", pk=pk)
+    appraisal = dossier_selectors.appraisal_of(dossier)
+    recommendation = appraisal.recommendation if appraisal else ""
     if request.method != "POST":
         form = DecisionForm(
+            recommendation=recommendation,
             initial={
                 "version": dossier.version,
                 "signer_title": _post_title(request),
                 "decided_on": services.latest_issue_date(dossier),
-            }
+            },
         )
         return _render_decision(request, dossier, form)
-    form = DecisionForm(request.POST)
+    form = DecisionForm(request.POST, recommendation=recommendation)
     if not form.is_valid():
         messages.error(request, _("Some values are not valid; nothing was saved. Correct the marked fields."))
         return _render_decision(request, dossier, form, 400)
+    if is_going_back(request):
+        return _render_decision(request, dossier, form)
+    if not is_confirmed(request):
+        return confirmation_page(request, _decision_confirmation(request, dossier, form))
     data = form.cleaned_data
     try:
         if data["outcome"] == "send_back":
@@ -81,6 +90,64 @@ def decision(request, pk: int):
     except DossierActionError as error:
         return _render_decision(request, dossier, form, show_action_error(request, error))
     return redirect("assessments:dossier_detail", pk=pk)
+
+
+def _decision_confirmation(request, dossier: Dossier, form: DecisionForm) -> Confirmation:
+    """What recording the decision does: the number, the documents, who is told; a decision against the
+    police's recommendation says so."""
+    data = form.cleaned_data
+    outcome = data["outcome"]
+    transition = {"recognised": "recognise", "not_recognised": "refuse", "send_back": "send_back"}[outcome]
+    body = services.deciding_body(dossier)
+    if outcome == "send_back":
+        consequences = [_("The dossier goes back to the police with your reason, for a new appraisal.")]
+    else:
+        consequences = [
+            _("The decision is numbered in the register of %(body)s.") % {"body": body.name}
+            if body.numbering == body.Numbering.APPLICATION
+            else _("The decision is approved; the clerk of %(body)s enters its number from the register.")
+            % {"body": body.name},
+            _("The decision and the dispatch to the commune are prepared as PDF for signature."),
+            _(
+                "The decision cannot be changed afterwards; a recognition can only be revoked by a new decision."
+            ),
+        ]
+        if outcome == "recognised":
+            consequences.insert(
+                1,
+                _("The recognition stands until %(day)s, or until the next year's decision.")
+                % {
+                    "day": formats.date_format(
+                        services.default_valid_until(dossier.year), "SHORT_DATE_FORMAT"
+                    )
+                },
+            )
+    warnings = []
+    if form.goes_against_recommendation():
+        warnings.append(
+            _(
+                "This decision goes against the police's recommendation (%(recommendation)s). It is marked as "
+                "such in the history, on the dossier and on the province's dashboard."
+            )
+            % {"recommendation": dossier.appraisal.get_recommendation_display()}
+        )
+    return Confirmation(
+        title=_("Record the decision: %(commune)s (%(year)s)")
+        % {"commune": dossier.commune.name, "year": dossier.year},
+        confirm_label=_("Confirm the decision"),
+        cancel_url=reverse("assessments:dossier_detail", args=[dossier.pk]),
+        facts=[
+            (_("Commune"), dossier.commune.name),
+            (_("Decision"), dict(form.fields["outcome"].choices)[outcome]),
+            (_("Date of the decision"), formats.date_format(data["decided_on"], "SHORT_DATE_FORMAT")),
+            (_("Signer"), f"{data['signer_title']} {request.user.get_full_name()}".strip()),
+            (_("Reasons"), data["reasons"] or "—"),
+        ],
+        consequences=consequences,
+        told=dossier_selectors.told_after(dossier=dossier, transition=transition, actor=request.user),
+        warnings=warnings,
+        danger=outcome != "recognised" or bool(warnings),
+    )
 
 
 def _render_decision(request, dossier, form, status=200):
@@ -113,7 +180,39 @@ def revoke(request, pk: int):
     )
     status = 200
     if request.method == "POST":
-        if form.is_valid():
+        if form.is_valid() and not is_going_back(request) and not is_confirmed(request):
+            data = form.cleaned_data
+            return confirmation_page(
+                request,
+                Confirmation(
+                    title=_("Revoke the recognition: %(commune)s") % {"commune": dossier.commune.name},
+                    confirm_label=_("Confirm the revocation"),
+                    cancel_url=reverse("assessments:dossier_detail", args=[dossier.pk]),
+                    facts=[
+                        (_("Commune"), dossier.commune.name),
+                        (_("Recognised by"), recognition.number_display),
+                        (
+                            _("Date of the incident"),
+                            formats.date_format(data["incident_date"], "SHORT_DATE_FORMAT"),
+                        ),
+                        (_("The incident (the drug case)"), data["incident_description"]),
+                        (_("Why the commune no longer qualifies"), data["reason"]),
+                        (
+                            _("Date of the revocation decision"),
+                            formats.date_format(data["decided_on"], "SHORT_DATE_FORMAT"),
+                        ),
+                    ],
+                    consequences=[
+                        _("The commune loses its recognition from the date of the revocation decision."),
+                        _("The revocation decision is numbered and prepared as PDF; it cannot be undone."),
+                    ],
+                    told=dossier_selectors.told_after(
+                        dossier=dossier, transition="revoke", actor=request.user
+                    ),
+                    danger=True,
+                ),
+            )
+        if form.is_valid() and is_confirmed(request):
             try:
                 revocation = services.decision_revoke(
                     decision=recognition, actor=request.user, **form.cleaned_data
@@ -128,7 +227,7 @@ def revoke(request, pk: int):
                     else _("Revocation approved; the clerk enters its number from the office's register."),
                 )
                 return redirect("assessments:dossier_detail", pk=pk)
-        else:
+        elif not form.is_valid():
             status = 400
             messages.error(
                 request, _("Some values are not valid; nothing was saved. Correct the marked fields.")
@@ -184,7 +283,9 @@ def issue(request, kind: str, pk: int):
     form = IssueForm(request.POST or None, needs_dispatch=model is RecognitionDecision)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
+        if form.is_valid() and not is_going_back(request) and not is_confirmed(request):
+            return confirmation_page(request, _issue_confirmation(record, form, back["Location"]))
+        if form.is_valid() and is_confirmed(request):
             try:
                 issued = services.record_issue(record=record, actor=request.user, **form.cleaned_data)
             except DossierActionError as error:
@@ -196,13 +297,34 @@ def issue(request, kind: str, pk: int):
                     % {"number": issued.number_display},
                 )
                 return back
-        else:
+        elif not form.is_valid():
             status = 400
             messages.error(
                 request, _("Some values are not valid; nothing was saved. Correct the marked fields.")
             )
     return render(
         request, "recognition/issue.html", {"record": record, "dossier": dossier, "form": form}, status=status
+    )
+
+
+def _issue_confirmation(record, form: IssueForm, cancel_url: str) -> Confirmation:
+    data = form.cleaned_data
+    facts = [
+        (_("Document"), str(record)),
+        (_("Number"), f"{data['number']}/{record.symbol}"),
+        (_("Date of issue"), formats.date_format(data["issued_on"], "SHORT_DATE_FORMAT")),
+    ]
+    if data.get("dispatch_number"):
+        facts.append((_("Number of the dispatch"), str(data["dispatch_number"])))
+    return Confirmation(
+        title=_("Enter the number from the register"),
+        confirm_label=_("Confirm the number"),
+        cancel_url=cancel_url,
+        facts=facts,
+        consequences=[
+            _("The number is taken in the register: it cannot be given to another document this year."),
+            _("The drafts are replaced by the issued documents, with their verification code."),
+        ],
     )
 
 
@@ -528,7 +650,14 @@ def council_session(request, pk: int):
     if request.method == "POST":
         if not can_record:
             raise PermissionDenied
-        if form.is_valid():
+        if (
+            form.is_valid()
+            and "close" in request.POST
+            and not is_going_back(request)
+            and not is_confirmed(request)
+        ):
+            return confirmation_page(request, _session_close_confirmation(request, session, form))
+        if form.is_valid() and ("close" not in request.POST or is_confirmed(request)):
             try:
                 services.session_record(
                     session=session, actor=request.user, present=form.present(), votes=form.votes()
@@ -547,7 +676,7 @@ def council_session(request, pk: int):
                 return redirect("recognition:council_session", pk=pk)
             except DossierActionError as error:
                 status = show_action_error(request, error)
-        else:
+        elif not form.is_valid():
             status = 400
             messages.error(
                 request, _("Some values are not valid; nothing was saved. Correct the marked fields.")
@@ -568,6 +697,68 @@ def council_session(request, pk: int):
             "any_pending": session.documents.filter(status=Document.Status.PENDING).exists(),
         },
         status=status,
+    )
+
+
+def _session_close_confirmation(request, session, form) -> Confirmation:
+    """Closing the session records each commune's outcome from the votes: the tally is shown first."""
+    votes = form.votes()
+    present = form.present()
+    facts = [(_("Members present"), str(len(present)))]
+    for item in form.items:
+        cast = [choice for (item_pk, _member), choice in votes.items() if item_pk == item.pk]
+        facts.append(
+            (
+                item.dossier.commune.name,
+                _("%(for)s for, %(against)s against, %(abstain)s abstaining")
+                % {
+                    "for": cast.count(Vote.Choice.FOR),
+                    "against": cast.count(Vote.Choice.AGAINST),
+                    "abstain": cast.count(Vote.Choice.ABSTAIN),
+                },
+            )
+        )
+    return Confirmation(
+        title=_("Close the session and record the votes"),
+        confirm_label=_("Confirm: close the session"),
+        cancel_url=reverse("recognition:council_session", args=[session.pk]),
+        facts=facts,
+        consequences=[
+            _(
+                "Each commune is recommended or not by the votes as tallied here; the votes can no longer be changed."
+            ),
+            _("The session's minutes and notice are prepared as PDF."),
+        ],
+        told=[_("The provincial chairman, for the recommended communes; the communes, of the outcome.")],
+        danger=True,
+    )
+
+
+def _collective_confirmation(request, year: int, form) -> Confirmation:
+    listed = set(form.listed())
+    left_out = form.left_out()
+    names = {d.pk: d.commune.name for d in form.candidates}
+    facts = [
+        (_("Communes recognised"), "\n".join(names[pk] for pk in names if pk in listed) or "—"),
+        (_("Left out"), "\n".join(f"{names[pk]}: {reason}" for pk, reason in left_out.items()) or "—"),
+        (
+            _("Date of the decision"),
+            formats.date_format(form.cleaned_data["decided_on"], "SHORT_DATE_FORMAT"),
+        ),
+    ]
+    return Confirmation(
+        title=_("Recognise the communes of %(year)s in one decision") % {"year": year},
+        confirm_label=_("Confirm the decision"),
+        cancel_url=reverse("recognition:collective_decision", args=[year]),
+        facts=facts,
+        consequences=[
+            _("One decision with an annex listing the communes is numbered and prepared as PDF."),
+            _("Each listed commune is recognised; those left out go back to the appraised dossiers."),
+            _(
+                "The decision cannot be changed afterwards; a recognition can only be revoked by a new decision."
+            ),
+        ],
+        told=[_("The communes listed and those left out, each of its own outcome.")],
     )
 
 
@@ -592,7 +783,9 @@ def collective_decision(request, year: int):
     if request.method == "POST":
         if not can_decide:
             raise PermissionDenied
-        if form.is_valid():
+        if form.is_valid() and not is_going_back(request) and not is_confirmed(request):
+            return confirmation_page(request, _collective_confirmation(request, year, form))
+        if form.is_valid() and is_confirmed(request):
             try:
                 collective = services.collective_decision_record(
                     province=province,
@@ -616,7 +809,7 @@ def collective_decision(request, year: int):
                     else _("Decision approved; the clerk enters its number from the office's register."),
                 )
                 return redirect("recognition:collective_decision", year=year)
-        else:
+        elif not form.is_valid():
             status = 400
             messages.error(
                 request, _("Some values are not valid; nothing was saved. Correct the marked fields.")

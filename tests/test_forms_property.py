@@ -120,6 +120,7 @@ def test_decision_form(client, people, outcome, date, title, reasons, version):
         "decided_on": date,
         "signer_title": title,
         "reasons": reasons,
+        "confirmed": "1",
     }
     assert_handled(client.post(reverse("recognition:decision", args=[dossier.pk]), data))
 
@@ -143,6 +144,7 @@ def test_revocation_form(client, people, incident, description, reason, decided,
         "reason": reason,
         "decided_on": decided,
         "signer_title": title,
+        "confirmed": "1",
     }
     assert_handled(client.post(reverse("recognition:revoke", args=[dossier.pk]), data))
 

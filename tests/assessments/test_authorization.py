@@ -115,7 +115,12 @@ ENDPOINTS = {
         "appraised",
         "post",
         lambda d, e: reverse("recognition:decision", args=[d.pk]),
-        lambda d: {"version": d.version, "outcome": "recognised", "decided_on": "2024-10-05"},
+        lambda d: {
+            "version": d.version,
+            "outcome": "recognised",
+            "decided_on": "2024-10-05",
+            "confirmed": "1",
+        },
         {"chair", "admin"},
     ),
     "refuse": (
@@ -127,6 +132,7 @@ ENDPOINTS = {
             "outcome": "not_recognised",
             "decided_on": "2024-10-05",
             "reasons": "SX-03",
+            "confirmed": "1",
         },
         {"chair", "admin"},
     ),

@@ -271,6 +271,7 @@ def test_chair_recognises_with_a_decision_record(client, people, dossier):
             "decided_on": "2024-10-05",
             "signer_title": "Chủ tịch UBND huyện",
             "reasons": "",
+            "confirmed": "1",
         },
     )
     assert response.status_code == 302
@@ -311,6 +312,7 @@ def test_chair_sends_back_to_police_with_a_reason(client, people, dossier):
             "outcome": "send_back",
             "decided_on": "2024-10-05",
             "reasons": "Kiểm tra lại SX-03",
+            "confirmed": "1",
         },
     )
     dossier.refresh_from_db()

@@ -156,6 +156,14 @@ def test_commune_csv_follows_the_filters(client, known_set):
         "Xã biên giới",
         "Năm",
         "Trạng thái hồ sơ",
+        "Số quyết định",
+        "Ngày quyết định",
+        "Hiệu lực đến",
+        "Lý do (quyết định)",
+        "Khác đề nghị của công an",
+        "Số quyết định thu hồi",
+        "Ngày thu hồi",
+        "Lý do thu hồi",
     ]
     assert sorted(r[0] for r in rows[1:]) == ["16852", "16870"]
     assert {r[6] for r in rows[1:]} == {"Nháp hoặc trả lại"}
@@ -317,3 +325,79 @@ def test_a_commune_officer_is_not_told_a_district_is_complete_when_only_their_co
     client.force_login(people.police)  # the district's police see the whole district: 1 of 11, not complete
     page = client.get("/dashboard/", {"year": 2024}).content.decode()
     assert "100% số xã được công nhận" in page
+
+
+def test_the_page_has_the_province_total_row(client, known_set):
+    response = get(client, known_set.viewer, year=2024)
+    rows, total = response.figures["rows"], response.figures["total"]
+    assert total.communes == sum(r.communes for r in rows) and total.recognised == sum(
+        r.recognised for r in rows
+    )
+    assert total.counts == {k: sum(r.counts[k] for r in rows) for k in rows[0].counts}
+    page = response.content.decode()
+    foot = page.split("<tfoot>")[1].split("</tfoot>")[0]
+    assert "Tổng cộng" in foot and f'<td class="num">{total.communes}</td>' in foot
+
+
+def test_the_commune_export_carries_the_decision(client, people, django_capture_on_commit_callbacks):
+    from openpyxl import load_workbook
+
+    from recognition.services import decision_record, decision_revoke
+    from tests import workflow
+
+    dossier = workflow.appraise(
+        workflow.submit(DossierFactory(commune=people.my_ly, year=2024), people.officer), people.police
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        decision = decision_record(
+            dossier=dossier, actor=people.chair, outcome="recognised", decided_on=datetime.date(2024, 12, 2)
+        )
+    bac_ly = people.my_ly.__class__.objects.get(code="16819", district__isnull=False)
+    other = workflow.appraise(
+        workflow.submit(DossierFactory(commune=bac_ly, year=2024), people.admin),
+        people.police,
+        recommendation="not_recognise",
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        decision_record(
+            dossier=other,
+            actor=people.chair,
+            outcome="not_recognised",
+            decided_on=datetime.date(2024, 12, 3),
+            reasons="Chưa đạt tiêu chí 3",
+        )
+        decision_revoke(
+            decision=decision,
+            actor=people.chair,
+            incident_date=datetime.date(2025, 1, 5),
+            incident_description="Bắt quả tang",
+            reason="Phát sinh tội phạm",
+            decided_on=datetime.date(2025, 1, 10),
+            signer_title="Chủ tịch",
+        )
+    client.force_login(people.viewer)
+    response = client.get("/dashboard/export/communes.xlsx", {"year": 2024, "district": "417"})
+    values = list(load_workbook(io.BytesIO(response.content)).active.values)
+    header = values[2]
+    rows = {v[0]: dict(zip(header, v, strict=True)) for v in values[3:]}
+    revoked, refused = rows["16816"], rows["16819"]
+    assert revoked["Số quyết định"] == decision.number_display
+    assert revoked["Ngày quyết định"] == datetime.datetime(2024, 12, 2)  # a real date cell
+    assert revoked["Hiệu lực đến"] is None  # revoked: no validity any more
+    assert (
+        revoked["Số quyết định thu hồi"].endswith("/QĐ-UBND")
+        and revoked["Lý do thu hồi"] == "Phát sinh tội phạm"
+    )
+    assert (
+        refused["Lý do (quyết định)"] == "Chưa đạt tiêu chí 3" and refused["Khác đề nghị của công an"] is None
+    )
+    csv_rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(
+                    "/dashboard/export/communes.csv", {"year": 2024, "district": "417"}
+                ).content.decode("utf-8-sig")
+            )
+        )
+    )
+    assert next(r for r in csv_rows if r[0] == "16816")[8] == "02/12/2024"

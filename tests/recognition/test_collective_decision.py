@@ -154,7 +154,13 @@ def test_the_page_keeps_what_was_typed_when_a_reason_is_missing(recommended, cli
     url = reverse("recognition:collective_decision", args=[2026])
     my_ly, tam_quang = p.dossier[p.new_my_ly.pk], p.dossier[p.tam_quang.pk]
     response = client.post(
-        url, {f"include_{my_ly.pk}": "on", "decided_on": "2026-11-24", "signer_title": "Chủ tịch"}
+        url,
+        {
+            f"include_{my_ly.pk}": "on",
+            "decided_on": "2026-11-24",
+            "signer_title": "Chủ tịch",
+            "confirmed": "1",
+        },
     )
     assert response.status_code == 400
     page = response.content.decode()

@@ -177,7 +177,7 @@ def test_members_read_the_agenda_and_the_secretary_votes_in_the_page(council, cl
     for item in p.item.values():
         for username in VOTERS:
             data[f"vote_{item.pk}_{p.seat[username].pk}"] = "for"
-    data.update({"ends_at": "09:00", "close": "1"})
+    data.update({"ends_at": "09:00", "close": "1", "confirmed": "1"})
     response = client.post(url, {**data, "ends_at": "07:00"})  # before it started: refused, kept
     assert response.status_code == 400
     assert "Phiên họp phải kết thúc sau khi bắt đầu." in response.content.decode()

@@ -17,16 +17,22 @@ def test_chair_revokes_a_recognition_with_the_incident(client, recognised, peopl
     client.force_login(people.chair)
     url = reverse("recognition:revoke", args=[recognised.dossier_id])
     assert client.get(url).status_code == 200
-    response = client.post(
-        url,
-        {
-            "incident_date": "2022-11-02",
-            "incident_description": "Bắt quả tang đối tượng tàng trữ ma túy",
-            "reason": "Phát sinh tội phạm ma túy.",
-            "decided_on": "2022-11-10",
-            "signer_title": "Chủ tịch",
-        },
-    )
+    data = {
+        "incident_date": "2022-11-02",
+        "incident_description": "Bắt quả tang đối tượng tàng trữ ma túy",
+        "reason": "Phát sinh tội phạm ma túy.",
+        "decided_on": "2022-11-10",
+        "signer_title": "Chủ tịch",
+    }
+    # First the confirmation: what is revoked, on what grounds, what follows; nothing changed yet.
+    confirm = client.post(url, data).content.decode()
+    assert "Kiểm tra trước khi xác nhận" in confirm and "Bắt quả tang đối tượng tàng trữ ma túy" in confirm
+    assert "01/QĐ-UBND" in confirm  # the recognition it revokes
+    assert Dossier.objects.get(pk=recognised.dossier_id).state == "recognised"
+    # "Go back and change" returns to the form with what was typed.
+    back = client.post(url, {**data, "back": "1"}).content.decode()
+    assert "Phát sinh tội phạm ma túy.</textarea>" in back
+    response = client.post(url, {**data, "confirmed": "1"})
     assert response.status_code == 302
     dossier = Dossier.objects.get(pk=recognised.dossier_id)
     assert dossier.state == "revoked"

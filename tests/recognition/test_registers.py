@@ -71,7 +71,7 @@ def test_an_approved_decision_is_a_draft_without_number_until_the_clerk_enters_i
     with django_capture_on_commit_callbacks(execute=False):
         response = client.post(
             reverse("recognition:issue", args=["decision", decision.pk]),
-            {"number": "37", "issued_on": "2024-12-04", "dispatch_number": "112"},
+            {"number": "37", "issued_on": "2024-12-04", "dispatch_number": "112", "confirmed": "1"},
         )
     assert response.status_code == 302
     decision.refresh_from_db()
@@ -105,7 +105,7 @@ def test_a_number_already_used_in_the_register_that_year_is_refused_with_what_wa
     client.force_login(people.clerk)
     response = client.post(
         reverse("recognition:issue", args=["decision", second.pk]),
-        {"number": "37", "issued_on": "2024-12-05", "dispatch_number": "113"},
+        {"number": "37", "issued_on": "2024-12-05", "dispatch_number": "113", "confirmed": "1"},
     )
     page = response.content.decode()
     assert response.status_code == 400
