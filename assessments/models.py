@@ -659,6 +659,26 @@ class AppraisalMember(models.Model):
         return f"{self.name} ({self.get_agency_display()})"
 
 
+class EvidenceRemoval(models.Model):
+    """A file the commune removed from its dossier: kept as a line (not the file), so that what changed
+    since a return can say which files were removed and when."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="evidence_removals")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    original_name = models.CharField(_("file name"), max_length=255)
+    uploaded_at = models.DateTimeField()
+    removed_at = models.DateTimeField(default=timezone.now)
+    removed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("removed file")
+        verbose_name_plural = _("removed files")
+        ordering = ["removed_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class Finding(models.Model):
     """The police's finding on one criterion: met, not met or not applicable, with a note."""
 
@@ -696,6 +716,9 @@ class DossierEvent(models.Model):
     comment = models.TextField(blank=True)
     # A decision that goes against the police's recommendation (its reasons are the comment).
     against_recommendation = models.BooleanField(default=False)
+    # A return to the commune keeps what the dossier held then (answers, counts, files), so that on
+    # resubmission the police and the chair see what changed since.
+    snapshot = models.JSONField(default=dict, blank=True, editable=False)
     # A text snapshot, as Django's LogEntry.object_repr, so the row reads right after renames.
     object_repr = models.CharField(max_length=200)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import math
 
-from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -48,6 +48,7 @@ def dossiers_awaiting(*, user) -> QuerySet[Dossier]:
     return (
         Dossier.objects.filter(_awaiting_filter(user))
         .with_page_relations()
+        .annotate(return_reason=return_reason_subquery())
         .order_by("state_changed_at", "pk")
     )
 
@@ -350,3 +351,85 @@ def told_after(*, dossier: Dossier, transition: str, actor) -> list[str]:
         for user in holders_of(codename, unit).exclude(pk=actor.pk).order_by("last_name", "first_name"):
             told.setdefault(user.pk, f"{user.get_full_name() or user.username} ({unit.name})")
     return list(told.values())
+
+
+def latest_return(dossier: Dossier, returns: list[DossierEvent] | None = None) -> DossierEvent | None:
+    """The return (to the commune, to the police) that put the dossier in its present state, with its
+    reason and who gave it; None when its present state did not come from a return."""
+    for event in returns if returns is not None else returns_of(dossier):
+        if event.to_state == dossier.state and event.at >= dossier.state_changed_at:
+            return event
+    return None
+
+
+def returns_of(dossier: Dossier) -> list[DossierEvent]:
+    """The dossier's returns, latest first (one query; none when its state can show no return: reached
+    by no return, and no one is acting on it)."""
+    rule = workflow.rule(dossier)
+    if dossier.state not in workflow.states_after_return() and (rule.editable or not rule.waiting):
+        return []
+    return list(
+        DossierEvent.objects.filter(dossier=dossier, transition__in=workflow.RETURNS).order_by("-at", "-pk")
+    )
+
+
+def return_reason_subquery() -> Subquery:
+    """For lists: the reason of the return that put each dossier in its present state (else NULL)."""
+    return Subquery(
+        DossierEvent.objects.filter(
+            dossier=OuterRef("pk"),
+            transition__in=workflow.RETURNS,
+            to_state=OuterRef("state"),
+            at__gte=OuterRef("state_changed_at"),
+        )
+        .order_by("-at", "-pk")
+        .values("comment")[:1]
+    )
+
+
+def changes_since_return(dossier: Dossier, returns: list[DossierEvent] | None = None) -> dict | None:
+    """What the commune changed between its dossier's last return and now (the police and the chair read
+    it after resubmission): each answer and count before and after, files added and removed with their
+    dates. None when the dossier was never returned."""
+    from django.conf import settings
+    from django.utils import translation
+
+    returned = next(
+        (
+            e
+            for e in (returns if returns is not None else returns_of(dossier))
+            if e.transition == workflow.RETURN_TO_COMMUNE and e.snapshot
+        ),
+        None,
+    )
+    # Shown while the police or the authority act on the resubmitted dossier (not while the commune is
+    # still correcting it, nor once it is decided).
+    if returned is None or workflow.is_editable(dossier) or not workflow.rule(dossier).waiting:
+        return None
+    before = returned.snapshot
+    answers = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for answer in dossier.answers.select_related("criterion").order_by("criterion__order"):
+            old = before["answers"].get(str(answer.criterion_id), {"value": "—", "explanation": ""})
+            now = {"value": answer.value_display, "explanation": answer.explanation}
+            if old != now:
+                answers.append({"criterion": answer.criterion, "before": old, "after": now})
+    counts = []
+    current = dossier.situation()
+    if current is not None and before.get("counts"):
+        stored = {f.name: f.verbose_name for f in current._meta.concrete_fields}
+        for name in current.COUNT_FIELDS:
+            old, now = before["counts"].get(name), str(getattr(current, name))
+            if name in stored and old != now:  # derived counts follow the stored ones
+                counts.append({"label": stored[name], "before": old, "after": now})
+    kept = set(before.get("evidence", []))
+    added = [e for e in dossier.evidence.select_related("criterion") if e.pk not in kept]
+    removed = list(dossier.evidence_removals.filter(removed_at__gte=returned.at).select_related("criterion"))
+    return {
+        "returned": returned,
+        "answers": answers,
+        "counts": counts,
+        "added": added,
+        "removed": removed,
+        "unchanged": not (answers or counts or added or removed),
+    }

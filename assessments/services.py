@@ -17,7 +17,7 @@ from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
@@ -41,6 +41,7 @@ from .models import (
     DossierEvent,
     EvaluationCycle,
     Evidence,
+    EvidenceRemoval,
     Finding,
     Notification,
     SituationCounts,
@@ -238,10 +239,26 @@ def _transition(
         to_state=locked.state,
         comment=comment,
         against_recommendation=against_recommendation,
+        snapshot=dossier_snapshot(locked) if name == workflow.RETURN_TO_COMMUNE else {},
         object_repr=str(locked)[:200],
     )
     _notify_next_actors(dossier=locked, event=event)
     return locked
+
+
+def dossier_snapshot(dossier: Dossier) -> dict:
+    """What the commune's dossier holds now (answers, counts, files), as JSON for `DossierEvent.snapshot`."""
+    with translation.override(settings.LANGUAGE_CODE):
+        answers = {
+            str(a.criterion_id): {"value": a.value_display, "explanation": a.explanation}
+            for a in dossier.answers.select_related("criterion")
+        }
+    counts = dossier.situation()
+    return {
+        "answers": answers,
+        "counts": {f: str(getattr(counts, f)) for f in counts.COUNT_FIELDS} if counts is not None else {},
+        "evidence": list(dossier.evidence.values_list("pk", flat=True)),
+    }
 
 
 def _number_appraisal(dossier: Dossier) -> None:
@@ -585,6 +602,13 @@ def evidence_remove(*, evidence: Evidence, actor, expected_version: int | None =
     locked = _editable_for(evidence.dossier_id, actor, expected_version)
     stored = evidence.file.name
     storage = evidence.file.storage
+    EvidenceRemoval.objects.create(
+        dossier_id=evidence.dossier_id,
+        criterion_id=evidence.criterion_id,
+        original_name=evidence.original_name,
+        uploaded_at=evidence.uploaded_at,
+        removed_by=actor,
+    )
     evidence.delete()
     _bump_version(locked)
     transaction.on_commit(lambda: storage.delete(stored))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_notification_emails(notification_ids: list[int]) -> int:
     """E-mail each notified official who has an address (console backend by default)."""
+    from . import workflow
     from .models import Notification
 
     notices = (
@@ -36,7 +37,9 @@ def send_notification_emails(notification_ids: list[int]) -> int:
                     "dossier": event.object_repr,
                     "state": event.get_to_state_display(),
                 }
-                if event.comment:
+                if event.comment and event.transition in workflow.RETURNS:
+                    body += "\n\n" + _("Reason for the return: %(comment)s") % {"comment": event.comment}
+                elif event.comment:
                     body += "\n\n" + _("Comment: %(comment)s") % {"comment": event.comment}
             else:
                 subject = _("Dossier %(dossier)s: reminder") % {"dossier": dossier_name}

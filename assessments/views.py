@@ -170,11 +170,14 @@ def dossier_detail(request, pk: int):
         ),
         compute=lambda: _render_record(dossier),
     )
+    returns = selectors.returns_of(dossier)
     return render(
         request,
         "assessments/dossier_detail.html",
         {
             "dossier": dossier,
+            "latest_return": selectors.latest_return(dossier, returns),
+            "changes": selectors.changes_since_return(dossier, returns) if returns else None,
             "record": {part: mark_safe(html) for part, html in record.items()},  # noqa: S308
             "panels": dossier_panels(request, dossier),
             # Transitions taken from this page (the decision and the revocation have their own pages).
@@ -355,6 +358,7 @@ def _render_self_assessment(request, dossier, form, counts_form=None, status=200
             # Last year's dossiers of the unit and of those it replaced, to start from.
             "history": selectors.history_of(dossier=dossier),
             "max_mb": _max_mb(),
+            "latest_return": selectors.latest_return(dossier),
         },
         status=status,
     )
@@ -463,6 +467,7 @@ def appraisal(request, pk: int):
 
 
 def _render_appraisal(request, dossier, form, status=200):
+    returns = selectors.returns_of(dossier)
     return render(
         request,
         "assessments/appraisal.html",
@@ -472,6 +477,8 @@ def _render_appraisal(request, dossier, form, status=200):
             "rows": list(form.bound_rows()),
             "counts": dossier.situation(),
             "collects_counts": selectors.collects_counts(dossier.criteria_set),
+            "latest_return": selectors.latest_return(dossier, returns),
+            "changes": selectors.changes_since_return(dossier, returns) if returns else None,
         },
         status=status,
     )

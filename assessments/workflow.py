@@ -113,6 +113,13 @@ CONSEQUENCES = {
 }
 
 
+# The steps that send a dossier back with a reason (to the commune, to the police, out of the annex):
+# their reason is shown at the top of the dossier, in the inbox and on the form being corrected.
+RETURNS = ("return_to_commune", "send_back", "leave_out")
+# The step after which the commune corrects its dossier: what it held then is kept to show the changes.
+RETURN_TO_COMMUNE = "return_to_commune"
+
+
 def _states(
     *,
     prepare: tuple,
@@ -398,3 +405,14 @@ def awaiting_q(units_with: Callable[[str, str], object]) -> Q:
                     **{f"{LEVEL_LOOKUP[level]}__in": units_with(permission, level)},
                 )
     return condition
+
+
+def states_after_return() -> set[str]:
+    """The states a return leads to, in any procedure."""
+    return {
+        step.target
+        for procedure in PROCEDURES.values()
+        for rule_ in procedure.states.values()
+        for step in rule_.steps
+        if step.transition in RETURNS
+    }
