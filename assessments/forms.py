@@ -338,6 +338,13 @@ class AppraisalForm(VersionedForm):
         max_value=99999,
     )
 
+    save_team_as = forms.CharField(
+        label=_("Save this team for the next dossiers, as"),
+        required=False,
+        max_length=150,
+        help_text=_("e.g. Tổ thẩm định Công an huyện 2024; a team saved under the same name is replaced."),
+    )
+
     SIMPLE_FIELDS = (
         "inspection_date",
         "counts_checked_on",
@@ -358,6 +365,7 @@ class AppraisalForm(VersionedForm):
         appraisal: Appraisal | None,
         clerk_numbers: bool = False,
         start_empty: bool = False,
+        team=None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
@@ -369,6 +377,8 @@ class AppraisalForm(VersionedForm):
         else:
             del self.fields["minutes_number"], self.fields["proposal_number"]
         members = list(appraisal.members.all()) if appraisal else []
+        if team is not None:  # "fill from a saved team": its members replace the rows shown
+            members = [AppraisalMember(**m) for m in team.members]
         for i in range(max(self.TEAM_ROWS, len(members) + 2)):
             member = members[i] if i < len(members) else None
             self.fields[f"member_{i}_duty"] = forms.ChoiceField(
@@ -524,3 +534,45 @@ class InboxFilterForm(forms.Form):
         """The values that are valid, each on its own (an invalid one is dropped, not the others)."""
         self.is_valid()  # a field with an error is left out of cleaned_data
         return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+
+
+class CampaignForm(forms.Form):
+    """Several dossiers of a campaign at once: the ones ticked (all by default)."""
+
+    dossiers = forms.TypedMultipleChoiceField(
+        label=_("Dossiers"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Tick at least one dossier.")},
+    )
+
+    def __init__(self, *args, dossiers: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.by_pk = {d.pk: d for d in dossiers}
+        self.fields["dossiers"].choices = [(d.pk, f"{d.commune.name} ({d.year})") for d in dossiers]
+        self.fields["dossiers"].initial = list(self.by_pk)
+
+    def chosen(self) -> list:
+        return [self.by_pk[pk] for pk in self.cleaned_data["dossiers"]]
+
+
+class StartAppraisalsForm(CampaignForm):
+    """Bắt đầu thẩm định nhiều hồ sơ: with a saved team and the inspection's date and place copied in."""
+
+    team = forms.ModelChoiceField(label=_("Saved inspection team"), queryset=None, required=False)
+    inspection_date = forms.DateField(
+        label=_("Inspection date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    place = forms.CharField(label=_("Place"), required=False, max_length=200)
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+
+    def clean_inspection_date(self):
+        day = self.cleaned_data.get("inspection_date")
+        if day and day > timezone.localdate():
+            raise forms.ValidationError(_("The inspection date cannot be in the future."))
+        return day

@@ -659,6 +659,31 @@ class AppraisalMember(models.Model):
         return f"{self.name} ({self.get_agency_display()})"
 
 
+class InspectionTeam(models.Model):
+    """Tổ kiểm tra, thẩm định: a police command's usual inspection team, saved once and reused on each
+    dossier of a campaign (the members are copied into each appraisal, which keeps its own)."""
+
+    district = models.ForeignKey(
+        "communes.District", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    province = models.ForeignKey(
+        "communes.Province", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    name = models.CharField(_("name of the team"), max_length=150)
+    # [{"duty", "name", "agency", "position"}], in the order of the minutes.
+    members = models.JSONField(_("members"), default=list)
+    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    saved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("saved inspection team")
+        verbose_name_plural = _("saved inspection teams")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class EvidenceRemoval(models.Model):
     """A file the commune removed from its dossier: kept as a line (not the file), so that what changed
     since a return can say which files were removed and when."""

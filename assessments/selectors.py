@@ -433,3 +433,22 @@ def changes_since_return(dossier: Dossier, returns: list[DossierEvent] | None = 
         "removed": removed,
         "unchanged": not (answers or counts or added or removed),
     }
+
+
+def teams_for(unit) -> QuerySet:
+    """The inspection teams saved by the police command of `unit` (a district or the province)."""
+    from .models import InspectionTeam
+
+    return InspectionTeam.objects.filter(**{unit._meta.model_name: unit})
+
+
+def dossiers_to_act_on(*, user, transition: str) -> list[Dossier]:
+    """The dossiers awaiting `user` on which they may take `transition` now (the campaign lists: start
+    several appraisals, complete several, decide several), longest waiting first."""
+    from . import permissions as perms
+
+    return [
+        d
+        for d in dossiers_awaiting(user=user).select_related("appraisal")[:200]
+        if workflow.step(d, transition) is not None and perms.may_take(transition, d, user)
+    ]

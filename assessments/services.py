@@ -43,6 +43,7 @@ from .models import (
     Evidence,
     EvidenceRemoval,
     Finding,
+    InspectionTeam,
     Notification,
     SituationCounts,
 )
@@ -921,3 +922,72 @@ def cycle_reminders_send(*, today: datetime.date | None = None) -> int:
             with transaction.atomic():
                 sent += _notify(dossier=dossier, recipients=_next_actors(dossier), note=note)
     return sent
+
+
+# --- campaign work ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def team_save(*, unit, actor, name: str, members: list[dict]) -> InspectionTeam:
+    """Save (or replace, by name) an inspection team of `unit`'s police command."""
+    if not has_unit_perm(actor, workflow.APPRAISE_PERMISSION[unit._meta.model_name], unit):
+        raise PermissionDenied
+    name = nfc(name).strip()
+    if not name:
+        raise DossierActionError(_("Give the team a name."))
+    kept = [
+        {k: nfc(str(m.get(k, ""))).strip() for k in ("duty", "name", "agency", "position")}
+        for m in members
+        if str(m.get("name", "")).strip()
+    ]
+    if not kept:
+        raise DossierActionError(_("The team has no member to save."))
+    team, _created = InspectionTeam.objects.update_or_create(
+        **{unit._meta.model_name: unit}, name=name, defaults={"members": kept, "saved_by": actor}
+    )
+    return team
+
+
+def appraisals_start(
+    *,
+    dossiers: list[Dossier],
+    actor,
+    team: InspectionTeam | None = None,
+    inspection_date: datetime.date | None = None,
+    place: str = "",
+) -> tuple[list[Dossier], list[tuple[Dossier, str]]]:
+    """Start the appraisal of several dossiers (a campaign): each in its own transaction, with the saved
+    team (and the inspection's date and place) copied into its appraisal. Returns (started, refused
+    with the reason)."""
+    started, refused = [], []
+    for dossier in dossiers:
+        try:
+            with transaction.atomic():
+                moved = dossier_start_appraisal(dossier=dossier, actor=actor)
+                if team is not None or inspection_date or place:
+                    appraisal_save(
+                        dossier=moved,
+                        actor=actor,
+                        inspection_date=inspection_date,
+                        members=team.members if team is not None else [],
+                        findings={},
+                        recommendation="",
+                        conclusion="",
+                        place=place,
+                    )
+            started.append(moved)
+        except (DossierActionError, PermissionDenied) as error:
+            refused.append((dossier, getattr(error, "message", str(_("Not allowed.")))))
+    return started, refused
+
+
+def appraisals_complete(*, dossiers: list[Dossier], actor) -> tuple[list[Dossier], list[tuple[Dossier, str]]]:
+    """Complete several appraisals at once: each in its own transaction, each numbered in the register."""
+    done, refused = [], []
+    for dossier in dossiers:
+        try:
+            with transaction.atomic():
+                done.append(dossier_complete_appraisal(dossier=dossier, actor=actor))
+        except (DossierActionError, PermissionDenied) as error:
+            refused.append((dossier, getattr(error, "message", str(_("Not allowed.")))))
+    return done, refused

@@ -5,6 +5,8 @@ from . import views
 app_name = "assessments"
 urlpatterns = [
     path("open/", views.dossier_open, name="dossier_open"),
+    path("appraisals/start/", views.appraisals_start, name="appraisals_start"),
+    path("appraisals/complete/", views.appraisals_complete, name="appraisals_complete"),
     path("cycles/", views.cycles, name="cycles"),
     path("cycles/<int:pk>/", views.cycle_detail, name="cycle_detail"),
     path("cycles/<int:pk>/register/", views.cycle_register, name="cycle_register"),

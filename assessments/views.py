@@ -10,15 +10,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from communes.confirm import Confirmation, confirmation_page, is_confirmed
+from communes.confirm import Confirmation, confirmation_page, is_confirmed, is_going_back
 from communes.fragments import cached_fragment, cached_value, data_versions, list_key, page_number, seen_by
-from communes.models import Commune, Province
+from communes.models import Commune, District, Province
 from communes.pagination import uncounted_page
 from communes.permissions import has_unit_perm, units_with_perm
 from communes.protected_media import protected_file_response
@@ -32,13 +32,15 @@ from .forms import (
     ActionForm,
     AppraisalForm,
     AssignForm,
+    CampaignForm,
     CycleForm,
     InboxFilterForm,
     OpenDossierForm,
     SelfAssessmentForm,
     SituationCountsForm,
+    StartAppraisalsForm,
 )
-from .models import Dossier, EvaluationCycle, Evidence, Notification
+from .models import Dossier, EvaluationCycle, Evidence, InspectionTeam, Notification
 from .pages import show_action_error, visible_dossier
 from .panels import dossier_panels
 from .uploads import skipped_upload_message
@@ -96,6 +98,18 @@ def _render_inbox_lists(request, *, params: dict, page: int, years: list[int], d
     now = timezone.now()
     for dossier in awaiting:
         dossier.days_waiting = selectors.days_waiting(dossier, now)
+    campaign = []
+    for (transition, page_name), (url_name, label) in workflow.CAMPAIGN_PAGES.items():
+        # Offered when at least two dossiers awaiting me can take that step from that page.
+        able = [
+            d
+            for d in awaiting
+            if (step := workflow.step(d, transition)) is not None
+            and step.page == page_name
+            and perms.may_take(transition, d, user)
+        ]
+        if len(able) >= 2:
+            campaign.append((reverse(url_name), label, len(able)))
     filters = InboxFilterForm(initial=params, years=years, districts=districts)
     dossiers = selectors.dossiers_for_inbox(
         user=user,
@@ -111,6 +125,7 @@ def _render_inbox_lists(request, *, params: dict, page: int, years: list[int], d
         {
             "request": request,
             "awaiting": awaiting,
+            "campaign": campaign,
             "page": uncounted_page(dossiers, page, 25),  # no COUNT of every visible dossier
             "filters": filters,
             "page_query": f"{query}&" if query else "",
@@ -425,12 +440,17 @@ def appraisal(request, pk: int):
     current = selectors.appraisal_of(dossier)
     clerk_numbers = register_numbering(unit=workflow.appraising_unit(dossier), kind="police") == "clerk"
     start_empty = dossier.criteria_set.appraisal_rule("findings_start_empty")
+    unit = workflow.appraising_unit(dossier)
     if request.method != "POST":
+        # "Fill from a saved team": one of this police command's teams fills the team's rows.
+        team_id = request.GET.get("team", "")
+        team = selectors.teams_for(unit).filter(pk=team_id).first() if team_id.isdigit() else None
         form = AppraisalForm(
             rows=rows,
             appraisal=current,
             clerk_numbers=clerk_numbers,
             start_empty=start_empty,
+            team=team,
             initial={"version": dossier.version},
         )
         return _render_appraisal(request, dossier, form)
@@ -445,6 +465,10 @@ def appraisal(request, pk: int):
             expected_version=form.cleaned_data["version"],
             **form.appraisal_data(),
         )
+        if form.cleaned_data.get("save_team_as"):
+            services.team_save(
+                unit=unit, actor=request.user, name=form.cleaned_data["save_team_as"], members=form.members()
+            )
         saved = selectors.dossier_for_page(pk=pk)
         if "complete" in request.POST and (problems := selectors.appraisal_problems(dossier=saved)):
             raise services.DossierActionError(_("The appraisal cannot be completed yet."), problems)
@@ -463,6 +487,15 @@ def appraisal(request, pk: int):
         messages.success(request, _("Appraisal draft saved."))
         return redirect("assessments:dossier_action", pk=pk, action="complete_appraisal")
     messages.success(request, _("Appraisal draft saved."))
+    if "next" in request.POST:
+        # A campaign: straight on to the next dossier under appraisal that awaits this official.
+        following = [
+            d.pk for d in selectors.dossiers_to_act_on(user=request.user, transition="complete_appraisal")
+        ]
+        after = [n for n in following if n != pk]
+        if after:
+            return redirect("assessments:appraisal", pk=after[0])
+        return redirect("assessments:appraisals_complete")
     return redirect("assessments:appraisal", pk=pk)
 
 
@@ -479,6 +512,7 @@ def _render_appraisal(request, dossier, form, status=200):
             "collects_counts": selectors.collects_counts(dossier.criteria_set),
             "latest_return": selectors.latest_return(dossier, returns),
             "changes": selectors.changes_since_return(dossier, returns) if returns else None,
+            "teams": selectors.teams_for(workflow.appraising_unit(dossier)),
         },
         status=status,
     )
@@ -607,3 +641,131 @@ def cycle_register(request, pk: int):
     if dossier is not None:
         return redirect("assessments:dossier_detail", pk=dossier.pk)
     return redirect("home")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def appraisals_start(request):
+    """Bắt đầu thẩm định: the police start several submitted dossiers at once, with a saved team."""
+    _require_appraiser(request.user)
+    dossiers = selectors.dossiers_to_act_on(user=request.user, transition="start_appraisal")
+    units = {workflow.appraising_unit(d) for d in dossiers}
+    teams = InspectionTeam.objects.none()
+    for unit in units:
+        teams = teams | selectors.teams_for(unit)
+    form = StartAppraisalsForm(request.POST or None, dossiers=dossiers, teams=teams)
+    if request.method == "POST" and form.is_valid() and not is_going_back(request):
+        chosen, data = form.chosen(), form.cleaned_data
+        if not is_confirmed(request):
+            return confirmation_page(
+                request,
+                Confirmation(
+                    title=_("Start the appraisal of %(count)s dossiers") % {"count": len(chosen)},
+                    confirm_label=_("Confirm: start the appraisals"),
+                    cancel_url=reverse("assessments:appraisals_start"),
+                    facts=[
+                        (_("Dossiers"), "\n".join(f"{d.commune.name} ({d.year})" for d in chosen)),
+                        (_("Saved inspection team"), str(data["team"] or "—")),
+                        (
+                            _("Inspection date"),
+                            formats.date_format(data["inspection_date"], "SHORT_DATE_FORMAT")
+                            if data["inspection_date"]
+                            else "—",
+                        ),
+                    ],
+                    consequences=[str(line) for line in workflow.CONSEQUENCES["start_appraisal"]],
+                    told=[],
+                ),
+            )
+        started, refused = services.appraisals_start(
+            dossiers=chosen,
+            actor=request.user,
+            team=data["team"],
+            inspection_date=data["inspection_date"],
+            place=data["place"],
+        )
+        _report_campaign(request, started, refused, _("Appraisal started for %(count)s dossiers."))
+        if started:
+            return redirect("assessments:appraisal", pk=started[0].pk)
+        return redirect("assessments:appraisals_start")
+    if request.method == "POST" and not form.is_valid():
+        messages.error(request, _("Some values are not valid; nothing was saved. Correct the marked fields."))
+    return render(
+        request,
+        "assessments/campaign_start.html",
+        {"form": form, "dossiers": dossiers},
+        status=400 if request.method == "POST" and not form.is_valid() else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def appraisals_complete(request):
+    """Hoàn thành thẩm định: the police complete several appraisals at once (those with nothing missing)."""
+    _require_appraiser(request.user)
+    dossiers = selectors.dossiers_to_act_on(user=request.user, transition="complete_appraisal")
+    problems = {d.pk: selectors.appraisal_problems(dossier=d) for d in dossiers}
+    ready = [d for d in dossiers if not problems[d.pk]]
+    form = CampaignForm(request.POST or None, dossiers=ready)
+    if request.method == "POST" and form.is_valid():
+        chosen = form.chosen()
+        if not is_confirmed(request):
+            return confirmation_page(
+                request,
+                Confirmation(
+                    title=_("Complete %(count)s appraisals") % {"count": len(chosen)},
+                    confirm_label=_("Confirm: complete the appraisals"),
+                    cancel_url=reverse("assessments:appraisals_complete"),
+                    facts=[
+                        (
+                            _("Dossiers"),
+                            "\n".join(
+                                f"{d.commune.name} ({d.year}): {d.appraisal.get_recommendation_display()}"
+                                for d in chosen
+                            ),
+                        )
+                    ],
+                    consequences=[str(line) for line in workflow.CONSEQUENCES["complete_appraisal"]],
+                    told=sorted(
+                        {
+                            who
+                            for d in chosen
+                            for who in selectors.told_after(
+                                dossier=d, transition="complete_appraisal", actor=request.user
+                            )
+                        }
+                    ),
+                    back_to_form=False,
+                ),
+            )
+        done, refused = services.appraisals_complete(dossiers=chosen, actor=request.user)
+        _report_campaign(request, done, refused, _("%(count)s appraisals completed."))
+        return redirect("assessments:appraisals_complete")
+    if request.method == "POST":
+        messages.error(request, _("Some values are not valid; nothing was saved. Correct the marked fields."))
+    rows = [(d, problems[d.pk]) for d in dossiers]
+    return render(
+        request,
+        "assessments/campaign_complete.html",
+        {"form": form, "rows": rows, "ready": ready},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _require_appraiser(user) -> None:
+    """The campaign pages are the police's: who appraises for no unit is refused."""
+    if not any(
+        units_with_perm(user, codename, model).exists()
+        for model, codename in (
+            (District, workflow.APPRAISE_PERMISSION["district"]),
+            (Province, workflow.APPRAISE_PERMISSION["province"]),
+        )
+    ):
+        raise PermissionDenied
+
+
+def _report_campaign(request, done: list, refused: list, success: str) -> None:
+    if done:
+        messages.success(request, success % {"count": len(done)})
+    for dossier, reason in refused:
+        messages.error(request, f"{dossier.commune.name} ({dossier.year}): {reason}")

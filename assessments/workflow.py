@@ -89,6 +89,8 @@ _PROVINCE_DECIDE = ("decide_province_dossiers", PROVINCE)
 _COMMUNE_PREPARE = ("prepare_commune_dossiers", COMMUNE)
 _COMMUNE_SUBMIT = ("submit_commune_reports", COMMUNE)
 _COUNCIL_SECRETARY = ("keep_council_minutes", PROVINCE)
+# Who appraises for a unit of each level (its police command's saved teams are theirs).
+APPRAISE_PERMISSION = {DISTRICT: _DISTRICT_APPRAISE[0], PROVINCE: _PROVINCE_APPRAISE[0]}
 _RETURN = _("Return to the commune")
 
 
@@ -118,6 +120,15 @@ CONSEQUENCES = {
 RETURNS = ("return_to_commune", "send_back", "leave_out")
 # The step after which the commune corrects its dossier: what it held then is kept to show the changes.
 RETURN_TO_COMMUNE = "return_to_commune"
+
+
+# The campaign pages that take a step on several dossiers at once (one confirmation for all), by the
+# step they take and the page it is taken from.
+CAMPAIGN_PAGES = {
+    ("start_appraisal", "dossier"): ("assessments:appraisals_start", _("Start several appraisals")),
+    ("complete_appraisal", "dossier"): ("assessments:appraisals_complete", _("Complete several appraisals")),
+    ("recognise", "decision"): ("recognition:decisions", _("Decide several dossiers")),
+}
 
 
 def _states(

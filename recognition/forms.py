@@ -367,3 +367,84 @@ class SentForm(forms.Form):
         ),
         initial=timezone.localdate,
     )
+
+
+class DecideSeveralForm(forms.Form):
+    """Quyết định nhiều hồ sơ (district procedure): the appraised dossiers with the police's
+    recommendation; each gets its own outcome (the recommendation by default) and, when needed, reasons;
+    one date and signer for all. Each decision is still numbered and documented on its own."""
+
+    CHOICES = [
+        ("", _("Not now")),
+        ("recognised", _("Recognise")),
+        ("not_recognised", _("Do not recognise")),
+    ]
+
+    decided_on = forms.DateField(
+        label=_("Date of the decisions"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        initial=timezone.localdate,
+    )
+    signer_title = forms.CharField(label=_("Signer's title"), required=False, max_length=150)
+
+    def __init__(self, *args, dossiers: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dossiers = dossiers
+        for d in dossiers:
+            recommended = getattr(getattr(d, "appraisal", None), "recommendation", "")
+            self.fields[f"outcome_{d.pk}"] = forms.ChoiceField(
+                label=_("Decision"),
+                choices=self.CHOICES,
+                required=False,
+                initial="recognised"
+                if recommended == "recognise"
+                else "not_recognised"
+                if recommended
+                else "",
+            )
+            self.fields[f"reasons_{d.pk}"] = forms.CharField(
+                label=_("Reasons"),
+                required=False,
+                max_length=MAX_TEXT,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def clean_decided_on(self):
+        day = self.cleaned_data["decided_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The decision cannot be dated in the future."))
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.decisions():
+            raise forms.ValidationError(_("Choose a decision for at least one dossier."))
+        for dossier, outcome, reasons, against in self.decisions():
+            if reasons:
+                continue
+            if outcome == "not_recognised":
+                self.add_error(f"reasons_{dossier.pk}", _("Give the reasons."))
+            elif against:
+                self.add_error(
+                    f"reasons_{dossier.pk}",
+                    _(
+                        "The police recommended not to recognise the commune: give the reasons for recognising it."
+                    ),
+                )
+        return cleaned
+
+    def decisions(self) -> list[tuple]:
+        """(dossier, outcome, reasons, against the recommendation) for each dossier decided now."""
+        out = []
+        for d in self.dossiers:
+            outcome = self.cleaned_data.get(f"outcome_{d.pk}")
+            if not outcome:
+                continue
+            recommended = getattr(getattr(d, "appraisal", None), "recommendation", "")
+            against = bool(recommended) and (recommended == "recognise") != (outcome == "recognised")
+            out.append((d, outcome, (self.cleaned_data.get(f"reasons_{d.pk}") or "").strip(), against))
+        return out
+
+    def rows(self):
+        for d in self.dossiers:
+            yield d, self[f"outcome_{d.pk}"], self[f"reasons_{d.pk}"]

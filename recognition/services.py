@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -692,6 +693,31 @@ def document_retry(*, document: Document, actor) -> Document:
     _enqueue_after_commit([document.pk])
     document.refresh_from_db()
     return document
+
+
+def failed_documents(*, province) -> QuerySet[Document]:
+    """The province's documents whose rendering failed (for the provincial police to prepare again)."""
+    return (
+        Document.objects.filter(status=Document.Status.FAILED)
+        .filter(Q(dossier__commune__province=province) | Q(province=province))
+        .select_related("dossier__commune")
+        .order_by("requested_at", "pk")
+    )
+
+
+@transaction.atomic
+def documents_retry_failed(*, province, actor, document_ids: list[int]) -> int:
+    """Prepare again, in one go, the failed documents of the province chosen by the provincial police."""
+    from communes.permissions import has_unit_perm
+
+    if not has_unit_perm(actor, "manage_criteria", province):
+        raise PermissionDenied
+    ids = list(failed_documents(province=province).filter(pk__in=document_ids).values_list("pk", flat=True))
+    Document.objects.filter(pk__in=ids).update(
+        status=Document.Status.PENDING, error="", requested_at=timezone.now()
+    )
+    _enqueue_after_commit(ids)
+    return len(ids)
 
 
 def can_view_document(document: Document, user) -> bool:

@@ -5,6 +5,8 @@ from . import views
 app_name = "recognition"
 urlpatterns = [
     path("dossiers/<int:pk>/decision/", views.decision, name="decision"),
+    path("decisions/", views.decisions, name="decisions"),
+    path("documents/failed/", views.documents_failed, name="documents_failed"),
     path("dossiers/<int:pk>/revoke/", views.revoke, name="revoke"),
     path("dossiers/<int:pk>/documents/", views.documents_panel, name="documents_panel"),
     path("documents/<int:document_id>/download/", views.document_download, name="document_download"),

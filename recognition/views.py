@@ -928,3 +928,155 @@ def report_xlsx(request, document_id: int):
 
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+@login_required
+def decisions(request):
+    """Quyết định nhiều hồ sơ: the district chair sees the appraised dossiers with the police's
+    recommendations in one list and decides several at once, after one confirmation; each decision is
+    numbered, recorded in its dossier's history and documented on its own."""
+    from communes.models import District
+    from communes.permissions import units_with_perm
+
+    from .forms import DecideSeveralForm
+
+    if not units_with_perm(request.user, "decide_district_dossiers", District).exists():
+        raise PermissionDenied
+    dossiers = [
+        d
+        for d in dossier_selectors.dossiers_to_act_on(user=request.user, transition="recognise")
+        if workflow.step(d, "recognise").page == "decision"
+    ]
+    form = DecideSeveralForm(
+        request.POST or None,
+        dossiers=dossiers,
+        initial={
+            "signer_title": _post_title(request),
+            "decided_on": services.latest_issue_date(dossiers[0]) if dossiers else timezone.localdate(),
+        },
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and not is_going_back(request):
+            chosen = form.decisions()
+            if not is_confirmed(request):
+                return confirmation_page(request, _decisions_confirmation(request, form, chosen))
+            done, refused = [], []
+            for dossier, outcome, reasons, _against in chosen:
+                try:
+                    done.append(
+                        services.decision_record(
+                            dossier=dossier,
+                            actor=request.user,
+                            outcome=outcome,
+                            decided_on=form.cleaned_data["decided_on"],
+                            reasons=reasons,
+                            signer_title=form.cleaned_data["signer_title"],
+                        )
+                    )
+                except (DossierActionError, PermissionDenied) as error:
+                    refused.append((dossier, getattr(error, "message", _("Not allowed."))))
+            if done:
+                messages.success(
+                    request,
+                    _("%(count)s decisions recorded: %(numbers)s. Their documents are being prepared.")
+                    % {"count": len(done), "numbers": ", ".join(d.number_display for d in done)},
+                )
+            for dossier, reason in refused:
+                messages.error(request, f"{dossier.commune.name} ({dossier.year}): {reason}")
+            return redirect("recognition:decisions")
+        if not form.is_valid():
+            status = 400
+            messages.error(
+                request, _("Some values are not valid; nothing was saved. Correct the marked fields.")
+            )
+    return render(request, "recognition/decisions.html", {"form": form, "dossiers": dossiers}, status=status)
+
+
+def _decisions_confirmation(request, form, chosen) -> Confirmation:
+    labels = dict(form.CHOICES)
+    facts = [
+        (
+            f"{d.commune.name} ({d.year})",
+            f"{labels[outcome]}" + (f" — {reasons}" if reasons else ""),
+        )
+        for d, outcome, reasons, _against in chosen
+    ]
+    facts.append(
+        (
+            _("Date of the decisions"),
+            formats.date_format(form.cleaned_data["decided_on"], "SHORT_DATE_FORMAT"),
+        )
+    )
+    against = [d.commune.name for d, _o, _r, against in chosen if against]
+    told = sorted(
+        {
+            who
+            for d, outcome, _r, _a in chosen
+            for who in dossier_selectors.told_after(
+                dossier=d, transition="recognise" if outcome == "recognised" else "refuse", actor=request.user
+            )
+        }
+    )
+    return Confirmation(
+        title=_("Record %(count)s decisions") % {"count": len(chosen)},
+        confirm_label=_("Confirm the %(count)s decisions") % {"count": len(chosen)},
+        cancel_url=reverse("recognition:decisions"),
+        facts=facts,
+        warnings=[
+            _("Against the police's recommendation (reasons given, marked as such): %(communes)s")
+            % {"communes": ", ".join(against)}
+        ]
+        if against
+        else [],
+        consequences=[
+            _(
+                "Each decision takes its own number in the register, its own history entry and its own documents."
+            ),
+            _(
+                "The decision cannot be changed afterwards; a recognition can only be revoked by a new decision."
+            ),
+        ],
+        told=told,
+    )
+
+
+@login_required
+def documents_failed(request):
+    """Văn bản lỗi: the provincial police see the province's documents whose rendering failed, with the
+    error, and prepare them again in one go."""
+    from communes.permissions import has_unit_perm
+
+    province = _council_province(request)
+    if not has_unit_perm(request.user, "manage_criteria", province):
+        raise PermissionDenied
+    failed = list(services.failed_documents(province=province)[:500])
+    if request.method == "POST":
+        chosen = [int(v) for v in request.POST.getlist("documents") if v.isdigit()]
+        if not chosen:
+            messages.error(request, _("Tick at least one document."))
+        elif not is_confirmed(request):
+            names = {d.pk: download_name(d) for d in failed}
+            return confirmation_page(
+                request,
+                Confirmation(
+                    title=_("Prepare %(count)s documents again") % {"count": len(chosen)},
+                    confirm_label=_("Confirm: prepare them again"),
+                    cancel_url=reverse("recognition:documents_failed"),
+                    facts=[(_("Documents"), "\n".join(names.get(pk, str(pk)) for pk in chosen))],
+                    consequences=[
+                        _("Each document goes back to the workers; its page shows it when it is ready.")
+                    ],
+                ),
+            )
+        else:
+            count = services.documents_retry_failed(
+                province=province, actor=request.user, document_ids=chosen
+            )
+            messages.success(request, _("%(count)s documents are being prepared again.") % {"count": count})
+            return redirect("recognition:documents_failed")
+    return render(
+        request,
+        "recognition/documents_failed.html",
+        {"documents": [(d, download_name(d)) for d in failed]},
+    )

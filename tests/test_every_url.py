@@ -146,6 +146,24 @@ RULES = {
         lambda d: {"kind": "decision", "pk": d["unnumbered"].pk},
         {"clerk", "admin"},
     ),
+    # The campaign pages: the police (start, complete several appraisals), the district chair (decide
+    # several), the provincial police (prepare failed documents again); each lists only its own.
+    "assessments:appraisals_start": (
+        "get",
+        lambda d: {},
+        {"police", "other_police", "provincial_police", "other_province_police", "admin"},
+    ),
+    "assessments:appraisals_complete": (
+        "get",
+        lambda d: {},
+        {"police", "other_police", "provincial_police", "other_province_police", "admin"},
+    ),
+    "recognition:decisions": ("get", lambda d: {}, {"chair", "other_chair", "admin"}),
+    "recognition:documents_failed": (
+        "get",
+        lambda d: {},
+        {"provincial_police", "other_province_police", "admin"},
+    ),
     "healthz": ("get", lambda d: {}, PUBLIC),
     "verify": ("get", lambda d: {"code": d["document"].verification_code}, PUBLIC),
     "login": ("get", lambda d: {}, PUBLIC),

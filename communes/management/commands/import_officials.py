@@ -1,0 +1,46 @@
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from communes.importers import UnitFileInvalid
+from communes.officials import officials_import, read_officials_file
+
+
+class Command(BaseCommand):
+    help = (
+        "Create officials (account, full name, post) from a CSV file with the columns username, full_name, "
+        "email, role, unit_code, title. Checks every line first; on any error writes nothing. "
+        "--dry-run reports what would change and writes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
+        parser.add_argument(
+            "--on",
+            type=datetime.date.fromisoformat,
+            help="the units in place on this day (default today; e.g. 2025-06-30 for district officials)",
+        )
+
+    def handle(self, *args, **options):
+        try:
+            rows = read_officials_file(options["file"], on=options["on"])
+        except FileNotFoundError as exc:
+            raise CommandError(f"No such file: {options['file']}") from exc
+        except UnitFileInvalid as exc:
+            for line, reason in exc.errors:
+                self.stderr.write(f"line {line}: {reason}")
+            raise CommandError(f"{len(exc.errors)} error(s); nothing was written.") from exc
+        with transaction.atomic():
+            report = officials_import(rows=rows)
+            if options["dry_run"]:
+                transaction.set_rollback(True)
+        prefix = "would be " if options["dry_run"] else ""
+        for kind in ("official", "post"):
+            self.stdout.write(
+                f"{kind}s: {report.created[kind]} {prefix}created, {report.updated[kind]} {prefix}updated, "
+                f"{report.unchanged[kind]} unchanged"
+            )
+        if options["dry_run"]:
+            self.stdout.write("Dry run: nothing was written.")
