@@ -88,7 +88,11 @@ def inbox(request):
         for commune in prepare_communes:
             years_open = selectors.open_years_for(commune=commune)
             if years_open:
-                openable.append((commune, OpenDossierForm(initial={"commune": commune.pk}, years=years_open)))
+                # Ids of their own: the inbox's filter has a "year" too.
+                form = OpenDossierForm(
+                    initial={"commune": commune.pk}, years=years_open, auto_id=f"open-{commune.pk}-%s"
+                )
+                openable.append((commune, form))
     return render(request, "assessments/inbox.html", {"lists": lists, "openable": openable, "cycles": cycles})
 
 

@@ -36,7 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "guardian",
     "django_fsm",
-    "axes",
+    "nghean_dfc.apps.SignInProtectionConfig",  # django-axes, named in Vietnamese in the admin
     "accounts",
     "communes",
     "assessments",

@@ -10,8 +10,9 @@ from recognition import views as recognition_views
 
 from . import views as deployment_views
 
-admin.site.site_header = _("Drug-free commune certification")
-admin.site.site_title = _("Drug-free communes")
+admin.site.site_header = _("Commune drug-prevention recognition: administration")
+admin.site.site_title = _("Commune drug-prevention recognition")
+admin.site.index_title = _("Site administration")
 
 urlpatterns = [
     path("", assessment_views.inbox, name="home"),

@@ -44,3 +44,12 @@ def test_english_dates_are_day_first_too():
         assert date_format(datetime.date(2022, 10, 5), "SHORT_DATE_FORMAT") == "05/10/2022"
     with translation.override("vi"):
         assert date_format(datetime.date(2022, 10, 5), "SHORT_DATE_FORMAT") == "05/10/2022"
+
+
+def test_the_product_name_is_neutral_between_the_two_procedures(client, db):
+    """The 2022-2024 documents say "sạch về ma túy", Decision 28 says "không ma túy": the application's
+    own name says neither; each year's term appears where that year's criteria apply."""
+    page = client.get("/accounts/login/").content.decode()
+    header = page.split("</header>")[0] + page.split('<footer class="site-footer">')[1]
+    assert "Công nhận đơn vị cấp xã về phòng, chống ma túy" in header
+    assert "không ma túy" not in header and "sạch về ma túy" not in header

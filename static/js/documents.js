@@ -10,7 +10,7 @@
           var holder = document.createElement("div");
           holder.innerHTML = html;
           var fresh = holder.querySelector("#documents");
-          if (fresh) { panel.replaceWith(fresh); schedule(fresh); }
+          if (fresh) { panel.replaceWith(fresh); if (window.nghean) { window.nghean.labelTables(fresh); } schedule(fresh); }
         })
         .catch(function () { schedule(panel); });
     }, 2000);
