@@ -7,9 +7,16 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: setup system venv messages demo run test lint lock
+.PHONY: setup system venv messages node demo run test lint lock
 
-setup: system venv messages
+setup: system venv messages node
+
+# axe-core (accessibility checks in the browser tests), pinned in package-lock.json, from the npm registry.
+node: node_modules/.installed
+
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
 
 system:
 	@bash scripts/install_system_packages.sh

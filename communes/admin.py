@@ -1,9 +1,15 @@
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.forms import AdminUserCreationForm
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Commune, District, IssuingBody, Post, Province, RegisterNumber
+from accounts.admin import UserAdmin
+from accounts.models import User
+
+from .models import ROLE_LEVEL, Commune, District, IssuingBody, Post, Province, RegisterNumber, Role
 from .services import post_create, post_end
 
 
@@ -131,3 +137,77 @@ class RegisterNumberAdmin(ReadOnlyAdmin):
     list_display = ("body", "year", "series", "number", "issued_on", "by_clerk", "label")
     list_filter = ("series", "year", "by_clerk")
     search_fields = ("body__name", "label")
+
+
+class OfficialCreationForm(AdminUserCreationForm):
+    """Thêm cán bộ: the account, the full name (family name first) and the post, in one form."""
+
+    full_name = forms.CharField(
+        label=_("full name"), max_length=150, help_text=_("Family name first, e.g. Nguyễn Văn An.")
+    )
+    role = forms.ChoiceField(label=_("role"))
+    unit_code = forms.CharField(
+        label=_("unit code"),
+        required=False,
+        max_length=10,
+        help_text=_("The GSO code of the commune, district or province (empty for the Ministry's viewer)."),
+    )
+    title = forms.CharField(label=_("title"), required=False, max_length=150)
+
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("username", "full_name", "email")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = Role.choices
+
+    def clean(self):
+        cleaned = super().clean()
+        role, code = cleaned.get("role"), (cleaned.get("unit_code") or "").strip()
+        self.unit = None
+        if role:
+            level = ROLE_LEVEL[role]
+            if level == "country":
+                if code:
+                    self.add_error(
+                        "unit_code", _("This role works for the whole country: leave the code empty.")
+                    )
+            else:
+                model = {"commune": Commune, "district": District, "province": Province}[level]
+                units = list(model.objects.filter(code=code).valid_on(timezone.localdate())[:2])
+                if len(units) != 1:
+                    self.add_error(
+                        "unit_code",
+                        _("No %(level)s with this code is in place today.")
+                        % {"level": model._meta.verbose_name},
+                    )
+                else:
+                    self.unit = units[0]
+        return cleaned
+
+
+class OfficialUserAdmin(UserAdmin):
+    """The accounts' admin, with "add" creating an official in one step: the account, the full name and
+    the post (its permissions granted as for any post)."""
+
+    add_form = OfficialCreationForm
+    add_fieldsets = (
+        (None, {"fields": ("username", "full_name", "email", "usable_password", "password1", "password2")}),
+        (_("Post"), {"fields": ("role", "unit_code", "title")}),
+    )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change and isinstance(form, OfficialCreationForm):
+            post_create(
+                user=obj,
+                role=form.cleaned_data["role"],
+                unit=form.unit,
+                title=form.cleaned_data["title"],
+                actor=request.user,
+            )
+
+
+admin.site.unregister(User)
+admin.site.register(User, OfficialUserAdmin)

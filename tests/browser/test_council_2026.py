@@ -100,6 +100,9 @@ def test_the_council_votes_and_the_chairman_recognises_in_one_decision(
     page.fill("#id_conclusion", "Hội đồng thống nhất kết quả biểu quyết")
     screenshot("2026-council-04-votes")
     page.click("text=Kết thúc phiên họp và kiểm phiếu")
+    page.wait_for_selector("text=Kiểm tra trước khi xác nhận")
+    screenshot("2026-council-04b-votes-confirmation")
+    page.click("button[name=confirmed]")
     page.wait_for_selector("text=Phiên họp đã kết thúc")
     screenshot("2026-council-05-session-closed")
     states = dict(
@@ -118,6 +121,7 @@ def test_the_council_votes_and_the_chairman_recognises_in_one_decision(
     page.fill("#id_signer_title", "Phó Chủ tịch UBND tỉnh")
     screenshot("2026-council-06-decision-form")
     page.click("text=Ban hành quyết định")
+    page.click("button[name=confirmed]")
     page.wait_for_selector("text=Đã ký duyệt quyết định")
     sign_in("vanthu_tinh")
     page.click("nav >> text=Sổ văn bản")
@@ -126,6 +130,7 @@ def test_the_council_votes_and_the_chairman_recognises_in_one_decision(
     page.fill("#id_issued_on", "2026-11-25")
     screenshot("2026-council-07-clerk-numbers")
     page.click("button:has-text('Vào sổ, cấp số')")
+    page.click("button[name=confirmed]")
     page.wait_for_selector("text=Đã vào sổ số 215/QĐ-UBND")
     from recognition.tasks import render_document
 

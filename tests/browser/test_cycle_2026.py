@@ -105,6 +105,7 @@ def test_the_2026_cycle_up_to_the_provincial_polices_appraisal(
         if shot:
             screenshot("2026-cycle-07-dossier-seen-by-the-commune-chair")
         page.click("text=Ký và gửi báo cáo của xã đến Công an tỉnh")
+        page.click("button[name=confirmed]")
         page.wait_for_selector("text=Xong: hồ sơ hiện ở trạng thái")
         if shot:
             screenshot("2026-cycle-08-report-sent")
@@ -126,6 +127,9 @@ def test_the_2026_cycle_up_to_the_provincial_polices_appraisal(
     page.fill("#reason-return_to_commune", "Số người có hồ sơ quản lý chưa khớp dữ liệu của Công an tỉnh.")
     screenshot("2026-cycle-10-return-with-a-reason")
     page.click("details[open] button:has-text('Trả lại xã')")
+    # The confirmation keeps the reason, editable, and says who is told.
+    assert "chưa khớp dữ liệu" in page.input_value("#confirm-reason")
+    page.click("button[name=confirmed]")
     page.wait_for_selector("text=Xong: hồ sơ hiện ở trạng thái")
     assert Dossier.objects.get(pk=bac_ly.pk).state == "returned"
 
@@ -134,6 +138,7 @@ def test_the_2026_cycle_up_to_the_provincial_polices_appraisal(
         dossier = Dossier.objects.get(commune=commune, year=2026)
         page.goto(f"{base}/dossiers/{dossier.pk}/")
         page.click("text=Bắt đầu thẩm định")
+        page.click("button[name=confirmed]")
         page.wait_for_url(f"{base}/dossiers/{dossier.pk}/appraisal/")
         page.fill("#id_inspection_date", "2026-02-20")
         page.fill("#id_counts_checked_on", "2026-02-25")
@@ -159,7 +164,8 @@ def test_the_2026_cycle_up_to_the_provincial_polices_appraisal(
         if shot:
             screenshot("2026-cycle-11-appraisal-by-the-provincial-police")
         page.click("text=Lưu và hoàn thành thẩm định")
-        page.wait_for_selector("text=Đã hoàn thành thẩm định")
+        page.click("button[name=confirmed]")
+        page.wait_for_selector("text=Xong: hồ sơ hiện ở trạng thái")
         if shot:
             screenshot("2026-cycle-12-appraised")
         assert Dossier.objects.get(pk=dossier.pk).state == "appraised"

@@ -33,7 +33,12 @@ def test_commune_police_and_chair_take_a_dossier_to_recognition(
     page.set_input_files(f"#id_evidence_{c1.pk}", str(evidence))
     screenshot("02-self-assessment-filled")
     page.click("text=Lưu và gửi")
-    page.wait_for_selector("text=Đã gửi hồ sơ tự đánh giá để thẩm định")
+    # The answers are saved; submitting is asked again: what is locked, who is told.
+    page.wait_for_selector("text=Kiểm tra trước khi xác nhận")
+    assert page.locator(f"text={people.police.get_full_name()} (Huyện Kỳ Sơn)").is_visible()
+    screenshot("02b-submit-confirmation")
+    page.click("button[name=confirmed]")
+    page.wait_for_selector("text=Xong: hồ sơ hiện ở trạng thái")
     screenshot("03-dossier-submitted")
     assert Dossier.objects.get(pk=dossier.pk).state == "submitted"
 
@@ -42,6 +47,7 @@ def test_commune_police_and_chair_take_a_dossier_to_recognition(
     assert page.locator(".bell-count").inner_text() == "1"
     page.goto(f"{base}/dossiers/{dossier.pk}/")
     page.click("text=Bắt đầu thẩm định")
+    page.click("button[name=confirmed]")
     page.wait_for_url(f"{base}/dossiers/{dossier.pk}/appraisal/")
     page.fill("#id_inspection_date", "2024-10-02")
     page.fill("#id_place", "Hội trường Ủy ban nhân dân xã")
@@ -65,7 +71,9 @@ def test_commune_police_and_chair_take_a_dossier_to_recognition(
     page.fill("#id_proposal_date", "2024-10-04")
     screenshot("04-appraisal-filled")
     page.click("text=Lưu và hoàn thành thẩm định")
-    page.wait_for_selector("text=Đã hoàn thành thẩm định")
+    page.wait_for_selector("text=Biên bản và Tờ trình được lấy số")
+    page.click("button[name=confirmed]")
+    page.wait_for_selector("text=Xong: hồ sơ hiện ở trạng thái")
     screenshot("05-dossier-appraised")
     assert Dossier.objects.get(pk=dossier.pk).state == "appraised"
 
@@ -83,6 +91,9 @@ def test_commune_police_and_chair_take_a_dossier_to_recognition(
     page.fill("#id_signer_title", "Chủ tịch UBND huyện Kỳ Sơn")
     screenshot("06-decision-form")
     page.click("text=Ghi nhận quyết định")
+    page.wait_for_selector("text=Kiểm tra trước khi xác nhận")
+    screenshot("06b-decision-confirmation")
+    page.click("button[name=confirmed]")
     page.wait_for_selector("text=Đã ký duyệt quyết định")
     assert page.locator("#documents tr[data-status=pending]").count() == 3
     screenshot("07-documents-pending")
@@ -112,6 +123,7 @@ def test_commune_police_and_chair_take_a_dossier_to_recognition(
     page.fill("#id_number", "37")
     screenshot("10-clerk-enters-the-number")
     page.click("button:has-text('Vào sổ, cấp số')")
+    page.click("button[name=confirmed]")
     page.wait_for_selector("text=Đã vào sổ số 37/QĐ-UBND")
     worker()
     page.wait_for_selector("#documents a:has-text('Quyết định công nhận 37-QĐ-UBND')", timeout=20000)
