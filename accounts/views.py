@@ -6,3 +6,15 @@ from django.shortcuts import render
 def reference(request):
     """The framework's floor for a page: signed in, the base layout, no data (benchmarks compare to it)."""
     return render(request, "accounts/reference.html")
+
+
+def keepalive(request):
+    """"Stay signed in": any signed-in request slides the idle timeout; this one says how long is left
+    (401, not a redirect, once the session has expired, so the page can say so)."""
+    from django.conf import settings
+    from django.http import JsonResponse
+
+    if not request.user.is_authenticated:
+        return JsonResponse({"signed_in": False}, status=401)
+    request.session.modified = True  # written now: the idle timeout starts again from this request
+    return JsonResponse({"signed_in": True, "seconds": settings.SESSION_COOKIE_AGE})

@@ -23,6 +23,40 @@ def _bool_choice(value: str):
     return {"1": True, "0": False}.get(value)
 
 
+class EvidenceFilesInput(forms.ClearableFileInput):
+    """Several files at once; the browser checks their size and type before uploading (keep.js)."""
+
+    allow_multiple_selected = True
+
+    def __init__(self, attrs=None):
+        from django.conf import settings
+
+        from .evidence import ALLOWED_TYPES
+
+        super().__init__(
+            {
+                "accept": ",".join(f".{ext}" for ext in sorted({*ALLOWED_TYPES, "jpeg"})),
+                "data-max-bytes": str(settings.EVIDENCE_MAX_BYTES),
+                **(attrs or {}),
+            }
+        )
+
+
+class EvidenceFilesField(forms.FileField):
+    """Several evidence files for one criterion (the Django documentation's pattern): a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", EvidenceFilesInput())
+        kwargs.setdefault("allow_empty_file", True)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
 class SelfAssessmentForm(VersionedForm):
     """Tự đánh giá: one value, one explanation and one evidence file per applicable criterion."""
 
@@ -93,9 +127,7 @@ class SelfAssessmentForm(VersionedForm):
                 widget=forms.Textarea(attrs={"rows": 2}),
                 initial=answer.explanation if answer else "",
             )
-            self.fields[f"evidence_{key}"] = forms.FileField(
-                label=_("Attach evidence"), required=False, allow_empty_file=True
-            )
+            self.fields[f"evidence_{key}"] = EvidenceFilesField(label=_("Attach evidence"), required=False)
             row["value_field"] = f"value_{key}"
 
     def bound_rows(self):
@@ -126,10 +158,21 @@ class SelfAssessmentForm(VersionedForm):
         }
 
     def uploads(self) -> list[tuple[Criterion, object]]:
+        """Every file chosen, several per criterion, in the order chosen."""
         return [
-            (row["criterion"], self.cleaned_data[f"evidence_{row['criterion'].pk}"])
+            (row["criterion"], upload)
             for row in self.rows
-            if self.cleaned_data.get(f"evidence_{row['criterion'].pk}")
+            for upload in self.cleaned_data.get(f"evidence_{row['criterion'].pk}") or []
+        ]
+
+    def accepted_uploads(self) -> list[tuple[Criterion, object]]:
+        """The files of the fields without an error, when the form as a whole has errors: kept as evidence
+        so that correcting a value never means choosing the files again."""
+        return [
+            (row["criterion"], upload)
+            for row in self.rows
+            if f"evidence_{row['criterion'].pk}" not in self.errors
+            for upload in self.cleaned_data.get(f"evidence_{row['criterion'].pk}") or []
         ]
 
 

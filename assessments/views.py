@@ -313,6 +313,25 @@ def self_assessment(request, pk: int):
     form = SelfAssessmentForm(request.POST, request.FILES, rows=rows)
     counts_form = SituationCountsForm(request.POST, counts=dossier.situation()) if with_counts else None
     if not form.is_valid() or (counts_form is not None and not counts_form.is_valid()):
+        # The values are not saved; the files already accepted are, so they need not be chosen again.
+        kept = []
+        for criterion, upload in form.accepted_uploads():
+            try:
+                services.evidence_add(dossier=dossier, actor=request.user, criterion=criterion, upload=upload)
+                kept.append(upload.name)
+            except services.DossierActionError as error:
+                form.add_error(f"evidence_{criterion.pk}", error.message)
+        if kept:
+            messages.error(
+                request,
+                _("Some values are not valid and were not saved; the files you chose were kept: %(files)s.")
+                % {"files": ", ".join(kept)},
+            )
+            fresh = visible_dossier(request, pk)
+            form.rows = selectors.criterion_rows(dossier=fresh)
+            form.data = form.data.copy()
+            form.data["version"] = fresh.version
+            return _render_self_assessment(request, fresh, form, counts_form, status=400)
         messages.error(request, _("Some values are not valid; nothing was saved. Correct the marked fields."))
         return _render_self_assessment(request, dossier, form, counts_form, status=400)
     version = form.cleaned_data["version"]

@@ -80,6 +80,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "communes.context_processors.current_posts",
                 "assessments.context_processors.unread_notifications",
+                "accounts.context_processors.session_timeout",
             ],
         },
     },

@@ -24,6 +24,7 @@ urlpatterns = [
     path("verify/<str:code>/", recognition_views.verify, name="verify"),
     path("reference/", account_views.reference, name="reference"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/keepalive/", account_views.keepalive, name="keepalive"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),

@@ -311,7 +311,7 @@ def _issue_confirmation(record, form: IssueForm, cancel_url: str) -> Confirmatio
     data = form.cleaned_data
     facts = [
         (_("Document"), str(record)),
-        (_("Number"), f"{data['number']}/{record.symbol}"),
+        (_("Number in the register"), f"{data['number']}/{record.symbol}"),
         (_("Date of issue"), formats.date_format(data["issued_on"], "SHORT_DATE_FORMAT")),
     ]
     if data.get("dispatch_number"):
