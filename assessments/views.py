@@ -515,7 +515,8 @@ def appraisal(request, pk: int):
         following = [
             d.pk for d in selectors.dossiers_to_act_on(user=request.user, transition="complete_appraisal")
         ]
-        after = [n for n in following if n != pk]
+        # The one after this in the list (longest waiting first); after the last, the list to complete.
+        after = following[following.index(pk) + 1 :] if pk in following else following
         if after:
             return redirect("assessments:appraisal", pk=after[0])
         return redirect("assessments:appraisals_complete")
