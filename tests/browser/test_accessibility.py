@@ -132,3 +132,35 @@ def test_no_axe_violation_and_phones_read_every_value(live_server, browser, page
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1))
     assert len(results) == 2 * len(pages)
     assert failures == []
+
+
+def test_the_dashboard_and_the_dossier_print_on_a4_without_the_navigation(live_server, browser, pages):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "chair")
+    page.fill("#id_password", "pw-for-tests-2022")
+    page.click("button.primary")
+    page.wait_for_url(f"{live_server.url}/")
+    counted = {}
+    for name, path in (
+        ("dashboard", "/dashboard/?year=2024"),
+        ("dossier", dict((n, p) for n, _u, p in pages)["dossier"]),
+    ):
+        page.goto(f"{live_server.url}{path}")
+        page.emulate_media(media="print")
+        assert not page.is_visible("nav.main-nav") and not page.is_visible(".lang-switch")
+        header = page.inner_text(".print-only")
+        assert "In lúc" in header and "Chủ tịch UBND huyện, Huyện Kỳ Sơn" in header  # the date and the user's scope
+        # Every table's header repeats on each printed page.
+        groups = page.eval_on_selector_all(
+            "table.data thead", "els => els.map(e => getComputedStyle(e).display)"
+        )
+        assert set(groups) <= {"table-header-group"}
+        pdf = page.pdf(format="A4", print_background=True)
+        counted[name] = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+        (ROOT / "test-artefacts" / f"print-{name}.pdf").write_bytes(pdf)
+        page.emulate_media(media="screen")
+    context.close()
+    (ROOT / "test-artefacts" / "print-pages.json").write_text(json.dumps(counted))
+    assert counted["dashboard"] <= 4 and counted["dossier"] <= 3, counted

@@ -135,3 +135,16 @@ def test_beat_schedules_every_yearly_and_daily_job(settings):
 
     app.loader.import_default_modules()
     assert tasks <= set(app.tasks)
+
+
+def test_the_status_panel_tells_the_current_standing(client, recognised, people):
+    """Recognised (number, date, until when); once expired, no longer in force."""
+    client.force_login(people.viewer)
+    url = reverse("assessments:dossier_detail", args=[recognised.dossier_id])
+    page = client.get(url).content.decode()
+    assert "Được công nhận, hiệu lực đến 31/12/2023" in page and recognised.number_display in page
+    call_command("expire_recognitions", "--today", "2024-01-01", stdout=io.StringIO())
+    assert Dossier.objects.get(pk=recognised.dossier_id).state == "expired"
+    page = client.get(url).content.decode()
+    assert "Hết hiệu lực: công nhận có hiệu lực đến 31/12/2023" in page
+    assert "Được công nhận, hiệu lực đến" not in page
