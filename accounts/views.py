@@ -9,7 +9,7 @@ def reference(request):
 
 
 def keepalive(request):
-    """"Stay signed in": any signed-in request slides the idle timeout; this one says how long is left
+    """ "Stay signed in": any signed-in request slides the idle timeout; this one says how long is left
     (401, not a redirect, once the session has expired, so the page can say so)."""
     from django.conf import settings
     from django.http import JsonResponse

@@ -948,6 +948,19 @@ def team_save(*, unit, actor, name: str, members: list[dict]) -> InspectionTeam:
     return team
 
 
+def one_by_one(dossiers: list, act) -> tuple[list, list[tuple[Dossier, str]]]:
+    """A campaign step taken on each dossier in its own transaction: one refused (changed meanwhile, not
+    allowed) leaves the others done. Returns (what `act` returned for each done, refused with the reason)."""
+    done, refused = [], []
+    for dossier in dossiers:
+        try:
+            with transaction.atomic():
+                done.append(act(dossier))
+        except (DossierActionError, PermissionDenied) as error:
+            refused.append((dossier, getattr(error, "message", str(_("Not allowed.")))))
+    return done, refused
+
+
 def appraisals_start(
     *,
     dossiers: list[Dossier],
@@ -956,38 +969,27 @@ def appraisals_start(
     inspection_date: datetime.date | None = None,
     place: str = "",
 ) -> tuple[list[Dossier], list[tuple[Dossier, str]]]:
-    """Start the appraisal of several dossiers (a campaign): each in its own transaction, with the saved
-    team (and the inspection's date and place) copied into its appraisal. Returns (started, refused
-    with the reason)."""
-    started, refused = [], []
-    for dossier in dossiers:
-        try:
-            with transaction.atomic():
-                moved = dossier_start_appraisal(dossier=dossier, actor=actor)
-                if team is not None or inspection_date or place:
-                    appraisal_save(
-                        dossier=moved,
-                        actor=actor,
-                        inspection_date=inspection_date,
-                        members=team.members if team is not None else [],
-                        findings={},
-                        recommendation="",
-                        conclusion="",
-                        place=place,
-                    )
-            started.append(moved)
-        except (DossierActionError, PermissionDenied) as error:
-            refused.append((dossier, getattr(error, "message", str(_("Not allowed.")))))
-    return started, refused
+    """Start the appraisal of several dossiers (a campaign), with the saved team (and the inspection's date
+    and place) copied into each appraisal. Returns (started, refused with the reason)."""
+
+    def start(dossier: Dossier) -> Dossier:
+        moved = dossier_start_appraisal(dossier=dossier, actor=actor)
+        if team is not None or inspection_date or place:
+            appraisal_save(
+                dossier=moved,
+                actor=actor,
+                inspection_date=inspection_date,
+                members=team.members if team is not None else [],
+                findings={},
+                recommendation="",
+                conclusion="",
+                place=place,
+            )
+        return moved
+
+    return one_by_one(dossiers, start)
 
 
 def appraisals_complete(*, dossiers: list[Dossier], actor) -> tuple[list[Dossier], list[tuple[Dossier, str]]]:
-    """Complete several appraisals at once: each in its own transaction, each numbered in the register."""
-    done, refused = [], []
-    for dossier in dossiers:
-        try:
-            with transaction.atomic():
-                done.append(dossier_complete_appraisal(dossier=dossier, actor=actor))
-        except (DossierActionError, PermissionDenied) as error:
-            refused.append((dossier, getattr(error, "message", str(_("Not allowed.")))))
-    return done, refused
+    """Complete several appraisals at once, each numbered in the register."""
+    return one_by_one(dossiers, lambda dossier: dossier_complete_appraisal(dossier=dossier, actor=actor))

@@ -206,6 +206,27 @@ def against_recommendation(appraisal, *, recognised: bool) -> bool:
     return (appraisal.recommendation == appraisal.Recommendation.RECOGNISE) != recognised
 
 
+def decisions_record(
+    *, choices: list[tuple[Dossier, str, str]], actor, decided_on: datetime.date, signer_title: str = ""
+) -> tuple[list[RecognitionDecision], list[tuple[Dossier, str]]]:
+    """Several decisions of a district chair at once ((dossier, outcome, reasons) each): each its own
+    transaction, number, history entry and documents. Returns (recorded, refused with the reason)."""
+    from assessments.services import one_by_one
+
+    reasons = {dossier.pk: (outcome, text) for dossier, outcome, text in choices}
+    return one_by_one(
+        [dossier for dossier, _o, _r in choices],
+        lambda dossier: decision_record(
+            dossier=dossier,
+            actor=actor,
+            outcome=reasons[dossier.pk][0],
+            reasons=reasons[dossier.pk][1],
+            decided_on=decided_on,
+            signer_title=signer_title,
+        ),
+    )
+
+
 def _issued_by(*, body: IssuingBody, actor, decided_on: datetime.date, signer_title: str) -> dict:
     """The fields every decision takes from its issuing body, its signer and its date."""
     return {

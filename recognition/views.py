@@ -961,21 +961,12 @@ def decisions(request):
             chosen = form.decisions()
             if not is_confirmed(request):
                 return confirmation_page(request, _decisions_confirmation(request, form, chosen))
-            done, refused = [], []
-            for dossier, outcome, reasons, _against in chosen:
-                try:
-                    done.append(
-                        services.decision_record(
-                            dossier=dossier,
-                            actor=request.user,
-                            outcome=outcome,
-                            decided_on=form.cleaned_data["decided_on"],
-                            reasons=reasons,
-                            signer_title=form.cleaned_data["signer_title"],
-                        )
-                    )
-                except (DossierActionError, PermissionDenied) as error:
-                    refused.append((dossier, getattr(error, "message", _("Not allowed."))))
+            done, refused = services.decisions_record(
+                choices=[(dossier, outcome, reasons) for dossier, outcome, reasons, _against in chosen],
+                actor=request.user,
+                decided_on=form.cleaned_data["decided_on"],
+                signer_title=form.cleaned_data["signer_title"],
+            )
             if done:
                 messages.success(
                     request,

@@ -151,7 +151,9 @@ def test_the_dashboard_and_the_dossier_print_on_a4_without_the_navigation(live_s
         page.emulate_media(media="print")
         assert not page.is_visible("nav.main-nav") and not page.is_visible(".lang-switch")
         header = page.inner_text(".print-only")
-        assert "In lúc" in header and "Chủ tịch UBND huyện, Huyện Kỳ Sơn" in header  # the date and the user's scope
+        assert (
+            "In lúc" in header and "Chủ tịch UBND huyện, Huyện Kỳ Sơn" in header
+        )  # the date and the user's scope
         # Every table's header repeats on each printed page.
         groups = page.eval_on_selector_all(
             "table.data thead", "els => els.map(e => getComputedStyle(e).display)"
