@@ -492,8 +492,9 @@ def appraisal(request, pk: int):
             services.team_save(
                 unit=unit, actor=request.user, name=form.cleaned_data["save_team_as"], members=form.members()
             )
-        saved = selectors.dossier_for_page(pk=pk)
-        if "complete" in request.POST and (problems := selectors.appraisal_problems(dossier=saved)):
+        if "complete" in request.POST and (
+            problems := selectors.appraisal_problems(dossier=selectors.dossier_for_page(pk=pk))
+        ):
             raise services.DossierActionError(_("The appraisal cannot be completed yet."), problems)
     except services.DossierActionError as error:
         # What was typed stays on the form, with the reason it was refused; when the draft itself was
