@@ -83,6 +83,10 @@ def _cell(worksheet, value, font=None):
         cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
     elif isinstance(value, datetime.date):
         cell.number_format = "DD/MM/YYYY"  # a real date, shown day-first
+    elif isinstance(value, float):
+        cell.number_format = "0.0"  # rates, one decimal as on screen
+    elif isinstance(value, int):
+        cell.number_format = "#,##0"
     if font is not None:
         cell.font = font
     return cell

@@ -186,6 +186,10 @@ def test_xlsx_export(client, known_set):
     total = next(v for v in values if v[1] == "Tổng cộng")
     assert total[3] == sum(r[3] for r in rows) and total[9] == sum(r[9] for r in rows)
     assert isinstance(total[3], int) and sheet.column_dimensions["B"].width >= 16
+    # Number formats: counts as whole numbers, the rate with one decimal.
+    total_row = len(values)
+    assert sheet.cell(row=total_row, column=4).number_format == "#,##0"
+    assert sheet.cell(row=total_row, column=len(total)).number_format == "0.0"
 
 
 def test_district_staff_see_only_their_district_in_the_page_and_the_exports(client, known_set):
