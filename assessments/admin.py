@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.admin import ReadOnlyAdmin
 
-from .models import Appraisal, CriteriaSet, Criterion, Dossier, DossierEvent, Evidence
+from .models import Appraisal, CriteriaSet, Criterion, Dossier, DossierEvent, Evidence, InspectionTeam
 from .services import criteria_set_new_version
 
 
@@ -99,3 +99,14 @@ class EvidenceAdmin(ReadOnlyAdmin):
 class AppraisalAdmin(ReadOnlyAdmin):
     list_display = ("dossier", "inspection_date", "recommendation")
     list_select_related = ("dossier__commune",)
+
+
+@admin.register(InspectionTeam)
+class InspectionTeamAdmin(admin.ModelAdmin):
+    """The police commands' saved inspection teams (saved from the appraisal form): renamed or removed
+    here; an appraisal keeps the members copied into it."""
+
+    list_display = ("name", "district", "province", "saved_by", "saved_at")
+    list_filter = ("province",)
+    search_fields = ("name",)
+    readonly_fields = ("saved_by", "saved_at")

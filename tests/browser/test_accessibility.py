@@ -1,7 +1,8 @@
 """Accessibility and phones, in Debian's Chromium: axe-core (from the npm registry, injected with
 page.evaluate since the Content-Security-Policy refuses injected script tags) finds no violation of
 WCAG 2.1 A/AA on the pages each role uses, at 1366x768 and at 390x844; at 390 px every visible table
-value carries a visible label and no sticky element takes more than 10 % of the screen. A screenshot
+value carries a visible label, no sticky element takes more than 10 % of the screen, and radio buttons,
+checkboxes, the bell and links in tables are at least 44 px high. A screenshot
 of each page at both sizes goes to test-artefacts/screenshots/a11y/, and the results per page to
 test-artefacts/axe-results.json."""
 
@@ -35,10 +36,20 @@ PHONE_CHECKS = """() => {
     const inner = [...cell.querySelectorAll("label")].some(l => l.getBoundingClientRect().width > 1);
     if (!hasBefore && !inner) unlabelled.push(cell.textContent.trim().slice(0, 40));
   }
+  // Tap targets: a radio button's or checkbox's label, the bell, links in tables: 44 px high at least.
+  const small = [];
+  const targets = [
+    ...[...document.querySelectorAll("input[type=radio], input[type=checkbox]")].map(i => i.closest("label") || i),
+    ...document.querySelectorAll(".bell, table.data a"),
+  ];
+  for (const el of targets) {
+    const box = el.getBoundingClientRect();
+    if (box.width && box.height && box.height < 43.5) small.push((el.textContent || el.outerHTML).trim().slice(0, 40) + " " + Math.round(box.height));
+  }
   const sticky = [...document.querySelectorAll("body *")]
     .filter(el => ["sticky", "fixed"].includes(getComputedStyle(el).position))
     .map(el => el.getBoundingClientRect().height);
-  return {unlabelled, sticky};
+  return {unlabelled, sticky, small};
 }"""
 
 
@@ -116,6 +127,8 @@ def test_no_axe_violation_and_phones_read_every_value(live_server, browser, page
                 phone = page.evaluate(PHONE_CHECKS)
                 if phone["unlabelled"]:
                     failures.append((name, size, {"unlabelled table values": phone["unlabelled"][:10]}))
+                if phone["small"]:
+                    failures.append((name, size, {"tap targets under 44 px": phone["small"][:10]}))
                 too_tall = [h for h in phone["sticky"] if h > 0.10 * height]
                 if too_tall:
                     failures.append((name, size, {"sticky heights over 10 %": too_tall}))
