@@ -8,13 +8,13 @@ def reference(request):
     return render(request, "accounts/reference.html")
 
 
+@login_required
 def keepalive(request):
-    """ "Stay signed in": any signed-in request slides the idle timeout; this one says how long is left
-    (401, not a redirect, once the session has expired, so the page can say so)."""
+    """ "Stay signed in": any signed-in request slides the idle timeout; this one says how long is left.
+    Once the session has expired it redirects to the sign-in page like any page (keep.js asks without
+    following redirects, and says so)."""
     from django.conf import settings
     from django.http import JsonResponse
 
-    if not request.user.is_authenticated:
-        return JsonResponse({"signed_in": False}, status=401)
     request.session.modified = True  # written now: the idle timeout starts again from this request
     return JsonResponse({"signed_in": True, "seconds": settings.SESSION_COOKIE_AGE})

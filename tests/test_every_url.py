@@ -164,6 +164,8 @@ RULES = {
         lambda d: {},
         {"provincial_police", "other_province_police", "admin"},
     ),
+    # "Stay signed in" before the idle timeout: every signed-in official.
+    "keepalive": ("get", lambda d: {}, EVERYONE),
     "healthz": ("get", lambda d: {}, PUBLIC),
     "verify": ("get", lambda d: {"code": d["document"].verification_code}, PUBLIC),
     "login": ("get", lambda d: {}, PUBLIC),

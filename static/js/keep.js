@@ -107,7 +107,8 @@
       button.className = "primary";
       button.textContent = text("stay");
       button.addEventListener("click", function () {
-        fetch(body.getAttribute("data-keepalive-url"), { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+        // Not following redirects: an expired session answers with one, to the sign-in page.
+        fetch(body.getAttribute("data-keepalive-url"), { credentials: "same-origin", redirect: "manual", headers: { "X-Requested-With": "fetch" } })
           .then(function (response) {
             if (response.ok) { arm(); return; }
             hide();

@@ -179,6 +179,11 @@ def test_the_idle_warning_keeps_the_session(live_server, page, sign_in, people):
         page.click("#idle-warning button")
     assert response.value.status == 200
     page.wait_for_selector("#idle-warning", state="detached")
+    # Too late: the session has gone; the page says so instead of pretending.
+    Session.objects.all().delete()
+    page.evaluate("window.nghean.showIdleWarning()")
+    page.click("#idle-warning button")
+    page.wait_for_selector("text=Phiên làm việc đã hết hạn. Hãy đăng nhập lại")
 
 
 def test_a_chair_decides_five_dossiers_at_once(
