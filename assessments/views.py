@@ -772,7 +772,22 @@ def appraisals_complete(request):
     return render(
         request,
         "assessments/campaign_complete.html",
-        {"form": form, "rows": rows, "ready": ready},
+        {
+            "form": form,
+            "rows": rows,
+            "ready": ready,
+            # The list is its own confirmation: what completing does and who is told, above the button.
+            "consequences": [str(line) for line in workflow.CONSEQUENCES["complete_appraisal"]],
+            "told": sorted(
+                {
+                    who
+                    for d in ready
+                    for who in selectors.told_after(
+                        dossier=d, transition="complete_appraisal", actor=request.user
+                    )
+                }
+            ),
+        },
         status=400 if request.method == "POST" else 200,
     )
 
