@@ -511,11 +511,51 @@ def summary_request(
     numbered in the provincial police's own register, dated (default today) and signed by `actor`.
     One at a time per year and province: while one is being prepared, asking again is refused (it
     would take another dispatch number and another render for the same content)."""
-    from communes.models import Province
     from communes.permissions import has_unit_perm
 
     if not has_unit_perm(actor, "manage_criteria", province):
         raise PermissionDenied
+    body = issuing_body_for(unit=province, kind=IssuingBody.Kind.POLICE)
+    if body.numbering == IssuingBody.Numbering.CLERK:
+        raise DossierActionError(
+            _("The provincial police number their dispatches in the office's register: ask the clerk.")
+        )
+    return _police_document(
+        kind=Document.Kind.PROVINCIAL_SUMMARY,
+        province=province,
+        body=body,
+        year=year,
+        actor=actor,
+        issued_on=issued_on,
+        signer_title=signer_title,
+        series=DISPATCH_SERIES,
+        symbol_of="dispatch",
+        label=f"summary {year}",
+        busy=_("The %(year)s summary dispatch is already being prepared; it will appear below."),
+    )
+
+
+def _police_document(
+    *,
+    kind: str,
+    province,
+    body: IssuingBody,
+    year: int,
+    actor,
+    issued_on: datetime.date | None,
+    signer_title: str,
+    series: str,
+    symbol_of: str,
+    label: str,
+    busy: str,
+    **fields,
+) -> Document:
+    """A yearly document of the provincial police (the summary dispatch, the report to the Ministry):
+    dated no later than today and not before its year; one at a time per year and province (while one is
+    being prepared, asking again is refused: it would take another number for the same content);
+    numbered in the police's register; sent to the workers once the transaction commits."""
+    from communes.models import Province
+
     issued_on = issued_on or timezone.localdate()
     if issued_on > timezone.localdate():
         raise DossierActionError(_("The document cannot be dated in the future."))
@@ -525,27 +565,20 @@ def summary_request(
         )
     Province.objects.select_for_update().get(pk=province.pk)  # one request at a time per province
     if Document.objects.filter(
-        kind=Document.Kind.PROVINCIAL_SUMMARY, province=province, year=year, status=Document.Status.PENDING
+        kind=kind, province=province, year=year, status=Document.Status.PENDING
     ).exists():
-        raise DossierActionError(
-            _("The %(year)s summary dispatch is already being prepared; it will appear below.")
-            % {"year": year}
-        )
-    body = issuing_body_for(unit=province, kind=IssuingBody.Kind.POLICE)
-    if body.numbering == IssuingBody.Numbering.CLERK:
-        raise DossierActionError(
-            _("The provincial police number their dispatches in the office's register: ask the clerk.")
-        )
+        raise DossierActionError(busy % {"year": year})
     document = Document.objects.create(
-        kind=Document.Kind.PROVINCIAL_SUMMARY,
+        kind=kind,
         province=province,
         year=year,
         requested_at=timezone.now(),
         issued_on=issued_on,
         signer_name=actor.get_full_name(),
         signer_title=nfc(signer_title).strip(),
-        number=_next_number(body=body, series=DISPATCH_SERIES, issued_on=issued_on, label=f"summary {year}"),
-        symbol=body.symbol("dispatch"),
+        number=_next_number(body=body, series=series, issued_on=issued_on, label=label),
+        symbol=body.symbol(symbol_of),
+        **fields,
     )
     _enqueue_after_commit([document.pk])
     return document
@@ -1197,41 +1230,24 @@ def ministry_report_request(
     """Báo cáo: the provincial police's report of the year's results to the Ministry, as things stand
     on its date (the chairman's decision may come later: neither waits for the other). Numbered in the
     provincial police's register; its figures are fixed in the document, for its PDF and spreadsheet."""
-    from communes.models import Province
-
     from .selectors import ministry_report_figures
 
     if not can_manage_council(province, actor):
         raise PermissionDenied
-    issued_on = issued_on or timezone.localdate()
-    if issued_on > timezone.localdate():
-        raise DossierActionError(_("The document cannot be dated in the future."))
-    if issued_on.year < year:
-        raise DossierActionError(
-            _("A summary of %(year)s cannot be dated before that year.") % {"year": year}
-        )
-    Province.objects.select_for_update().get(pk=province.pk)
-    if Document.objects.filter(
-        kind=Document.Kind.MINISTRY_REPORT, province=province, year=year, status=Document.Status.PENDING
-    ).exists():
-        raise DossierActionError(
-            _("The %(year)s report is already being prepared; it will appear below.") % {"year": year}
-        )
-    body = issuing_body_for(unit=province, kind=IssuingBody.Kind.POLICE)
-    document = Document.objects.create(
+    return _police_document(
         kind=Document.Kind.MINISTRY_REPORT,
         province=province,
+        body=issuing_body_for(unit=province, kind=IssuingBody.Kind.POLICE),
         year=year,
-        requested_at=timezone.now(),
+        actor=actor,
         issued_on=issued_on,
-        signer_name=actor.get_full_name(),
-        signer_title=nfc(signer_title).strip(),
+        signer_title=signer_title,
+        series="report",
+        symbol_of="report",
+        label=f"report {year}",
+        busy=_("The %(year)s report is already being prepared; it will appear below."),
         figures=ministry_report_figures(province=province, year=year),
-        number=_next_number(body=body, series="report", issued_on=issued_on, label=f"report {year}"),
-        symbol=body.symbol("report"),
     )
-    _enqueue_after_commit([document.pk])
-    return document
 
 
 @transaction.atomic
