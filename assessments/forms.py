@@ -13,6 +13,24 @@ from .models import Appraisal, AppraisalMember, Criterion, Dossier, Finding
 MAX_TEXT = 4000
 
 
+class DayInput(forms.DateInput):
+    """The browser's date picker (it reads and writes ISO dates, whatever the page's language)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class ClockInput(forms.TimeInput):
+    """The browser's time picker."""
+
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
 class VersionedForm(forms.Form):
     """Carries the dossier version the page was built from: a stale form is refused, not applied."""
 
@@ -272,12 +290,8 @@ class CycleForm(forms.Form):
         localize=True,
     )
     plan_reference = forms.CharField(label=_("Plan (number and date)"), required=False, max_length=200)
-    reports_due = forms.DateField(
-        label=_("Commune reports due"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    ministry_report_due = forms.DateField(
-        label=_("Report to the Ministry due"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    reports_due = forms.DateField(label=_("Commune reports due"), widget=DayInput())
+    ministry_report_due = forms.DateField(label=_("Report to the Ministry due"), widget=DayInput())
     assigned = forms.ModelMultipleChoiceField(
         label=_("Communes assigned by the plan"),
         required=False,
@@ -336,22 +350,22 @@ class AppraisalForm(VersionedForm):
     inspection_date = forms.DateField(
         label=_("Inspection date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DayInput(),
     )
     counts_checked_on = forms.DateField(
         label=_("Counts cross-checked against police data on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DayInput(),
     )
     started_at = forms.TimeField(
         label=_("Meeting started at"),
         required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        widget=ClockInput(),
     )
     ended_at = forms.TimeField(
         label=_("Meeting ended at"),
         required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        widget=ClockInput(),
     )
     place = forms.CharField(label=_("Place"), required=False, max_length=200)
     recommendation = forms.ChoiceField(
@@ -365,7 +379,7 @@ class AppraisalForm(VersionedForm):
     proposal_date = forms.DateField(
         label=_("Date of the proposal (Tờ trình) to the deciding authority"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DayInput(),
         help_text=_("The minutes and the proposal are numbered in the police register when you complete."),
     )
     minutes_number = forms.IntegerField(
@@ -606,7 +620,7 @@ class StartAppraisalsForm(CampaignForm):
     inspection_date = forms.DateField(
         label=_("Inspection date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DayInput(),
     )
     place = forms.CharField(label=_("Place"), required=False, max_length=200)
 

@@ -2,7 +2,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assessments.forms import MAX_TEXT, VersionedForm
+from assessments.forms import MAX_TEXT, ClockInput, DayInput, VersionedForm
+
+
+def signer_title_field(help_text="") -> forms.CharField:
+    """The signer's title as printed above the signature (e.g. "Phó Chủ tịch" signs as KT. CHỦ TỊCH)."""
+    return forms.CharField(label=_("Signer's title"), required=False, max_length=150, help_text=help_text)
 
 
 class DecisionForm(VersionedForm):
@@ -17,10 +22,10 @@ class DecisionForm(VersionedForm):
     outcome = forms.ChoiceField(label=_("Decision"), choices=OUTCOMES, widget=forms.RadioSelect)
     decided_on = forms.DateField(
         label=_("Date of the decision"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DayInput(),
         initial=timezone.localdate,
     )
-    signer_title = forms.CharField(label=_("Signer's title"), required=False, max_length=150)
+    signer_title = signer_title_field()
     reasons = forms.CharField(
         label=_("Reasons"), required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -58,9 +63,7 @@ class DecisionForm(VersionedForm):
 
 
 class RevocationForm(forms.Form):
-    incident_date = forms.DateField(
-        label=_("Date of the incident"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    incident_date = forms.DateField(label=_("Date of the incident"), widget=DayInput())
     incident_description = forms.CharField(
         label=_("The incident (the drug case)"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -71,10 +74,10 @@ class RevocationForm(forms.Form):
     )
     decided_on = forms.DateField(
         label=_("Date of the revocation decision"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DayInput(),
         initial=timezone.localdate,
     )
-    signer_title = forms.CharField(label=_("Signer's title"), required=False, max_length=150)
+    signer_title = signer_title_field()
 
     def clean(self):
         cleaned = super().clean()
@@ -95,15 +98,10 @@ class SummaryForm(forms.Form):
     )
     issued_on = forms.DateField(
         label=_("Date of the dispatch"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DayInput(),
         initial=timezone.localdate,
     )
-    signer_title = forms.CharField(
-        label=_("Signer's title"),
-        required=False,
-        max_length=150,
-        help_text=_("“Phó Giám đốc” signs on the director's behalf (KT. GIÁM ĐỐC)."),
-    )
+    signer_title = signer_title_field(_("“Phó Giám đốc” signs on the director's behalf (KT. GIÁM ĐỐC)."))
 
     def clean(self):
         cleaned = super().clean()
@@ -123,7 +121,7 @@ class IssueForm(forms.Form):
     number = forms.IntegerField(label=_("Number in the register"), min_value=1, max_value=99999)
     issued_on = forms.DateField(
         label=_("Date of issue"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DayInput(),
         initial=timezone.localdate,
     )
     dispatch_number = forms.IntegerField(
@@ -207,12 +205,8 @@ class CouncilSeatsForm(forms.Form):
 class SessionForm(forms.Form):
     """Triệu tập phiên họp: date, time, place and the appraised communes on the agenda."""
 
-    held_on = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    starts_at = forms.TimeField(
-        label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-    )
+    held_on = forms.DateField(label=_("Date"), widget=DayInput())
+    starts_at = forms.TimeField(label=_("Starts at"), widget=ClockInput())
     place = forms.CharField(label=_("Place"), max_length=200)
     dossiers = forms.ModelMultipleChoiceField(
         label=_("Communes on the agenda"), queryset=None, widget=forms.CheckboxSelectMultiple
@@ -227,9 +221,7 @@ class SessionForm(forms.Form):
 class SessionVotesForm(forms.Form):
     """The secretary's record: attendance, each present member's vote on each commune; then closing."""
 
-    ends_at = forms.TimeField(
-        label=_("Ended at"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-    )
+    ends_at = forms.TimeField(label=_("Ended at"), required=False, widget=ClockInput())
     conclusion = forms.CharField(
         label=_("Conclusion"), required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -294,15 +286,10 @@ class CollectiveDecisionForm(forms.Form):
 
     decided_on = forms.DateField(
         label=_("Date of the decision"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DayInput(),
         initial=timezone.localdate,
     )
-    signer_title = forms.CharField(
-        label=_("Signer's title"),
-        required=False,
-        max_length=150,
-        help_text=_("“Phó Chủ tịch” signs on the chairman's behalf (KT. CHỦ TỊCH)."),
-    )
+    signer_title = signer_title_field(_("“Phó Chủ tịch” signs on the chairman's behalf (KT. CHỦ TỊCH)."))
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
@@ -348,23 +335,16 @@ class ReportForm(forms.Form):
 
     issued_on = forms.DateField(
         label=_("Date of the report"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DayInput(),
         initial=timezone.localdate,
     )
-    signer_title = forms.CharField(
-        label=_("Signer's title"),
-        required=False,
-        max_length=150,
-        help_text=_("“Phó Giám đốc” signs on the director's behalf (KT. GIÁM ĐỐC)."),
-    )
+    signer_title = signer_title_field(_("“Phó Giám đốc” signs on the director's behalf (KT. GIÁM ĐỐC)."))
 
 
 class SentForm(forms.Form):
     sent_on = forms.DateField(
         label=_("Sent to the Ministry on"),
-        widget=forms.DateInput(
-            attrs={"type": "date", "aria-label": _("Sent to the Ministry on")}, format="%Y-%m-%d"
-        ),
+        widget=DayInput(attrs={"aria-label": _("Sent to the Ministry on")}),
         initial=timezone.localdate,
     )
 
@@ -382,10 +362,10 @@ class DecideSeveralForm(forms.Form):
 
     decided_on = forms.DateField(
         label=_("Date of the decisions"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DayInput(),
         initial=timezone.localdate,
     )
-    signer_title = forms.CharField(label=_("Signer's title"), required=False, max_length=150)
+    signer_title = signer_title_field()
 
     def __init__(self, *args, dossiers: list, **kwargs):
         super().__init__(*args, **kwargs)
