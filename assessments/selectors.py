@@ -181,8 +181,9 @@ def history_of(*, dossier: Dossier) -> list[Dossier]:
     )
 
 
-def appraisal_problems(*, dossier: Dossier) -> list[str]:
-    """What the police must still record before completing the appraisal."""
+def appraisal_problems(*, dossier: Dossier, police_numbering: str | None = None) -> list[str]:
+    """What the police must still record before completing the appraisal. `police_numbering` is the
+    appraising command's register setting when the caller has read it already (lists of dossiers)."""
     appraisal = appraisal_of(dossier)
     if appraisal is None:
         return [_("The appraisal has not been recorded yet.")]
@@ -225,9 +226,8 @@ def appraisal_problems(*, dossier: Dossier) -> list[str]:
         problems.append(_("Give the date of the proposal (Tờ trình) to the deciding authority."))
     from communes.selectors import register_numbering
 
-    if register_numbering(unit=workflow.appraising_unit(dossier), kind="police") == "clerk" and not (
-        appraisal.proposal_number and appraisal.minutes_number
-    ):
+    numbering = police_numbering or register_numbering(unit=workflow.appraising_unit(dossier), kind="police")
+    if numbering == "clerk" and not (appraisal.proposal_number and appraisal.minutes_number):
         problems.append(_("Give the numbers of the minutes and of the proposal from the office's register."))
     found = {f.criterion_id for f in appraisal.findings.all()}
     for criterion in dossier.applicable_criteria():
@@ -337,20 +337,24 @@ def open_cycles_for(*, user) -> list[tuple[EvaluationCycle, list[tuple[Commune, 
     return found
 
 
-def told_after(*, dossier: Dossier, transition: str, actor) -> list[str]:
-    """Who is notified when `transition` is taken: the people who act in the state it leads to, by the
-    workflow table (the same rule as the notices), as "Full name (unit)"."""
-    step = workflow.step(dossier, transition)
-    if step is None:
-        return []
-    told: dict[int, str] = {}
-    for codename, level in workflow.actors_of(dossier, step.target):
-        unit = workflow.unit_for(dossier, level)
-        if unit is None:
+def told_after(*, dossiers: list[Dossier], transition: str, actor) -> list[str]:
+    """Who is notified when `transition` is taken on `dossiers`: the people who act in the state it leads
+    to, by the workflow table (the same rule as the notices), as "Full name (unit)", sorted; one query per
+    (permission, unit), however many dossiers share them."""
+    pairs: dict[tuple[str, str, int], object] = {}
+    for dossier in dossiers:
+        step = workflow.step(dossier, transition)
+        if step is None:
             continue
-        for user in holders_of(codename, unit).exclude(pk=actor.pk).order_by("last_name", "first_name"):
+        for codename, level in workflow.actors_of(dossier, step.target):
+            unit = workflow.unit_for(dossier, level)
+            if unit is not None:
+                pairs.setdefault((codename, unit._meta.model_name, unit.pk), unit)
+    told: dict[int, str] = {}
+    for (codename, _model, _pk), unit in pairs.items():
+        for user in holders_of(codename, unit).exclude(pk=actor.pk):
             told.setdefault(user.pk, f"{user.get_full_name() or user.username} ({unit.name})")
-    return list(told.values())
+    return sorted(told.values())
 
 
 def latest_return(dossier: Dossier, returns: list[DossierEvent] | None = None) -> DossierEvent | None:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -284,7 +285,7 @@ def _confirm_action(request, dossier: Dossier, action: str, status: int = 200):
             (_("After this step"), target),
         ],
         consequences=[str(line) for line in workflow.CONSEQUENCES.get(action, ())],
-        told=selectors.told_after(dossier=dossier, transition=action, actor=request.user),
+        told=selectors.told_after(dossiers=[dossier], transition=action, actor=request.user),
         reason_label=_("Reason") if step.reason_required else "",
         back_to_form=False,
         danger=step.reason_required,
@@ -729,7 +730,16 @@ def appraisals_complete(request):
     """Hoàn thành thẩm định: the police complete several appraisals at once (those with nothing missing)."""
     _require_appraiser(request.user)
     dossiers = selectors.dossiers_to_act_on(user=request.user, transition="complete_appraisal")
-    problems = {d.pk: selectors.appraisal_problems(dossier=d) for d in dossiers}
+    # What each still misses, read for all of them at once (not a few queries per dossier).
+    prefetch_related_objects(dossiers, "appraisal__members", "appraisal__findings", "criteria_set__criteria")
+    numbering = {
+        unit: register_numbering(unit=unit, kind="police")
+        for unit in {workflow.appraising_unit(d) for d in dossiers}
+    }
+    problems = {
+        d.pk: selectors.appraisal_problems(dossier=d, police_numbering=numbering[workflow.appraising_unit(d)])
+        for d in dossiers
+    }
     ready = [d for d in dossiers if not problems[d.pk]]
     form = CampaignForm(request.POST or None, dossiers=ready)
     if request.method == "POST" and form.is_valid():
@@ -751,14 +761,8 @@ def appraisals_complete(request):
                         )
                     ],
                     consequences=[str(line) for line in workflow.CONSEQUENCES["complete_appraisal"]],
-                    told=sorted(
-                        {
-                            who
-                            for d in chosen
-                            for who in selectors.told_after(
-                                dossier=d, transition="complete_appraisal", actor=request.user
-                            )
-                        }
+                    told=selectors.told_after(
+                        dossiers=chosen, transition="complete_appraisal", actor=request.user
                     ),
                     back_to_form=False,
                 ),
@@ -778,15 +782,7 @@ def appraisals_complete(request):
             "ready": ready,
             # The list is its own confirmation: what completing does and who is told, above the button.
             "consequences": [str(line) for line in workflow.CONSEQUENCES["complete_appraisal"]],
-            "told": sorted(
-                {
-                    who
-                    for d in ready
-                    for who in selectors.told_after(
-                        dossier=d, transition="complete_appraisal", actor=request.user
-                    )
-                }
-            ),
+            "told": selectors.told_after(dossiers=ready, transition="complete_appraisal", actor=request.user),
         },
         status=400 if request.method == "POST" else 200,
     )

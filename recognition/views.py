@@ -144,7 +144,7 @@ def _decision_confirmation(request, dossier: Dossier, form: DecisionForm) -> Con
             (_("Reasons"), data["reasons"] or "—"),
         ],
         consequences=consequences,
-        told=dossier_selectors.told_after(dossier=dossier, transition=transition, actor=request.user),
+        told=dossier_selectors.told_after(dossiers=[dossier], transition=transition, actor=request.user),
         warnings=warnings,
         danger=outcome != "recognised" or bool(warnings),
     )
@@ -207,7 +207,7 @@ def revoke(request, pk: int):
                         _("The revocation decision is numbered and prepared as PDF; it cannot be undone."),
                     ],
                     told=dossier_selectors.told_after(
-                        dossier=dossier, transition="revoke", actor=request.user
+                        dossiers=[dossier], transition="revoke", actor=request.user
                     ),
                     danger=True,
                 ),
@@ -1002,11 +1002,16 @@ def _decisions_confirmation(request, form, chosen) -> Confirmation:
     against = [d.commune.name for d, _o, _r, against in chosen if against]
     told = sorted(
         {
-            who
-            for d, outcome, _r, _a in chosen
-            for who in dossier_selectors.told_after(
-                dossier=d, transition="recognise" if outcome == "recognised" else "refuse", actor=request.user
-            )
+            *dossier_selectors.told_after(
+                dossiers=[d for d, outcome, _r, _a in chosen if outcome == "recognised"],
+                transition="recognise",
+                actor=request.user,
+            ),
+            *dossier_selectors.told_after(
+                dossiers=[d for d, outcome, _r, _a in chosen if outcome != "recognised"],
+                transition="refuse",
+                actor=request.user,
+            ),
         }
     )
     return Confirmation(

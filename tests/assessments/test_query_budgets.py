@@ -103,3 +103,43 @@ def test_self_assessment_and_appraisal_pages_stay_within_budget(
     client.force_login(people.police)
     with django_assert_max_num_queries(25):
         assert client.get(reverse("assessments:appraisal", args=[dossier.pk])).status_code == 200
+
+
+def test_the_campaign_pages_do_not_grow_with_the_dossiers(client, people, django_assert_max_num_queries):
+    """Start several, complete several, decide several: the same number of queries for 2 dossiers as for
+    8 (what each still misses, who is told: read for all of them at once)."""
+    from communes.models import Commune
+    from tests.factories import small_criteria_set
+
+    criteria_set = small_criteria_set()
+    communes = list(Commune.objects.filter(district__code="417").order_by("code"))[:8]
+
+    def add(batch):  # half of them appraised (for the chair), half still under appraisal (the police)
+        for i, commune in enumerate(batch):
+            dossier = workflow.submit(
+                DossierFactory(commune=commune, year=2024, criteria_set=criteria_set), people.admin
+            )
+            workflow.appraise(dossier, people.police, complete=i % 2 == 0)
+
+    pages = {
+        "/dossiers/appraisals/complete/": people.police,
+        "/dossiers/appraisals/start/": people.police,
+        "/decisions/": people.chair,
+    }
+
+    def counts():
+        out = {}
+        for url, user in pages.items():
+            client.force_login(user)
+            client.get(url)
+            out[url] = count_queries(client, url)
+        return out
+
+    add(communes[:2])
+    two = counts()
+    add(communes[2:])
+    assert counts() == two
+    for url, user in pages.items():
+        client.force_login(user)
+        with django_assert_max_num_queries(15):
+            client.get(url)
