@@ -315,24 +315,14 @@ def self_assessment(request, pk: int):
     counts_form = SituationCountsForm(request.POST, counts=dossier.situation()) if with_counts else None
     if not form.is_valid() or (counts_form is not None and not counts_form.is_valid()):
         # The values are not saved; the files already accepted are, so they need not be chosen again.
-        kept = []
-        for criterion, upload in form.accepted_uploads():
-            try:
-                services.evidence_add(dossier=dossier, actor=request.user, criterion=criterion, upload=upload)
-                kept.append(upload.name)
-            except services.DossierActionError as error:
-                form.add_error(f"evidence_{criterion.pk}", error.message)
+        kept, _refused = _attach(request, dossier, form, form.accepted_uploads())
         if kept:
             messages.error(
                 request,
                 _("Some values are not valid and were not saved; the files you chose were kept: %(files)s.")
                 % {"files": ", ".join(kept)},
             )
-            fresh = visible_dossier(request, pk)
-            form.rows = selectors.criterion_rows(dossier=fresh)
-            form.data = form.data.copy()
-            form.data["version"] = fresh.version
-            return _render_self_assessment(request, fresh, form, counts_form, status=400)
+            return _render_as_saved(request, pk, form, counts_form)
         messages.error(request, _("Some values are not valid; nothing was saved. Correct the marked fields."))
         return _render_self_assessment(request, dossier, form, counts_form, status=400)
     version = form.cleaned_data["version"]
@@ -354,19 +344,10 @@ def self_assessment(request, pk: int):
         if field_name in form.fields:  # refused while the request was read: nothing of it was stored
             failed_upload = True
             form.add_error(field_name, skipped_upload_message(file_name, reason))
-    for criterion, upload in form.uploads():
-        try:
-            services.evidence_add(dossier=dossier, actor=request.user, criterion=criterion, upload=upload)
-        except services.DossierActionError as error:
-            failed_upload = True
-            form.add_error(f"evidence_{criterion.pk}", error.message)
-    if failed_upload:
+    _kept, refused = _attach(request, dossier, form, form.uploads())
+    if failed_upload or refused:
         messages.error(request, _("Your answers were saved, but some files were refused (see below)."))
-        fresh = visible_dossier(request, pk)
-        form.rows = selectors.criterion_rows(dossier=fresh)
-        form.data = form.data.copy()
-        form.data["version"] = fresh.version
-        return _render_self_assessment(request, fresh, form, counts_form, status=400)
+        return _render_as_saved(request, pk, form, counts_form)
 
     if "submit" in request.POST:
         # The answers are saved; submitting is confirmed on its own page (what is locked, who is told).
@@ -380,6 +361,28 @@ def self_assessment(request, pk: int):
         return redirect("assessments:dossier_action", pk=pk, action="submit")
     messages.success(request, _("Draft saved."))
     return redirect("assessments:self_assessment", pk=pk)
+
+
+def _attach(request, dossier, form, uploads) -> tuple[list[str], bool]:
+    """Each upload stored as evidence; a refused one is marked on its field. (names kept, any refused)"""
+    kept, refused = [], False
+    for criterion, upload in uploads:
+        try:
+            services.evidence_add(dossier=dossier, actor=request.user, criterion=criterion, upload=upload)
+            kept.append(upload.name)
+        except services.DossierActionError as error:
+            refused = True
+            form.add_error(f"evidence_{criterion.pk}", error.message)
+    return kept, refused
+
+
+def _render_as_saved(request, pk: int, form, counts_form):
+    """The form again with what was typed, over the dossier as now stored (its files, its new version)."""
+    fresh = visible_dossier(request, pk)
+    form.rows = selectors.criterion_rows(dossier=fresh)
+    form.data = form.data.copy()
+    form.data["version"] = fresh.version
+    return _render_self_assessment(request, fresh, form, counts_form, status=400)
 
 
 def _render_self_assessment(request, dossier, form, counts_form=None, status=200):

@@ -441,3 +441,27 @@ def test_the_inbox_pages_through_dossiers_without_counting_them(client, people, 
     assert "?page=2" in first.content.decode()
     second = client.get("/", {"page": 2}).context["page"]
     assert len(second) == 5 and not second.has_next and second.has_previous()
+
+
+def test_a_refused_value_keeps_the_files_chosen_with_it(client, people, dossier):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(people.officer)
+    c1, _c2, c3 = dossier.applicable_criteria()
+    data = form_data(dossier, **{f"value_{c3.pk}": "mười hai"})
+    data[f"evidence_{c1.pk}"] = [
+        SimpleUploadedFile("Biên bản 1.pdf", PDF_BYTES, content_type="application/pdf"),
+        SimpleUploadedFile("Biên bản 2.pdf", PDF_BYTES, content_type="application/pdf"),
+    ]
+    response = client.post(sa_url(dossier), data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'value="mười hai"' in page  # what was typed stays, marked
+    assert "các tệp đã chọn được giữ lại: Biên bản 1.pdf, Biên bản 2.pdf" in page
+    assert sorted(dossier.evidence.values_list("original_name", flat=True)) == [
+        "Biên bản 1.pdf",
+        "Biên bản 2.pdf",
+    ]
+    assert dossier.answers.count() == 0  # the values were not saved
+    version = Dossier.objects.get(pk=dossier.pk).version
+    assert f'name="version" value="{version}"' in page  # the next save is not refused as stale
