@@ -407,12 +407,7 @@ def dossier_decide(
     itself in the same transaction (and says whether it goes against the police's recommendation)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("dossier_decide must run inside the decision's transaction")
-    name = {
-        "recognised": "recognise",
-        "not_recognised": "refuse",
-        "revoked": "revoke",
-        "left_out": "leave_out",
-    }[outcome]
+    name = workflow.OUTCOME_TRANSITION[outcome]
     return _transition(
         dossier=dossier,
         actor=actor,

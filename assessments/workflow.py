@@ -115,6 +115,15 @@ CONSEQUENCES = {
 }
 
 
+# The transition each outcome of a decision takes (the decision pages name outcomes, not transitions).
+OUTCOME_TRANSITION = {
+    "recognised": "recognise",
+    "not_recognised": "refuse",
+    "revoked": "revoke",
+    "left_out": "leave_out",
+    "send_back": "send_back",
+}
+
 # The steps that send a dossier back with a reason (to the commune, to the police, out of the annex):
 # their reason is shown at the top of the dossier, in the inbox and on the form being corrected.
 RETURNS = ("return_to_commune", "send_back", "leave_out")

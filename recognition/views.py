@@ -97,7 +97,7 @@ def _decision_confirmation(request, dossier: Dossier, form: DecisionForm) -> Con
     police's recommendation says so."""
     data = form.cleaned_data
     outcome = data["outcome"]
-    transition = {"recognised": "recognise", "not_recognised": "refuse", "send_back": "send_back"}[outcome]
+    transition = workflow.OUTCOME_TRANSITION[outcome]
     body = services.deciding_body(dossier)
     if outcome == "send_back":
         consequences = [_("The dossier goes back to the police with your reason, for a new appraisal.")]
@@ -1002,16 +1002,13 @@ def _decisions_confirmation(request, form, chosen) -> Confirmation:
     against = [d.commune.name for d, _o, _r, against in chosen if against]
     told = sorted(
         {
-            *dossier_selectors.told_after(
-                dossiers=[d for d, outcome, _r, _a in chosen if outcome == "recognised"],
-                transition="recognise",
+            who
+            for outcome in {outcome for _d, outcome, _r, _a in chosen}
+            for who in dossier_selectors.told_after(
+                dossiers=[d for d, o, _r, _a in chosen if o == outcome],
+                transition=workflow.OUTCOME_TRANSITION[outcome],
                 actor=request.user,
-            ),
-            *dossier_selectors.told_after(
-                dossiers=[d for d, outcome, _r, _a in chosen if outcome != "recognised"],
-                transition="refuse",
-                actor=request.user,
-            ),
+            )
         }
     )
     return Confirmation(
