@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from communes.models import Commune
-from communes.text import plain_decimal
+from communes.text import document_number, plain_decimal
 
 from . import workflow
 
@@ -619,11 +619,11 @@ class Appraisal(models.Model):
 
     @property
     def proposal_display(self) -> str:
-        return f"{self.proposal_number:02d}/{self.proposal_symbol}" if self.proposal_number else ""
+        return document_number(self.proposal_number, self.proposal_symbol)
 
     @property
     def minutes_display(self) -> str:
-        return f"{self.minutes_number:02d}/{self.minutes_symbol}" if self.minutes_number else ""
+        return document_number(self.minutes_number, self.minutes_symbol)
 
 
 class AppraisalMember(models.Model):

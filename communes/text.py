@@ -61,3 +61,9 @@ def plain_decimal(value):
         return None
     value = Decimal(value)
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
+def document_number(number: int | None, symbol: str) -> str:
+    """A document's number as printed, "05/QĐ-UBND" (Decree 30: under 10 with a leading zero); empty
+    while it has none."""
+    return f"{number:02d}/{symbol}" if number else ""

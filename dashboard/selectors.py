@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from assessments.models import Dossier
 from communes.models import Commune, valid_on_q
 from communes.permissions import communes_visible_to
+from communes.text import document_number
 
 S = Dossier.State
 # The columns of the district table, each a set of dossier states.
@@ -185,7 +186,7 @@ def decided_against_recommendation(*, user, year: int) -> list[dict]:
     the reasons the authority gave (one query)."""
     from recognition.models import RecognitionDecision
 
-    return list(
+    rows = list(
         RecognitionDecision.objects.filter(
             against_recommendation=True,
             dossier__year=year,
@@ -202,6 +203,9 @@ def decided_against_recommendation(*, user, year: int) -> list[dict]:
             "symbol",
         )
     )
+    for row in rows:
+        row["number_display"] = document_number(row["number"], row["symbol"])
+    return rows
 
 
 def with_decisions(communes: QuerySet[Commune]) -> QuerySet[Commune]:

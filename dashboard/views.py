@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from communes.fragments import cached_value, list_key, page_number, seen_by
 from communes.selectors import active_posts_of, districts_in_view
+from communes.text import document_number
 
 from . import selectors
 from .charts import bar_chart
@@ -188,11 +189,6 @@ COMMUNE_HEADER = [
 ]
 
 
-def _numbered(number, symbol) -> str:
-    """'05/QĐ-UBND' as on the decision (a decision waiting for the clerk's number: empty)."""
-    return f"{number:02d}/{symbol}" if number else ""
-
-
 @login_required
 @require_GET
 def export(request, table: str, fmt: str):
@@ -253,12 +249,12 @@ def export(request, table: str, fmt: str):
                 "Có" if c.is_border else "Không",
                 year,
                 labels[_state_key(c.dossier_state)],
-                _numbered(c.decision_number, c.decision_symbol),
+                document_number(c.decision_number, c.decision_symbol),
                 c.decision_date,
                 c.decision_valid_until if c.revoked_on is None else None,
                 c.decision_reasons or "",
                 "Có" if c.against_recommendation else "",
-                _numbered(c.revocation_number, c.revocation_symbol),
+                document_number(c.revocation_number, c.revocation_symbol),
                 c.revoked_on,
                 c.revocation_reason or "",
             ]

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Dossier
+from communes.text import document_number
 
 
 class NumberedDocumentMixin(models.Model):
@@ -30,9 +31,7 @@ class NumberedDocumentMixin(models.Model):
     @property
     def number_display(self) -> str:
         """'05/QĐ-UBND': numbers under 10 take a leading zero; a draft has no number ("/QĐ-UBND")."""
-        if self.number is None:
-            return f"/{self.symbol}"
-        return f"{self.number:02d}/{self.symbol}"
+        return document_number(self.number, self.symbol) or f"/{self.symbol}"
 
     @property
     def is_draft(self) -> bool:
@@ -244,7 +243,7 @@ class Document(models.Model):
 
     @property
     def number_display(self) -> str:
-        return f"{self.number:02d}/{self.symbol}" if self.number else ""
+        return document_number(self.number, self.symbol)
 
     @property
     def storage_name(self) -> str:
