@@ -2,14 +2,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.admin import UserAdmin
 from accounts.models import User
 
-from .models import ROLE_LEVEL, Commune, District, IssuingBody, Post, Province, RegisterNumber, Role
+from .models import Commune, District, IssuingBody, Post, Province, RegisterNumber, Role
+from .selectors import UnitNotFound, unit_of_post
 from .services import post_create, post_end
 
 
@@ -164,26 +164,12 @@ class OfficialCreationForm(AdminUserCreationForm):
 
     def clean(self):
         cleaned = super().clean()
-        role, code = cleaned.get("role"), (cleaned.get("unit_code") or "").strip()
         self.unit = None
-        if role:
-            level = ROLE_LEVEL[role]
-            if level == "country":
-                if code:
-                    self.add_error(
-                        "unit_code", _("This role works for the whole country: leave the code empty.")
-                    )
-            else:
-                model = {"commune": Commune, "district": District, "province": Province}[level]
-                units = list(model.objects.filter(code=code).valid_on(timezone.localdate())[:2])
-                if len(units) != 1:
-                    self.add_error(
-                        "unit_code",
-                        _("No %(level)s with this code is in place today.")
-                        % {"level": model._meta.verbose_name},
-                    )
-                else:
-                    self.unit = units[0]
+        if cleaned.get("role"):
+            try:
+                self.unit = unit_of_post(role=cleaned["role"], code=cleaned.get("unit_code", ""))
+            except UnitNotFound as error:
+                self.add_error("unit_code", error.message)
         return cleaned
 
 

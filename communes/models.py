@@ -297,6 +297,10 @@ ROLE_LEVEL = {
 }
 
 
+# The model of the units of each level a post is held in (the Ministry's viewer holds none: "country").
+LEVEL_MODEL = {"commune": Commune, "district": District, "province": Province}
+
+
 def roles_at(level: str) -> list[str]:
     return [str(role) for role, at in ROLE_LEVEL.items() if at == level]
 

@@ -18,12 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .importers import ImportReport, UnitFileInvalid, _read_csv, _require_columns
-from .models import ROLE_LEVEL, Commune, District, Post, Province, Role
+from .models import ROLE_LEVEL, Post, Role
+from .selectors import UnitNotFound, unit_of_post
 from .services import post_create
 from .text import nfc
 
 COLUMNS = ("username", "full_name", "email", "role", "unit_code", "title")
-_UNIT_MODEL = {"commune": Commune, "district": District, "province": Province}
 _USERNAME = re.compile(r"^[\w.@+-]{3,150}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -68,23 +68,10 @@ def read_officials_file(path: Path | str, *, on: datetime.date | None = None) ->
                 % {"role": row.role, "roles": ", ".join(Role.values)}
             )
         else:
-            level = ROLE_LEVEL[row.role]
-            if level == "country":
-                if row.unit_code:
-                    problems.append(_("this role works for the whole country: leave unit_code empty"))
-            else:
-                units = list(_UNIT_MODEL[level].objects.filter(code=row.unit_code).valid_on(on)[:2])
-                if len(units) != 1:
-                    problems.append(
-                        _("no %(level)s with code “%(code)s” in place on %(day)s")
-                        % {
-                            "level": _UNIT_MODEL[level]._meta.verbose_name,
-                            "code": row.unit_code,
-                            "day": f"{on:%d/%m/%Y}",
-                        }
-                    )
-                else:
-                    row.unit = units[0]
+            try:
+                row.unit = unit_of_post(role=row.role, code=row.unit_code, on=on)
+            except UnitNotFound as error:
+                problems.append(error.message)
         errors.extend((number, p) for p in problems)
         rows.append(row)
     if errors:

@@ -92,3 +92,35 @@ def register_numbering(*, unit, kind: str) -> str:
         return body.numbering
     key = "ubnd" if kind == IssuingBody.Kind.PEOPLE_COMMITTEE else f"police:{unit._meta.model_name}"
     return settings.ISSUING_BODY_DEFAULTS[key]["numbering"]
+
+
+class UnitNotFound(ValueError):
+    """No single unit of a post's level has this code on that day: `message` says so, translated."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def unit_of_post(*, role: str, code: str, on: datetime.date | None = None):
+    """The unit a post of `role` is held in, found by its GSO code among the units in place on `on`
+    (default today; codes are reused after the reform); None for a country-wide role. UnitNotFound
+    otherwise, with the reason."""
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from .models import LEVEL_MODEL, ROLE_LEVEL
+
+    level, code, on = ROLE_LEVEL[role], (code or "").strip(), on or timezone.localdate()
+    if level == "country":
+        if code:
+            raise UnitNotFound(_("This role works for the whole country: leave the unit code empty."))
+        return None
+    model = LEVEL_MODEL[level]
+    units = list(model.objects.filter(code=code).valid_on(on)[:2])
+    if len(units) != 1:
+        raise UnitNotFound(
+            _("No %(level)s with code “%(code)s” is in place on %(day)s.")
+            % {"level": model._meta.verbose_name, "code": code, "day": f"{on:%d/%m/%Y}"}
+        )
+    return units[0]

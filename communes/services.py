@@ -12,18 +12,14 @@ from django.utils.translation import gettext as _
 from accounts.audit import audit_record
 
 from .models import (
+    LEVEL_MODEL,
     ROLE_LEVEL,
     AdministrativeUnit,
-    Commune,
-    District,
     IssuingBody,
     Post,
-    Province,
     RegisterNumber,
 )
 from .permissions import ensure_role_group, forget_grants, role_group_name
-
-_UNIT_CLASS = {"commune": Commune, "district": District, "province": Province}
 
 
 @transaction.atomic
@@ -42,7 +38,7 @@ def post_create(
         level == "country"
         and unit is not None
         or level != "country"
-        and not isinstance(unit, _UNIT_CLASS[level])
+        and not isinstance(unit, LEVEL_MODEL[level])
     ):
         raise ValidationError(_("This role does not work in this kind of unit."))
     post = Post(user=user, role=role, title=title, started_on=started_on or timezone.localdate())

@@ -68,6 +68,7 @@ def test_bad_lines_are_reported_by_number_and_nothing_is_written(people, tmp_pat
         "line 6: “not-an-email” không phải là địa chỉ thư điện tử" in lines
         and "line 6: vai trò “chief”" in lines
     )
+    assert "line 2:" not in lines  # the good lines are not reported
     assert not User.objects.filter(username__in=["ca.kyson2", "ct.kyson2", "xa.myly2"]).exists()
 
 
@@ -87,6 +88,7 @@ def test_the_admin_creates_an_official_in_one_step(client, people):
     }
     bad = client.post(url, {**data, "unit_code": "999"})
     assert bad.status_code == 200 and 'value="Hà Thị Thư"' in bad.content.decode()
+    assert "mã “999” tồn tại vào ngày" in bad.content.decode()
     assert not User.objects.filter(username="vanthu.kyson2").exists()
     assert client.post(url, data).status_code == 302
     user = User.objects.get(username="vanthu.kyson2")

@@ -4,10 +4,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from communes.models import ROLE_LEVEL, Commune, District, Post, Province, Role
+from communes.models import LEVEL_MODEL, ROLE_LEVEL, Post, Role
 from communes.services import post_create, post_end, sync_all_posts
-
-_UNIT_MODEL = {"commune": Commune, "district": District, "province": Province}
 
 
 class Command(BaseCommand):
@@ -57,7 +55,7 @@ class Command(BaseCommand):
             level = ROLE_LEVEL[options["role"]]
             unit = None
             if level != "country":
-                model = _UNIT_MODEL[level]
+                model = LEVEL_MODEL[level]
                 units = model.objects.filter(code=options["unit_code"])
                 if options["on"]:
                     units = units.valid_on(options["on"])
