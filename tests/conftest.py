@@ -4,7 +4,6 @@ CI sets NGHEAN_REQUIRE_ALL_TESTS=1: a PostgreSQL, Redis/Celery-worker or browser
 run there is a failure, not a skip.
 """
 
-import datetime
 import os
 import shutil
 import socket
@@ -38,6 +37,20 @@ def _requirement_missing(marker_name: str) -> str | None:
     return None
 
 
+# Tests that share a machine-wide resource run one after another on one pytest-xdist worker: the browser
+# (Chromium and the live server), the Celery worker (one Redis database, one queue), and the database
+# restart (gunicorn and a PostgreSQL cluster of its own). `-n 2 --dist loadgroup` runs the rest on both.
+SERIAL_MARKERS = ("browser", "celery_worker")
+SERIAL_MODULES = ("tests/test_database_restart.py",)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if any(item.get_closest_marker(m) for m in SERIAL_MARKERS) or item.nodeid.startswith(SERIAL_MODULES):
+            item.add_marker(pytest.mark.xdist_group("serial"))
+
+
 def pytest_runtest_setup(item):
     for name in ("postgres", "celery_worker", "browser"):
         if item.get_closest_marker(name) is None:
@@ -50,13 +63,44 @@ def pytest_runtest_setup(item):
         pytest.skip(reason)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database with the reference world: units, laws, criteria sets and officials of every
+    role, built once (each worker of pytest-xdist has its own database)."""
+    from tests.world import reference_world_present, seed_reference_world
+
+    with django_db_blocker.unblock():
+        if not reference_world_present():  # --reuse-db keeps it from the last run
+            seed_reference_world()
+
+
+def _commits(item) -> bool:
+    """Whether the test commits (its database is flushed after it, taking the reference world)."""
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a test that commits, the reference world is seeded again for the tests that follow."""
+    result = yield
+    if _commits(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        from tests.world import reference_world_present, seed_reference_world
+
+        with item.config.stash[blocking_manager_key].unblock():
+            if not reference_world_present():
+                seed_reference_world()
+    return result
+
+
 @pytest.fixture
-def border_units(db, django_db_blocker):
+def border_units(db):
     """The province, its 6 border districts and 27 border communes, from the fixture (by code, as they
     were before 1 July 2025; the fixture also holds the units they became: `new_units`)."""
-    from django.core.management import call_command
-
-    call_command("loaddata", "border_communes", verbosity=0)
     from communes.models import Commune
 
     return {c.code: c for c in Commune.objects.filter(district__isnull=False).select_related("district")}
@@ -70,14 +114,50 @@ def new_units(border_units):
     return {c.code: c for c in Commune.objects.filter(district__isnull=True).select_related("province")}
 
 
+@pytest.fixture
+def only_border_units(blank_database):
+    """The world as the border fixture alone makes it: its units, no official, law or criteria set."""
+    from django.core.management import call_command
+
+    call_command("loaddata", "border_communes", verbosity=0)
+
+
+@pytest.fixture
+def blank_database(db):
+    """A database holding none of the reference world (units, officials, laws, criteria sets), for a
+    test that loads or counts them itself. Emptied inside the test's transaction: it comes back after."""
+    from django.db import connection
+
+    keep = {"django_migrations", "django_content_type", "auth_permission"}
+    tables = [t for t in connection.introspection.django_table_names(only_existing=True) if t not in keep]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("TRUNCATE " + ", ".join(connection.ops.quote_name(t) for t in tables))
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        else:
+            for table in tables:
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
+
+
 @pytest.fixture(autouse=True)
-def _vietnamese_by_default_and_own_media(settings, tmp_path):
-    """Vietnamese as in production; each test stores its evidence and PDFs in its own folder."""
+def _vietnamese_by_default_and_own_media(request, settings, tmp_path):
+    """Vietnamese as in production; each test stores its evidence and PDFs in its own folder (in a
+    module with a shared world, the world's folder: its files are checked after each test)."""
     from django.core.cache import cache
 
+    from tests.world import media_of_active_world, module_world, verify_active_worlds
+
     settings.LANGUAGE_CODE = "vi"
-    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.MEDIA_ROOT = str(media_of_active_world() or tmp_path / "media")
     cache.clear()
+    worlds = list(module_world.active)
+    yield
+    if worlds:
+        from pytest_django.plugin import blocking_manager_key
+
+        with request.config.stash[blocking_manager_key].unblock():
+            verify_active_worlds(request.node.nodeid, worlds)
 
 
 @pytest.fixture
@@ -97,42 +177,13 @@ def official(db):
     return make
 
 
-class People:
-    """Officials of every role, in scope (Mỹ Lý / Kỳ Sơn) and out of scope (Hạnh Lâm / Thanh Chương)."""
-
-
 @pytest.fixture
-def people(border_units, official):
-    from django.core.management import call_command
+def people(db):
+    """Officials of every role, in scope (Mỹ Lý / Kỳ Sơn) and out of scope (Hạnh Lâm / Thanh Chương),
+    from the reference world (`tests/world.py`); each test's changes to them are rolled back."""
+    from tests.world import load_people
 
-    from communes.models import District, Province, Role
-    from tests.factories import UserFactory
-
-    call_command("loaddata", "legal_bases", verbosity=0)  # the laws the decisions cite
-    ky_son, thanh_chuong = District.objects.get(code="417"), District.objects.get(code="428")
-    province = Province.objects.get()
-    p = People()
-    p.my_ly, p.hanh_lam = border_units["16816"], border_units["17722"]
-    p.ky_son, p.thanh_chuong, p.province = ky_son, thanh_chuong, province
-    p.officer = official(Role.COMMUNE_OFFICER, p.my_ly, username="officer", email="xa@example.vn")
-    p.police = official(Role.DISTRICT_POLICE, ky_son, username="police", email="ca@example.vn")
-    p.chair = official(Role.DISTRICT_CHAIR, ky_son, username="chair", email="ct@example.vn")
-    p.provincial_police = official(Role.PROVINCIAL_POLICE, province, username="pc04")
-    p.viewer = official(Role.PROVINCIAL_VIEWER, province, username="viewer")
-    p.admin = UserFactory(username="root", is_staff=True, is_superuser=True)
-    p.other_officer = official(Role.COMMUNE_OFFICER, p.hanh_lam, username="officer_tc")
-    p.other_police = official(Role.DISTRICT_POLICE, thanh_chuong, username="police_tc")
-    p.other_chair = official(Role.DISTRICT_CHAIR, thanh_chuong, username="chair_tc")
-    p.clerk = official(Role.DISTRICT_CLERK, ky_son, username="clerk")
-    # Both districts let the application keep their register, so a decision is numbered when it is
-    # recorded (the default of a People's Committee, the clerk's number, has its own tests: clerk_mode).
-    from communes.models import IssuingBody
-    from communes.services import issuing_body_for
-
-    for district in (ky_son, thanh_chuong):
-        body = issuing_body_for(unit=district, kind=IssuingBody.Kind.PEOPLE_COMMITTEE)
-        IssuingBody.objects.filter(pk=body.pk).update(numbering=IssuingBody.Numbering.APPLICATION)
-    return p
+    return load_people()
 
 
 @pytest.fixture
@@ -153,38 +204,8 @@ def dossier(people):
 
 
 @pytest.fixture
-def province_people(people, new_units, official):
+def province_people(people):
     """The officials of the procedure in force (Decision 28), on the new units: the new Xã Mỹ Lý and
     Xã Bắc Lý (in scope), Xã Tam Quang (another commune); plus the Ministry's viewer and an official of
-    another province."""
-    from django.core.management import call_command
-
-    from communes.models import Commune, Province, Role
-
-    call_command("loaddata", "criteria_qd28_2025", verbosity=0)
-    p = people
-    p.new_my_ly, p.bac_ly, p.tam_quang = new_units["16816"], new_units["16819"], new_units["16933"]
-    p.commune_police = official(Role.COMMUNE_POLICE, p.new_my_ly, username="ca_myly")
-    p.commune_chair = official(Role.COMMUNE_CHAIR, p.new_my_ly, username="ct_myly")
-    p.bac_ly_police = official(Role.COMMUNE_POLICE, p.bac_ly, username="ca_bacly")
-    p.bac_ly_chair = official(Role.COMMUNE_CHAIR, p.bac_ly, username="ct_bacly")
-    p.tam_quang_police = official(Role.COMMUNE_POLICE, p.tam_quang, username="ca_tamquang")
-    p.tam_quang_chair = official(Role.COMMUNE_CHAIR, p.tam_quang, username="ct_tamquang")
-    p.council_member = official(Role.COUNCIL_MEMBER, p.province, username="hoidong")
-    p.council_secretary = official(Role.COUNCIL_SECRETARY, p.province, username="thuky")
-    p.provincial_chair = official(Role.PROVINCIAL_CHAIR, p.province, username="ct_tinh")
-    p.provincial_vice_chair = official(Role.PROVINCIAL_VICE_CHAIR, p.province, username="pct_tinh")
-    p.ministry = official(Role.MINISTRY_VIEWER, None, username="bocongan")
-    other = Province.objects.create(code="38", name="Tỉnh Thanh Hóa")
-    p.other_province_commune = Commune.objects.create(
-        code="14800", name="Xã Thử Thanh Hóa", kind="xa", province=other, valid_from=datetime.date(2025, 7, 1)
-    )
-    p.other_province_police = official(Role.PROVINCIAL_POLICE, other, username="ca_thanhhoa")
-    p.other_province_commune_police = official(
-        Role.COMMUNE_POLICE, p.other_province_commune, username="ca_xa_th"
-    )
-    # Held since the reform: tests on a frozen clock (2026, 2027) find every post active.
-    from communes.models import Post
-
-    Post.objects.update(started_on=datetime.date(2025, 7, 1))
-    return p
+    another province. The same reference world as `people` (every post held since 1 July 2025)."""
+    return people

@@ -143,14 +143,14 @@ def test_repeated_failed_sign_ins_lock_the_account_with_a_clear_message(client):
 def test_audit_log_records_sign_ins_and_post_changes(client, official, border_units):
     from communes.services import post_end
 
-    user = official(Role.PROVINCIAL_VIEWER, Province.objects.get(), username="viewer")
-    client.post("/accounts/login/", {"username": "viewer", "password": "pw-for-tests-2022"})
+    user = official(Role.PROVINCIAL_VIEWER, Province.objects.get(code="40"), username="audited")
+    client.post("/accounts/login/", {"username": "audited", "password": "pw-for-tests-2022"})
     post_end(post=user.posts.get())
     kinds = list(AuditEntry.objects.order_by("pk").values_list("kind", flat=True))
     assert kinds.index("post_created") < kinds.index("login") < kinds.index("post_ended")
     assert "groups_changed" in kinds and "permissions_changed" in kinds
     login = AuditEntry.objects.get(kind="login")
-    assert login.username == "viewer" and login.ip == "127.0.0.1"
+    assert login.username == "audited" and login.ip == "127.0.0.1"
     with pytest.raises(ValueError):
         login.save()
 

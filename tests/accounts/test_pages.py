@@ -28,7 +28,7 @@ def test_sign_in_page_in_both_languages(client, language, text):
 
 @pytest.mark.django_db
 def test_sign_in_and_out(client, official, border_units):
-    official(Role.PROVINCIAL_VIEWER, Province.objects.get(), username="viewer")
+    official(Role.PROVINCIAL_VIEWER, Province.objects.get(code="40"), username="viewer")
     response = client.post("/accounts/login/", {"username": "viewer", "password": "pw-for-tests-2022"})
     assert response.status_code == 302
     home = client.get("/").content.decode()
@@ -50,7 +50,7 @@ def test_wrong_password_shows_a_translated_error_and_keeps_the_username(client):
 
 @pytest.mark.django_db
 def test_password_change(client, official, border_units):
-    user = official(Role.PROVINCIAL_VIEWER, Province.objects.get())
+    user = official(Role.PROVINCIAL_VIEWER, Province.objects.get(code="40"))
     client.force_login(user)
     response = client.post(
         "/accounts/password/",
@@ -67,7 +67,7 @@ def test_password_change(client, official, border_units):
 
 @pytest.mark.django_db
 def test_language_switch_to_english_and_back(client, official, border_units):
-    client.force_login(official(Role.PROVINCIAL_VIEWER, Province.objects.get()))
+    client.force_login(official(Role.PROVINCIAL_VIEWER, Province.objects.get(code="40")))
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert "Provincial viewer" in client.get("/").content.decode()
     client.post("/i18n/setlang/", {"language": "vi", "next": "/"})
@@ -84,7 +84,7 @@ def test_healthz_reports_the_database_and_the_cache_as_json(client):
 @pytest.mark.django_db
 @pytest.mark.parametrize(("language", "text"), [("vi", "Không tìm thấy trang"), ("en", "Page not found")])
 def test_404_page_in_both_languages(client, official, border_units, language, text):
-    client.force_login(official(Role.PROVINCIAL_VIEWER, Province.objects.get()))
+    client.force_login(official(Role.PROVINCIAL_VIEWER, Province.objects.get(code="40")))
     client.cookies["django_language"] = language
     response = client.get("/units/99999/")
     assert response.status_code == 404
@@ -134,7 +134,11 @@ def test_demo_accounts_one_per_role_with_debug(settings, border_units):
 def test_migrations_create_no_user():
     from django.contrib.auth import get_user_model
 
-    assert get_user_model().objects.count() == 0
+    from tests.world import OFFICIALS, SENTINEL_USERNAME
+
+    # The test database holds the reference world's officials (tests/world.py) and no one else.
+    seeded = {username for _a, _r, _u, username, _f in OFFICIALS} | {SENTINEL_USERNAME}
+    assert set(get_user_model().objects.values_list("username", flat=True)) == seeded
 
 
 @pytest.mark.django_db

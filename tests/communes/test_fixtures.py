@@ -7,6 +7,12 @@ from django.core.management import call_command
 
 from communes.models import Commune, District, Province
 
+
+@pytest.fixture(autouse=True)
+def _blank(blank_database):
+    """These tests load the units themselves and count them: none of the reference world."""
+
+
 SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
 

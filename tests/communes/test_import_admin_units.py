@@ -6,6 +6,12 @@ from django.core.management import CommandError, call_command
 
 from communes.models import Commune, District
 
+
+@pytest.fixture(autouse=True)
+def _blank(blank_database):
+    """These tests load the units themselves and count them: none of the reference world."""
+
+
 SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 OFFICIAL_LIST = SHARED_DATA / "nghean_admin_units.csv"
 PROVINCE = ["--province", "40", "--province-name", "Tỉnh Nghệ An"]

@@ -9,6 +9,11 @@ from communes.services import post_create, post_end
 from tests.factories import UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _border_units_alone(only_border_units):
+    """These tests count posts and units: the border fixture's units, no reference officials."""
+
+
 @pytest.fixture
 def ky_son(border_units):
     return District.objects.get(code="417")
@@ -75,7 +80,7 @@ def test_a_role_must_sit_in_a_unit_of_its_level(ky_son):
 @pytest.mark.django_db
 def test_scope_of_each_role(official, border_units, ky_son):
     my_ly = border_units["16816"]
-    province = Province.objects.get()
+    province = Province.objects.get(code="40")
 
     commune_officer = official(Role.COMMUNE_OFFICER, my_ly)
     police = official(Role.DISTRICT_POLICE, ky_son)

@@ -47,7 +47,7 @@ def import_all() -> list[str]:
 
 
 @pytest.mark.django_db
-def test_the_three_lists_and_the_mapping_import_once_and_a_second_run_changes_nothing():
+def test_the_three_lists_and_the_mapping_import_once_and_a_second_run_changes_nothing(blank_database):
     call_command("loaddata", "border_communes", verbosity=0)  # the border flags come from here
     first = import_all()
     # The 21 new border units came with the border fixture: the list adds the other 109 and every link.
@@ -86,7 +86,7 @@ def test_the_fixtures_and_the_importer_describe_the_same_units():
 
 
 @pytest.mark.django_db
-def test_a_bad_mapping_line_is_reported_with_its_number_and_nothing_is_written(tmp_path):
+def test_a_bad_mapping_line_is_reported_with_its_number_and_nothing_is_written(blank_database, tmp_path):
     call_command("loaddata", "border_communes", "nghean_units", verbosity=0)
     Commune.objects.filter(valid_from="2025-07-01").delete()
     mapping = tmp_path / "mapping.csv"

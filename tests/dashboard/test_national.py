@@ -144,7 +144,7 @@ def test_a_second_province_loads_through_the_same_importer_and_its_officials_see
     assert "Tỉnh Hà Tĩnh" in page and p.province.name in page
 
 
-def test_seed_demo_seeds_the_country_for_the_benchmarks():
+def test_seed_demo_seeds_the_country_for_the_benchmarks(blank_database):
     from django.core.management import call_command
 
     from dashboard.selectors import national_rows
