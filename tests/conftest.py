@@ -163,18 +163,9 @@ def _vietnamese_by_default_and_own_media(request, settings, tmp_path):
 @pytest.fixture
 def official(db):
     """official(role, unit, username=None) -> a user holding an active post of `role` in `unit`."""
-    from communes.models import ROLE_LEVEL, Commune, District, Province
-    from communes.services import post_create
-    from tests.factories import UserFactory
+    from tests.world import make_official
 
-    def make(role, unit, username=None, **user_fields):
-        expected = {"commune": Commune, "district": District, "province": Province}.get(ROLE_LEVEL[role])
-        assert (unit is None) if expected is None else isinstance(unit, expected)
-        user = UserFactory(username=username, **user_fields) if username else UserFactory(**user_fields)
-        post_create(user=user, role=role, unit=unit)
-        return user
-
-    return make
+    return make_official
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from recognition.models import CouncilSession, Document, ReviewCouncil
 from recognition.selectors import ministry_report_figures
 from tests import workflow
 from tests.factories import PDF_BYTES, DossierFactory, UserFactory
+from tests.world import load_people, module_world
 
 # The roles of the procedure in force: the new Xã Mỹ Lý's police and chair read the old Mỹ Lý's dossiers
 # (their history, never acting on them); the council, the provincial chair and vice-chair and the
@@ -180,10 +181,20 @@ def test_every_url_pattern_has_a_rule():
     assert set(RULES) - names == set()
 
 
-@pytest.fixture
-def data(province_people, django_capture_on_commit_callbacks):
-    people = province_people
-    with django_capture_on_commit_callbacks(execute=False):
+@pytest.fixture(scope="module")
+def data(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Five dossiers of Mỹ Lý in five states, their decision's documents, the 2026 cycle, a council
+    session and a report: built once for the module (each visitor's request is rolled back, and so is each
+    test); `SharedWorld` fails the test that changes one of them."""
+    with module_world("every-url", django_db_blocker, tmp_path_factory) as world:
+        yield _build_data(world)
+
+
+def _build_data(world):
+    from django.test import TestCase
+
+    people = load_people()
+    with TestCase.captureOnCommitCallbacks(execute=False):
         draft_dossier = workflow.fill(DossierFactory(commune=people.my_ly, year=2024), people.officer)
         under = workflow.bring_to(DossierFactory(commune=people.my_ly, year=2023), "under_appraisal", people)
         appraised = workflow.bring_to(DossierFactory(commune=people.my_ly, year=2021), "appraised", people)
@@ -238,7 +249,7 @@ def data(province_people, django_capture_on_commit_callbacks):
         number=1,
         symbol="BC-CAT-PC04",
     )
-    return {
+    built = {
         "report": report,
         "session": session,
         "cycle": cycle,
@@ -251,6 +262,11 @@ def data(province_people, django_capture_on_commit_callbacks):
         "failed": failed,
         "unnumbered": unnumbered,
     }
+    for label, obj in built.items():
+        world.keep(label, obj)
+    world.keep_file("document", built["document"].file.path)
+    world.freeze()
+    return built
 
 
 @pytest.mark.django_db

@@ -15,6 +15,7 @@ object or file a test changed.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import hashlib
 from collections.abc import Iterable
@@ -69,6 +70,19 @@ UNITS = {
     "other_province": ("province", "38", False),
     "other_province_commune": ("commune", "14800", True),
 }
+
+
+def make_official(role, unit, username=None, **user_fields):
+    """A user holding an active post of `role` in `unit` (the `official` fixture)."""
+    from communes.models import ROLE_LEVEL, Commune, District, Province
+    from communes.services import post_create
+    from tests.factories import UserFactory
+
+    expected = {"commune": Commune, "district": District, "province": Province}.get(ROLE_LEVEL[role])
+    assert (unit is None) if expected is None else isinstance(unit, expected)
+    user = UserFactory(username=username, **user_fields) if username else UserFactory(**user_fields)
+    post_create(user=user, role=role, unit=unit)
+    return user
 
 
 class People:
@@ -168,6 +182,7 @@ class SharedWorld:
         self.objects: dict[str, object] = {}
         self.files: dict[str, Path] = {}
         self._objects_then: dict[str, dict] = {}
+        self._stored_then: dict[str, dict | None] = {}
         self._files_then: dict[str, str | None] = {}
 
     def keep(self, label: str, obj) -> object:
@@ -179,33 +194,51 @@ class SharedWorld:
         self.files[label] = Path(path)
 
     def freeze(self) -> None:
-        """Record what each watched object and file is now: the state every test must leave behind."""
+        """Record each watched object as held and as stored, and each file: what every test leaves."""
         self._objects_then = {label: _fingerprint_of(obj) for label, obj in self.objects.items()}
+        self._held_copies = {label: copy.deepcopy(obj.__dict__) for label, obj in self.objects.items()}
+        self._file_copies = {label: p.read_bytes() for label, p in self.files.items() if p.exists()}
+        self._stored_then = {label: self._stored(obj) for label, obj in self.objects.items()}
         self._files_then = {label: _sha256(path) for label, path in self.files.items()}
 
+    @staticmethod
+    def _stored(obj) -> dict | None:
+        row = type(obj)._base_manager.filter(pk=obj.pk).first()
+        return None if row is None else _fingerprint_of(row)
+
     def changes(self) -> list[str]:
+        """What differs from the frozen world, one line per object or file."""
         found = []
         for label, obj in self.objects.items():
-            then = self._objects_then[label]
-            held = _fingerprint_of(obj)
-            if held != then:
-                fields = sorted(k for k in then if held.get(k) != then[k])
-                found.append(f"{label} (held in memory: {', '.join(fields)})")
-                continue
-            stored = type(obj)._base_manager.filter(pk=obj.pk).first()
-            if stored is None:
-                found.append(f"{label} (deleted from the database)")
-            elif _fingerprint_of(stored) != then:
-                fields = sorted(k for k in then if _fingerprint_of(stored).get(k) != then[k])
-                found.append(f"{label} (stored: {', '.join(fields)})")
+            for where, then, now in (
+                ("held in memory", self._objects_then[label], _fingerprint_of(obj)),
+                ("stored", self._stored_then[label], self._stored(obj)),
+            ):
+                if now is None:
+                    found.append(f"{label} (deleted from the database)")
+                elif now != then:
+                    fields = sorted(k for k in then if now.get(k) != then[k])
+                    found.append(f"{label} ({where}: {', '.join(fields)})")
         for label, path in self.files.items():
             if _sha256(path) != self._files_then[label]:
                 found.append(f"{label} (file {path} changed)")
         return found
 
+    def restore(self) -> None:
+        """Put back what a test changed in memory or on disk, so that the next test finds the world whole."""
+        for label, obj in self.objects.items():
+            obj.__dict__.clear()
+            obj.__dict__.update(copy.deepcopy(self._held_copies[label]))
+        for label, path in self.files.items():
+            if label in self._file_copies:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(self._file_copies[label])
+
     def verify(self, test_name: str) -> None:
+        """Fail `test_name` if it changed the world (and restore the world for the tests after it)."""
         changed = self.changes()
         if changed:
+            self.restore()
             pytest.fail(
                 f"{test_name} changed the module's shared world {self.name!r}: {'; '.join(changed)}. "
                 "Copy the object (or build your own) before changing it.",
@@ -230,7 +263,9 @@ class module_world:
     def __init__(self, name: str, django_db_blocker, tmp_path_factory):
         self.world = SharedWorld(name)
         self.blocker = django_db_blocker
-        self.media = tmp_path_factory.mktemp(f"world-{name}")
+        # One media folder for the worlds of a module: a document's path reads the same in each test.
+        active = media_of_active_world()
+        self.media = active.parent if active else tmp_path_factory.mktemp(f"world-{name}")
 
     def __enter__(self) -> SharedWorld:
         from django.db import transaction

@@ -17,7 +17,13 @@ VOTERS = ("pct_tinh", "pc04", "soyte", "bienphong")
 def recognised(people, django_capture_on_commit_callbacks):
     """Mỹ Lý's 2022 dossier, appraised and recognised on 5 October 2022 by the Kỳ Sơn chair.
     Documents are created pending; the tests render them."""
-    from recognition import services
+    with django_capture_on_commit_callbacks(execute=False):
+        return build_recognised(people)
+
+
+def build_recognised(people):
+    """The decision of `recognised` (also for a module's world)."""
+    from django.test import TestCase
 
     dossier = DossierFactory(commune=people.my_ly, year=2022)
     dossier = workflow.appraise(
@@ -25,7 +31,7 @@ def recognised(people, django_capture_on_commit_callbacks):
     )
     people.chair.full_name = "Vi Văn Hùng"
     people.chair.save(update_fields=["full_name"])
-    with django_capture_on_commit_callbacks(execute=False):
+    with TestCase.captureOnCommitCallbacks(execute=False):
         decision = services.decision_record(
             dossier=dossier,
             actor=people.chair,
@@ -38,10 +44,16 @@ def recognised(people, django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
-def council(province_people, official):
+def council(province_people):
     """The 2026 council: four voting members (chair, vice-chair, two members) and a secretary who does
     not vote; three appraised communes."""
-    p = province_people
+    return build_council(province_people)
+
+
+def build_council(p):
+    """The council of `council` on the people `p` (also for a module's world)."""
+    from tests.world import make_official as official
+
     p.member_health = official(Role.COUNCIL_MEMBER, p.province, username="soyte", full_name="Lê Thị Y Tế")
     p.member_border = official(Role.COUNCIL_MEMBER, p.province, username="bienphong", full_name="Hồ Văn Biên")
     p.provincial_vice_chair.full_name = "Đặng Văn Phó"
@@ -107,9 +119,15 @@ def keep_sample(document, name: str, page: int = 1) -> None:
 
 
 @pytest.fixture
-def recommended(council, django_capture_on_commit_callbacks):
+def recommended(council):
     """The council recommends Mỹ Lý and Tam Quang, not Bắc Lý (a tie)."""
-    p = council
+    return build_recommended(council)
+
+
+def build_recommended(p):
+    """The votes and the closing of `recommended` on the council `p` (also for a module's world)."""
+    from django.test import TestCase
+
     present = {p.seat[u].pk for u in VOTERS}
     choices = {
         p.new_my_ly.pk: dict.fromkeys(VOTERS, "for"),
@@ -122,7 +140,7 @@ def recommended(council, django_capture_on_commit_callbacks):
         for u, choice in plan.items()
     }
     services.session_record(session=p.session, actor=p.council_secretary, present=present, votes=votes)
-    with django_capture_on_commit_callbacks(execute=False):
+    with TestCase.captureOnCommitCallbacks(execute=False):
         services.session_close(session=p.session, actor=p.council_secretary, ends_at=datetime.time(10, 0))
     p.dossier = {d.commune_id: Dossier.objects.get(pk=d.pk) for d in p.dossiers}
     return p

@@ -53,42 +53,6 @@ def test_the_place_and_date_line_follows_decree_30():
     assert date_line("Vinh", datetime.date(2020, 3, 15)) == "Vinh, ngày 15 tháng 3 năm 2020"
 
 
-def test_recognition_decision_pdf(recognised):
-    document = render("recognition")
-    text = pdf_text(document.file.path)
-
-    assert document.status == "ready" and len(document.sha256) == 64
-    assert "ỦY BAN NHÂN DÂN HUYỆN KỲ SƠN" in text
-    assert "Số: 01/QĐ-UBND" in text
-    assert "Kỳ Sơn, ngày 05 tháng 10 năm 2022" in text
-    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Độc lập - Tự do - Hạnh phúc" in text
-    assert "Về việc công nhận xã Mỹ Lý đạt tiêu chí “sạch về ma túy” năm 2022" in text
-    assert "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN KỲ SƠN" in text
-    assert "Công nhận xã Mỹ Lý, huyện Kỳ Sơn, tỉnh Nghệ An" in text
-    assert "Nơi nhận:" in text and "Vi Văn Hùng" in text
-    assert "./." in text
-    assert_embedded_serif(document.file.path)
-
-
-def test_notification_dispatch_pdf(recognised):
-    document = render("notification")
-    text = pdf_text(document.file.path)
-    assert "Số: 01/UBND-CA" in text
-    assert "Kính gửi: Ủy ban nhân dân xã Mỹ Lý." in text
-    assert "Quyết định số 01/QĐ-UBND" in text
-    assert "TM. ỦY BAN NHÂN DÂN" in text
-    assert_embedded_serif(document.file.path)
-
-
-def test_appraisal_minutes_pdf(recognised):
-    document = render("appraisal_minutes")
-    text = pdf_text(document.file.path)
-    assert "CÔNG AN HUYỆN KỲ SƠN" in text
-    assert "BIÊN BẢN" in text and "ngày 01 tháng 10 năm 2022" in text
-    assert "Vi Văn Công" in text and "Công an huyện" in text
-    assert_embedded_serif(document.file.path)
-
-
 def test_non_recognition_decision_lists_the_criteria_not_met(people, django_capture_on_commit_callbacks):
     dossier = DossierFactory(commune=people.my_ly, year=2023)
     dossier = workflow.submit(dossier, people.officer)
@@ -212,31 +176,6 @@ def test_rendering_twice_gives_one_file_with_the_same_checksum(recognised):
     assert second.sha256 == first.sha256
     assert second.file.name == first.file.name
     assert len(list(Path(first.file.path).parent.glob("recognition-*.pdf"))) == 1
-
-
-def test_a_ready_document_is_not_rendered_again(recognised, monkeypatch):
-    first = render("recognition")
-    monkeypatch.setattr("recognition.documents.render_pdf", lambda d: pytest.fail("rendered again"))
-    assert services.document_render(document_id=first.pk).sha256 == first.sha256
-
-
-def test_download_has_a_readable_vietnamese_name_and_checks_permission(client, recognised, people):
-    document = render("recognition")
-    url = reverse("recognition:document_download", args=[document.pk])
-    client.force_login(people.officer)
-    response = client.get(url)
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    disposition = response["Content-Disposition"]
-    assert "filename*=utf-8''" in disposition
-    from urllib.parse import unquote
-
-    assert (
-        unquote(disposition.split("filename*=utf-8''")[1])
-        == "Quyết định công nhận 01-QĐ-UBND - Xã Mỹ Lý - 2022.pdf"
-    )
-    client.force_login(people.other_officer)
-    assert client.get(url).status_code == 404
 
 
 def test_a_pending_document_cannot_be_downloaded_yet(client, recognised, people):

@@ -18,6 +18,8 @@ from recognition import services
 from recognition.models import Document
 from tests import workflow
 from tests.factories import DossierFactory
+from tests.recognition.conftest import build_council, build_recommended
+from tests.world import load_people, module_world
 
 GOLDEN = Path(__file__).parent / "golden"
 MM = 72 / 25.4
@@ -37,9 +39,27 @@ DATE_LINE = re.compile(r"^\S.*, ngày (0[1-9]|[12]\d|3[01]) tháng (0[12]|[3-9]|
 NUMBER_LINE = re.compile(r"^Số: (\d{2,}/\S+|\s*/\S+)$")
 
 
-@pytest.fixture
-def issued(people, django_capture_on_commit_callbacks):
-    """One document of each kind, issued by the district procedure's bodies, rendered."""
+@pytest.fixture(scope="module")
+def issued(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One document of each kind, issued by the district procedure's bodies, rendered once for the module
+    (the checklist and the golden files read the same six files)."""
+    with module_world("district-documents", django_db_blocker, tmp_path_factory) as world:
+        yield watched(world, build_issued(load_people()))
+
+
+def watched(world, rendered: dict) -> dict:
+    """The rendered documents and their files, watched by the module's world."""
+    for kind, document in rendered.items():
+        world.keep(kind, document)
+        world.keep_file(kind, document.file.path)
+    world.freeze()
+    return rendered
+
+
+def build_issued(people) -> dict:
+    from django.test import TestCase
+
+    django_capture_on_commit_callbacks = TestCase.captureOnCommitCallbacks
     people.chair.full_name = "Vi Văn Hùng"
     people.chair.save(update_fields=["full_name"])
     people.provincial_police.full_name = "Trần Văn Giám"
@@ -125,13 +145,21 @@ def test_each_document_meets_the_decree_30_checklist(issued, kind):
 PROVINCE_KINDS = ["council_minutes", "council_notice", "collective_decision", "ministry_report"]
 
 
-@pytest.fixture
-def issued_2026(recommended, official, django_capture_on_commit_callbacks):
+@pytest.fixture(scope="module")
+def issued_2026(django_db_setup, django_db_blocker, tmp_path_factory):
     """The documents of the procedure in force: the council's minutes and notice, the chairman's
-    decision with its annex (numbered by the clerk), the report to the Ministry; rendered."""
-    from communes.models import Role
+    decision with its annex (numbered by the clerk), the report to the Ministry; rendered once."""
+    with module_world("documents-in-force", django_db_blocker, tmp_path_factory) as world:
+        yield watched(world, build_issued_2026(build_recommended(build_council(load_people()))))
 
-    p = recommended
+
+def build_issued_2026(p) -> dict:
+    from django.test import TestCase
+
+    from communes.models import Role
+    from tests.world import make_official as official
+
+    django_capture_on_commit_callbacks = TestCase.captureOnCommitCallbacks
     clerk = official(Role.PROVINCIAL_CLERK, p.province, username="vanthu_tinh")
     with django_capture_on_commit_callbacks(execute=False):
         collective = services.collective_decision_record(
