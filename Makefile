@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Both cores (pytest-xdist); the browser, Celery-worker and database-restart tests share one worker.
+PYTEST_WORKERS ?= -n 2 --dist loadgroup
 
 .PHONY: setup system venv messages node demo run test lint lock
 
@@ -45,7 +47,7 @@ demo: setup
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: setup
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .
