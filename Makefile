@@ -6,8 +6,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
-# Both cores (pytest-xdist); the browser, Celery-worker and database-restart tests share one worker.
-PYTEST_WORKERS ?= -n 2 --dist loadgroup
+# Both cores (pytest-xdist): each worker has its own test database and its own Redis database.
+PYTEST_WORKERS ?= -n 2
 
 .PHONY: setup system venv messages node demo run test lint lock
 

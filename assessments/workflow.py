@@ -59,6 +59,9 @@ class StateRule:
     # Who acts on the dossier in this state (told when it arrives, and it is in their "awaiting me"):
     # (permission, level) pairs.
     actors: tuple[tuple[str, str], ...] = ()
+    # The column of the dashboards and their exports that counts a dossier in this state (a key of
+    # COLUMNS); "" means the state's own name.
+    column: str = ""
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,22 @@ CONSEQUENCES = {
 }
 
 
+# The columns (cột thống kê) of the dashboards and their exports, in their order, with their headings: each
+# state of each procedure is counted in one (StateRule.column). A state added to a table without a column
+# here is caught by tests/assessments/test_workflow.py, never by a request.
+COLUMNS = {
+    "draft": _("Draft or returned"),
+    "submitted": _("Submitted"),
+    "under_appraisal": _("Under appraisal"),
+    "appraised": _("Appraised"),
+    "recommended": _("Recommended by the council"),
+    "not_recommended": _("Not recommended by the council"),
+    "recognised": _("Recognised"),
+    "not_recognised": _("Not recognised"),
+    "revoked": _("Revoked"),
+}
+
+
 # The transition each outcome of a decision takes (the decision pages name outcomes, not transitions).
 OUTCOME_TRANSITION = {
     "recognised": "recognise",
@@ -156,7 +175,9 @@ def _states(
     editable_steps = (Step("submit", "submitted", *submit, label=submit_label),)
     return {
         "draft": StateRule(steps=editable_steps, editable=True, waiting=True, actors=told_commune),
-        "returned": StateRule(steps=editable_steps, editable=True, waiting=True, actors=told_commune),
+        "returned": StateRule(
+            steps=editable_steps, editable=True, waiting=True, actors=told_commune, column="draft"
+        ),
         "submitted": StateRule(
             steps=(
                 Step("start_appraisal", "under_appraisal", *appraise, label=_("Start the appraisal")),
@@ -209,7 +230,8 @@ def _states(
         ),
         "not_recognised": StateRule(actors=told_commune),
         "revoked": StateRule(actors=told_commune),
-        "expired": StateRule(),
+        # An expired recognition still stands for the year it was given.
+        "expired": StateRule(column="recognised"),
     }
 
 
@@ -313,6 +335,24 @@ def transitions() -> set[str]:
 def edges(procedure: Procedure) -> set[tuple[str, str, str]]:
     """(source, transition, target) of a procedure: what the model must declare."""
     return {(state, s.transition, s.target) for state, r in procedure.states.items() for s in r.steps}
+
+
+def column_of_state() -> dict[str, str]:
+    """Each state of every procedure -> the dashboard column that counts it."""
+    return {
+        state: state_rule.column or state for p in PROCEDURES.values() for state, state_rule in p.states.items()
+    }
+
+
+def state_columns() -> dict[str, tuple[str, ...]]:
+    """Each dashboard column (in COLUMNS' order) -> the states it counts, read from the tables."""
+    of = column_of_state()
+    return {column: tuple(sorted(s for s, c in of.items() if c == column)) for column in COLUMNS}
+
+
+def states() -> set[str]:
+    """Every state of every procedure."""
+    return {state for p in PROCEDURES.values() for state in p.states}
 
 
 def is_editable(dossier) -> bool:

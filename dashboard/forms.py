@@ -2,18 +2,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from assessments.workflow import COLUMNS
+
 from .selectors import SORT_KEYS, STATE_COLUMNS
 
-STATE_LABELS = {
-    "not_started": _("Not started"),
-    "draft": _("Draft or returned"),
-    "submitted": _("Submitted"),
-    "under_appraisal": _("Under appraisal"),
-    "appraised": _("Appraised"),
-    "recognised": _("Recognised"),
-    "not_recognised": _("Not recognised"),
-    "revoked": _("Revoked"),
-}
+# "Not started", then the workflow tables' columns (assessments.workflow.COLUMNS), in their order.
+STATE_LABELS = {"not_started": _("Not started"), **COLUMNS}
 
 
 class DashboardForm(forms.Form):

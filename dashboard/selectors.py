@@ -13,23 +13,17 @@ from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments import workflow
 from assessments.models import Dossier
 from communes.models import Commune, valid_on_q
 from communes.permissions import communes_visible_to
 from communes.text import document_number
 
 S = Dossier.State
-# The columns of the district table, each a set of dossier states.
-STATE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "draft": (S.DRAFT, S.RETURNED),
-    "submitted": (S.SUBMITTED,),
-    "under_appraisal": (S.UNDER_APPRAISAL,),
-    "appraised": (S.APPRAISED,),
-    "recognised": Dossier.RECOGNISED_STATES,
-    "not_recognised": (S.NOT_RECOGNISED,),
-    "revoked": (S.REVOKED,),
-}
-WAITING_STATES = (S.DRAFT, S.RETURNED, S.SUBMITTED, S.UNDER_APPRAISAL, S.APPRAISED)
+# The columns of the district table, each a set of dossier states: the workflow tables' (one home).
+STATE_COLUMNS: dict[str, tuple[str, ...]] = workflow.state_columns()
+COLUMN_OF_STATE: dict[str, str] = workflow.column_of_state()
+WAITING_STATES = tuple(sorted(workflow.waiting_states()))
 SORT_KEYS = ("name", "communes", "not_started", *STATE_COLUMNS, "percent")
 
 

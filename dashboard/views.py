@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from assessments.models import Dossier
 from communes.fragments import cached_value, list_key, page_number, seen_by
 from communes.selectors import active_posts_of, districts_in_view
 from communes.text import document_number
@@ -95,7 +96,7 @@ def _render_dashboard(request, *, data: dict, page: int, figures_key: str) -> tu
     )
     page_obj = Paginator(communes, 50).get_page(page)
     for commune in page_obj:
-        commune.state_label = STATE_LABELS[_state_key(commune.dossier_state)]
+        commune.state_label = _state_label(STATE_LABELS, commune.dossier_state)
     # The filter's choices depend on the units only: cached apart from the figures.
     districts = cached_value(
         # The figures' key holds the scope and the units' version (read once per request).
@@ -150,26 +151,32 @@ def _sees_whole_districts(user) -> bool:
 
 
 def _state_key(state: str | None) -> str:
+    """The column counting a dossier in `state` (the workflow tables say; never raises)."""
     if not state:
         return "not_started"
-    return next(key for key, states in selectors.STATE_COLUMNS.items() if state in states)
+    return selectors.COLUMN_OF_STATE.get(state, state)
 
 
-DISTRICT_HEADER = [
-    "Mã huyện",
-    "Đơn vị cấp huyện",
-    "Huyện biên giới",
-    "Số xã",
-    "Chưa lập hồ sơ",
-    "Nháp hoặc trả lại",
-    "Đã nộp",
-    "Đang thẩm định",
-    "Đã thẩm định",
-    "Được công nhận",
-    "Không được công nhận",
-    "Bị thu hồi",
-    "Tỷ lệ công nhận (%)",
-]
+def _state_label(labels: dict, state: str | None) -> str:
+    key = _state_key(state)
+    return labels.get(key) or str(dict(Dossier.State.choices).get(state, state))
+
+
+def district_header() -> list[str]:
+    """The district export's heading, in Vietnamese whatever the reader's language: one column per
+    column of the workflow tables."""
+    with translation.override("vi"):
+        return [
+            "Mã huyện",
+            "Đơn vị cấp huyện",
+            "Huyện biên giới",
+            "Số xã",
+            "Chưa lập hồ sơ",
+            *[str(label) for label in STATE_LABELS.values()][1:],
+            "Tỷ lệ công nhận (%)",
+        ]
+
+
 COMMUNE_HEADER = [
     "Mã xã",
     "Tên xã",
@@ -201,7 +208,7 @@ def export(request, table: str, fmt: str):
         rows = selectors.district_rows(
             user=request.user, year=year, waiting_days=settings.REMINDER_AFTER_DAYS, sort=data.get("sort", "")
         )
-        header = DISTRICT_HEADER
+        header = district_header()
         body = [
             [
                 r.code,
@@ -248,7 +255,7 @@ def export(request, table: str, fmt: str):
                 c.district.name if c.district else c.province.name,
                 "Có" if c.is_border else "Không",
                 year,
-                labels[_state_key(c.dossier_state)],
+                _state_label(labels, c.dossier_state),
                 document_number(c.decision_number, c.decision_symbol),
                 c.decision_date,
                 c.decision_valid_until if c.revoked_on is None else None,

@@ -4,6 +4,13 @@ import os
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+# Each pytest-xdist worker (gw0, gw1, …) has a Redis database of its own (9, 10, … from REDIS_URL's 9):
+# the Celery-worker tests running on two workers at once never take each other's tasks or flush them.
+_xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _xdist_worker.startswith("gw") and os.environ.get("REDIS_URL"):
+    _base, _, _db = os.environ["REDIS_URL"].rpartition("/")
+    if _db.isdigit():
+        os.environ["REDIS_URL"] = f"{_base}/{int(_db) + int(_xdist_worker[2:])}"
 
 from .settings import *  # noqa: E402,F403
 

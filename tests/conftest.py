@@ -37,20 +37,6 @@ def _requirement_missing(marker_name: str) -> str | None:
     return None
 
 
-# Tests that share a machine-wide resource run one after another on one pytest-xdist worker: the browser
-# (Chromium and the live server), the Celery worker (one Redis database, one queue), and the database
-# restart (gunicorn and a PostgreSQL cluster of its own). `-n 2 --dist loadgroup` runs the rest on both.
-SERIAL_MARKERS = ("browser", "celery_worker")
-SERIAL_MODULES = ("tests/test_database_restart.py",)
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        if any(item.get_closest_marker(m) for m in SERIAL_MARKERS) or item.nodeid.startswith(SERIAL_MODULES):
-            item.add_marker(pytest.mark.xdist_group("serial"))
-
-
 def pytest_runtest_setup(item):
     for name in ("postgres", "celery_worker", "browser"):
         if item.get_closest_marker(name) is None:
@@ -72,6 +58,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         if not reference_world_present():  # --reuse-db keeps it from the last run
             seed_reference_world()
+    _database_ready.append(True)
+
+
+_database_ready: list[bool] = []  # the test database is set up in this process
 
 
 def _commits(item) -> bool:
@@ -86,7 +76,7 @@ def _commits(item) -> bool:
 def pytest_runtest_teardown(item, nextitem):
     """After a test that commits, the reference world is seeded again for the tests that follow."""
     result = yield
-    if _commits(item):
+    if _commits(item) and _database_ready and nextitem is not None:  # None: the database is gone
         from pytest_django.plugin import blocking_manager_key
 
         from tests.world import reference_world_present, seed_reference_world

@@ -108,3 +108,18 @@ def test_the_check_finds_what_it_looks_for(tmp_path):
         'qs.filter(criteria_set__deciding_authority="district_chair")\n'
     )
     assert len(offences(sample)) == 3
+
+
+def test_every_state_of_every_procedure_is_counted_in_a_dashboard_column():
+    """The dashboards, their filters and exports count a state where the table puts it: a state added
+    without a column fails here, not as a 500 on the dashboard."""
+    from assessments import workflow
+
+    for procedure in workflow.PROCEDURES.values():
+        for state, state_rule in procedure.states.items():
+            assert (state_rule.column or state) in workflow.COLUMNS, (procedure.code, state)
+    counted = [s for states in workflow.state_columns().values() for s in states]
+    assert sorted(counted) == sorted(workflow.states())  # each state in exactly one column
+    assert workflow.state_columns()["recommended"] == ("recommended",)
+    assert workflow.state_columns()["draft"] == ("draft", "returned")
+    assert set(workflow.states()) == set(Dossier.State.values)

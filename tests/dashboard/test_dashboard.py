@@ -74,6 +74,8 @@ def test_every_headline_figure(client, known_set):
         "submitted": 1,
         "under_appraisal": 1,
         "appraised": 1,
+        "recommended": 0,  # the council's states: none in the district procedure
+        "not_recommended": 0,
         "recognised": 5,
         "not_recognised": 1,
         "revoked": 1,
@@ -92,6 +94,8 @@ def test_every_cell_of_the_district_table(client, known_set):
         "submitted": 1,
         "under_appraisal": 1,
         "appraised": 1,
+        "recommended": 0,
+        "not_recommended": 0,
         "recognised": 4,
         "not_recognised": 1,
         "revoked": 1,
@@ -139,8 +143,9 @@ def test_district_csv_has_vietnamese_headers_and_the_same_cells(client, known_se
     client.force_login(known_set.viewer)
     rows = read_csv(client.get("/dashboard/export/districts.csv", {"year": 2024}))
     assert rows[0][:4] == ["Mã huyện", "Đơn vị cấp huyện", "Huyện biên giới", "Số xã"]
+    assert rows[0][9:11] == ["Được Hội đồng đề nghị công nhận", "Không được Hội đồng đề nghị"]
     ky_son = next(r for r in rows if r[0] == "417")
-    assert ky_son == ["417", "Huyện Kỳ Sơn", "Có", "11", "0", "2", "1", "1", "1", "4", "1", "1", "36.4"]
+    assert ky_son == ["417", "Huyện Kỳ Sơn", "Có", "11", "0", "2", "1", "1", "1", "0", "0", "4", "1", "1", "36.4"]
 
 
 def test_commune_csv_follows_the_filters(client, known_set):
@@ -180,7 +185,7 @@ def test_xlsx_export(client, known_set):
     assert values[0][0] == "Tiến độ xây dựng xã không ma túy theo đơn vị cấp huyện, năm 2024"
     assert values[1][0].startswith("Lập ngày ") and "Cán bộ theo dõi cấp tỉnh" in values[1][0]
     assert values[2][1] == "Đơn vị cấp huyện" and sheet.freeze_panes == "A4"
-    assert next(v for v in values if v[0] == "417")[9] == 4  # "Được công nhận", a number
+    assert next(v for v in values if v[0] == "417")[11] == 4  # "Được công nhận", a number
     # The total row is the sum of the rows (and the rate of the whole).
     rows = [v for v in values[3:] if v[1] != "Tổng cộng"]
     total = next(v for v in values if v[1] == "Tổng cộng")
