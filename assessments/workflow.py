@@ -340,7 +340,9 @@ def edges(procedure: Procedure) -> set[tuple[str, str, str]]:
 def column_of_state() -> dict[str, str]:
     """Each state of every procedure -> the dashboard column that counts it."""
     return {
-        state: state_rule.column or state for p in PROCEDURES.values() for state, state_rule in p.states.items()
+        state: state_rule.column or state
+        for p in PROCEDURES.values()
+        for state, state_rule in p.states.items()
     }
 
 

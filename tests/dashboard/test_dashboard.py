@@ -145,7 +145,23 @@ def test_district_csv_has_vietnamese_headers_and_the_same_cells(client, known_se
     assert rows[0][:4] == ["Mã huyện", "Đơn vị cấp huyện", "Huyện biên giới", "Số xã"]
     assert rows[0][9:11] == ["Được Hội đồng đề nghị công nhận", "Không được Hội đồng đề nghị"]
     ky_son = next(r for r in rows if r[0] == "417")
-    assert ky_son == ["417", "Huyện Kỳ Sơn", "Có", "11", "0", "2", "1", "1", "1", "0", "0", "4", "1", "1", "36.4"]
+    assert ky_son == [
+        "417",
+        "Huyện Kỳ Sơn",
+        "Có",
+        "11",
+        "0",
+        "2",
+        "1",
+        "1",
+        "1",
+        "0",
+        "0",
+        "4",
+        "1",
+        "1",
+        "36.4",
+    ]
 
 
 def test_commune_csv_follows_the_filters(client, known_set):
