@@ -357,6 +357,32 @@ def states() -> set[str]:
     return {state for p in PROCEDURES.values() for state in p.states}
 
 
+INITIAL_STATE = "draft"
+
+
+def states_through(procedure: Procedure, state: str) -> set[str]:
+    """The states a dossier of `procedure` can be in only after having been in `state` (it included):
+    those reachable from the initial state, and no longer reachable once `state` is taken out of the
+    table. A dossier in one of them has passed through `state`, whatever its history says (dossiers
+    loaded from the past have none)."""
+
+    def reachable(without: str | None) -> set[str]:
+        seen, todo = set(), [INITIAL_STATE] if INITIAL_STATE != without else []
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            todo.extend(
+                s.target for s in procedure.states.get(current, StateRule()).steps if s.target != without
+            )
+        return seen
+
+    if state not in procedure.states:
+        return set()
+    return reachable(None) - reachable(state)
+
+
 def is_editable(dossier) -> bool:
     return rule(dossier).editable
 

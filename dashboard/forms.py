@@ -10,8 +10,23 @@ from .selectors import SORT_KEYS, STATE_COLUMNS
 STATE_LABELS = {"not_started": _("Not started"), **COLUMNS}
 
 
-class DashboardForm(forms.Form):
+def year_choices() -> list[tuple[int, int]]:
+    """The years a dashboard offers: this year back to 2022 (every page offers the same)."""
+    this_year = timezone.localdate().year
+    return [(y, y) for y in range(this_year, 2021, -1)]
+
+
+class YearForm(forms.Form):
+    """The choice of year on the pages that show one year (the country, a province's cycle)."""
+
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = year_choices()
+
+
+class DashboardForm(YearForm):
     district = forms.ChoiceField(label=_("District"), required=False)
     state = forms.ChoiceField(
         label=_("State"),
@@ -30,8 +45,6 @@ class DashboardForm(forms.Form):
 
     def __init__(self, *args, districts: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        this_year = timezone.localdate().year
-        self.fields["year"].choices = [(y, y) for y in range(this_year, 2021, -1)]
         self.fields["district"].choices = [("", _("All districts")), *districts]
 
 

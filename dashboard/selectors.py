@@ -7,7 +7,7 @@ Every figure counts against the units that existed in the year shown (460 commun
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 from django.utils import timezone
@@ -294,33 +294,55 @@ def districts_in_scope(*, user, year: int):
 
 # --- the procedure in force (Decision 28/2025): a province's cycle, and the country -------------------
 
-# The funnel of a cycle: each step counts the dossiers that reached it or went further.
-FUNNEL: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("opened", tuple(S.values)),
-    (
-        "submitted",
-        (
-            S.SUBMITTED,
-            S.UNDER_APPRAISAL,
-            S.APPRAISED,
-            S.RECOMMENDED,
-            S.NOT_RECOMMENDED,
-            S.RECOGNISED,
-            S.NOT_RECOGNISED,
-            S.REVOKED,
-            S.EXPIRED,
-        ),
-    ),
-    ("appraised", (S.APPRAISED, S.RECOMMENDED, S.NOT_RECOMMENDED, S.RECOGNISED, S.REVOKED, S.EXPIRED)),
-    ("recommended", (S.RECOMMENDED, S.RECOGNISED, S.REVOKED, S.EXPIRED)),
-    ("recognised", Dossier.RECOGNISED_STATES),
-)
+# The funnel of a cycle: each stage but the first is a state of the workflow tables, and counts the
+# dossiers that reached it (funnel_counts), whatever became of them after.
+FUNNEL: tuple[str, ...] = ("opened", "submitted", "appraised", "recommended", "recognised")
+
+
+def funnel_counts(dossiers: QuerySet[Dossier]) -> list[tuple[str, int]]:
+    """Each stage of FUNNEL -> how many of `dossiers` reached it, in one query. A dossier reached a
+    state when its history records it (a DossierEvent into it), when the review council recorded that
+    outcome on it (AgendaItem of a closed session), or when it is now in a state that only follows it
+    (workflow.states_through: dossiers loaded from the past carry no history). So a commune the council
+    recommended and the chairman left out of the decision stays counted as recommended, as in the
+    council's minutes."""
+    from django.db.models import Exists, OuterRef
+
+    from assessments.models import DossierEvent
+    from recognition.models import AgendaItem, CouncilSession
+
+    def reached(state: str) -> Q:
+        now_after = Q()
+        for code, procedure in workflow.PROCEDURES.items():
+            now_after |= Q(criteria_set__procedure=code, state__in=workflow.states_through(procedure, state))
+        history = Exists(DossierEvent.objects.filter(dossier=OuterRef("pk"), to_state=state))
+        q = now_after | Q(history)
+        if state in AgendaItem.Outcome.values:
+            q |= Q(
+                Exists(
+                    AgendaItem.objects.filter(
+                        dossier=OuterRef("pk"), outcome=state, session__status=CouncilSession.Status.CLOSED
+                    )
+                )
+            )
+        return q
+
+    counts = dossiers.aggregate(
+        **{
+            stage: Count("pk") if stage == "opened" else Count("pk", filter=reached(stage))
+            for stage in FUNNEL
+        }
+    )
+    return [(stage, counts[stage]) for stage in FUNNEL]
+
+
 CLASSES = ("I", "II", "III", "")
 
 
 def cycle_overview(*, province, year: int) -> dict:
-    """A province's year under Decision 28, in four queries: the units at the year's end (and its border
-    ones), the dossiers by state, their Article 4 classes, and the cycle with its target and due dates."""
+    """A province's year under Decision 28, in a fixed number of queries: the units at the year's end (and
+    its border ones), the dossiers by state, the funnel, their Article 4 classes, and the cycle's target.
+    The due days are `cycle_deadlines`'."""
     import math
 
     from assessments.models import EvaluationCycle, SituationCounts
@@ -341,7 +363,6 @@ def cycle_overview(*, province, year: int) -> dict:
         year=year, commune__in=units.filter(is_border=True), state__in=Dossier.RECOGNISED_STATES
     ).count()
     cycle = EvaluationCycle.objects.filter(province=province, year=year).first()
-    today = timezone.localdate()
     recognised = sum(by_state.get(s, 0) for s in Dossier.RECOGNISED_STATES)
     target = math.ceil(totals["units"] * float(cycle.target_percent) / 100) if cycle else None
     return {
@@ -353,19 +374,89 @@ def cycle_overview(*, province, year: int) -> dict:
         "percent": round(100 * recognised / totals["units"], 1) if totals["units"] else 0.0,
         "target_percent": cycle.target_percent if cycle else None,
         "target_units": target,
-        "funnel": [(step, sum(by_state.get(s, 0) for s in states)) for step, states in FUNNEL],
+        "funnel": funnel_counts(Dossier.objects.filter(year=year, commune__in=units)),
         "classes": [(c, classes.get(c, 0)) for c in CLASSES],
-        "deadlines": [
-            (_("Commune reports"), cycle.reports_due, (cycle.reports_due - today).days),
-            (
-                _("Report to the Ministry"),
-                cycle.ministry_report_due,
-                (cycle.ministry_report_due - today).days,
-            ),
-        ]
-        if cycle
-        else [],
     }
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A due day of the cycle (hạn): the days left before it; after it, whether it was met."""
+
+    kind: str  # "reports" or "ministry_report"
+    label: str
+    day: datetime.date
+    days_left: int
+    met: bool | None = None  # None until the day has passed
+    # Commune reports: how many of the cycle's communes sent theirs by the day, and in all.
+    sent: int = 0
+    expected: int = 0
+    # The last report in by the day, or the day the report to the Ministry was sent.
+    done_on: datetime.date | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def late(self) -> int:
+        """Reports sent after the day or not yet sent."""
+        return self.expected - self.sent
+
+
+def cycle_deadlines(*, province, year: int, today: datetime.date | None = None) -> list[Deadline]:
+    """The cycle's two due days (commune reports, the report to the Ministry), each with whether it was
+    met once passed: the reports by the day each commune of the cycle first sent its report (its
+    history), the Ministry's by the day the report was recorded as sent. Three queries; never cached
+    (a report marked as sent changes no dossier)."""
+    from django.db.models import Min
+
+    from assessments.models import DossierEvent, EvaluationCycle
+    from recognition.models import Document
+
+    cycle = EvaluationCycle.objects.filter(province=province, year=year).first()
+    if cycle is None:
+        return []
+    today = today or timezone.localdate()
+    first_sent = {
+        commune: timezone.localtime(at).date()
+        for commune, at in DossierEvent.objects.filter(
+            dossier__year=year, dossier__commune__cycle_entries__cycle=cycle, to_state="submitted"
+        )
+        .values_list("dossier__commune")
+        .annotate(first=Min("at"))
+    }
+    expected = cycle.entries.count()
+    on_time = [day for day in first_sent.values() if day <= cycle.reports_due]
+    reports = Deadline(
+        kind="reports",
+        label=_("Commune reports"),
+        day=cycle.reports_due,
+        days_left=(cycle.reports_due - today).days,
+        sent=len(on_time),
+        expected=expected,
+        done_on=max(on_time, default=None),
+    )
+    if reports.passed or (expected and len(on_time) == expected):
+        reports = replace(reports, met=len(on_time) == expected)
+    sent_on = (
+        Document.objects.filter(
+            kind=Document.Kind.MINISTRY_REPORT, province=province, year=year, sent_on__isnull=False
+        )
+        .order_by("sent_on")
+        .values_list("sent_on", flat=True)
+        .first()
+    )
+    ministry = Deadline(
+        kind="ministry_report",
+        label=_("Report to the Ministry"),
+        day=cycle.ministry_report_due,
+        days_left=(cycle.ministry_report_due - today).days,
+        done_on=sent_on,
+    )
+    if ministry.passed or sent_on is not None:
+        ministry = replace(ministry, met=sent_on is not None and sent_on <= cycle.ministry_report_due)
+    return [reports, ministry]
 
 
 def predecessors_history(*, province, year: int, since: int = 2022) -> list[dict]:

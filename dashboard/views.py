@@ -21,7 +21,7 @@ from communes.text import document_number
 from . import selectors
 from .charts import bar_chart
 from .exports import csv_response, xlsx_response
-from .forms import STATE_LABELS, DashboardForm, parse_params
+from .forms import STATE_LABELS, DashboardForm, YearForm, parse_params
 from .tables import district_table_rows
 
 
@@ -284,6 +284,12 @@ def _provinces_seen(user):
     return units_with_perm(user, "view_province_dossiers", Province).order_by("code")
 
 
+def _year_asked(request, year: int | None) -> int:
+    """The year of the path, else a valid `?year=` (as on /dashboard/: anything else is ignored), else
+    this year."""
+    return year or parse_params(request.GET).get("year") or timezone.localdate().year
+
+
 @login_required
 @require_GET
 def cycle(request, year: int | None = None):
@@ -299,7 +305,7 @@ def cycle(request, year: int | None = None):
         if code and provinces.exists():
             raise Http404
         raise PermissionDenied
-    year = year or timezone.localdate().year
+    year = _year_asked(request, year)
     # Cached under the versions of what the user sees (any dossier or unit change makes a new key).
     seen = seen_by(request.user, "units", "dossiers")
     overview, history = cached_value(
@@ -321,6 +327,8 @@ def cycle(request, year: int | None = None):
             "history": history,
             "history_years": list(range(2022, min(year, 2025))),
             "several_provinces": provinces.count() > 1,
+            "deadlines": selectors.cycle_deadlines(province=province, year=year),
+            "year_form": YearForm(initial={"year": year}),
         },
     )
 
@@ -335,7 +343,7 @@ def national(request, year: int | None = None):
     provinces = list(_provinces_seen(request.user))
     if not provinces:
         raise PermissionDenied
-    year = year or timezone.localdate().year
+    year = _year_asked(request, year)
     rows = cached_value(
         parts=("national", *seen_by(request.user, "units", "dossiers"), year),
         compute=lambda: selectors.national_rows(provinces=provinces, year=year),
@@ -352,6 +360,7 @@ def national(request, year: int | None = None):
             "recognised": recognised,
             "percent": round(100 * recognised / units, 1) if units else 0.0,
             "class_labels": [CLASS_LABELS[c] for c in selectors.CLASSES],
+            "year_form": YearForm(initial={"year": year}),
         },
     )
 

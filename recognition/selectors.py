@@ -100,31 +100,76 @@ def legal_basis_problems(bases: list[LegalBasis], *, on: datetime.date) -> list[
     return problems
 
 
-def verification_facts(document) -> dict:
-    """What the public verification page may show of an issued document, and its standing today."""
-    from django.utils import timezone
+def decision_standing(decision, *, today: datetime.date) -> tuple[str, str]:
+    """A commune's recognition today (hiệu lực): ("in_force" | "revoked" | "lapsed", in words). Revoked
+    by a numbered revocation; lapsed after its validity or once the next evaluation ended it."""
     from django.utils.translation import gettext as _
 
-    from .models import Document
+    dossier = decision.dossier
+    revocation = getattr(decision, "revocation", None)
+    if revocation is not None and revocation.number is not None and dossier.state == Dossier.State.REVOKED:
+        return "revoked", _("Revoked by decision %(number)s of %(day)s") % {
+            "number": revocation.number_display,
+            "day": revocation.decided_on.strftime("%d/%m/%Y"),
+        }
+    if (decision.valid_until and decision.valid_until < today) or dossier.state == Dossier.State.EXPIRED:
+        if decision.valid_until:
+            return "lapsed", _(
+                "No longer in force (replaced by the next evaluation or lapsed on %(day)s)"
+            ) % {"day": decision.valid_until.strftime("%d/%m/%Y")}
+        return "lapsed", _("No longer in force (replaced by the next evaluation)")
+    return "in_force", _("In force")
 
+
+def verification_facts(document, *, today: datetime.date | None = None) -> dict:
+    """What the public verification page may show of an issued document, and its standing today: a
+    commune's decision, each commune of a decision with an annex (and the decision in force while one
+    of them still is), what a revocation revokes."""
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
+
+    from .models import Document, RecognitionDecision
+
+    today = today or timezone.localdate()
     decision = document.decision
     dossier = decision.dossier if decision else None
     standing = _("In force")
+    communes: list[dict] = []
+    revokes: dict | None = None
+    outcome = decision.get_outcome_display() if decision else ""
     if document.kind in (Document.Kind.RECOGNITION, Document.Kind.NOTIFICATION) and dossier is not None:
-        revocation = getattr(decision, "revocation", None)
-        if dossier.state == Dossier.State.REVOKED and revocation is not None:
-            standing = _("Revoked by decision %(number)s of %(day)s") % {
-                "number": revocation.number_display,
-                "day": revocation.decided_on.strftime("%d/%m/%Y"),
-            }
-        elif (
-            decision.valid_until
-            and decision.valid_until < timezone.localdate()
-            or dossier.state == Dossier.State.EXPIRED
-        ):
-            standing = _("No longer in force (replaced by the next evaluation or lapsed on %(day)s)") % {
-                "day": decision.valid_until.strftime("%d/%m/%Y") if decision.valid_until else ""
-            }
+        standing = decision_standing(decision, today=today)[1]
+    elif document.kind == Document.Kind.COLLECTIVE_DECISION and document.collective_id:
+        annex = (
+            RecognitionDecision.objects.filter(collective=document.collective_id)
+            .select_related("dossier__commune", "revocation")
+            .order_by("dossier__commune__name")
+        )
+        for each in annex:
+            code, words = decision_standing(each, today=today)
+            communes.append({"name": each.dossier.commune.name, "code": code, "standing": words})
+        gone = sum(1 for c in communes if c["code"] != "in_force")
+        if communes and gone < len(communes):
+            standing = _("In force")
+            if gone:
+                standing += "; " + ngettext(
+                    "%(n)d of its %(total)d communes is no longer recognised",
+                    "%(n)d of its %(total)d communes are no longer recognised",
+                    gone,
+                ) % {"n": gone, "total": len(communes)}
+        else:
+            standing = _("No longer in force: none of its communes is still recognised")
+        outcome = _("Recognised") if communes else ""
+    elif document.kind == Document.Kind.REVOCATION and document.revocation_id:
+        revoked = document.revocation.decision
+        revokes = {
+            "number": revoked.number_display,
+            "date": revoked.decided_on,
+            "commune": str(revoked.dossier.commune),
+            "year": revoked.dossier.year,
+        }
+        outcome = _("Revocation of the recognition")
     if document.kind == Document.Kind.REVOCATION:
         number, day = document.revocation.number_display, document.revocation.decided_on
     elif decision is not None and document.kind != Document.Kind.NOTIFICATION:
@@ -138,21 +183,25 @@ def verification_facts(document) -> dict:
             document.number_display,
             document.issued_on or timezone.localtime(document.requested_at).date(),
         )
+    if document.revocation_id:
+        issuer = document.revocation.issuer_name
+    elif decision:
+        issuer = decision.issuer_name
+    elif document.collective_id:
+        issuer = document.collective.issuer_name
+    else:
+        issuer = document.province.name if document.province_id else ""
     return {
         "kind": document.get_kind_display(),
         "number": number,
         "date": day,
-        "issuer": decision.issuer_name
-        if decision
-        else document.collective.issuer_name
-        if document.collective_id
-        else document.province.name
-        if document.province_id
-        else "",
-        "commune": str(dossier.commune) if dossier else "",
+        "issuer": issuer,
+        "commune": str(dossier.commune) if dossier else revokes["commune"] if revokes else "",
         "year": document.year,
-        "outcome": decision.get_outcome_display() if decision else "",
+        "outcome": outcome,
         "standing": standing,
+        "communes": communes,
+        "revokes": revokes,
         "sha256": document.sha256,
         "code": document.verification_display,
     }

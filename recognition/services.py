@@ -774,14 +774,33 @@ def documents_retry_failed(*, province, actor, document_ids: list[int]) -> int:
     return len(ids)
 
 
+def dossiers_named_in(document: Document) -> QuerySet[Dossier]:
+    """The dossiers a province-level document names, commune by commune: the annex of a decision with
+    an annex (its communes recognised), the council's notice (its communes not recommended). Other
+    province-level documents (the minutes, the reports) name none to which they belong."""
+    if document.kind == Document.Kind.COLLECTIVE_DECISION and document.collective_id:
+        return Dossier.objects.filter(recognition_decision__collective=document.collective_id)
+    if document.kind == Document.Kind.COUNCIL_NOTICE and document.session_id:
+        return Dossier.objects.filter(
+            agenda_items__session=document.session_id,
+            agenda_items__outcome=AgendaItem.Outcome.NOT_RECOMMENDED,
+        )
+    return Dossier.objects.none()
+
+
 def can_view_document(document: Document, user) -> bool:
-    from communes.permissions import has_unit_perm
+    """A dossier's documents: whoever sees the dossier. A province-level document: the province's
+    viewers; and, once issued (never a draft), the officials of a commune it names (dossiers_named_in),
+    so a commune downloads the decision whose annex lists it and the notice that names it."""
+    from communes.permissions import communes_visible_to, has_unit_perm
 
     if document.dossier_id:
         return dossier_perms.can_view(document.dossier, user)
-    return document.province_id is not None and has_unit_perm(
-        user, "view_province_dossiers", document.province
-    )
+    if document.province_id is not None and has_unit_perm(user, "view_province_dossiers", document.province):
+        return True
+    if document.draft:
+        return False
+    return dossiers_named_in(document).filter(commune__in=communes_visible_to(user).values("pk")).exists()
 
 
 def can_manage_document(document: Document, user) -> bool:

@@ -24,7 +24,7 @@ from communes.selectors import active_posts_of
 
 from . import selectors, services
 from .forms import DecisionForm, IssueForm, RevocationForm, SummaryForm
-from .models import CollectiveDecision, Document, RecognitionDecision, Revocation, Vote
+from .models import AgendaItem, CollectiveDecision, Document, RecognitionDecision, Revocation, Vote
 
 
 def _post_title(request) -> str:
@@ -411,16 +411,20 @@ def documents_panel(request, pk: int):
 
 
 def decision_panel(request, dossier: Dossier) -> str:
-    """The decision and its documents on the dossier page (registered with assessments.panels)."""
-    if dossier.state not in Dossier.DECIDED_STATES:
-        return ""
+    """The decision and its documents on the dossier page (registered with assessments.panels); before
+    a decision, the documents naming the commune alone (the council's notice to a commune it did not
+    recommend)."""
     context = documents_context(dossier, request.user)
-    # The decision comes with its documents (one query); a decision without documents is read alone.
-    decision = next((d.decision for d, _ in context["documents"] if d.decision_id), None) or getattr(
-        dossier, "recognition_decision", None
-    )
+    decision = None
+    if dossier.state in Dossier.DECIDED_STATES:
+        # The decision comes with its documents (one query); a decision without documents is read alone.
+        decision = next((d.decision for d, _ in context["documents"] if d.decision_id), None) or getattr(
+            dossier, "recognition_decision", None
+        )
     if decision is None:
-        return ""
+        if not context["documents"]:
+            return ""
+        return render_to_string("recognition/_documents_card.html", context, request=request)
     can_keep_register = decision.is_draft and services.can_keep_register(
         decision.collective if decision.collective_id else decision, request.user
     )
@@ -432,15 +436,23 @@ def decision_panel(request, dossier: Dossier) -> str:
 
 
 def documents_context(dossier: Dossier, user) -> dict:
-    # A commune recognised in a decision with an annex reads that decision here too.
+    # The dossier's own documents, and the province-level ones naming its commune: the decision whose
+    # annex lists it, the council's notice that names it. Listed only where the reader may open them.
+    named = Q(collective__decisions__dossier=dossier) | Q(
+        kind=Document.Kind.COUNCIL_NOTICE,
+        session__items__dossier=dossier,
+        session__items__outcome=AgendaItem.Outcome.NOT_RECOMMENDED,
+    )
     documents = list(
-        Document.objects.filter(Q(dossier=dossier) | Q(collective__decisions__dossier=dossier))
-        .select_related("decision", "revocation", "collective")
+        Document.objects.filter(Q(dossier=dossier) | named)
+        .select_related("decision", "revocation", "collective", "province")
+        .distinct()
         .order_by("pk")
     )
     for document in documents:  # the page's dossier, with its relations already loaded
         if document.dossier_id == dossier.pk:
             document.dossier = dossier
+    documents = [d for d in documents if d.dossier_id or services.can_view_document(d, user)]
     can_retry = bool(documents) and services.can_manage_document(documents[0], user)
     return {
         "dossier": dossier,
@@ -504,7 +516,9 @@ def verify(request, code: str):
     normalised = code.replace("-", "").replace(" ", "").upper()
     document = (
         Document.objects.filter(verification_code=normalised, status=Document.Status.READY)
-        .select_related("decision__dossier__commune", "revocation", "province")
+        .select_related(
+            "decision__dossier__commune", "revocation__decision__dossier__commune", "collective", "province"
+        )
         .first()
     )
     if document is None:
