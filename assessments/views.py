@@ -461,7 +461,7 @@ def appraisal(request, pk: int):
     if not perms.can_appraise(dossier, request.user):
         raise PermissionDenied
     if dossier.state != Dossier.State.UNDER_APPRAISAL:
-        messages.info(request, _("The appraisal can be edited only while the dossier is under appraisal."))
+        messages.warning(request, _("The appraisal can be edited only while the dossier is under appraisal."))
         return redirect("assessments:dossier_detail", pk=pk)
     rows = selectors.criterion_rows(dossier=dossier)
     current = selectors.appraisal_of(dossier)

@@ -39,7 +39,7 @@ def decision(request, pk: int):
         raise PermissionDenied
     if dossier.state != Dossier.State.APPRAISED or workflow.step(dossier, "recognise") is None:
         # Decision 28: an appraised dossier goes to the review council, not to a decision of its own.
-        messages.info(request, _("This dossier is not waiting for a decision."))
+        messages.warning(request, _("This dossier is not waiting for a decision."))
         return redirect("assessments:dossier_detail", pk=pk)
     appraisal = dossier_selectors.appraisal_of(dossier)
     recommendation = appraisal.recommendation if appraisal else ""
@@ -172,7 +172,7 @@ def revoke(request, pk: int):
         raise PermissionDenied
     recognition = RecognitionDecision.objects.filter(dossier=dossier, outcome="recognised").first()
     if dossier.state != Dossier.State.RECOGNISED or recognition is None:
-        messages.info(request, _("Only a recognised commune can have its recognition revoked."))
+        messages.warning(request, _("Only a recognised commune can have its recognition revoked."))
         return redirect("assessments:dossier_detail", pk=pk)
     form = RevocationForm(
         request.POST or None,

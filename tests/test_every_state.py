@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from assessments import workflow
 from assessments.models import CriteriaSet, Dossier
+from tests.answers import refused_back_to
 from tests.factories import DossierFactory, small_criteria_set
 from tests.world import OFFICIALS, load_people, module_world
 
@@ -97,20 +98,131 @@ def every_state(django_db_setup, django_db_blocker, tmp_path_factory):
                     if unit == home and dossier_year != year:
                         cases.append(dossier)
             years[code] = year
+        documents = _documents_of(world, people, cases, years)
         world.freeze()
-        yield people, cases, years
+        yield people, cases, years, documents
+
+
+def _documents_of(world, people, cases, years) -> list:
+    """The documents the pages list, rendered as stand-in PDFs: each procedure's recognised dossier of
+    Mỹ Lý carries its decision's; under Decision 28 the decision is one with an annex (Mỹ Lý's and the
+    year's other recognised unit's), and the council's notice names Mỹ Lý's dossier not recommended, the
+    minutes beside it."""
+    import datetime
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from recognition.models import (
+        AgendaItem,
+        CollectiveDecision,
+        CouncilSession,
+        Document,
+        RecognitionDecision,
+        ReviewCouncil,
+    )
+    from tests.factories import PDF_BYTES
+
+    def ready(document: Document) -> Document:
+        document.file.save(document.storage_name, ContentFile(PDF_BYTES), save=False)
+        Document.objects.filter(pk=document.pk).update(file=document.file.name, status="ready")
+        document = Document.objects.get(pk=document.pk)
+        world.keep_file(f"file:{document.pk}", document.file.path)
+        return world.keep(f"document:{document.pk}", document)
+
+    def decision(dossier, collective=None) -> RecognitionDecision:
+        return RecognitionDecision.objects.create(
+            dossier=dossier,
+            outcome="recognised",
+            collective=collective,
+            issuer_code="40",
+            issuer_name="Ủy ban nhân dân tỉnh Nghệ An",
+            number=7,
+            symbol="QĐ-UBND",
+            decided_on=datetime.date(dossier.year, 11, 24),
+            signer=people.chair,
+            signer_name="Vi Văn Hùng",
+        )
+
+    now, documents = timezone.now(), []
+    recognised = {d.criteria_set.procedure: d for d in cases if d.state == "recognised"}
+    district = decision(recognised["district"])
+    documents.append(
+        ready(
+            Document.objects.create(
+                kind="recognition",
+                decision=district,
+                dossier=district.dossier,
+                year=district.dossier.year,
+                requested_at=now,
+            )
+        )
+    )
+    mine = recognised["province"]
+    other = Dossier.objects.get(
+        year=years["province"], state="recognised", criteria_set__procedure="province"
+    )
+    collective = CollectiveDecision.objects.create(
+        province=people.province,
+        evaluated_year=mine.year,
+        issuer_code="40",
+        issuer_name="Ủy ban nhân dân tỉnh Nghệ An",
+        number=8,
+        symbol="QĐ-UBND",
+        decided_on=datetime.date(mine.year, 11, 24),
+        signer=people.provincial_chair,
+        signer_name="Lê Văn Tỉnh",
+    )
+    for dossier in (mine, other):
+        decision(dossier, collective)
+    documents.append(
+        ready(
+            Document.objects.create(
+                kind="collective_decision",
+                collective=collective,
+                province=people.province,
+                year=mine.year,
+                requested_at=now,
+            )
+        )
+    )
+    not_recommended = next(
+        d for d in cases if d.state == "not_recommended" and d.criteria_set.procedure == "province"
+    )
+    council = ReviewCouncil.objects.create(
+        province=people.province, year=not_recommended.year, created_by=people.provincial_police
+    )
+    session = CouncilSession.objects.create(
+        council=council,
+        held_on=datetime.date(not_recommended.year, 11, 20),
+        starts_at=datetime.time(8, 0),
+        place="Phòng họp số 1",
+        status="closed",
+        scheduled_by=people.provincial_police,
+    )
+    AgendaItem.objects.create(session=session, dossier=not_recommended, outcome="not_recommended")
+    for kind in ("council_notice", "council_minutes"):
+        documents.append(
+            ready(
+                Document.objects.create(
+                    kind=kind,
+                    session=session,
+                    province=people.province,
+                    year=not_recommended.year,
+                    requested_at=now,
+                )
+            )
+        )
+    return documents
 
 
 def _refused(response, dossier) -> bool:
-    """The application's refusal: 403, 404 or 409, or back to the dossier page with a message."""
-    if response.status_code in (403, 404, 409):
-        return True
-    detail = reverse("assessments:dossier_detail", args=[dossier.pk])
-    return response.status_code == 302 and response["Location"].split("?")[0] == detail
+    """The application's refusal: 403, 404 or 409, or back to the dossier page with its reason."""
+    return refused_back_to(response, reverse("assessments:dossier_detail", args=[dossier.pk]))
 
 
 def test_the_sweep_covers_every_state_of_every_procedure(every_state):
-    _, cases, _years = every_state
+    _, cases, _years, _documents = every_state
     swept = {(d.criteria_set.procedure, d.state) for d in cases}
     defined = {(code, s) for code, p in workflow.PROCEDURES.items() for s in p.states}
     assert swept == defined
@@ -118,7 +230,7 @@ def test_the_sweep_covers_every_state_of_every_procedure(every_state):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_dossier_page_in_every_state_answers_as_the_table_says(client, every_state, role):
-    people, cases, _years = every_state
+    people, cases, _years, _documents = every_state
     user = getattr(people, role)
     client.force_login(user)
     client.raise_request_exception = False  # a 500 is listed with the rest, not raised
@@ -150,7 +262,7 @@ def test_every_dossier_page_in_every_state_answers_as_the_table_says(client, eve
 def test_every_list_dashboard_and_export_counts_every_state(client, every_state, role):
     """Each page of the scope, in a year when the units hold every state of the procedure at once, and the
     dashboard filtered on each column: never a 500, never the sign-in page."""
-    people, _cases, years = every_state
+    people, _cases, years, _documents = every_state
     client.force_login(getattr(people, role))
     client.raise_request_exception = False  # a 500 is listed with the rest, not raised
     failures = []
@@ -169,6 +281,45 @@ def test_every_list_dashboard_and_export_counts_every_state(client, every_state,
             if status >= 500 or signed_out or status not in (200, 302, 403, 404):
                 failures.append((code, name, query, status))
     assert failures == []
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_document_a_dossier_page_lists_opens_for_whoever_sees_the_page(client, every_state, role):
+    """Each download link of each dossier page the role sees answers 200 with the PDF; a document no page
+    of theirs lists answers 404, unless it is their province's or their dossier's. The commune reads the
+    decision whose annex lists it and the notice naming it, and no other document of the province."""
+    import re
+
+    from communes.permissions import has_unit_perm
+
+    people, cases, _years, documents = every_state
+    user = getattr(people, role)
+    client.force_login(user)
+    client.raise_request_exception = False
+    failures, listed = [], set()
+    for dossier in cases:
+        if not (user.is_superuser or workflow_can_view(dossier, user)):
+            continue
+        page = client.get(reverse("assessments:dossier_detail", args=[dossier.pk])).content.decode()
+        for pk in map(int, re.findall(r"/documents/(\d+)/download/", page)):
+            listed.add(pk)
+            response = client.get(reverse("recognition:document_download", args=[pk]))
+            if response.status_code != 200 or b"".join(response.streaming_content)[:5] != b"%PDF-":
+                failures.append(("listed", dossier.state, pk, response.status_code))
+    for document in documents:
+        if document.pk in listed:
+            continue
+        own = document.dossier_id and workflow_can_view(document.dossier, user)
+        province = has_unit_perm(user, "view_province_dossiers", people.province)
+        expected = 200 if user.is_superuser or own or province else 404
+        status = client.get(reverse("recognition:document_download", args=[document.pk])).status_code
+        if status != expected:
+            failures.append(("not listed", document.kind, document.pk, status))
+    assert failures == []
+    if role in ("commune_police", "commune_chair"):
+        # Beside the old Mỹ Lý's own decision (their history): of the province's, these two only.
+        kinds = {d.kind for d in documents if d.pk in listed and not d.dossier_id}
+        assert kinds == {"collective_decision", "council_notice"}, kinds
 
 
 def workflow_can_view(dossier, user) -> bool:
