@@ -143,16 +143,28 @@ class IssueForm(forms.Form):
 
 
 class CouncilSeatsForm(forms.Form):
-    """Thành phần Hội đồng: up to SEATS officials of the province, each with a seat and a post."""
+    """Thành phần Hội đồng: the council's officials, each with a seat and a post; as many rows as the
+    council has seats, and one more at each "add a seat" (no JavaScript needed: the page is sent back
+    with what was typed and an empty row)."""
 
-    SEATS = 9
+    SEATS = 9  # rows offered when the council is set up
+    MAX_SEATS = 60  # far above any council: bounds the rows a posted count can ask for
 
-    def __init__(self, *args, officials, seats=(), **kwargs):
+    def __init__(self, *args, officials, seats=(), rows: int = 0, **kwargs):
         from .models import CouncilMember
 
         super().__init__(*args, **kwargs)
         seats = list(seats)
-        for i in range(max(self.SEATS, len(seats) + 2)):
+        if self.is_bound:
+            try:
+                rows = max(rows, int(self.data.get("row_count", 0)))
+            except (TypeError, ValueError):
+                pass
+        self.size = min(max(self.SEATS, len(seats) + 1, rows), self.MAX_SEATS)
+        self.fields["row_count"] = forms.IntegerField(
+            widget=forms.HiddenInput, initial=self.size, required=False
+        )
+        for i in range(self.size):
             seat = seats[i] if i < len(seats) else None
             self.fields[f"seat_{i}_user"] = forms.ModelChoiceField(
                 label=_("Official"),
@@ -164,6 +176,7 @@ class CouncilSeatsForm(forms.Form):
                 label=_("Seat"),
                 choices=CouncilMember.Seat.choices,
                 initial=seat.seat if seat else CouncilMember.Seat.MEMBER,
+                required=False,  # an empty row needs none; a filled one does (clean)
             )
             self.fields[f"seat_{i}_position"] = forms.CharField(
                 label=_("Post and agency"),
@@ -176,13 +189,27 @@ class CouncilSeatsForm(forms.Form):
                 required=False,
                 initial=seat.secretary_is_member if seat else False,
             )
-        self.size = max(self.SEATS, len(seats) + 2)
+
+    @classmethod
+    def with_one_more_row(cls, data, *, officials) -> "CouncilSeatsForm":
+        """The form as typed, not yet validated nor saved, with one empty row more."""
+        typed = cls(data, officials=officials)
+        form = cls(officials=officials, rows=typed.size + 1)
+        for name in typed.fields:
+            if name != "row_count" and name in form.fields:
+                form.initial[name] = typed[name].value()
+        form.initial["row_count"] = form.size
+        return form
 
     def clean(self):
         cleaned = super().clean()
         for i in range(self.size):
-            if cleaned.get(f"seat_{i}_user") and not (cleaned.get(f"seat_{i}_position") or "").strip():
+            if not cleaned.get(f"seat_{i}_user"):
+                continue
+            if not (cleaned.get(f"seat_{i}_position") or "").strip():
                 self.add_error(f"seat_{i}_position", _("Give the post and agency printed in the minutes."))
+            if not cleaned.get(f"seat_{i}_seat"):
+                self.add_error(f"seat_{i}_seat", _("Choose the seat."))
         return cleaned
 
     def rows(self):

@@ -908,19 +908,41 @@ def council_set_up(*, province, year: int, seats: list[dict], actor) -> ReviewCo
     )
     if council.sessions.filter(status=CouncilSession.Status.CLOSED).exists():
         raise DossierActionError(_("The council has already met: its seats can no longer change."))
-    council.members.all().delete()
-    CouncilMember.objects.bulk_create(
-        [
-            CouncilMember(
-                council=council,
-                user=s["user"],
-                seat=s["seat"],
-                position=nfc(s.get("position", "")).strip(),
-                secretary_is_member=bool(s.get("secretary_is_member")),
-            )
-            for s in seats
-        ]
+    # Corrected in place: a member who stays keeps their row (and the attendance and votes recorded for
+    # it); a seat given to another person is a new row; a member leaving the council is removed only
+    # when no vote of theirs is recorded in an open session.
+    existing = {m.user_id: m for m in council.members.select_for_update()}
+    wanted = {s["user"].pk for s in seats}
+    leaving = [m for user_id, m in existing.items() if user_id not in wanted]
+    voted = (
+        Vote.objects.filter(member__in=leaving, item__session__status=CouncilSession.Status.SCHEDULED)
+        .select_related("member__user", "item__session")
+        .order_by("item__session__held_on")
     )
+    if voted:
+        raise DossierActionError(
+            _(
+                "%(name)s has votes recorded in the session of %(day)s, which is still open: record the "
+                "session without them first, or keep the seat."
+            )
+            % {
+                "name": voted[0].member.user.get_full_name(),
+                "day": voted[0].item.session.held_on.strftime("%d/%m/%Y"),
+            }
+        )
+    Attendance.objects.filter(member__in=leaving).delete()
+    CouncilMember.objects.filter(pk__in=[m.pk for m in leaving]).delete()
+    for s in seats:
+        fields = {
+            "seat": s["seat"],
+            "position": nfc(s.get("position", "")).strip(),
+            "secretary_is_member": bool(s.get("secretary_is_member")),
+        }
+        member = existing.get(s["user"].pk)
+        if member is None:
+            CouncilMember.objects.create(council=council, user=s["user"], **fields)
+        elif any(getattr(member, name) != value for name, value in fields.items()):
+            CouncilMember.objects.filter(pk=member.pk).update(**fields)
     return council
 
 

@@ -572,9 +572,13 @@ def council(request, year: int | None = None):
     seats = list(council_.members.all()) if council_ else []
     action = request.POST.get("action") if request.method == "POST" else None
     officials = holders_of("view_province_dossiers", province).order_by("full_name")
-    seats_form = CouncilSeatsForm(
-        request.POST if action == "seats" else None, officials=officials, seats=seats
-    )
+    adding_seat = action == "seats" and "add_seat" in request.POST
+    if adding_seat:  # nothing saved: the seats as typed, and an empty row
+        seats_form = CouncilSeatsForm.with_one_more_row(request.POST, officials=officials)
+    else:
+        seats_form = CouncilSeatsForm(
+            request.POST if action == "seats" else None, officials=officials, seats=seats
+        )
     candidates = (
         Dossier.objects.filter(
             state=Dossier.State.APPRAISED,
@@ -588,9 +592,9 @@ def council(request, year: int | None = None):
     )
     session_form = SessionForm(request.POST if action == "session" else None, candidates=candidates)
     status = 200
-    if action:
-        if not can_manage:
-            raise PermissionDenied
+    if action and not can_manage:
+        raise PermissionDenied
+    if action and not adding_seat:
         form = seats_form if action == "seats" else session_form
         if form.is_valid():
             try:
@@ -622,6 +626,7 @@ def council(request, year: int | None = None):
             "sessions": council_.sessions.order_by("-held_on") if council_ else [],
             "can_manage": can_manage,
             "seats_form": seats_form,
+            "adding_seat": adding_seat,
             "session_form": session_form,
             "has_candidates": candidates.exists(),
         },
