@@ -440,6 +440,17 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state,
+        source=State.NOT_RECOMMENDED,
+        target=State.APPRAISED,
+        permission=workflow.permitted("reconsider"),
+        conditions=[workflow.in_table("reconsider")],
+    )
+    def reconsider(self):
+        """The standing body puts a commune the council did not recommend on a later session of the
+        year (until the year's decision is issued, workflow.YEAR_DECISION_ISSUED)."""
+
+    @transition(
+        field=state,
         source=[State.APPRAISED, State.RECOMMENDED],
         target=State.RECOGNISED,
         permission=workflow.permitted("recognise"),
@@ -765,12 +776,16 @@ class DossierEvent(models.Model):
 
 
 class Notification(models.Model):
-    """An in-app notice to the people who act next on a dossier (the bell)."""
+    """An in-app notice (the bell), and its e-mail: to the people who act next on a dossier, or of work
+    that belongs to no dossier (a council session called, its minutes, a decision waiting for its
+    number), which then carries its own subject and the page it leads to."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="+")
+    dossier = models.ForeignKey(Dossier, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    subject = models.CharField(max_length=200, blank=True)
+    link = models.CharField(max_length=200, blank=True)
     event = models.ForeignKey(
         DossierEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
     )

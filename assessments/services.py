@@ -211,6 +211,8 @@ def _transition(
         raise PermissionDenied
     _check_version(locked, expected_version)
     comment = nfc(comment).strip()
+    if refusal := workflow.step_refusal(locked, name):
+        raise DossierConflict(refusal)
     if workflow.reason_required(locked, name) and not comment:
         raise DossierActionError(_("Give a reason."))
     if name == "submit" and (problems := submission_problems(dossier=locked)):
@@ -317,6 +319,23 @@ def _holders(unit, codename: str):
 def _notify_next_actors(*, dossier: Dossier, event: DossierEvent) -> None:
     recipients = [u for u in _next_actors(dossier) if u.pk != (event.actor_id or 0)]
     _notify(dossier=dossier, recipients=recipients, event=event)
+
+
+def notify_officials(*, recipients, subject: str, note: str, link: str) -> int:
+    """A notice of work that belongs to no dossier (a council session called, its minutes, a decision
+    waiting for its number): in the bell at once, in the caller's transaction, and by e-mail once it
+    commits. `link` is the page it leads to. Each recipient is told once."""
+    unique = list({u.pk: u for u in recipients}.values())
+    notices = Notification.objects.bulk_create(
+        [
+            Notification(recipient=u, subject=nfc(subject)[:200], note=nfc(note)[:300], link=link)
+            for u in unique
+        ]
+    )
+    if notices:
+        ids = [n.pk for n in notices]
+        transaction.on_commit(lambda: _send_emails_later(ids))
+    return len(notices)
 
 
 def _notify(*, dossier: Dossier, recipients: list, event: DossierEvent | None = None, note: str = "") -> int:

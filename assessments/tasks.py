@@ -22,6 +22,14 @@ def send_notification_emails(notification_ids: list[int]) -> int:
     sent = 0
     with translation.override(settings.LANGUAGE_CODE):
         for notice in notices:
+            if notice.dossier_id is None:  # work of no dossier: its own subject and page
+                sent += send_mail(
+                    notice.subject,
+                    notice.note + "\n\n" + settings.SITE_URL.rstrip("/") + notice.link,
+                    settings.DEFAULT_FROM_EMAIL,
+                    [notice.recipient.email],
+                )
+                continue
             dossier_name = str(notice.dossier)
             url = settings.SITE_URL.rstrip("/") + reverse(
                 "assessments:dossier_detail", args=[notice.dossier_id]

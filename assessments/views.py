@@ -215,6 +215,7 @@ def dossier_detail(request, pk: int):
             if "submit" in actions
             else [],
             "days_in_state": selectors.days_waiting(dossier),
+            "next_steps": workflow.next_steps(dossier),
         },
     )
 
@@ -245,6 +246,9 @@ def dossier_action(request, pk: int, action: str):
         raise Http404
     if not perms.may_take(action, dossier, request.user):  # authorise before reading the form
         raise PermissionDenied
+    if refusal := workflow.step_refusal(dossier, action):  # refused before the confirmation, not after
+        messages.warning(request, refusal)
+        return redirect("assessments:dossier_detail", pk=pk)
     if not is_confirmed(request):
         return _confirm_action(request, dossier, action)
     form = ActionForm(request.POST)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +49,8 @@ class Step:
     page: str = "dossier"
     # The button's words.
     label: str = ""
+    # The name of a limit (LIMITS) after which the step is closed, e.g. "until the year's decision".
+    open_until: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,10 @@ _PROVINCE_DECIDE = ("decide_province_dossiers", PROVINCE)
 _COMMUNE_PREPARE = ("prepare_commune_dossiers", COMMUNE)
 _COMMUNE_SUBMIT = ("submit_commune_reports", COMMUNE)
 _COUNCIL_SECRETARY = ("keep_council_minutes", PROVINCE)
+_STANDING_BODY = ("manage_cycles", PROVINCE)  # the provincial police, the council's standing body
+# The limit of the council's steps: the year's decision with its annex has been issued (recognition
+# registers what it means, LIMITS).
+YEAR_DECISION_ISSUED = "year_decision_issued"
 # Who appraises for a unit of each level (its police command's saved teams are theirs).
 APPRAISE_PERMISSION = {DISTRICT: _DISTRICT_APPRAISE[0], PROVINCE: _PROVINCE_APPRAISE[0]}
 _RETURN = _("Return to the commune")
@@ -114,6 +121,10 @@ CONSEQUENCES = {
     "complete_appraisal": (
         _("The minutes and the proposal (Tờ trình) are numbered in the police register."),
         _("The appraisal can no longer be changed; the dossier goes to the deciding authority."),
+    ),
+    "reconsider": (
+        _("The dossier is appraised again and can be put on the agenda of a later session this year."),
+        _("The council's notice stays as it was issued; the reason is kept in the history."),
     ),
 }
 
@@ -167,6 +178,7 @@ def _states(
     decide: tuple,
     submit_label: str,
     council: tuple | None = None,
+    standing_body: tuple | None = None,
 ) -> dict[str, StateRule]:
     """The states both procedures share; what differs is who holds each step. With a `council`
     (Decision 28) an appraised dossier goes to the review council's vote, and the recommended ones to
@@ -208,7 +220,8 @@ def _states(
                 Step("not_recommend", "not_recommended", *council, page="council"),
             ),
             waiting=True,
-            actors=(decide,) if council is None else (council,),
+            # With a council: its secretary, and its standing body, who puts it on a session's agenda.
+            actors=(decide,) if council is None else tuple(a for a in (council, standing_body) if a),
         ),
         "recommended": StateRule(
             steps=()
@@ -220,7 +233,23 @@ def _states(
             waiting=council is not None,
             actors=(decide,) if council is not None else (),
         ),
-        "not_recommended": StateRule(actors=told_commune),
+        # Closed for the year by the council's notice; its standing body may put it on a later session
+        # of the same year until the year's decision is issued (YEAR_DECISION_ISSUED).
+        "not_recommended": StateRule(
+            steps=()
+            if standing_body is None
+            else (
+                Step(
+                    "reconsider",
+                    "appraised",
+                    *standing_body,
+                    reason_required=True,
+                    label=_("Put it on a later session of the council"),
+                    open_until=YEAR_DECISION_ISSUED,
+                ),
+            ),
+            actors=told_commune,
+        ),
         "recognised": StateRule(
             steps=(
                 Step("revoke", "revoked", *decide, reason_required=True, page="revoke"),
@@ -271,6 +300,7 @@ PROCEDURES: dict[str, Procedure] = {
             # The review council votes on the appraised dossiers; the chairman recognises the
             # recommended ones in one decision with an annex (recognition.services).
             council=_COUNCIL_SECRETARY,
+            standing_body=_STANDING_BODY,
         ),
         decided_at=PROVINCE,
         appraised_at=PROVINCE,
@@ -442,14 +472,63 @@ def in_table(transition: str) -> Callable:
     return condition
 
 
+# What each limit of a step (Step.open_until) means: name -> a function of the dossier giving why the
+# step is closed now ("" while it is open). Registered by the apps that know (recognition).
+LIMITS: dict[str, Callable[[Any], str]] = {}
+
+
+def step_refusal(dossier, transition: str) -> str:
+    """Why `transition` is closed for this dossier now, past the limit its step names ("" if open)."""
+    found = step(dossier, transition)
+    if found is None or not found.open_until:
+        return ""
+    return LIMITS[found.open_until](dossier)
+
+
+def next_steps(dossier) -> list[tuple[str, list[str], str]]:
+    """What the table allows next from the dossier's state, for the dossier page: (the step in words,
+    the roles that take it, why it is closed now or ""). Steps of the system (expiry) are left out."""
+    from communes.models import ROLE_LEVEL, Role
+    from communes.permissions import ROLE_PERMISSIONS
+
+    found = []
+    for candidate in rule(dossier).steps:
+        if candidate.permission is None:
+            continue
+        roles = [
+            str(Role(role).label)
+            for role, permissions in ROLE_PERMISSIONS.items()
+            if role != Role.ADMIN
+            and candidate.permission in permissions
+            and ROLE_LEVEL[role] == candidate.level
+        ]
+        words = str(candidate.label or STEP_WORDS.get(candidate.transition, candidate.transition))
+        found.append((words, roles, step_refusal(dossier, candidate.transition)))
+    return found
+
+
+# The words of the steps the table gives no button label (they are taken on their own pages).
+STEP_WORDS = {
+    "recognise": _("Recognise the commune"),
+    "refuse": _("Do not recognise the commune"),
+    "send_back": _("Send back to the police"),
+    "recommend": _("The council's vote: recommended"),
+    "not_recommend": _("The council's vote: not recommended"),
+    "leave_out": _("Leave it out of the decision, with a reason"),
+    "revoke": _("Revoke the recognition"),
+}
+
+
 def available_actions(dossier, user, *, page: str | None = None) -> list[Step]:
-    """The steps `user` may take now (optionally only those taken from `page`)."""
+    """The steps `user` may take now (optionally only those taken from `page`); a step past its limit
+    is not offered."""
     found = []
     for candidate in rule(dossier).steps:
         if page is not None and candidate.page != page:
             continue
         if candidate.permission and _holds(user, candidate.permission, candidate.level, dossier):
-            found.append(candidate)
+            if not candidate.open_until or not step_refusal(dossier, candidate.transition):
+                found.append(candidate)
     return found
 
 

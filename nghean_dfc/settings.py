@@ -153,6 +153,11 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest form is the review council's vote, one field per (commune, voting member) and a reason per
+# commune: the largest province (168 communes and wards since 1 July 2025) before a council of 13 voting
+# members posts 168 × 14 + about 30 = 2,382 fields. Django reads this bound for every request (there is no
+# bound per view); a post above it is refused unread (400.html, and the browser keeps what was typed).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2500
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # The public verification page (/verify/<code>/): lookups per address and minute.
 VERIFY_REQUESTS_PER_MINUTE = env.int("VERIFY_REQUESTS_PER_MINUTE", default=30)

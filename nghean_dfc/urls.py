@@ -32,3 +32,5 @@ urlpatterns = [
     path("units/", include("communes.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = deployment_views.bad_request

@@ -1,7 +1,9 @@
 """Views of the deployment itself, above every app."""
 
+from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -21,3 +23,15 @@ def healthz(request):
         return JsonResponse({"status": "error", "database": str(exc.__class__.__name__)}, status=503)
     cache = cache_status()
     return JsonResponse({"status": "ok" if cache == "ok" else "degraded", "database": "ok", "cache": cache})
+
+
+def bad_request(request, exception=None):
+    """400: a request the application cannot read (above all a form of more than
+    DATA_UPLOAD_MAX_NUMBER_FIELDS values). Nothing was saved; the page leads back to the form, where the
+    browser puts back what was typed (static/js/keep.js)."""
+    return render(
+        request,
+        "400.html",
+        {"limit": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS, "back": request.path},
+        status=400,
+    )

@@ -7,8 +7,11 @@ class RecognitionConfig(AppConfig):
     verbose_name = _("Recognition decisions")
 
     def ready(self):
+        from assessments import workflow
         from assessments.panels import register_dossier_panel
 
+        from .selectors import year_decision_refusal
         from .views import decision_panel
 
         register_dossier_panel(decision_panel)
+        workflow.LIMITS[workflow.YEAR_DECISION_ISSUED] = year_decision_refusal

@@ -273,8 +273,11 @@ def _council_minutes_context(document: Document) -> dict:
         "started": _clock(session.starts_at),
         "ended": _clock(session.ends_at),
         "held_on": vn_date(session.held_on),
-        "present": [m for m in members if m.pk in present],
-        "absent": [m for m in members if m.pk not in present],
+        # The voting members present and absent; the secretary who does not vote keeps and signs the
+        # minutes, and is named on a line apart (always present: the minutes are theirs).
+        "present": [m for m in members if m.votes and m.pk in present],
+        "absent": [m for m in members if m.votes and m.pk not in present],
+        "keeper": secretary if secretary is not None and not secretary.votes else None,
         "items": [
             {
                 "item": item,

@@ -253,12 +253,16 @@ class SessionVotesForm(forms.Form):
         label=_("Conclusion"), required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, members, items, present=(), votes=None, **kwargs):
+    def __init__(self, *args, members, items, present=(), votes=None, session=None, **kwargs):
         from .models import Vote
 
         super().__init__(*args, **kwargs)
+        if session is not None:  # the draft as saved: its end time and conclusion
+            self.fields["ends_at"].initial = session.ends_at
+            self.fields["conclusion"].initial = session.conclusion
         votes = votes or {}
         self.members, self.items = members, items
+        self.by_tally = session is not None and session.recording == session.Recording.TALLIES
         for member in members:
             self.fields[f"present_{member.pk}"] = forms.BooleanField(
                 label=member.user.get_full_name(), required=False, initial=member.pk in present
@@ -270,6 +274,20 @@ class SessionVotesForm(forms.Form):
                 max_length=MAX_TEXT,
                 initial=item.reason,
             )
+            if self.by_tally:  # three numbers per commune, whatever the council's size
+                for key, label, value in (
+                    ("for", _("For"), item.votes_for),
+                    ("against", _("Against"), item.votes_against),
+                    ("other", _("Abstain"), item.abstentions),
+                ):
+                    self.fields[f"tally_{key}_{item.pk}"] = forms.IntegerField(
+                        label=f"{item.dossier.commune.name} — {label}",
+                        min_value=0,
+                        required=False,
+                        initial=value,
+                        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "narrow"}),
+                    )
+                continue
             for member in members:
                 if member.votes:
                     self.fields[f"vote_{item.pk}_{member.pk}"] = forms.ChoiceField(
@@ -290,6 +308,16 @@ class SessionVotesForm(forms.Form):
             if (choice := self.cleaned_data.get(f"vote_{item.pk}_{member.pk}"))
         }
 
+    def tallies(self) -> dict[int, tuple[int, int, int]]:
+        if not self.by_tally:
+            return {}
+        return {
+            item.pk: tuple(
+                self.cleaned_data.get(f"tally_{key}_{item.pk}") or 0 for key in ("for", "against", "other")
+            )
+            for item in self.items
+        }
+
     def reasons(self) -> dict[int, str]:
         return {item.pk: self.cleaned_data.get(f"reason_{item.pk}") or "" for item in self.items}
 
@@ -300,11 +328,11 @@ class SessionVotesForm(forms.Form):
     def matrix(self):
         """Rows of the vote table: the commune, then one field per voting member."""
         for item in self.items:
-            yield (
-                item,
-                [self[f"vote_{item.pk}_{m.pk}"] for m in self.members if m.votes],
-                self[f"reason_{item.pk}"],
-            )
+            if self.by_tally:
+                fields = [self[f"tally_{key}_{item.pk}"] for key in ("for", "against", "other")]
+            else:
+                fields = [self[f"vote_{item.pk}_{m.pk}"] for m in self.members if m.votes]
+            yield item, fields, self[f"reason_{item.pk}"]
 
 
 class CollectiveDecisionForm(forms.Form):

@@ -412,7 +412,16 @@ class CouncilSession(models.Model):
         SCHEDULED = "scheduled", _("Scheduled")
         CLOSED = "closed", _("Closed")
 
+    class Recording(models.TextChoices):
+        """How the secretary records the vote: each member's vote, or the tally per commune."""
+
+        VOTES = "votes", _("Each member's vote")
+        TALLIES = "tallies", _("The tally per commune")
+
     council = models.ForeignKey(ReviewCouncil, on_delete=models.PROTECT, related_name="sessions")
+    recording = models.CharField(
+        _("recorded as"), max_length=8, choices=Recording.choices, default=Recording.VOTES
+    )
     held_on = models.DateField(_("date"))
     starts_at = models.TimeField(_("starts at"))
     ends_at = models.TimeField(_("ended at"), null=True, blank=True)

@@ -100,6 +100,28 @@ def legal_basis_problems(bases: list[LegalBasis], *, on: datetime.date) -> list[
     return problems
 
 
+def year_decision_refusal(dossier) -> str:
+    """Past the council's steps of a year: the year's decision with its annex has been issued (numbered)
+    for the dossier's province. "" while none is."""
+    from django.utils.translation import gettext as _
+
+    from .models import CollectiveDecision
+
+    issued = (
+        CollectiveDecision.objects.filter(
+            province=dossier.commune.province_id, evaluated_year=dossier.year, number__isnull=False
+        )
+        .order_by("decided_on")
+        .first()
+    )
+    if issued is None:
+        return ""
+    return _(
+        "The %(year)s decision %(number)s of %(day)s has been issued: the council's outcome for the year "
+        "is final."
+    ) % {"year": dossier.year, "number": issued.number_display, "day": issued.decided_on.strftime("%d/%m/%Y")}
+
+
 def decision_standing(decision, *, today: datetime.date) -> tuple[str, str]:
     """A commune's recognition today (hiệu lực): ("in_force" | "revoked" | "lapsed", in words). Revoked
     by a numbered revocation; lapsed after its validity or once the next evaluation ended it."""

@@ -25,6 +25,7 @@ from assessments.services import (
     dossier_decide,
     dossier_open,
     dossier_system_transition,
+    notify_officials,
 )
 from communes.models import IssuingBody
 from communes.services import RegisterError, issuing_body_for, register_next, register_take
@@ -52,6 +53,42 @@ DISPATCH_SERIES = "dispatch"
 
 
 # --- numbering ------------------------------------------------------------------------------------
+
+
+def _tell(*, recipients, subject: str, note: str, link: str) -> int:
+    """A notice of work of no dossier, in the application's language (it is stored as written)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return notify_officials(recipients=recipients, subject=str(subject), note=str(note), link=link)
+
+
+def _tell_the_clerk(*, unit, what: str, actor) -> int:
+    """Văn thư: a decision approved while the office's clerk gives the numbers waits for its number; the
+    clerks of the deciding unit are told, with the register's page."""
+    from django.urls import reverse
+
+    from communes.permissions import holders_of
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return _tell(
+            recipients=list(holders_of("keep_register", unit)),
+            subject=_("A decision waits for its number: %(what)s") % {"what": what},
+            note=_("%(actor)s approved it; enter the number and the date of issue from the register.")
+            % {"actor": actor.get_full_name()},
+            link=reverse("recognition:register"),
+        )
+
+
+def _tell_the_council(session: CouncilSession, *, subject: str, note: str) -> int:
+    """The council's seats (members, chair, vice-chair, secretary), with the session's page."""
+    from django.urls import reverse
+
+    users = [m.user for m in session.council.members.select_related("user")]
+    return _tell(
+        recipients=users,
+        subject=subject,
+        note=note,
+        link=reverse("recognition:council_session", args=[session.pk]),
+    )
 
 
 def deciding_body(dossier: Dossier) -> IssuingBody:
@@ -196,6 +233,8 @@ def decision_record(
     _enqueue_after_commit([d.pk for d in documents])
     if not by_clerk:
         _end_earlier_recognitions(decision)
+    else:
+        _tell_the_clerk(unit=workflow.deciding_unit(locked), what=str(locked), actor=actor)
     return decision
 
 
@@ -500,6 +539,10 @@ def decision_revoke(
     revocation.save()
     documents = _decision_documents(revocation, kind=Document.Kind.REVOCATION, body=body, draft=by_clerk)
     _enqueue_after_commit([d.pk for d in documents])
+    if by_clerk:
+        with translation.override(settings.LANGUAGE_CODE):
+            what = _("revocation, %(dossier)s") % {"dossier": decision.dossier}
+        _tell_the_clerk(unit=workflow.deciding_unit(decision.dossier), what=what, actor=actor)
     return revocation
 
 
@@ -983,15 +1026,34 @@ def session_schedule(
         council=council, held_on=held_on, starts_at=starts_at, place=nfc(place).strip(), scheduled_by=actor
     )
     AgendaItem.objects.bulk_create([AgendaItem(session=session, dossier=d) for d in locked])
+    with translation.override(settings.LANGUAGE_CODE):
+        _tell_the_council(
+            session,
+            subject=_("The council is called: session of %(day)s, %(time)s")
+            % {"day": held_on.strftime("%d/%m/%Y"), "time": starts_at.strftime("%H:%M")},
+            note=_("Place: %(place)s. Agenda: %(communes)s.")
+            % {"place": session.place, "communes": ", ".join(d.commune.name for d in locked)},
+        )
     return session
 
 
 @transaction.atomic
 def session_record(
-    *, session: CouncilSession, actor, present: set[int], votes: dict[tuple[int, int], str]
+    *,
+    session: CouncilSession,
+    actor,
+    present: set[int],
+    votes: dict[tuple[int, int], str],
+    reasons: dict[int, str] | None = None,
+    ends_at=None,
+    conclusion: str | None = None,
+    tallies: dict[int, tuple[int, int, int]] | None = None,
 ) -> None:
-    """The secretary records who attends and each present member's vote on each commune {(item id,
-    member id): "for" | "against" | "abstain"}; saved as a draft until the session is closed."""
+    """The secretary records who attends and, as the session records them (CouncilSession.recording),
+    each present member's vote on each commune {(item id, member id): "for" | "against" | "abstain"}
+    or the tally per commune {item id: (for, against, other opinions)}; with what was typed beside them
+    (the reason per commune {item id: reason}, the end time, the conclusion). Saved as a draft until
+    the session is closed; what is not given is left as it was."""
     council = session.council
     if not can_keep_minutes(council.province, actor):
         raise PermissionDenied
@@ -999,7 +1061,11 @@ def session_record(
     if locked.status != CouncilSession.Status.SCHEDULED:
         raise DossierConflict(_("The session is closed: its votes can no longer change."))
     members = {m.pk: m for m in council.members.all()}
-    items = set(locked.items.values_list("pk", flat=True))
+    agenda = {item.pk: item for item in locked.items.all()}
+    items = set(agenda)
+    by_tally = locked.recording == CouncilSession.Recording.TALLIES
+    if by_tally and votes:
+        raise DossierActionError(_("This session records the tally per commune, not each member's vote."))
     strangers = (set(present) | {member for _, member in votes}) - set(members)
     if strangers:
         raise DossierActionError(_("Only the council's members attend and vote."))
@@ -1013,6 +1079,23 @@ def session_record(
         )
     if any(choice not in Vote.Choice.values for choice in votes.values()):
         raise DossierActionError(_("A vote is for, against or abstain."))
+    voting_present = sum(1 for pk in present if members[pk].votes)
+    tallies = tallies or {}
+    if any(item not in items for item in tallies):
+        raise DossierActionError(_("A vote names a commune that is not on this session's agenda."))
+    too_many = [
+        agenda[item].dossier.commune.name
+        for item, counts in tallies.items()
+        if min(counts) < 0 or sum(counts) > voting_present
+    ]
+    if too_many:
+        raise DossierActionError(
+            _(
+                "A tally counts at most the %(present)s voting members present, none below zero: "
+                "correct %(names)s."
+            )
+            % {"present": voting_present, "names": ", ".join(too_many)}
+        )
     Attendance.objects.filter(session=locked).delete()
     Attendance.objects.bulk_create(
         [Attendance(session=locked, member_id=pk, present=pk in present) for pk in members]
@@ -1021,6 +1104,58 @@ def session_record(
     Vote.objects.bulk_create(
         [Vote(item_id=item, member_id=member, choice=choice) for (item, member), choice in votes.items()]
     )
+    for item_pk, reason in (reasons or {}).items():
+        if item_pk in items:
+            agenda[item_pk].reason = nfc(reason).strip()
+    if by_tally:
+        for item_pk, (for_, against, other) in tallies.items():
+            agenda[item_pk].votes_for, agenda[item_pk].votes_against, agenda[item_pk].abstentions = (
+                for_,
+                against,
+                other,
+            )
+    AgendaItem.objects.bulk_update(agenda.values(), ["reason", "votes_for", "votes_against", "abstentions"])
+    changed = []
+    if ends_at is not None:
+        locked.ends_at = ends_at
+        changed.append("ends_at")
+    if conclusion is not None:
+        locked.conclusion = nfc(conclusion).strip()
+        changed.append("conclusion")
+    if changed:
+        locked.save(update_fields=changed)
+
+
+@transaction.atomic
+def session_recording_set(*, session: CouncilSession, actor, recording: str) -> CouncilSession:
+    """The secretary chooses how the session's vote is recorded: each member's vote, or the tally per
+    commune. Votes already recorded become the tallies; tallies cannot become votes (who voted how is
+    not known), so switching back is refused while a tally is recorded."""
+    if not can_keep_minutes(session.council.province, actor):
+        raise PermissionDenied
+    locked = CouncilSession.objects.select_for_update().get(pk=session.pk)
+    if locked.status != CouncilSession.Status.SCHEDULED:
+        raise DossierConflict(_("The session is closed: its votes can no longer change."))
+    if recording not in CouncilSession.Recording.values:
+        raise DossierActionError(_("Choose how the vote is recorded."))
+    if recording == locked.recording:
+        return locked
+    items = list(locked.items.prefetch_related("votes"))
+    if recording == CouncilSession.Recording.TALLIES:
+        for item in items:
+            choices = [v.choice for v in item.votes.all()]
+            item.votes_for = choices.count(Vote.Choice.FOR)
+            item.votes_against = choices.count(Vote.Choice.AGAINST)
+            item.abstentions = choices.count(Vote.Choice.ABSTAIN)
+        AgendaItem.objects.bulk_update(items, ["votes_for", "votes_against", "abstentions"])
+        Vote.objects.filter(item__session=locked).delete()
+    elif any(item.votes_for or item.votes_against or item.abstentions for item in items):
+        raise DossierActionError(
+            _("Tallies are recorded: who voted how is not known. Set each tally to zero first.")
+        )
+    locked.recording = recording
+    locked.save(update_fields=["recording"])
+    return locked
 
 
 def session_quorum(session: CouncilSession) -> tuple[int, int, bool]:
@@ -1038,7 +1173,12 @@ def is_recommended(votes_for: int, present: int) -> bool:
 
 @transaction.atomic
 def session_close(
-    *, session: CouncilSession, actor, ends_at, conclusion: str = "", reasons: dict[int, str] | None = None
+    *,
+    session: CouncilSession,
+    actor,
+    ends_at=None,
+    conclusion: str | None = None,
+    reasons: dict[int, str] | None = None,
 ) -> CouncilSession:
     """Kết thúc phiên họp: with a quorum and every present member's vote on every commune, each
     commune is recommended or not by the tally, its dossier moves (with its history row), and the
@@ -1049,6 +1189,7 @@ def session_close(
     locked = CouncilSession.objects.select_for_update().get(pk=session.pk)
     if locked.status != CouncilSession.Status.SCHEDULED:
         raise DossierConflict(_("The session is already closed."))
+    ends_at = ends_at or locked.ends_at  # typed now, or saved with the draft
     if ends_at is None or ends_at <= locked.starts_at:
         raise DossierActionError(_("The session must end after it starts."))
     if locked.held_on > timezone.localdate():
@@ -1062,11 +1203,22 @@ def session_close(
     # The present voting members, in one query (not one per member).
     present_ids = set(locked.attendance.filter(present=True).values_list("member_id", flat=True))
     voters = {m.pk for m in council.voting_members() if m.pk in present_ids}
-    reasons = reasons or {}
     items = list(locked.items.select_related("dossier__commune").prefetch_related("votes"))
-    missing = [
-        str(item.dossier.commune.name) for item in items if {v.member_id for v in item.votes.all()} != voters
-    ]
+    # The reasons typed now, else those saved with the draft.
+    reasons = {item.pk: item.reason for item in items} | (reasons or {})
+    by_tally = locked.recording == CouncilSession.Recording.TALLIES
+    if by_tally:  # each commune's tally counts every present voting member once
+        missing = [
+            str(item.dossier.commune.name)
+            for item in items
+            if item.votes_for + item.votes_against + item.abstentions != len(voters)
+        ]
+    else:
+        missing = [
+            str(item.dossier.commune.name)
+            for item in items
+            if {v.member_id for v in item.votes.all()} != voters
+        ]
     if missing:
         raise DossierActionError(
             _("Every present member votes on every commune; votes are missing on: %(names)s.")
@@ -1074,6 +1226,8 @@ def session_close(
         )
     for item in items:
         counts = {choice: 0 for choice in Vote.Choice.values}
+        if by_tally:
+            counts = {"for": item.votes_for, "against": item.votes_against, "abstain": item.abstentions}
         for vote in item.votes.all():
             counts[vote.choice] += 1
         recommended = is_recommended(counts["for"], present)
@@ -1084,24 +1238,27 @@ def session_close(
         )
         item.outcome = AgendaItem.Outcome.RECOMMENDED if recommended else AgendaItem.Outcome.NOT_RECOMMENDED
         item.reason = nfc(reasons.get(item.pk, "")).strip()
-        if not recommended and not item.reason:
+        tally = _(
+            "Council session of %(day)s: %(for)s for, %(against)s against, %(abstain)s other opinions."
+        ) % {
+            "day": locked.held_on.strftime("%d/%m/%Y"),
+            "for": counts["for"],
+            "against": counts["against"],
+            "abstain": counts["abstain"],
+        }
+        if item.reason:
+            tally += " " + _("The council's reason: %(reason)s") % {"reason": item.reason}
+        elif not recommended:
+            # Nothing typed: the application's sentence, said to be one in the history.
             item.reason = _("The votes for it did not reach the majority of the members present.")
+            tally += " " + _("No reason was typed; the application's sentence: %(reason)s") % {
+                "reason": item.reason
+            }
         item.save()
-        dossier_council_outcome(
-            dossier=item.dossier,
-            actor=actor,
-            recommended=recommended,
-            reason=_("Council session of %(day)s: %(for)s for, %(against)s against, %(abstain)s abstaining.")
-            % {
-                "day": locked.held_on.strftime("%d/%m/%Y"),
-                "for": counts["for"],
-                "against": counts["against"],
-                "abstain": counts["abstain"],
-            },
-        )
+        dossier_council_outcome(dossier=item.dossier, actor=actor, recommended=recommended, reason=tally)
     locked.status = CouncilSession.Status.CLOSED
     locked.ends_at = ends_at
-    locked.conclusion = nfc(conclusion).strip()
+    locked.conclusion = nfc(conclusion if conclusion is not None else locked.conclusion).strip()
     locked.closed_by = actor
     locked.present_count, locked.members_count = present, members
     locked.save()
@@ -1127,6 +1284,21 @@ def session_close(
         # One notice tells the communes not recommended, each with the council's reason.
         documents.append(session_document(Document.Kind.COUNCIL_NOTICE, "council_notice"))
     _enqueue_after_commit([d.pk for d in documents])
+    with translation.override(settings.LANGUAGE_CODE):
+        recommended = [i.dossier.commune.name for i in items if i.outcome == AgendaItem.Outcome.RECOMMENDED]
+        _tell_the_council(
+            locked,
+            subject=_("Minutes %(number)s of the council session of %(day)s")
+            % {"number": documents[0].number_display, "day": locked.held_on.strftime("%d/%m/%Y")},
+            note=_("Recommended: %(recommended)s. Not recommended: %(not_recommended)s.")
+            % {
+                "recommended": ", ".join(recommended) or "—",
+                "not_recommended": ", ".join(
+                    i.dossier.commune.name for i in items if i.outcome != AgendaItem.Outcome.RECOMMENDED
+                )
+                or "—",
+            },
+        )
     return locked
 
 
@@ -1258,6 +1430,14 @@ def collective_decision_record(
         draft=by_clerk,
     )
     _enqueue_after_commit([document.pk])
+    if by_clerk:
+        with translation.override(settings.LANGUAGE_CODE):
+            what = _("the %(year)s decision recognising %(n)s communes of %(province)s") % {
+                "year": year,
+                "n": len(dossiers),
+                "province": province.name,
+            }
+        _tell_the_clerk(unit=province, what=what, actor=actor)
     return collective
 
 

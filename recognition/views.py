@@ -664,8 +664,21 @@ def council_session(request, pk: int):
         items=items,
         present=present,
         votes=votes,
+        session=session,
     )
     status = 200
+    if request.method == "POST" and request.POST.get("action") == "recording":
+        if not can_record:
+            raise PermissionDenied
+        try:
+            services.session_recording_set(
+                session=session, actor=request.user, recording=request.POST.get("recording", "")
+            )
+        except DossierActionError as error:
+            show_action_error(request, error)
+        else:
+            messages.success(request, _("The way the vote is recorded was changed."))
+        return redirect("recognition:council_session", pk=pk)
     if request.method == "POST":
         if not can_record:
             raise PermissionDenied
@@ -678,17 +691,19 @@ def council_session(request, pk: int):
             return confirmation_page(request, _session_close_confirmation(request, session, form))
         if form.is_valid() and ("close" not in request.POST or is_confirmed(request)):
             try:
+                # Everything typed is kept with the draft, the reasons, end time and conclusion too.
                 services.session_record(
-                    session=session, actor=request.user, present=form.present(), votes=form.votes()
+                    session=session,
+                    actor=request.user,
+                    present=form.present(),
+                    votes=form.votes(),
+                    tallies=form.tallies(),
+                    reasons=form.reasons(),
+                    ends_at=form.cleaned_data["ends_at"],
+                    conclusion=form.cleaned_data["conclusion"],
                 )
                 if "close" in request.POST:
-                    services.session_close(
-                        session=session,
-                        actor=request.user,
-                        ends_at=form.cleaned_data["ends_at"],
-                        conclusion=form.cleaned_data["conclusion"],
-                        reasons=form.reasons(),
-                    )
+                    services.session_close(session=session, actor=request.user)
                     messages.success(request, _("The session is closed; its minutes are being prepared."))
                 else:
                     messages.success(request, _("Attendance and votes saved."))
@@ -714,26 +729,54 @@ def council_session(request, pk: int):
             "quorum": quorum,
             "documents": [(d, download_name(d)) for d in session.documents.order_by("pk")],
             "any_pending": session.documents.filter(status=Document.Status.PENDING).exists(),
+            "recordings": CouncilSession.Recording.choices,
         },
         status=status,
     )
 
 
 def _session_close_confirmation(request, session, form) -> Confirmation:
-    """Closing the session records each commune's outcome from the votes: the tally is shown first."""
+    """Closing the session records each commune's outcome from the votes: the tally is shown first,
+    in the words of the form and the minutes; the secretary, who keeps the minutes, on a line apart."""
     votes = form.votes()
     present = form.present()
-    facts = [(_("Members present"), str(len(present)))]
+    voting = [m for m in form.members if m.votes]
+    voting_present = [m for m in voting if m.pk in present]
+    facts = [
+        (
+            _("Quorum"),
+            _("%(present)s/%(members)s voting members present")
+            % {"present": len(voting_present), "members": len(voting)},
+        )
+    ]
+    for secretary in (m for m in form.members if not m.votes):
+        facts.append(
+            (
+                _("Council secretary (does not vote)"),
+                f"{secretary.user.get_full_name()}: "
+                + (str(_("present")) if secretary.pk in present else str(_("absent"))),
+            )
+        )
+    tallies = form.tallies()
     for item in form.items:
         cast = [choice for (item_pk, _member), choice in votes.items() if item_pk == item.pk]
+        for_, against, other = tallies.get(item.pk) or (
+            cast.count(Vote.Choice.FOR),
+            cast.count(Vote.Choice.AGAINST),
+            cast.count(Vote.Choice.ABSTAIN),
+        )
+        recommended = services.is_recommended(for_, len(voting_present))
         facts.append(
             (
                 item.dossier.commune.name,
-                _("%(for)s for, %(against)s against, %(abstain)s abstaining")
+                _("%(for)s for, %(against)s against, %(abstain)s other opinions: %(outcome)s")
                 % {
-                    "for": cast.count(Vote.Choice.FOR),
-                    "against": cast.count(Vote.Choice.AGAINST),
-                    "abstain": cast.count(Vote.Choice.ABSTAIN),
+                    "for": for_,
+                    "against": against,
+                    "abstain": other,
+                    "outcome": AgendaItem.Outcome.RECOMMENDED.label
+                    if recommended
+                    else AgendaItem.Outcome.NOT_RECOMMENDED.label,
                 },
             )
         )

@@ -74,6 +74,15 @@
     });
   }
 
+  // A form the server could not read (400: too many values) saved nothing: going back puts it back.
+  function onRefusedPage() {
+    var s = store();
+    var refused = document.querySelector("[data-kept-refused]");
+    if (!s || !refused) { return; }
+    var path = refused.getAttribute("data-kept-refused");
+    if (path && s.getItem(PREFIX + path)) { s.setItem(EXPIRED, path); }
+  }
+
   function onSignInPage() {
     var s = store();
     var login = body.getAttribute("data-login-url");
@@ -157,6 +166,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     onSignInPage();
+    onRefusedPage();
     keepForms();
     idleWarning();
     checkFiles();
