@@ -698,9 +698,10 @@ def council_session(request, pk: int):
                     present=form.present(),
                     votes=form.votes(),
                     tallies=form.tallies(),
-                    reasons=form.reasons(),
-                    ends_at=form.cleaned_data["ends_at"],
-                    conclusion=form.cleaned_data["conclusion"],
+                    # What the post does not carry is left as the draft holds it.
+                    reasons={k: v for k, v in form.reasons().items() if f"reason_{k}" in request.POST},
+                    ends_at=form.cleaned_data["ends_at"] if "ends_at" in request.POST else None,
+                    conclusion=form.cleaned_data["conclusion"] if "conclusion" in request.POST else None,
                 )
                 if "close" in request.POST:
                     services.session_close(session=session, actor=request.user)
