@@ -66,9 +66,14 @@ def test_the_council_votes_and_the_chairman_recognises_in_one_decision(
     page.wait_for_selector("text=Đã triệu tập phiên họp")
     session_url = page.url
 
-    # 2. A member reads the agenda before the session; nothing to change there.
+    # 2. A member is told of the session (the bell), and reads the agenda; nothing to change there.
     sign_in("soyte")
-    page.goto(session_url)
+    page.click("a.bell")
+    page.wait_for_selector("text=Triệu tập Hội đồng: phiên họp ngày 20/11/2026, lúc 08:00")
+    assert page.locator("text=Phòng họp số 1, Ủy ban nhân dân tỉnh").count() == 1
+    screenshot("2026-council-02b-member-told")
+    page.click("text=Triệu tập Hội đồng: phiên họp ngày 20/11/2026, lúc 08:00")
+    assert page.url == session_url
     assert (
         page.locator("text=Xã Bắc Lý").count() == 1 and page.locator("text=Kết thúc phiên họp").count() == 0
     )
@@ -99,6 +104,14 @@ def test_the_council_votes_and_the_chairman_recognises_in_one_decision(
     page.fill("#id_ends_at", "10:15")
     page.fill("#id_conclusion", "Hội đồng thống nhất kết quả biểu quyết")
     screenshot("2026-council-04-votes")
+    # Saved as a draft, and read again: the reason, the end time and the conclusion are kept.
+    page.click("button:has-text('Lưu điểm danh và biểu quyết')")
+    page.wait_for_selector("text=Đã lưu điểm danh và kết quả biểu quyết.")
+    page.reload()
+    reason_field = f"#id_reason_{AgendaItem.objects.get(dossier=items['Xã Bắc Lý']).pk}"
+    assert page.input_value(reason_field) == "Còn 02 điểm phức tạp chưa xử lý"
+    assert page.input_value("#id_ends_at") == "10:15"
+    assert page.input_value("#id_conclusion") == "Hội đồng thống nhất kết quả biểu quyết"
     page.click("text=Kết thúc phiên họp và kiểm phiếu")
     page.wait_for_selector("text=Kiểm tra trước khi xác nhận")
     screenshot("2026-council-04b-votes-confirmation")
