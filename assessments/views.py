@@ -215,7 +215,8 @@ def dossier_detail(request, pk: int):
             if "submit" in actions
             else [],
             "days_in_state": selectors.days_waiting(dossier),
-            "next_steps": workflow.next_steps(dossier),
+            "next_steps": workflow.next_steps(dossier, besides=steps),
+            "last_step": not any(s.permission for s in workflow.rule(dossier).steps),
         },
     )
 

@@ -485,15 +485,16 @@ def step_refusal(dossier, transition: str) -> str:
     return LIMITS[found.open_until](dossier)
 
 
-def next_steps(dossier) -> list[tuple[str, list[str], str]]:
+def next_steps(dossier, *, besides: list[Step] = ()) -> list[tuple[str, list[str], str]]:
     """What the table allows next from the dossier's state, for the dossier page: (the step in words,
-    the roles that take it, why it is closed now or ""). Steps of the system (expiry) are left out."""
+    the roles that take it, why it is closed now or ""). Steps of the system (expiry) are left out, and
+    so are `besides` (the reader's own, offered as buttons)."""
     from communes.models import ROLE_LEVEL, Role
     from communes.permissions import ROLE_PERMISSIONS
 
     found = []
     for candidate in rule(dossier).steps:
-        if candidate.permission is None:
+        if candidate.permission is None or candidate in besides:
             continue
         roles = [
             str(Role(role).label)
