@@ -56,9 +56,9 @@ DISPATCH_SERIES = "dispatch"
 
 
 def _tell(*, recipients, subject: str, note: str, link: str) -> int:
-    """A notice of work of no dossier, in the application's language (it is stored as written)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return notify_officials(recipients=recipients, subject=str(subject), note=str(note), link=link)
+    """A notice of work of no dossier. It is stored as written: callers write it in the application's
+    language (translation.override(settings.LANGUAGE_CODE))."""
+    return notify_officials(recipients=recipients, subject=str(subject), note=str(note), link=link)
 
 
 def _tell_the_clerk(*, unit, what: str, actor) -> int:
@@ -1061,7 +1061,7 @@ def session_record(
     if locked.status != CouncilSession.Status.SCHEDULED:
         raise DossierConflict(_("The session is closed: its votes can no longer change."))
     members = {m.pk: m for m in council.members.all()}
-    agenda = {item.pk: item for item in locked.items.all()}
+    agenda = {item.pk: item for item in locked.items.select_related("dossier__commune")}
     items = set(agenda)
     by_tally = locked.recording == CouncilSession.Recording.TALLIES
     if by_tally and votes:

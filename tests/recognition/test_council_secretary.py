@@ -80,12 +80,7 @@ def test_without_a_typed_reason_the_history_says_the_sentence_is_the_application
     council, django_capture_on_commit_callbacks
 ):
     p = council
-    present = {p.seat[u].pk for u in VOTERS}
-    plan = split_votes(p)
-    votes = {(p.item[c].pk, p.seat[u].pk): choice for c, by in plan.items() for u, choice in by.items()}
-    services.session_record(session=p.session, actor=p.council_secretary, present=present, votes=votes)
-    with django_capture_on_commit_callbacks(execute=False):
-        services.session_close(session=p.session, actor=p.council_secretary, ends_at=datetime.time(10, 0))
+    close_with_bac_ly_not_recommended(p, django_capture_on_commit_callbacks)  # no reason typed
     event = DossierEvent.objects.get(dossier__commune=p.bac_ly, to_state="not_recommended")
     assert "Hội đồng không ghi lý do; câu mặc định của ứng dụng:" in event.comment
 
