@@ -259,6 +259,11 @@ class SituationCountsForm(forms.Form):
                     self.fields[name].initial = None if value is None else ("1" if value else "0")
                 elif name != "confirm":
                     self.fields[name].initial = getattr(counts, name)
+            # Each count saved empty is marked: the chair cannot submit until it is entered.
+            for name in counts.missing():
+                self.fields[name].help_text = _("Not entered: a zero is a count too.")
+                self.fields[name].widget.attrs["aria-invalid"] = "true"
+                self.fields[name].widget.attrs["class"] = "not-entered"
 
     def clean(self):
         cleaned = super().clean()

@@ -876,10 +876,16 @@ class SituationCounts(models.Model):
         exempt = sum(getattr(self, name) or 0 for name in self.EXEMPT_FIELDS)
         return max((self.users_with_records or 0) - exempt, 0)
 
+    # What the commune enters (users_not_exempt is computed), the key-route question with them.
+    ENTERED_FIELDS = tuple(f for f in COUNT_FIELDS if f != "users_not_exempt") + ("on_key_route",)
+
+    def missing(self) -> list[str]:
+        """The counts not entered yet (a zero is entered, an empty field is not)."""
+        return [name for name in self.ENTERED_FIELDS if getattr(self, name) is None]
+
     @property
     def is_complete(self) -> bool:
-        required = [f for f in self.COUNT_FIELDS if f != "users_not_exempt"]
-        return all(getattr(self, name) is not None for name in required) and self.on_key_route is not None
+        return not self.missing()
 
     def value_of(self, names: list[str]) -> Decimal | None:
         """The sum of the named counts (None while one is missing)."""

@@ -25,6 +25,7 @@ from .models import (
     EvaluationCycle,
     Evidence,
     Finding,
+    SituationCounts,
 )
 
 
@@ -142,7 +143,11 @@ def submission_problems(*, dossier: Dossier) -> list[str]:
     if collects_counts(dossier.criteria_set):
         counts = dossier.situation()
         if counts is None or not counts.is_complete:
-            problems.append(_("Fill in every count of the situation (a zero is a count)."))
+            missing = counts.missing() if counts is not None else SituationCounts.ENTERED_FIELDS
+            problems.append(
+                _("Not entered: %(counts)s; a zero is a count too.")
+                % {"counts": "; ".join(str(SituationCounts._meta.get_field(n).verbose_name) for n in missing)}
+            )
         elif counts.carried_over:
             problems.append(_("The counts are last year's: confirm or correct them."))
     for row in criterion_rows(dossier=dossier):

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from communes.fragments import cache_call
@@ -215,10 +216,8 @@ def _transition(
         raise DossierConflict(refusal)
     if workflow.reason_required(locked, name) and not comment:
         raise DossierActionError(_("Give a reason."))
-    if name == "submit" and (problems := submission_problems(dossier=locked)):
-        raise DossierActionError(_("The dossier cannot be submitted yet."), problems)
-    if name == "complete_appraisal" and (problems := appraisal_problems(dossier=locked)):
-        raise DossierActionError(_("The appraisal cannot be completed yet."), problems)
+    if missing := step_problems(dossier=locked, transition=name):
+        raise missing
 
     from_state = locked.state
     if name == "complete_appraisal":
@@ -359,6 +358,23 @@ def _send_emails_later(notification_ids: list[int]) -> None:
         )
     except Exception as exc:  # kombu OperationalError, redis ConnectionError...
         logger.warning("notification e-mails %s not enqueued: %s", notification_ids, exc)
+
+
+# What a step needs of the dossier before it is taken: (why not yet, the list of what is missing).
+_STEP_NEEDS = {
+    "submit": (_lazy("The dossier cannot be submitted yet."), submission_problems),
+    "complete_appraisal": (_lazy("The appraisal cannot be completed yet."), appraisal_problems),
+}
+
+
+def step_problems(*, dossier: Dossier, transition: str) -> DossierActionError | None:
+    """What is still missing before `transition` (the commune's report, the appraisal), as the error
+    the step raises: the dossier page asks it before the confirmation page, the step again when taken."""
+    if transition not in _STEP_NEEDS:
+        return None
+    why, check = _STEP_NEEDS[transition]
+    problems = check(dossier=dossier)
+    return DossierActionError(str(why), problems) if problems else None
 
 
 @transaction.atomic

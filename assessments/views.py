@@ -250,6 +250,9 @@ def dossier_action(request, pk: int, action: str):
     if refusal := workflow.step_refusal(dossier, action):  # refused before the confirmation, not after
         messages.warning(request, refusal)
         return redirect("assessments:dossier_detail", pk=pk)
+    if missing := services.step_problems(dossier=dossier, transition=action):  # so is what is missing
+        show_action_error(request, missing)
+        return redirect("assessments:dossier_detail", pk=pk)
     if not is_confirmed(request):
         return _confirm_action(request, dossier, action)
     form = ActionForm(request.POST)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
-from .models import Commune, Post, Province
+from .models import Commune, IssuingBody, Post, Province, RegisterNumber
 from .permissions import communes_visible_to, units_with_perm
 
 
@@ -124,3 +125,14 @@ def unit_of_post(*, role: str, code: str, on: datetime.date | None = None):
             % {"level": model._meta.verbose_name, "code": code, "day": f"{on:%d/%m/%Y}"}
         )
     return units[0]
+
+
+def register_number_used(*, body: IssuingBody, series: str, number: int, year: int) -> str:
+    """Why `number` cannot be taken in the body's register of `year` (already used), or "": the
+    register's own check, which a form asks before its confirmation page."""
+    if RegisterNumber.objects.filter(body=body, year=year, series=series, number=number).exists():
+        return str(
+            _("Number %(number)02d is already used in the %(year)s register of %(body)s.")
+            % {"number": number, "year": year, "body": body.name}
+        )
+    return ""

@@ -20,6 +20,7 @@ from .models import (
     RegisterNumber,
 )
 from .permissions import ensure_role_group, forget_grants, role_group_name
+from .selectors import register_number_used
 
 
 @transaction.atomic
@@ -181,12 +182,8 @@ def register_take(
     if number < 1:
         raise RegisterError(_("A document number starts at 1."))
     IssuingBody.objects.select_for_update().get(pk=body.pk)
-    taken = RegisterNumber.objects.filter(body=body, year=issued_on.year, series=series, number=number)
-    if taken.exists():
-        raise RegisterError(
-            _("Number %(number)02d is already used in the %(year)s register of %(body)s.")
-            % {"number": number, "year": issued_on.year, "body": body.name}
-        )
+    if used := register_number_used(body=body, series=series, number=number, year=issued_on.year):
+        raise RegisterError(used)
     try:
         with transaction.atomic():
             RegisterNumber.objects.create(

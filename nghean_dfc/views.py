@@ -1,6 +1,7 @@
 """Views of the deployment itself, above every app."""
 
 from django.conf import settings
+from django.core.exceptions import TooManyFieldsSent
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -29,9 +30,21 @@ def bad_request(request, exception=None):
     """400: a request the application cannot read (above all a form of more than
     DATA_UPLOAD_MAX_NUMBER_FIELDS values). Nothing was saved; the page leads back to the form, where the
     browser puts back what was typed (static/js/keep.js)."""
+    too_many_fields = isinstance(exception, TooManyFieldsSent)
     return render(
         request,
         "400.html",
-        {"limit": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS, "back": request.path},
+        {
+            "limit": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+            "too_many_fields": too_many_fields,
+            "back": request.path,
+        },
         status=400,
     )
+
+
+def csrf_failure(request, reason=""):
+    """403 when the form's security token no longer matches: most often the page was opened before a
+    sign-in or sign-out in another tab. Nothing was saved; the official reopens the page and tries again
+    (what was typed is put back by static/js/keep.js)."""
+    return render(request, "403_csrf.html", {"back": request.path}, status=403)

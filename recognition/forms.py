@@ -263,6 +263,7 @@ class SessionVotesForm(forms.Form):
         votes = votes or {}
         self.members, self.items = members, items
         self.by_tally = session is not None and session.recording == session.Recording.TALLIES
+        self.missing_votes: set[int] = set()  # the communes marked for missing votes
         for member in members:
             self.fields[f"present_{member.pk}"] = forms.BooleanField(
                 label=member.user.get_full_name(), required=False, initial=member.pk in present
@@ -321,6 +322,32 @@ class SessionVotesForm(forms.Form):
     def reasons(self) -> dict[int, str]:
         return {item.pk: self.cleaned_data.get(f"reason_{item.pk}") or "" for item in self.items}
 
+    def closing_refusals(self, session) -> dict[str, str]:
+        """What closing would refuse on the values typed, marked on the form before the confirmation
+        page: the service's own checks (services.session_closing_refusals), not a copy of them."""
+        from .services import items_missing_votes, session_closing_refusals
+
+        votes = self.votes()
+        tallies = self.tallies()
+        cast = {
+            item: sum(tallies[item.pk])
+            if self.by_tally
+            else {m for (i, m), _c in votes.items() if i == item.pk}
+            for item in self.items
+        }
+        voting = {m.pk for m in self.members if m.votes}
+        refusals = session_closing_refusals(
+            session=session,
+            ends_at=self.cleaned_data.get("ends_at") or session.ends_at,
+            present=self.present(),
+            voting=voting,
+            cast=cast,
+        )
+        self.missing_votes = {item.pk for item in items_missing_votes(cast, voting & self.present())}
+        for key, message in refusals.items():
+            self.add_error("ends_at" if key == "ends_at" else None, message)
+        return refusals
+
     def attendance_rows(self):
         for member in self.members:
             yield member, self[f"present_{member.pk}"]
@@ -332,7 +359,7 @@ class SessionVotesForm(forms.Form):
                 fields = [self[f"tally_{key}_{item.pk}"] for key in ("for", "against", "other")]
             else:
                 fields = [self[f"vote_{item.pk}_{m.pk}"] for m in self.members if m.votes]
-            yield item, fields, self[f"reason_{item.pk}"]
+            yield item, fields, self[f"reason_{item.pk}"], item.pk in self.missing_votes
 
 
 class CollectiveDecisionForm(forms.Form):

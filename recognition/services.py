@@ -28,6 +28,7 @@ from assessments.services import (
     notify_officials,
 )
 from communes.models import IssuingBody
+from communes.selectors import register_number_used
 from communes.services import RegisterError, issuing_body_for, register_next, register_take
 from communes.text import nfc
 
@@ -318,6 +319,34 @@ def can_keep_register(record, user) -> bool:
         return has_unit_perm(user, "keep_register", record.province)
     decision = record.decision if isinstance(record, Revocation) else record
     return has_unit_perm(user, "keep_register", workflow.deciding_unit(decision.dossier))
+
+
+def issue_refusals(
+    *, record, number: int, issued_on: datetime.date, dispatch_number: int | None = None
+) -> dict[str, str]:
+    """What entering this number and date would refuse, by the form's field: the checks `record_issue`
+    makes (the dates a document obeys, a number already used), asked before the confirmation page."""
+    refusals: dict[str, str] = {}
+    if isinstance(record, CollectiveDecision):
+        dossier = record.decisions.select_related("dossier").first().dossier
+    else:
+        dossier = (record.decision if isinstance(record, Revocation) else record).dossier
+    try:
+        _check_issue_date(
+            dossier=dossier, day=issued_on, not_before=[(record.approved_on, _("its approval by the signer"))]
+        )
+    except DossierActionError as error:
+        refusals["issued_on"] = str(error.message)
+    body = IssuingBody.objects.get(code=record.issuer_code)
+    if used := register_number_used(body=body, series=DECISION_SERIES, number=number, year=issued_on.year):
+        refusals["number"] = used
+    if dispatch_number is not None and (
+        used := register_number_used(
+            body=body, series=DISPATCH_SERIES, number=dispatch_number, year=issued_on.year
+        )
+    ):
+        refusals["dispatch_number"] = used
+    return refusals
 
 
 @transaction.atomic
@@ -1171,6 +1200,40 @@ def is_recommended(votes_for: int, present: int) -> bool:
     return votes_for > settings.COUNCIL_MAJORITY_SHARE * present
 
 
+def items_missing_votes(cast: dict, voters: set[int]) -> list:
+    """The agenda items whose votes are not exactly those of the present voting members."""
+    return [
+        item
+        for item, votes in cast.items()
+        if (votes != len(voters) if isinstance(votes, int) else votes != voters)
+    ]
+
+
+def session_closing_refusals(
+    *, session: CouncilSession, ends_at, present: set[int], voting: set[int], cast: dict
+) -> dict[str, str]:
+    """What closing the session refuses, keyed by the form's field to mark ("" for the form as a
+    whole): the service checks the saved record with it, the session's page the typed one before the
+    confirmation. `cast` gives each agenda item its votes: the members who voted, or the tally's total."""
+    refusals: dict[str, str] = {}
+    if ends_at is None or ends_at <= session.starts_at:
+        refusals["ends_at"] = str(_("The session must end after it starts."))
+    if session.held_on > timezone.localdate():
+        refusals["held_on"] = str(_("A session cannot be closed before the day it is held."))
+    voters = voting & present
+    if not len(voters) > settings.COUNCIL_QUORUM_SHARE * len(voting):
+        refusals["present"] = str(
+            _("No quorum: %(present)s of %(members)s members present; more than half must attend.")
+            % {"present": len(voters), "members": len(voting)}
+        )
+    if missing := [str(item.dossier.commune.name) for item in items_missing_votes(cast, voters)]:
+        refusals["votes"] = str(
+            _("Every present member votes on every commune; votes are missing on: %(names)s.")
+            % {"names": ", ".join(missing)}
+        )
+    return refusals
+
+
 @transaction.atomic
 def session_close(
     *,
@@ -1190,40 +1253,29 @@ def session_close(
     if locked.status != CouncilSession.Status.SCHEDULED:
         raise DossierConflict(_("The session is already closed."))
     ends_at = ends_at or locked.ends_at  # typed now, or saved with the draft
-    if ends_at is None or ends_at <= locked.starts_at:
-        raise DossierActionError(_("The session must end after it starts."))
-    if locked.held_on > timezone.localdate():
-        raise DossierActionError(_("A session cannot be closed before the day it is held."))
-    present, members, holds = session_quorum(locked)
-    if not holds:
-        raise DossierActionError(
-            _("No quorum: %(present)s of %(members)s members present; more than half must attend.")
-            % {"present": present, "members": members}
-        )
     # The present voting members, in one query (not one per member).
     present_ids = set(locked.attendance.filter(present=True).values_list("member_id", flat=True))
-    voters = {m.pk for m in council.voting_members() if m.pk in present_ids}
+    voting = {m.pk for m in council.voting_members()}
     items = list(locked.items.select_related("dossier__commune").prefetch_related("votes"))
+    by_tally = locked.recording == CouncilSession.Recording.TALLIES
+    refusals = session_closing_refusals(
+        session=locked,
+        ends_at=ends_at,
+        present=present_ids,
+        voting=voting,
+        cast={
+            item: (item.votes_for + item.votes_against + item.abstentions)
+            if by_tally
+            else {v.member_id for v in item.votes.all()}
+            for item in items
+        },
+    )
+    if refusals:
+        raise DossierActionError(" ".join(refusals.values()))
+    voters = voting & present_ids
+    present, members = len(voters), len(voting)
     # The reasons typed now, else those saved with the draft.
     reasons = {item.pk: item.reason for item in items} | (reasons or {})
-    by_tally = locked.recording == CouncilSession.Recording.TALLIES
-    if by_tally:  # each commune's tally counts every present voting member once
-        missing = [
-            str(item.dossier.commune.name)
-            for item in items
-            if item.votes_for + item.votes_against + item.abstentions != len(voters)
-        ]
-    else:
-        missing = [
-            str(item.dossier.commune.name)
-            for item in items
-            if {v.member_id for v in item.votes.all()} != voters
-        ]
-    if missing:
-        raise DossierActionError(
-            _("Every present member votes on every commune; votes are missing on: %(names)s.")
-            % {"names": ", ".join(missing)}
-        )
     for item in items:
         counts = {choice: 0 for choice in Vote.Choice.values}
         if by_tally:

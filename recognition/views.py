@@ -284,8 +284,16 @@ def issue(request, kind: str, pk: int):
     status = 200
     if request.method == "POST":
         if form.is_valid() and not is_going_back(request) and not is_confirmed(request):
-            return confirmation_page(request, _issue_confirmation(record, form, back["Location"]))
-        if form.is_valid() and is_confirmed(request):
+            # What the register would refuse is marked on the form, before the confirmation.
+            for field, message in services.issue_refusals(record=record, **form.cleaned_data).items():
+                form.add_error(field, message)
+            if form.is_valid():
+                return confirmation_page(request, _issue_confirmation(record, form, back["Location"]))
+            status = 400
+            messages.error(
+                request, _("Some values are not valid; nothing was saved. Correct the marked fields.")
+            )
+        elif form.is_valid() and is_confirmed(request):
             try:
                 issued = services.record_issue(record=record, actor=request.user, **form.cleaned_data)
             except DossierActionError as error:
@@ -688,8 +696,13 @@ def council_session(request, pk: int):
             and not is_going_back(request)
             and not is_confirmed(request)
         ):
-            return confirmation_page(request, _session_close_confirmation(request, session, form))
-        if form.is_valid() and ("close" not in request.POST or is_confirmed(request)):
+            if not form.closing_refusals(session):  # refused on the form, before the confirmation
+                return confirmation_page(request, _session_close_confirmation(request, session, form))
+            status = 400
+            messages.error(
+                request, _("The session cannot be closed yet; nothing was saved. See the marked fields.")
+            )
+        elif form.is_valid() and ("close" not in request.POST or is_confirmed(request)):
             try:
                 # Everything typed is kept with the draft, the reasons, end time and conclusion too.
                 services.session_record(
