@@ -19,7 +19,6 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from communes.fragments import cache_call
@@ -48,7 +47,7 @@ from .models import (
     Notification,
     SituationCounts,
 )
-from .selectors import appraisal_problems, criteria_set_for, submission_problems
+from .selectors import criteria_set_for
 from .workflow import PROCEDURES
 
 logger = logging.getLogger(__name__)
@@ -360,19 +359,12 @@ def _send_emails_later(notification_ids: list[int]) -> None:
         logger.warning("notification e-mails %s not enqueued: %s", notification_ids, exc)
 
 
-# What a step needs of the dossier before it is taken: (why not yet, the list of what is missing).
-_STEP_NEEDS = {
-    "submit": (_lazy("The dossier cannot be submitted yet."), submission_problems),
-    "complete_appraisal": (_lazy("The appraisal cannot be completed yet."), appraisal_problems),
-}
-
-
 def step_problems(*, dossier: Dossier, transition: str) -> DossierActionError | None:
     """What is still missing before `transition` (the commune's report, the appraisal), as the error
     the step raises: the dossier page asks it before the confirmation page, the step again when taken."""
-    if transition not in _STEP_NEEDS:
+    if (needs := workflow.step_needs(transition)) is None:
         return None
-    why, check = _STEP_NEEDS[transition]
+    why, check = needs
     problems = check(dossier=dossier)
     return DossierActionError(str(why), problems) if problems else None
 

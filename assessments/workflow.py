@@ -477,6 +477,17 @@ def in_table(transition: str) -> Callable:
 LIMITS: dict[str, Callable[[Any], str]] = {}
 
 
+def step_needs(transition: str):
+    """What a step needs of the dossier before it is taken, or None: (why not yet, the check listing
+    what is missing). The dossier page asks it before the confirmation page, the step when taken."""
+    from . import selectors
+
+    return {
+        "submit": (_("The dossier cannot be submitted yet."), selectors.submission_problems),
+        "complete_appraisal": (_("The appraisal cannot be completed yet."), selectors.appraisal_problems),
+    }.get(transition)
+
+
 def step_refusal(dossier, transition: str) -> str:
     """Why `transition` is closed for this dossier now, past the limit its step names ("" if open)."""
     found = step(dossier, transition)

@@ -14,13 +14,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from assessments.models import Dossier
+from communes.exports import csv_response, xlsx_response
 from communes.fragments import cached_value, list_key, page_number, seen_by
 from communes.selectors import active_posts_of, districts_in_view
 from communes.text import document_number
 
 from . import selectors
 from .charts import bar_chart
-from .exports import csv_response, xlsx_response
 from .forms import STATE_LABELS, DashboardForm, YearForm, parse_params
 from .tables import district_table_rows
 

@@ -155,6 +155,20 @@ def _signature(title: str, name: str, head: str = "CHỦ TỊCH") -> dict:
     return {"signer_lines": [head], "signer_name": name}
 
 
+def signature_lines(title: str, head: str) -> list[str]:
+    """The lines the signature block prints above the name for a signer of `title`."""
+    return _signature(title, "", head)["signer_lines"]
+
+
+def printed_title(title: str, head: str) -> str:
+    """The title a signer of post `title` signs with, in the form's words: the head's ("Giám đốc"), or
+    a deputy's ("Phó Giám đốc"); never the post's unit ("Phòng PC04, Công an tỉnh")."""
+    words = head.capitalize()
+    return (
+        f"Phó {words[0].upper()}{words[1:]}" if signature_lines(title, head)[0].startswith("KT.") else words
+    )
+
+
 def police_head_title(unit) -> str:
     """The head of a police command as a signature block names it: a province's is its director."""
     return "GIÁM ĐỐC" if unit._meta.model_name == "province" else "TRƯỞNG CÔNG AN"

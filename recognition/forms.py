@@ -420,7 +420,12 @@ class ReportForm(forms.Form):
         widget=DayInput(),
         initial=timezone.localdate,
     )
-    signer_title = signer_title_field(_("“Phó Giám đốc” signs on the director's behalf (KT. GIÁM ĐỐC)."))
+    signer_title = signer_title_field(
+        _(
+            "Printed in the signature block: “Giám đốc” signs as GIÁM ĐỐC; “Phó Giám đốc” signs on the "
+            "director's behalf (KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC)."
+        )
+    )
 
 
 class SentForm(forms.Form):

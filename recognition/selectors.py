@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from assessments.models import Dossier
 from communes.models import Commune, District
 
-from .models import LegalBasis
+from .models import Document, LegalBasis
 
 # A year's recognition stands even when its validity later ran out; a revoked one does not.
 
@@ -281,3 +281,12 @@ def ministry_report_figures(*, province, year: int) -> dict:
             "percent": round(100 * previous_recognised / previous_units, 1) if previous_units else 0.0,
         },
     }
+
+
+def reports_of(*, province, year: int) -> list[Document]:
+    """Báo cáo gửi Bộ Công an: the reports prepared for `year`, the latest first."""
+    return list(
+        Document.objects.filter(kind=Document.Kind.MINISTRY_REPORT, province=province, year=year).order_by(
+            "-pk"
+        )
+    )

@@ -23,6 +23,7 @@ from communes.protected_media import protected_file_response
 from communes.selectors import active_posts_of
 
 from . import selectors, services
+from .documents import police_head_title, printed_title, signature_lines
 from .forms import DecisionForm, IssueForm, RevocationForm, SummaryForm
 from .models import AgendaItem, CollectiveDecision, Document, RecognitionDecision, Revocation, Vote
 
@@ -926,7 +927,8 @@ def ministry_report(request, year: int):
     can_manage = services.can_manage_council(province, request.user)
     action = request.POST.get("action") if request.method == "POST" else None
     form = ReportForm(
-        request.POST if action == "prepare" else None, initial={"signer_title": _post_title(request)}
+        request.POST if action == "prepare" else None,
+        initial={"signer_title": printed_title(_post_title(request), police_head_title(province))},
     )
     sent_form = SentForm(request.POST if action == "sent" else None)
     status = 200
@@ -934,7 +936,15 @@ def ministry_report(request, year: int):
         if not can_manage:
             raise PermissionDenied
         try:
-            if action == "prepare" and form.is_valid():
+            if (
+                action == "prepare"
+                and form.is_valid()
+                and not is_going_back(request)
+                and not is_confirmed(request)
+            ):
+                # It takes a number in the police register: confirmed first, with the year's reports.
+                return confirmation_page(request, _report_confirmation(province, year, form))
+            if action == "prepare" and form.is_valid() and is_confirmed(request):
                 services.ministry_report_request(
                     province=province, year=year, actor=request.user, **form.cleaned_data
                 )
@@ -952,18 +962,15 @@ def ministry_report(request, year: int):
                 )
                 messages.success(request, _("The day the report was sent is recorded."))
                 return redirect("recognition:ministry_report", year=year)
-            status = 400
-            messages.error(
-                request, _("Some values are not valid; nothing was saved. Correct the marked fields.")
-            )
+            if not is_going_back(request):
+                status = 400
+                messages.error(
+                    request, _("Some values are not valid; nothing was saved. Correct the marked fields.")
+                )
         except DossierActionError as error:
             status = show_action_error(request, error)
     cycle = EvaluationCycle.objects.filter(province=province, year=year).first()
-    reports = list(
-        Document.objects.filter(kind=Document.Kind.MINISTRY_REPORT, province=province, year=year).order_by(
-            "-pk"
-        )
-    )
+    reports = selectors.reports_of(province=province, year=year)
     return render(
         request,
         "recognition/ministry_report.html",
@@ -978,6 +985,44 @@ def ministry_report(request, year: int):
             "any_pending": any(d.status == Document.Status.PENDING for d in reports),
         },
         status=status,
+    )
+
+
+def _report_confirmation(province, year: int, form) -> Confirmation:
+    """Preparing the report takes the next number of the provincial police's register: the reports
+    already prepared for the year are listed, so a second one is never made by a second click."""
+    data = form.cleaned_data
+    earlier = selectors.reports_of(province=province, year=year)
+    facts = [
+        (_("Year"), str(year)),
+        (_("Date of the report"), formats.date_format(data["issued_on"], "SHORT_DATE_FORMAT")),
+        (
+            _("Printed above the signature"),
+            " / ".join(signature_lines(data["signer_title"], police_head_title(province))),
+        ),
+        (
+            _("Reports already prepared for the year"),
+            "\n".join(
+                f"{d.number_display} — {formats.date_format(d.issued_on, 'SHORT_DATE_FORMAT')}"
+                for d in earlier
+            )
+            or str(_("none so far")),
+        ),
+    ]
+    return Confirmation(
+        title=_("Prepare the report to the Ministry, %(year)s") % {"year": year},
+        confirm_label=_("Confirm: prepare the report"),
+        cancel_url=reverse("recognition:ministry_report", args=[year]),
+        facts=facts,
+        warnings=[
+            _("A report was already prepared for this year: this one is another report, with its own number.")
+        ]
+        if earlier
+        else [],
+        consequences=[
+            _("The report takes the next number of the provincial police's register."),
+            _("Its figures are fixed as they stand today; it is prepared as PDF and spreadsheet."),
+        ],
     )
 
 

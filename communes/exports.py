@@ -35,8 +35,8 @@ def csv_response(filename: str, header: list[str], rows: list[list]) -> HttpResp
     return response
 
 
-def xlsx_response(
-    filename: str,
+def xlsx_sheet(
+    workbook,
     sheet: str,
     header: list[str],
     rows: list[list],
@@ -44,14 +44,13 @@ def xlsx_response(
     title: str = "",
     subtitle: str = "",
     total: list | None = None,
-) -> HttpResponse:
-    """A report-grade sheet: a title and the date and scope above a bold header that stays frozen on
-    screen, columns as wide as their content, numbers as numbers, and a bold total row when given."""
-    from openpyxl import Workbook
+) -> None:
+    """A report-grade sheet in `workbook` (write-only): a title and the date and scope above a bold
+    header that stays frozen on screen, columns as wide as their content, numbers as numbers, and a
+    bold total row when given."""
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(sheet[:31])
     bold = Font(bold=True)
     for column, values in enumerate(zip(header, *rows, strict=False), start=1):
@@ -66,10 +65,25 @@ def xlsx_response(
         worksheet.append([_cell(worksheet, value) for value in row])
     if total is not None:
         worksheet.append([_cell(worksheet, value, font=bold) for value in total])
+
+
+def xlsx_bytes(sheets: list[dict]) -> bytes:
+    """A workbook of the sheets given (each the keyword arguments of `xlsx_sheet`), as bytes."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    for sheet in sheets:
+        xlsx_sheet(workbook, **sheet)
     buffer = io.BytesIO()
     workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_response(filename: str, sheet: str, header: list[str], rows: list[list], **options) -> HttpResponse:
+    """One sheet as a download (see `xlsx_sheet` for the options)."""
     response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        xlsx_bytes([{"sheet": sheet, "header": header, "rows": rows, **options}]),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = _disposition(filename)
     return response

@@ -1,0 +1,89 @@
+"""Preparing the report to the Ministry takes a number in the provincial police's register: it goes
+through the confirmation page, which lists the year's reports; the signer's title is the one the
+signature block prints; the spreadsheet lists every unit in the pages' words, inert."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from openpyxl import load_workbook
+
+from communes.models import Post, RegisterNumber
+from recognition import services
+from recognition.models import Document
+
+pytestmark = pytest.mark.django_db
+CONFIRMATION = "Kiểm tra trước khi xác nhận"
+
+
+def prepare(client, **data):
+    return client.post(
+        reverse("recognition:ministry_report", args=[2026]),
+        {"action": "prepare", "issued_on": "2026-11-25", "signer_title": "Giám đốc", **data},
+    )
+
+
+def test_a_second_click_takes_no_number_without_its_confirmation(
+    recommended, client, django_capture_on_commit_callbacks
+):
+    p = recommended
+    client.force_login(p.provincial_police)
+    first = prepare(client)
+    assert first.status_code == 200 and CONFIRMATION in first.content.decode()
+    assert "Báo cáo đã lập trong năm" in first.content.decode()
+    assert not Document.objects.filter(kind="ministry_report").exists()
+    assert not RegisterNumber.objects.filter(series="report").exists()
+    with django_capture_on_commit_callbacks(execute=False):
+        assert prepare(client, confirmed="1").status_code == 302
+    assert Document.objects.filter(kind="ministry_report").count() == 1
+    again = prepare(client).content.decode()  # a second "Lập báo cáo"
+    assert CONFIRMATION in again
+    assert "01/BC-CAT-PC04 — 25/11/2026" in again
+    assert "Đã lập một báo cáo cho năm này" in again
+    assert Document.objects.filter(kind="ministry_report").count() == 1
+    assert RegisterNumber.objects.filter(series="report").count() == 1
+    back = prepare(client, back="1")  # "Go back and change" keeps what was typed
+    assert back.status_code == 200 and 'value="Giám đốc"' in back.content.decode()
+
+
+def test_the_number_column_reads_so_and_the_signer_title_is_the_printed_one(recommended, client):
+    p = recommended
+    Post.objects.filter(user=p.provincial_police).update(title="Phòng PC04, Công an tỉnh")
+    client.force_login(p.provincial_police)
+    page = client.get(reverse("recognition:ministry_report", args=[2026])).content.decode()
+    assert '<th scope="col">Số</th>' in page and "Số lượng" not in page
+    assert 'name="signer_title" value="Giám đốc"' in page
+    assert "Phòng PC04, Công an tỉnh" not in page
+    assert "In ở khối chữ ký" in page
+    Post.objects.filter(user=p.provincial_police).update(title="Phó Giám đốc Công an tỉnh")
+    page = client.get(reverse("recognition:ministry_report", args=[2026])).content.decode()
+    assert 'name="signer_title" value="Phó Giám đốc"' in page
+
+
+def test_the_spreadsheet_has_one_row_per_unit_in_the_pages_words_and_no_formula(
+    recommended, client, django_capture_on_commit_callbacks
+):
+    p = recommended
+    with django_capture_on_commit_callbacks(execute=False):
+        report = services.ministry_report_request(province=p.province, year=2026, actor=p.provincial_police)
+    report.figures["classes"]["none"].append('=HYPERLINK("http://x")')
+    report.figures["units"] += 1
+    report.save(update_fields=["figures"])
+    services.document_render(document_id=report.pk)
+    client.force_login(p.provincial_police)
+    book = load_workbook(io.BytesIO(client.get(reverse("recognition:report_xlsx", args=[report.pk])).content))
+    rows = list(book["Danh sách đơn vị"].iter_rows(min_row=3, values_only=True))
+    assert len(rows) == report.figures["units"]
+    by_name = {row[1]: row for row in rows}
+    assert by_name["Xã Mỹ Lý"][2:] == ("Địa bàn trọng điểm loại III", "Hội đồng đề nghị công nhận")
+    assert by_name["Xã Bắc Lý"][2:] == ("Địa bàn trọng điểm loại III", None)
+    with translation.override("vi"):
+        from django.utils.translation import gettext
+
+        assert by_name['=HYPERLINK("http://x")'][2] == gettext("Not a key area")
+    cell = next(c for c in book["Danh sách đơn vị"]["B"] if c.value == '=HYPERLINK("http://x")')
+    assert cell.data_type == "s"
+    assert [r[0] for r in book["Phân loại"].iter_rows(min_row=3, values_only=True)][3] == gettext(
+        "Not a key area"
+    )
