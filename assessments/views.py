@@ -23,7 +23,7 @@ from communes.models import Commune, District, Province
 from communes.pagination import uncounted_page
 from communes.permissions import has_unit_perm, units_with_perm
 from communes.protected_media import protected_file_response
-from communes.selectors import districts_in_view, register_numbering
+from communes.selectors import districts_in_view, parent_column, register_numbering
 
 from . import permissions as perms
 from . import selectors, services, workflow
@@ -61,12 +61,20 @@ def inbox(request):
     # The district filter is checked against the districts the user sees only when one is asked for.
     districts = districts_in_view(user) if request.GET.get("district") else []
     params = InboxFilterForm(request.GET, years=years, districts=districts).valid_params()
+    if "district" in params and params["district"] not in dict(
+        districts_in_view(user, year=params.get("year"))
+    ):
+        del params["district"]  # a district not in place in the year asked for
     page = page_number(request.GET.get("page"))
     key = list_key(params, page)
 
     def render_lists() -> str:
         return _render_inbox_lists(
-            request, params=params, page=page, years=years, districts=districts_in_view(user)
+            request,
+            params=params,
+            page=page,
+            years=years,
+            districts=districts_in_view(user, year=params.get("year")),
         )
 
     if key is None:
@@ -125,13 +133,16 @@ def _render_inbox_lists(request, *, params: dict, page: int, years: list[int], d
         query=params.get("q", ""),
     )
     query = urlencode(params)
+    listed = uncounted_page(dossiers, page, 25)  # no COUNT of every visible dossier
     return render_to_string(
         "assessments/_inbox_lists.html",
         {
             "request": request,
             "awaiting": awaiting,
+            "awaiting_parent": parent_column(d.commune for d in awaiting),
             "campaign": campaign,
-            "page": uncounted_page(dossiers, page, 25),  # no COUNT of every visible dossier
+            "page": listed,
+            "listed_parent": parent_column(d.commune for d in listed.object_list),
             "filters": filters,
             "page_query": f"{query}&" if query else "",
         },

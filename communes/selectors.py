@@ -28,16 +28,22 @@ def active_posts_of(request) -> list[Post]:
     return cached
 
 
-def districts_in_view(user) -> list[tuple[str, str]]:
+def districts_in_view(user, *, year: int | None = None) -> list[tuple[str, str]]:
     """(code, name) of the districts whose communes `user` may see, cached per scope and units version
-    (a filter's choices: computed once, not on every page)."""
+    (a filter's choices: computed once, not on every page); with `year`, only those in place at the
+    end of that evaluation year (none from 1 July 2025, when the districts were abolished)."""
     from .fragments import cached_value, data_versions
     from .permissions import districts_visible_to, scope_key
 
     def compute() -> list[tuple[str, str]]:
-        return list(districts_visible_to(user).order_by("code").values_list("code", "name"))
+        districts = districts_visible_to(user)
+        if year is not None:
+            districts = districts.valid_on(datetime.date(year, 12, 31))
+        return list(districts.order_by("code").values_list("code", "name"))
 
-    return cached_value(parts=("districts-in-view", data_versions("units"), scope_key(user)), compute=compute)
+    return cached_value(
+        parts=("districts-in-view", data_versions("units"), scope_key(user), year or "all"), compute=compute
+    )
 
 
 _only_province: dict[str, Province | None] = {}
@@ -135,4 +141,16 @@ def register_number_used(*, body: IssuingBody, series: str, number: int, year: i
             _("Number %(number)02d is already used in the %(year)s register of %(body)s.")
             % {"number": number, "year": year, "body": body.name}
         )
+    return ""
+
+
+def parent_column(communes) -> str:
+    """The heading of a list's column that names each unit's parent: "District" while every unit
+    listed has one; a heading that says a unit without one names its province when some have none
+    (the units since 1 July 2025); "" when none has one, and the column goes away."""
+    has_district = {commune.district_id is not None for commune in communes}
+    if has_district == {True}:
+        return str(_("District"))
+    if True in has_district:
+        return str(_("District (province for a unit without one)"))
     return ""
