@@ -61,21 +61,17 @@ def inbox(request):
     # The district filter is checked against the districts the user sees only when one is asked for.
     districts = districts_in_view(user) if request.GET.get("district") else []
     params = InboxFilterForm(request.GET, years=years, districts=districts).valid_params()
-    if "district" in params and params["district"] not in dict(
-        districts_in_view(user, year=params.get("year"))
-    ):
-        del params["district"]  # a district not in place in the year asked for
+    if "district" in params and params.get("year"):
+        districts = districts_in_view(user, year=params["year"])
+        if params["district"] not in dict(districts):
+            del params["district"]  # a district not in place in the year asked for
     page = page_number(request.GET.get("page"))
     key = list_key(params, page)
 
     def render_lists() -> str:
-        return _render_inbox_lists(
-            request,
-            params=params,
-            page=page,
-            years=years,
-            districts=districts_in_view(user, year=params.get("year")),
-        )
+        # The filter offers the districts in place in the year asked for (all years: every one).
+        in_year = districts if districts else districts_in_view(user, year=params.get("year"))
+        return _render_inbox_lists(request, params=params, page=page, years=years, districts=in_year)
 
     if key is None:
         lists = mark_safe(render_lists())  # noqa: S308 - our own template, escaped

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "assessments.uploads.BodySizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "communes.middleware.PostRequiredMiddleware",
+    "communes.confirm.PendingActMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes requires: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",

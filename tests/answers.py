@@ -33,3 +33,24 @@ def refused_back_to(response, url: str) -> bool:
         and response["Location"].split("?")[0] == url
         and bool(refusal_messages(response))
     )
+
+
+def confirm_through_the_page(client, url: str, data: dict, **extra):
+    """What the browser does: the form's post, the redirect to the confirmation page, and the post of
+    that page's form (its hidden values and token) with `confirmed`. Returns (the confirmation page's
+    answer, the confirming post's answer, (where and what it posted))."""
+    import re
+    from html import unescape
+
+    posted = client.post(url, data)
+    assert posted.status_code == 302 and "?pending=" in posted["Location"], posted.status_code
+    page = client.get(posted["Location"])
+    html = page.content.decode()
+    action = unescape(re.search(r'<form method="post" action="([^"]+)" class="confirm-form"', html)[1])
+    form = html.split('class="confirm-form"', 1)[1].split("</form>", 1)[0]
+    values: dict = {}
+    for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form):
+        values.setdefault(name, []).append(unescape(value))
+    values.pop("csrfmiddlewaretoken", None)
+    values.update({"confirmed": "1", **extra})
+    return page, client.post(action, values), (action, values)

@@ -51,7 +51,7 @@ def test_police_start_several_appraisals_with_a_saved_team(client, people, submi
         "inspection_date": "2024-10-01",
         "place": "Hội trường UBND xã",
     }
-    confirm = client.post(url, data).content.decode()
+    confirm = client.post(url, data, follow=True).content.decode()
     assert "Kiểm tra trước khi xác nhận" in confirm and saved_team.name in confirm
     assert set(Dossier.objects.filter(pk__in=[d.pk for d in submitted]).values_list("state", flat=True)) == {
         "submitted"
@@ -107,7 +107,7 @@ def test_the_ready_appraisals_are_completed_together(client, people, submitted):
     page = client.get(url).content.decode()
     assert page.count('name="dossiers"') == 2 and "Hãy nhập ngày kiểm tra." in page
     ready = [d.pk for d in submitted[:2]]
-    confirm = client.post(url, {"dossiers": ready}).content.decode()
+    confirm = client.post(url, {"dossiers": ready}, follow=True).content.decode()
     assert "Hoàn thành 2 hồ sơ thẩm định" in confirm
     assert client.post(url, {"dossiers": ready, "confirmed": "1"}).status_code == 302
     states = dict(Dossier.objects.filter(pk__in=[d.pk for d in submitted]).values_list("pk", "state"))

@@ -48,7 +48,7 @@ def test_the_chair_decides_five_dossiers_after_one_confirmation(
     refused = client.post(url, data)
     assert refused.status_code == 400 and "nêu lý do vẫn công nhận xã" in refused.content.decode()
     data[f"reasons_{appraised[4].pk}"] = "Đã xác minh lại kết quả kiểm tra."
-    confirm = client.post(url, data).content.decode()
+    confirm = client.post(url, data, follow=True).content.decode()
     assert "Xác nhận 5 quyết định" in confirm and "Khác với đề nghị của công an" in confirm
     assert not RecognitionDecision.objects.exists()
     with django_capture_on_commit_callbacks(execute=False):
@@ -78,7 +78,10 @@ def test_the_provincial_police_prepare_failed_documents_again(
     page = client.get(url).content.decode()
     failed = list(Document.objects.values_list("pk", flat=True))
     assert page.count('name="documents"') == len(failed) and "font missing" in page
-    assert f"Lập lại {len(failed)} văn bản" in client.post(url, {"documents": failed}).content.decode()
+    assert (
+        f"Lập lại {len(failed)} văn bản"
+        in client.post(url, {"documents": failed}, follow=True).content.decode()
+    )
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         assert client.post(url, {"documents": failed, "confirmed": "1"}).status_code == 302
     assert set(Document.objects.values_list("status", flat=True)) == {"pending"} and callbacks

@@ -100,7 +100,9 @@ def test_the_quorum_the_confirmation_and_the_minutes_with_a_secretary_who_does_n
             data[f"vote_{item.pk}_{p.seat[username].pk}"] = "for"
     data[f"vote_{p.item[p.bac_ly.pk].pk}_{p.seat['soyte'].pk}"] = "abstain"
     data.update({"ends_at": "10:00", "close": "1"})
-    page = client.post(url, data).content.decode()  # the confirmation, before anything is recorded
+    page = client.post(
+        url, data, follow=True
+    ).content.decode()  # the confirmation, before anything is recorded
     assert "3/4 thành viên có quyền biểu quyết có mặt" in page
     assert "Thư ký Hội đồng (không biểu quyết)" in page and "Hồ Thị Thư: có mặt" in page
     assert "2 tán thành, 0 không tán thành, 1 ý kiến khác: Đề nghị công nhận" in page

@@ -23,7 +23,7 @@ def test_the_decision_is_shown_before_it_is_recorded(client, people, dossier):
     dossier = workflow.appraise(workflow.submit(dossier, people.officer), people.police)
     client.force_login(people.chair)
     url = reverse("recognition:decision", args=[dossier.pk])
-    page = client.post(url, decision_data(dossier)).content.decode()
+    page = client.post(url, decision_data(dossier), follow=True).content.decode()
     assert "Kiểm tra trước khi xác nhận" in page
     assert "05/10/2024" in page  # the date, day-first
     assert "được lấy số trong sổ văn bản của Ủy ban nhân dân huyện Kỳ Sơn" in page.replace("\n", " ")
@@ -51,7 +51,7 @@ def test_recognising_against_a_not_recognise_recommendation_needs_reasons_and_is
     assert Dossier.objects.get(pk=dossier.pk).state == "appraised"
 
     reasons = "Đã xác minh lại: vụ việc xảy ra ngoài địa bàn xã."
-    confirm = client.post(url, decision_data(dossier, reasons=reasons)).content.decode()
+    confirm = client.post(url, decision_data(dossier, reasons=reasons), follow=True).content.decode()
     assert "Quyết định này khác với đề nghị của công an (Không công nhận)" in confirm
     assert client.post(url, decision_data(dossier, reasons=reasons, confirmed="1")).status_code == 302
 
@@ -86,7 +86,7 @@ def test_the_clerk_confirms_the_number_before_it_is_taken(client, clerk_mode, do
     client.force_login(people.clerk)
     url = reverse("recognition:issue", args=["decision", decision.pk])
     data = {"number": "37", "issued_on": "2024-12-04", "dispatch_number": "112"}
-    page = client.post(url, data).content.decode()
+    page = client.post(url, data, follow=True).content.decode()
     assert "37/QĐ-UBND" in page and "không thể cấp cho văn bản khác" in page
     decision.refresh_from_db()
     assert decision.is_draft

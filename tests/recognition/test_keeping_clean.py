@@ -25,7 +25,7 @@ def test_chair_revokes_a_recognition_with_the_incident(client, recognised, peopl
         "signer_title": "Chủ tịch",
     }
     # First the confirmation: what is revoked, on what grounds, what follows; nothing changed yet.
-    confirm = client.post(url, data).content.decode()
+    confirm = client.post(url, data, follow=True).content.decode()
     assert "Kiểm tra trước khi xác nhận" in confirm and "Bắt quả tang đối tượng tàng trữ ma túy" in confirm
     assert "01/QĐ-UBND" in confirm  # the recognition it revokes
     assert Dossier.objects.get(pk=recognised.dossier_id).state == "recognised"

@@ -12,16 +12,10 @@ from openpyxl import load_workbook
 from communes.models import Post, RegisterNumber
 from recognition import services
 from recognition.models import Document
+from tests.answers import confirm_through_the_page, refusal_messages
 
 pytestmark = pytest.mark.django_db
 CONFIRMATION = "Kiểm tra trước khi xác nhận"
-
-
-def prepare(client, **data):
-    return client.post(
-        reverse("recognition:ministry_report", args=[2026]),
-        {"action": "prepare", "issued_on": "2026-11-25", "signer_title": "Giám đốc", **data},
-    )
 
 
 def test_a_second_click_takes_no_number_without_its_confirmation(
@@ -29,21 +23,26 @@ def test_a_second_click_takes_no_number_without_its_confirmation(
 ):
     p = recommended
     client.force_login(p.provincial_police)
-    first = prepare(client)
-    assert first.status_code == 200 and CONFIRMATION in first.content.decode()
-    assert "Báo cáo đã lập trong năm" in first.content.decode()
-    assert not Document.objects.filter(kind="ministry_report").exists()
-    assert not RegisterNumber.objects.filter(series="report").exists()
+    url = reverse("recognition:ministry_report", args=[2026])
+    data = {"action": "prepare", "issued_on": "2026-11-25", "signer_title": "Giám đốc"}
     with django_capture_on_commit_callbacks(execute=False):
-        assert prepare(client, confirmed="1").status_code == 302
+        page, confirmed, posted = confirm_through_the_page(client, url, data)
+    assert CONFIRMATION in page.content.decode() and "Báo cáo đã lập trong năm" in page.content.decode()
+    assert confirmed.status_code == 302
     assert Document.objects.filter(kind="ministry_report").count() == 1
-    again = prepare(client).content.decode()  # a second "Lập báo cáo"
-    assert CONFIRMATION in again
-    assert "01/BC-CAT-PC04 — 25/11/2026" in again
-    assert "Đã lập một báo cáo cho năm này" in again
+    # The confirming post replayed (Back and resend, a double click): nothing is done twice.
+    replayed = client.post(*posted)
+    assert replayed.status_code == 302 and any(
+        "không có gì được thực hiện lại" in m for m in refusal_messages(replayed)
+    )
     assert Document.objects.filter(kind="ministry_report").count() == 1
     assert RegisterNumber.objects.filter(series="report").count() == 1
-    back = prepare(client, back="1")  # "Go back and change" keeps what was typed
+    # A second "Lập báo cáo" is a confirmation page again, naming the report already prepared.
+    again = client.post(url, data, follow=True).content.decode()
+    assert CONFIRMATION in again and "01/BC-CAT-PC04 — 25/11/2026" in again
+    assert "Đã lập một báo cáo cho năm này" in again
+    assert RegisterNumber.objects.filter(series="report").count() == 1
+    back = client.post(url, {**data, "back": "1"})  # "Go back and change" keeps what was typed
     assert back.status_code == 200 and 'value="Giám đốc"' in back.content.decode()
 
 
