@@ -461,3 +461,48 @@ def dossiers_to_act_on(*, user, transition: str) -> list[Dossier]:
         for d in dossiers_awaiting(user=user).select_related("appraisal")[:200]
         if workflow.step(d, transition) is not None and perms.may_take(transition, d, user)
     ]
+
+
+def values_saved_since(*, dossier: Dossier, answers: dict[int, tuple], counts: dict | None) -> list[dict]:
+    """What another official saved that differs from what this one typed (a save refused because the
+    dossier changed since the page was opened): one row per answer or count, theirs beside yours."""
+
+    def shown(answer: Answer, value, explanation: str) -> str:
+        # Another Answer with the typed value, so both read alike ("Có", "12", "99,5 %").
+        typed = Answer(criterion=answer.criterion, explanation=explanation)
+        if answer.criterion.measure == Criterion.Measure.BOOLEAN:
+            typed.value_bool = value
+        else:
+            typed.value_number = value
+        return typed.value_display
+
+    rows = []
+    saved = {a.criterion_id: a for a in dossier.answers.select_related("criterion")}
+    for criterion_id, (value, explanation) in answers.items():
+        answer = saved.get(criterion_id)
+        if answer is None or answer.criterion.is_computed:
+            continue
+        if (answer.value, answer.explanation) != (value, explanation or ""):
+            label = f"{answer.criterion.code}"
+            rows.append(
+                {
+                    "label": label,
+                    "theirs": answer.value_display
+                    + (f" — {answer.explanation}" if answer.explanation else ""),
+                    "yours": shown(answer, value, explanation) + (f" — {explanation}" if explanation else ""),
+                }
+            )
+    current = dossier.situation()
+    for name, typed in (counts or {}).items():
+        if current is None or name not in SituationCounts.ENTERED_FIELDS:
+            continue
+        stored = getattr(current, name)
+        if stored != typed:
+            rows.append(
+                {
+                    "label": str(SituationCounts._meta.get_field(name).verbose_name).capitalize(),
+                    "theirs": "—" if stored is None else str(stored),
+                    "yours": "—" if typed is None else str(typed),
+                }
+            )
+    return rows

@@ -350,6 +350,23 @@ def self_assessment(request, pk: int):
             confirmed=form.confirmed(),
             expected_version=version,
         )
+    except services.DossierConflict:
+        # Saved by someone else since this page was opened: what this official typed stays in the
+        # form, beside it what the other person saved; saving again is on the current version.
+        fresh = visible_dossier(request, pk)
+        theirs = selectors.values_saved_since(
+            dossier=fresh, answers=form.answers(), counts=counts_form.values() if counts_form else None
+        )
+        messages.error(
+            request,
+            _(
+                "Someone else saved this dossier after you opened it; nothing was overwritten. What you "
+                "typed is kept below, beside the values they saved: check them, then save again."
+            ),
+        )
+        form.data = form.data.copy()
+        form.data["version"] = fresh.version
+        return _render_self_assessment(request, fresh, form, counts_form, status=409, theirs=theirs)
     except services.DossierActionError as error:
         show_action_error(request, error)
         return _render_self_assessment(request, visible_dossier(request, pk), form, counts_form, status=409)
@@ -400,7 +417,7 @@ def _render_as_saved(request, pk: int, form, counts_form):
     return _render_self_assessment(request, fresh, form, counts_form, status=400)
 
 
-def _render_self_assessment(request, dossier, form, counts_form=None, status=200):
+def _render_self_assessment(request, dossier, form, counts_form=None, status=200, theirs=None):
     return render(
         request,
         "assessments/self_assessment.html",
@@ -416,6 +433,7 @@ def _render_self_assessment(request, dossier, form, counts_form=None, status=200
             "history": selectors.history_of(dossier=dossier),
             "max_mb": _max_mb(),
             "latest_return": selectors.latest_return(dossier),
+            "theirs": theirs,
         },
         status=status,
     )

@@ -324,7 +324,8 @@ def cycle(request, year: int | None = None):
             "overview": overview,
             "funnel": [(FUNNEL_LABELS[step], n) for step, n in overview["funnel"]],
             "classes": [(CLASS_LABELS[c], n) for c, n in overview["classes"]],
-            "history": history,
+            # Paged: 25 units a page, a few screens on a phone and at most 3 A4 pages printed.
+            "history": Paginator(history, 25).get_page(request.GET.get("page")),
             "history_years": list(range(2022, min(year, 2025))),
             "several_provinces": provinces.count() > 1,
             "deadlines": selectors.cycle_deadlines(province=province, year=year),

@@ -373,9 +373,18 @@ class CollectiveDecisionForm(forms.Form):
     )
     signer_title = signer_title_field(_("“Phó Chủ tịch” signs on the chairman's behalf (KT. CHỦ TỊCH)."))
 
+    # The communes the page was opened on: a decision confirmed from a stale page is refused with
+    # what changed since, never recorded on another list than the one the chairman read.
+    opened_on = forms.CharField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.candidates = list(candidates)
+        current = ",".join(str(d.pk) for d in sorted(self.candidates, key=lambda d: d.pk))
+        self.fields["opened_on"].initial = current
+        self.changed_since: dict[str, list[str]] = {}
+        if self.is_bound and self.data.get("opened_on", current) != current:
+            self._note_changes(current)
         for dossier in self.candidates:
             self.fields[f"include_{dossier.pk}"] = forms.BooleanField(
                 label=dossier.commune.name, required=False, initial=True
@@ -384,8 +393,33 @@ class CollectiveDecisionForm(forms.Form):
                 label=_("Reason for leaving it out"), required=False, max_length=MAX_TEXT
             )
 
+    def _note_changes(self, current: str) -> None:
+        """The communes added to and gone from the list since the page was opened; the form goes on
+        with what was typed, on the current list (a commune added is listed, as on a fresh page)."""
+        from assessments.models import Dossier
+
+        opened = {int(pk) for pk in self.data.get("opened_on", "").split(",") if pk.isdigit()}
+        now = {d.pk: d for d in self.candidates}
+        gone = Dossier.objects.filter(pk__in=opened - set(now)).select_related("commune")
+        self.changed_since = {
+            "added": [now[pk].commune.name for pk in sorted(set(now) - opened)],
+            "gone": sorted(d.commune.name for d in gone),
+        }
+        self.data = self.data.copy()
+        self.data["opened_on"] = current
+        for pk in set(now) - opened:
+            self.data[f"include_{pk}"] = "on"
+
     def clean(self):
         cleaned = super().clean()
+        if self.changed_since:
+            self.add_error(
+                None,
+                _(
+                    "The list of recommended communes changed since you opened the page; nothing was "
+                    "recorded. Check the list below, then confirm again."
+                ),
+            )
         for dossier in self.candidates:
             if (
                 not cleaned.get(f"include_{dossier.pk}")

@@ -49,7 +49,12 @@ PHONE_CHECKS = """() => {
   const sticky = [...document.querySelectorAll("body *")]
     .filter(el => ["sticky", "fixed"].includes(getComputedStyle(el).position))
     .map(el => el.getBoundingClientRect().height);
-  return {unlabelled, sticky, small};
+  // Nothing wider than the screen, and each action bar's primary button inside it.
+  const sideways = document.documentElement.scrollWidth > window.innerWidth + 1;
+  const cut = [...document.querySelectorAll(".sticky-actions .primary, .sticky-actions .danger")]
+    .filter(b => { const r = b.getBoundingClientRect(); return r.width && (r.left < 0 || r.right > window.innerWidth + 1); })
+    .map(b => b.textContent.trim());
+  return {unlabelled, sticky, small, sideways, cut};
 }"""
 
 
@@ -90,7 +95,15 @@ def pages(province_people, django_capture_on_commit_callbacks):
         ("revoke", "chair", f"/dossiers/{recognised.pk}/revoke/"),
         ("dossier", "chair", f"/dossiers/{recognised.pk}/"),
         ("dashboard", "viewer", "/dashboard/?year=2024"),
+        ("cycle-dashboard", "pc04", "/dashboard/cycle/2026/"),
+        ("verify", None, f"/verify/{verification_code(recognised)}/"),
     ]
+
+
+def verification_code(dossier) -> str:
+    from recognition.models import Document
+
+    return Document.objects.filter(decision__dossier=dossier, kind="recognition").get().verification_code
 
 
 def test_no_axe_violation_and_phones_read_every_value(live_server, browser, pages):
@@ -129,6 +142,10 @@ def test_no_axe_violation_and_phones_read_every_value(live_server, browser, page
                     failures.append((name, size, {"unlabelled table values": phone["unlabelled"][:10]}))
                 if phone["small"]:
                     failures.append((name, size, {"tap targets under 44 px": phone["small"][:10]}))
+                if phone["sideways"]:
+                    failures.append((name, size, "the page scrolls sideways"))
+                if phone["cut"]:
+                    failures.append((name, size, {"primary buttons outside the screen": phone["cut"]}))
                 too_tall = [h for h in phone["sticky"] if h > 0.10 * height]
                 if too_tall:
                     failures.append((name, size, {"sticky heights over 10 %": too_tall}))

@@ -162,6 +162,10 @@ def test_the_council_votes_and_the_chairman_recognises_in_one_decision(
     page.goto(f"{base}/council/2026/report/")
     page.fill("#id_issued_on", "2026-11-26")
     page.click("button:has-text('Lập báo cáo')")
+    # It takes a number in the register: the confirmation page first, reached by a redirect.
+    page.wait_for_selector("text=Báo cáo đã lập trong năm")
+    assert "?pending=" in page.url
+    page.click("button:has-text('Xác nhận: lập báo cáo')")
     page.wait_for_selector("text=Báo cáo đang được chuẩn bị.")
     while held:
         render_document.apply(args=[held.pop(0)]).get()
