@@ -23,7 +23,7 @@ _NOT_CARRIED = {"csrfmiddlewaretoken", "confirmed", "back", "pending"}
 # page left open overnight.
 PENDING_ACT_SECONDS = 30 * 60
 _SESSION_KEY = "pending_acts"
-_KEPT = 20  # pending acts kept per session, the newest
+_KEPT = 5  # pending acts kept per session, the newest (a council's votes make a large one)
 
 
 def is_confirmed(request) -> bool:

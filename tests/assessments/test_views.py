@@ -176,7 +176,7 @@ def test_a_stale_page_is_refused_with_a_message(client, people, dossier):
     client.post(sa_url(dossier), form_data(dossier))
     response = client.post(sa_url(dossier), stale)
     assert response.status_code == 409
-    assert "Người khác đã thay đổi hồ sơ" in response.content.decode()
+    assert "Người khác đã lưu hồ sơ này sau khi bạn mở trang" in response.content.decode()
 
 
 def test_dossier_page_shows_only_the_buttons_i_may_use(client, people, dossier):

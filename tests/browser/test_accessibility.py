@@ -95,7 +95,6 @@ def pages(province_people, django_capture_on_commit_callbacks):
         ("revoke", "chair", f"/dossiers/{recognised.pk}/revoke/"),
         ("dossier", "chair", f"/dossiers/{recognised.pk}/"),
         ("dashboard", "viewer", "/dashboard/?year=2024"),
-        ("cycle-dashboard", "pc04", "/dashboard/cycle/2026/"),
         ("verify", None, f"/verify/{verification_code(recognised)}/"),
     ]
 
