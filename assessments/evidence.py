@@ -118,7 +118,6 @@ def inspect(upload) -> Inspected:
 
 def _check_pdf(upload) -> None:
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
 
     upload.seek(0)
     try:
@@ -126,12 +125,61 @@ def _check_pdf(upload) -> None:
         if reader.is_encrypted:
             raise EvidenceRefused(_("the PDF is protected by a password; send it without one."))
         pages = len(reader.pages)
+        active = _has_active_content(reader)
     except EvidenceRefused:
         raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
+    except Exception as exc:
+        # A parser of a file from outside can fail in any way (pypdf raised OverflowError on a forged
+        # /Size): whatever it raises, the file is refused and the rest of the save goes on.
         raise EvidenceRefused(_("the file starts like a PDF but is not a readable PDF document.")) from exc
     if pages < 1:
         raise EvidenceRefused(_("the file starts like a PDF but is not a readable PDF document."))
+    if active:
+        raise EvidenceRefused(
+            _(
+                "the PDF carries active content (scripts or actions that run when it is opened); send a "
+                "plain copy: open it and print it to PDF (“Microsoft Print to PDF”, “Lưu dưới dạng PDF”)."
+            )
+        )
+
+
+# PDF names that run something when the document or a page is opened, or a link followed.
+_ACTIVE_KEYS = {"/JS", "/JavaScript", "/Launch", "/AA", "/RichMedia"}
+_ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/RichMediaExecute"}
+_MAX_OBJECTS = 50_000  # a walk of a forged file's objects stops here (the file is refused)
+
+
+def _has_active_content(reader) -> bool:
+    """Whether any object reachable from the document's catalogue holds a script or an action that
+    runs (an /OpenAction of JavaScript, /JS, /Launch, /AA...). pypdf decodes the names (#4A is J) and
+    the object streams, which a search of the raw bytes would miss."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    seen: set[tuple[int, int]] = set()
+    stack = [reader.trailer["/Root"]]
+    walked = 0
+    while stack:
+        item = stack.pop()
+        if isinstance(item, IndirectObject):
+            key = (item.idnum, item.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            item = item.get_object()
+        walked += 1
+        if walked > _MAX_OBJECTS:
+            raise ValueError("too many objects")
+        if isinstance(item, DictionaryObject):
+            for name, value in item.items():
+                if name in _ACTIVE_KEYS:
+                    return True
+                if name == "/S" and value in _ACTIVE_ACTIONS:
+                    return True
+                if name != "/Parent":  # the page tree is walked downwards only
+                    stack.append(value)
+        elif isinstance(item, ArrayObject):
+            stack.extend(item)
+    return False
 
 
 def _check_image(upload, expected_format: str) -> None:

@@ -1,13 +1,17 @@
-from django.urls import path
+from django.urls import path, register_converter
+
+from assessments.converters import EvaluationYearConverter
 
 from . import views
 
 app_name = "dashboard"
+register_converter(EvaluationYearConverter, "year")
+
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("export/<slug:table>.<slug:fmt>", views.export, name="export"),
     path("cycle/", views.cycle, name="cycle"),
-    path("cycle/<int:year>/", views.cycle, name="cycle_year"),
+    path("cycle/<year:year>/", views.cycle, name="cycle_year"),
     path("national/", views.national, name="national"),
-    path("national/<int:year>/", views.national, name="national_year"),
+    path("national/<year:year>/", views.national, name="national_year"),
 ]

@@ -1,8 +1,12 @@
-from django.urls import path
+from django.urls import path, register_converter
+
+from assessments.converters import EvaluationYearConverter
 
 from . import views
 
 app_name = "recognition"
+register_converter(EvaluationYearConverter, "year")
+
 urlpatterns = [
     path("dossiers/<int:pk>/decision/", views.decision, name="decision"),
     path("decisions/", views.decisions, name="decisions"),
@@ -14,10 +18,10 @@ urlpatterns = [
     path("documents/summaries/", views.summaries, name="summaries"),
     path("register/", views.register, name="register"),
     path("council/", views.council, name="council"),
-    path("council/<int:year>/", views.council, name="council_year"),
+    path("council/<year:year>/", views.council, name="council_year"),
     path("council/sessions/<int:pk>/", views.council_session, name="council_session"),
-    path("council/<int:year>/decision/", views.collective_decision, name="collective_decision"),
-    path("council/<int:year>/report/", views.ministry_report, name="ministry_report"),
+    path("council/<year:year>/decision/", views.collective_decision, name="collective_decision"),
+    path("council/<year:year>/report/", views.ministry_report, name="ministry_report"),
     path("documents/<int:document_id>/xlsx/", views.report_xlsx, name="report_xlsx"),
     path("register/<str:kind>/<int:pk>/", views.issue, name="issue"),
 ]

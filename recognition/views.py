@@ -951,9 +951,12 @@ def ministry_report(request, year: int):
                 messages.success(request, _("The report is being prepared."))
                 return redirect("recognition:ministry_report", year=year)
             if action == "sent" and sent_form.is_valid():
+                document_id = request.POST.get("document", "")
+                if not document_id.isdecimal() or len(document_id) > 12:
+                    raise Http404  # a malformed id names no document
                 document = get_object_or_404(
                     Document,
-                    pk=request.POST.get("document"),
+                    pk=int(document_id),
                     kind=Document.Kind.MINISTRY_REPORT,
                     province=province,
                 )
