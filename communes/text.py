@@ -25,9 +25,16 @@ _OLD_TO_NEW_TONE = {
 _OLD_TONE_RE = re.compile("(" + "|".join(_OLD_TO_NEW_TONE) + r")(?!\w)")
 
 
+# Bidirectional controls (embeddings, overrides, isolates, the marks): typed into a place or a reason
+# they are printed into official documents and reorder what an official signs ("Hội trường DNBU").
+BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F])
+
+
 def nfc(text: str) -> str:
-    """Compose decomposed Vietnamese (some keyboards and copy-paste send combining marks)."""
-    return unicodedata.normalize("NFC", text or "")
+    """Free text as the application keeps it, on the way in (forms through their services, the
+    importers): decomposed Vietnamese composed (some keyboards and copy-paste send combining marks),
+    and the bidirectional controls removed."""
+    return unicodedata.normalize("NFC", text or "").translate(BIDI_CONTROLS)
 
 
 def fold(text: str) -> str:
