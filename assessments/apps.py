@@ -7,9 +7,15 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Dossiers and appraisals")
 
     def ready(self):
+        from django.urls import register_converter
+
         from communes.fragments import bump_on_change
 
+        from .converters import EvaluationYearConverter
         from .models import CriteriaSet, Criterion, Dossier
+
+        # `<year:year>` in every app's paths: registered once, before any URLconf is read.
+        register_converter(EvaluationYearConverter, "year")
 
         # Lists and dashboards show each dossier's state; pages show the criteria's text.
         bump_on_change("dossiers", Dossier, keys=dossier_version_keys)

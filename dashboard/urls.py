@@ -1,12 +1,8 @@
-from django.urls import path, register_converter
-
-from assessments.converters import EvaluationYearConverter
+from django.urls import path
 
 from . import views
 
 app_name = "dashboard"
-register_converter(EvaluationYearConverter, "year")
-
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("export/<slug:table>.<slug:fmt>", views.export, name="export"),

@@ -1,12 +1,8 @@
-from django.urls import path, register_converter
-
-from assessments.converters import EvaluationYearConverter
+from django.urls import path
 
 from . import views
 
 app_name = "recognition"
-register_converter(EvaluationYearConverter, "year")
-
 urlpatterns = [
     path("dossiers/<int:pk>/decision/", views.decision, name="decision"),
     path("decisions/", views.decisions, name="decisions"),
