@@ -9,9 +9,8 @@ from django.urls import reverse
 from assessments.selectors import submission_problems
 from recognition import services
 from recognition.models import CouncilSession, RecognitionDecision
-from tests.factories import DossierFactory
 from tests.recognition.test_council_secretary import split_votes, votes_form
-from tests.workflow import appraise, submit
+from tests.recognition.test_registers import appraised, approve
 
 pytestmark = pytest.mark.django_db
 CONFIRMATION = "Kiểm tra trước khi xác nhận"
@@ -53,16 +52,7 @@ def test_a_clerks_date_before_the_signing_is_refused_on_the_form(
 ):
     people = clerk_mode
     with django_capture_on_commit_callbacks(execute=False):
-        dossier = appraise(
-            submit(DossierFactory(commune=people.my_ly, year=2024), people.officer), people.police
-        )
-        decision = services.decision_record(
-            dossier=dossier,
-            actor=people.chair,
-            outcome="recognised",
-            decided_on=datetime.date(2024, 12, 2),
-            reasons="",
-        )
+        decision = approve(people, appraised(people))  # approved on 02/12/2024
     client.force_login(people.clerk)
     response = client.post(
         reverse("recognition:issue", args=["decision", decision.pk]),
@@ -79,20 +69,8 @@ def test_a_clerks_date_before_the_signing_is_refused_on_the_form(
 def test_a_number_already_used_is_refused_on_the_form(clerk_mode, client, django_capture_on_commit_callbacks):
     people = clerk_mode
     with django_capture_on_commit_callbacks(execute=False):
-        first, second = (
-            services.decision_record(
-                dossier=appraise(
-                    submit(DossierFactory(commune=people.my_ly, year=year), people.officer),
-                    people.police,
-                    inspection_date=datetime.date(year, 10, 1),
-                ),
-                actor=people.chair,
-                outcome="recognised",
-                decided_on=datetime.date(2024, 12, 2),
-                reasons="",
-            )
-            for year in (2024, 2023)
-        )
+        first = approve(people, appraised(people))
+        second = approve(people, appraised(people, year=2023, inspected=datetime.date(2023, 10, 1)))
         services.record_issue(
             record=first,
             actor=people.clerk,
