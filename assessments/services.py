@@ -614,7 +614,20 @@ def evidence_add(
         sha256=digest.hexdigest(),
         uploaded_by=actor,
     )
-    evidence.file.save("upload", upload, save=False)
+    try:
+        evidence.file.save("upload", upload, save=False)
+    except OSError as failure:
+        # The disk is full or failing: the storage removed what it had written; this file is refused
+        # and the save goes on with the others, the form as typed.
+        logger.error("Evidence %r could not be written: %s", upload.name, failure)
+        raise DossierActionError(
+            _(
+                "“%(name)s” could not be stored: the server could not write the file (its disk may be "
+                "full). Nothing of it was kept; send it again later, and tell the administrator if it "
+                "happens again."
+            )
+            % {"name": evidence_files.display_name(upload.name)}
+        ) from failure
     evidence.save()
     _bump_version(locked)
     return evidence

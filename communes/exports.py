@@ -10,7 +10,7 @@ import io
 
 from django.http import HttpResponse
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from .text import FORMULA_STARTS
 
 
 def inert_text(value):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .models import Commune, District, Province
-from .text import nfc
+from .text import FORMULA_STARTS, nfc
 
 REQUIRED_COLUMNS = (
     "district_code",
@@ -73,14 +74,93 @@ class ImportReport:
         return bool(sum(self.created.values()) + sum(self.updated.values()))
 
 
-def _read_csv(path: Path | str) -> tuple[list[str], list[dict]]:
-    """(header, rows) of a UTF-8 CSV file; UnitFileInvalid when it is not UTF-8."""
+# The csv module's own limit: a cell longer than this is not a unit's or an official's name.
+CELL_LIMIT = 131072
+
+
+class CsvLine(dict):
+    """One record of a CSV file: its values by column, the line it starts on, and what makes it
+    unreadable (a NUL byte, a cell over CELL_LIMIT); the readers report those with the line number."""
+
+    def __init__(self, values: dict, *, line: int, problems: list[str] | None = None):
+        super().__init__(values)
+        self.line = line
+        self.problems = problems or []
+
+
+def _read_csv(path: Path | str) -> tuple[list[str], list[CsvLine]]:
+    """(header, records) of a UTF-8 CSV file. UnitFileInvalid for a file that cannot be read at all (a
+    folder, no permission, not UTF-8); a bad record is kept with its problems so every line is told."""
+    path = Path(path)
+    if path.is_dir():
+        raise UnitFileInvalid([(0, _("“%(path)s” is a folder; give the CSV file itself") % {"path": path})])
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            return list(reader.fieldnames or []), list(reader)
+            text = handle.read()
     except UnicodeDecodeError as exc:
         raise UnitFileInvalid([(0, _("the file is not UTF-8 text (%(error)s)") % {"error": exc})]) from exc
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise UnitFileInvalid(
+            [(0, _("the file cannot be read (%(error)s)") % {"error": exc.strerror or exc})]
+        ) from exc
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = next(reader)
+    except StopIteration:
+        return [], []
+    except csv.Error as exc:
+        raise UnitFileInvalid(
+            [(1, _("the header line cannot be read (%(error)s)") % {"error": exc})]
+        ) from exc
+    records: list[CsvLine] = []
+    while True:
+        start = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            # The csv module stops the record at its own limit and goes on with the next line.
+            records.append(CsvLine({}, line=start, problems=[_too_long()]))
+            continue
+        if not any(cells):
+            continue  # a blank line, as csv.DictReader skips it
+        problems = []
+        if any("\x00" in cell for cell in cells):
+            problems.append(
+                _("the line contains a NUL byte (a character 0); save the file again as CSV UTF-8")
+            )
+        if any(len(cell) > CELL_LIMIT for cell in cells):
+            problems.append(_too_long())
+        records.append(CsvLine(dict(zip(header, cells, strict=False)), line=start, problems=problems))
+    return header, records
+
+
+def _too_long() -> str:
+    return _("a cell is longer than %(limit)s characters") % {"limit": f"{CELL_LIMIT:,}".replace(",", ".")}
+
+
+def unreadable(record: CsvLine, errors: list[tuple[int, str]]) -> bool:
+    """Whether the record cannot be read; its problems are added to `errors` with its line."""
+    errors.extend((record.line, problem) for problem in record.problems)
+    return bool(record.problems)
+
+
+def formula_name_problems(values: dict, columns: tuple[str, ...]) -> list[str]:
+    return [
+        _("“%(value)s” begins with %(start)s: a name cannot begin as a spreadsheet formula (= + - @)")
+        % {"value": values[c][:40], "start": values[c][0]}
+        for c in columns
+        if looks_like_formula(values[c])
+    ]
+
+
+def looks_like_formula(value: str) -> bool:
+    """Whether a name begins as a spreadsheet formula (=, +, -, @): no unit's or official's name does,
+    and one that did would run when the exports are opened."""
+    return value.startswith(FORMULA_STARTS)
 
 
 def _require_columns(header: list[str], columns: tuple[str, ...]) -> None:
@@ -100,9 +180,12 @@ def read_unit_file(path: Path | str) -> list[UnitRow]:
     rows: list[UnitRow] = []
     commune_seen: dict[str, tuple[int, str]] = {}
     district_seen: dict[str, tuple[int, str, str]] = {}
-    for line, raw in enumerate(raw_rows, start=2):
+    for raw in raw_rows:
+        line = raw.line
+        if unreadable(raw, errors):
+            continue
         values = {k: nfc(raw.get(k) or "").strip() for k in REQUIRED_COLUMNS}
-        row_errors = []
+        row_errors = formula_name_problems(values, ("district_name", "commune_name"))
         if not _DISTRICT_CODE.match(values["district_code"]):
             row_errors.append(
                 _("malformed district code %(code)r (3 digits expected)") % {"code": values["district_code"]}
@@ -186,9 +269,12 @@ def _read_province_rows(raw_rows: list[dict], header: list[str]) -> list[UnitRow
     errors: list[tuple[int, str]] = []
     rows: list[UnitRow] = []
     seen: dict[str, int] = {}
-    for line, raw in enumerate(raw_rows, start=2):
+    for raw in raw_rows:
+        line = raw.line
+        if unreadable(raw, errors):
+            continue
         values = {k: nfc(raw.get(k) or "").strip() for k in PROVINCE_COLUMNS}
-        row_errors = []
+        row_errors = formula_name_problems(values, ("province_name", "commune_name"))
         if not re.match(r"^\d{2}$", values["province_code"]):
             row_errors.append(
                 _("malformed province code %(code)r (2 digits expected)") % {"code": values["province_code"]}
@@ -236,7 +322,10 @@ def read_mapping_file(path: Path | str, *, new_codes: set[str]) -> list[MappingR
     errors: list[tuple[int, str]] = []
     rows: list[MappingRow] = []
     seen: dict[str, int] = {}
-    for line, raw in enumerate(raw_rows, start=2):
+    for raw in raw_rows:
+        line = raw.line
+        if unreadable(raw, errors):
+            continue
         old, new = (raw.get("old_commune_code") or "").strip(), (raw.get("new_commune_code") or "").strip()
         if not _COMMUNE_CODE.match(old):
             errors.append((line, _("malformed commune code %(code)r (5 digits expected)") % {"code": old}))

@@ -17,7 +17,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .importers import ImportReport, UnitFileInvalid, _read_csv, _require_columns
+from .importers import (
+    ImportReport,
+    UnitFileInvalid,
+    _read_csv,
+    _require_columns,
+    formula_name_problems,
+    unreadable,
+)
 from .models import ROLE_LEVEL, Post, Role
 from .selectors import UnitNotFound, unit_of_post
 from .services import post_create
@@ -47,9 +54,12 @@ def read_officials_file(path: Path | str, *, on: datetime.date | None = None) ->
     _require_columns(header, COLUMNS)
     on = on or timezone.localdate()
     rows, errors, seen = [], [], {}
-    for number, values in enumerate(raw, start=2):  # line 1 is the header
+    for values in raw:
+        number = values.line
+        if unreadable(values, errors):
+            continue
         row = OfficialRow(number, *(nfc(values.get(c) or "").strip() for c in COLUMNS))
-        problems = []
+        problems = formula_name_problems(vars(row), ("full_name", "title"))
         if not _USERNAME.match(row.username):
             problems.append(_("the username must be 3 to 150 letters, digits or . @ + - _"))
         elif row.username.lower() in seen:

@@ -29,6 +29,10 @@ _OLD_TONE_RE = re.compile("(" + "|".join(_OLD_TO_NEW_TONE) + r")(?!\w)")
 # they are printed into official documents and reorder what an official signs ("Hội trường DNBU").
 BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F])
 
+# What a spreadsheet reads as the start of a formula: the exports neutralise it, the importers refuse
+# a name that begins with it.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
 
 def nfc(text: str) -> str:
     """Free text as the application keeps it, on the way in (forms through their services, the
