@@ -1,5 +1,8 @@
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+
+from .forms import ThrottledPasswordChangeForm
 
 
 @login_required
@@ -18,3 +21,12 @@ def keepalive(request):
 
     request.session.modified = True  # written now: the idle timeout starts again from this request
     return JsonResponse({"signed_in": True, "seconds": settings.SESSION_COOKIE_AGE})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's page, with the old password throttled as a sign-in (ThrottledPasswordChangeForm)."""
+
+    form_class = ThrottledPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}

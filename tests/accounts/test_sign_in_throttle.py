@@ -106,3 +106,34 @@ def test_an_audit_write_that_fails_does_not_fail_the_sign_in(client, monkeypatch
     monkeypatch.setattr(AuditEntry.objects, "create", broken)
     response = client.post("/accounts/login/", {"username": "canbo", "password": PASSWORD})
     assert response.status_code == 302
+
+
+def change_password(client, old, client_address="203.0.113.9"):
+    return client.post(
+        "/accounts/password/",
+        {"old_password": old, "new_password1": "Nghe-An-2026-moi", "new_password2": "Nghe-An-2026-moi"},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR=client_address,
+    )
+
+
+def test_guessing_the_old_password_counts_as_failed_sign_ins(client, behind_nginx, settings):
+    """F15: a session left open could guess the old password without limit; django-axes never counted it."""
+    user = UserFactory(username="canbo.xa")
+    client.force_login(user)
+    wrong = [change_password(client, f"guess{n}") for n in range(settings.AXES_FAILURE_LIMIT)]
+    assert all(r.status_code == 200 for r in wrong[:-1])
+    assert "Mật khẩu cũ không chính xác" in wrong[0].content.decode()
+    # The limit reached: the sign-in's lockout page, its message, even with the right old password.
+    for response in (wrong[-1], change_password(client, PASSWORD)):
+        assert response.status_code == 429
+        assert f"Sau {settings.AXES_FAILURE_LIMIT} lần đăng nhập sai" in response.content.decode()
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+    assert (
+        AuditEntry.objects.filter(kind="login_failed", username="canbo.xa").count()
+        == settings.AXES_FAILURE_LIMIT
+    )
+    # It is the same counter as the sign-in page's: signing in from that address waits too.
+    client.logout()
+    assert sign_in(client, "canbo.xa", PASSWORD, "203.0.113.9").status_code == 429
