@@ -82,6 +82,7 @@ TEMPLATES = [
                 "communes.context_processors.current_posts",
                 "assessments.context_processors.unread_notifications",
                 "accounts.context_processors.session_timeout",
+                "accounts.context_processors.keep_owner",
             ],
         },
     },

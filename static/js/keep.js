@@ -3,16 +3,54 @@
 // - what a form[data-keep] holds is kept in this tab (sessionStorage) when it is sent; if the session had
 //   expired (the save landed on the sign-in page), it is put back on the same form after signing in;
 //   nothing unauthenticated is stored on the server, and files must be chosen again (the page says so);
+// - what is kept belongs to the signed-in official (body[data-keep-owner]) and the form's path: it is
+//   put back only into that official's form, dropped on the first page after the send reached the
+//   server (a confirmation, a saved page), and at sign-out: on a shared office computer the next
+//   official never sees it;
 // - the browser checks each file's size and type before uploading it.
 (function () {
   "use strict";
   var PREFIX = "nghean:kept:";
   var EXPIRED = "nghean:expired";
   var body = document.body;
+  var owner = body.getAttribute("data-keep-owner") || "";
   var text = function (name) { return body.getAttribute("data-msg-" + name) || ""; };
 
   function store() {
     try { return window.sessionStorage; } catch (e) { return null; }
+  }
+
+  // What was kept for a path: {owner, values}, or null (nothing, or an older shape without an owner).
+  function keptAt(s, path) {
+    try {
+      var kept = JSON.parse(s.getItem(PREFIX + path));
+      return kept && kept.owner && kept.values ? kept : null;
+    } catch (e) { return null; }
+  }
+
+  function keptKeys(s) {
+    var keys = [];
+    for (var i = 0; i < s.length; i++) {
+      if (s.key(i).indexOf(PREFIX) === 0) { keys.push(s.key(i)); }
+    }
+    return keys;
+  }
+
+  function forgetAll(s) {
+    keptKeys(s).forEach(function (key) { s.removeItem(key); });
+    s.removeItem(EXPIRED);
+  }
+
+  // On a signed-in page: only this official's form waiting to be put back stays; anything else was
+  // either sent (the server answered with this page) or another official's.
+  function sweep(s) {
+    if (!owner) { return; }
+    var waiting = s.getItem(EXPIRED);
+    keptKeys(s).forEach(function (key) {
+      var kept = keptAt(s, key.slice(PREFIX.length));
+      if (!kept || kept.owner !== owner || key !== PREFIX + waiting) { s.removeItem(key); }
+    });
+    if (waiting && !s.getItem(PREFIX + waiting)) { s.removeItem(EXPIRED); }
   }
 
   function notice(message, where, kind) {
@@ -60,17 +98,26 @@
     if (!s) { return; }
     var forms = document.querySelectorAll("form[data-keep]");
     Array.prototype.forEach.call(forms, function (form) {
-      var key = PREFIX + window.location.pathname;
-      var saved = s.getItem(key);
-      if (saved && s.getItem(EXPIRED) === window.location.pathname) {
-        restore(form, JSON.parse(saved));
+      var path = window.location.pathname;
+      var kept = keptAt(s, path);
+      if (kept && owner && kept.owner === owner && s.getItem(EXPIRED) === path) {
+        restore(form, kept.values);
         notice(text("restored"), null, "return");
-        s.removeItem(EXPIRED);
       }
-      s.removeItem(key); // the last send reached the server (or has just been put back)
+      s.removeItem(EXPIRED);
+      s.removeItem(PREFIX + path); // the last send reached the server (or has just been put back)
+      if (!owner) { return; }
       form.addEventListener("submit", function () {
-        s.setItem(key, JSON.stringify(values(form)));
+        s.setItem(PREFIX + path, JSON.stringify({ owner: owner, values: values(form) }));
       });
+    });
+  }
+
+  function onSignOut() {
+    var s = store();
+    if (!s) { return; }
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-sign-out]"), function (form) {
+      form.addEventListener("submit", function () { forgetAll(s); });
     });
   }
 
@@ -80,7 +127,8 @@
     var refused = document.querySelector("[data-kept-refused]");
     if (!s || !refused) { return; }
     var path = refused.getAttribute("data-kept-refused");
-    if (path && s.getItem(PREFIX + path)) { s.setItem(EXPIRED, path); }
+    var kept = path ? keptAt(s, path) : null;
+    if (kept && kept.owner === owner) { s.setItem(EXPIRED, path); }
   }
 
   function onSignInPage() {
@@ -88,9 +136,12 @@
     var login = body.getAttribute("data-login-url");
     if (!s || !login || window.location.pathname !== login) { return; }
     var next = new URLSearchParams(window.location.search).get("next");
-    if (next && next.charAt(0) === "/" && s.getItem(PREFIX + next.split("?")[0])) {
-      s.setItem(EXPIRED, next.split("?")[0]);
+    var path = next && next.charAt(0) === "/" ? next.split("?")[0] : "";
+    if (path && keptAt(s, path)) {
+      s.setItem(EXPIRED, path);
       notice(text("expired-login"), null, "return");
+    } else {
+      forgetAll(s); // signed out, or come here on purpose: nothing of the last official waits
     }
   }
 
@@ -167,7 +218,10 @@
   document.addEventListener("DOMContentLoaded", function () {
     onSignInPage();
     onRefusedPage();
+    var s = store();
+    if (s) { sweep(s); }
     keepForms();
+    onSignOut();
     idleWarning();
     checkFiles();
   });
