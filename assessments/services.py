@@ -47,6 +47,7 @@ from .models import (
     Notification,
     SituationCounts,
 )
+from .notifications import notifications_mail
 from .selectors import criteria_set_for
 from .workflow import PROCEDURES
 
@@ -330,9 +331,7 @@ def notify_officials(*, recipients, subject: str, note: str, link: str) -> int:
             for u in unique
         ]
     )
-    if notices:
-        ids = [n.pk for n in notices]
-        transaction.on_commit(lambda: _send_emails_later(ids))
+    notifications_mail(notices)
     return len(notices)
 
 
@@ -341,22 +340,8 @@ def _notify(*, dossier: Dossier, recipients: list, event: DossierEvent | None = 
     notices = Notification.objects.bulk_create(
         [Notification(recipient=u, dossier=dossier, event=event, note=note) for u in recipients]
     )
-    if notices:
-        ids = [n.pk for n in notices]
-        transaction.on_commit(lambda: _send_emails_later(ids))
+    notifications_mail(notices)
     return len(notices)
-
-
-def _send_emails_later(notification_ids: list[int]) -> None:
-    """E-mail is a courtesy on top of the in-app notice: a broker outage must not fail the request."""
-    from .tasks import send_notification_emails
-
-    try:
-        send_notification_emails.apply_async(
-            args=[notification_ids], retry=True, retry_policy=settings.CELERY_PUBLISH_RETRY
-        )
-    except Exception as exc:  # kombu OperationalError, redis ConnectionError...
-        logger.warning("notification e-mails %s not enqueued: %s", notification_ids, exc)
 
 
 def step_problems(*, dossier: Dossier, transition: str) -> DossierActionError | None:

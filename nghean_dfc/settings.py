@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django_fsm",
     "nghean_dfc.apps.SignInProtectionConfig",  # django-axes, named in Vietnamese in the admin
     "accounts",
+    "outbox",
     "communes",
     "assessments",
     "recognition",
@@ -166,6 +167,14 @@ VERIFY_REQUESTS_PER_MINUTE = env.int("VERIFY_REQUESTS_PER_MINUTE", default=30)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="xakhongmatuy@nghean.gov.vn")
+# The mail server is not waited on for ever (the worker holds the e-mail's row while it sends).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+EMAIL_FILE_PATH = env.path(
+    "EMAIL_FILE_PATH", default=BASE_DIR / "sent-mail"
+)  # the file-based backend's folder
+# E-mails still unsent this long after they were written are sent again by the sweep, up to this often.
+EMAIL_SWEEP_AFTER_MINUTES = env.int("EMAIL_SWEEP_AFTER_MINUTES", default=3)
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=10)
 
 # The cache (cached pages) lives in Redis when there is one, else in each process's memory. Better in a
 # Redis of its own (CACHE_URL) with an LRU policy: `check --deploy` warns when it shares the broker's.
@@ -229,6 +238,7 @@ _reeval_month, _reeval_day = (int(x) for x in REEVALUATION_OPENS_ON.split("-"))
 CELERY_BEAT_SCHEDULE = {
     "sync-posts": {"task": "communes.tasks.sync_posts", "schedule": crontab(hour=0, minute=5)},
     "sweep-pending-documents": {"task": "recognition.tasks.sweep_pending_documents", "schedule": 60.0},
+    "sweep-unsent-emails": {"task": "outbox.tasks.sweep_emails", "schedule": 60.0},
     "expire-recognitions": {
         "task": "recognition.tasks.expire_recognitions",
         "schedule": crontab(hour=1, minute=5),

@@ -31,6 +31,7 @@ from communes.models import IssuingBody
 from communes.selectors import register_number_used
 from communes.services import RegisterError, issuing_body_for, register_next, register_take
 from communes.text import nfc
+from outbox.services import Letter, emails_queue
 
 from .models import (
     AgendaItem,
@@ -728,36 +729,22 @@ def document_render(*, document_id: int) -> Document:
         )
         if locked.kind == Document.Kind.COLLECTIVE_DECISION and not locked.draft:
             # Each recognised commune receives the issued decision by e-mail, its PDF attached.
-            transaction.on_commit(lambda: _send_later("send_decision_to_communes", document_id))
+            decision_mailing_queue(document_id=document_id, attachment_file=saved_name)
     return Document.objects.get(pk=document_id)
 
 
-def _send_later(task_name: str, document_id: int) -> None:
-    """E-mail is a courtesy on top of the in-app notice: a broker outage must not fail the render."""
-    from . import tasks
-
-    try:
-        getattr(tasks, task_name).apply_async(
-            args=[document_id], retry=True, retry_policy=settings.CELERY_PUBLISH_RETRY
-        )
-    except Exception as exc:  # kombu OperationalError, redis ConnectionError...
-        logger.warning("%s for document %s not enqueued: %s", task_name, document_id, exc)
-
-
-def decision_mail_communes(*, document_id: int) -> int:
-    """Send the issued decision with its annex to the officials of each commune it recognises (commune
-    police and chair, those with an address), the PDF attached. Returns how many e-mails went out."""
-    from django.core.mail import EmailMessage
+def decision_mailing_queue(*, document_id: int, attachment_file: str) -> int:
+    """Queue in the outbox, in the caller's transaction, the issued decision with its annex for the
+    officials of each commune it recognises (commune police and chair, those with an address), the PDF
+    attached. Returns how many e-mails were queued."""
     from django.urls import reverse
 
     from communes.permissions import holders_of
 
     document = Document.objects.select_related("collective").get(pk=document_id)
     collective = document.collective
-    with document.file.open("rb") as handle:
-        pdf = handle.read()
     filename = f"Quyết định {collective.number_display.replace('/', '-')}.pdf"
-    sent = 0
+    letters = []
     for decision in collective.decisions.select_related("dossier__commune"):
         commune = decision.dossier.commune
         recipients = sorted(
@@ -768,8 +755,6 @@ def decision_mail_communes(*, document_id: int) -> int:
                 if u.email
             }
         )
-        if not recipients:
-            continue
         url = settings.SITE_URL.rstrip("/") + reverse(
             "assessments:dossier_detail", args=[decision.dossier_id]
         )
@@ -789,15 +774,18 @@ def decision_mail_communes(*, document_id: int) -> int:
                 )
                 % facts
             )
-        message = EmailMessage(
-            subject=subject,
-            body=f"{body}\n\n{url}",
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=recipients,
+        letters.append(
+            Letter(
+                key=f"decision:{document_id}:commune:{commune.pk}",
+                subject=subject,
+                body=f"{body}\n\n{url}",
+                to=recipients,
+                attachment_file=attachment_file,
+                attachment_name=filename,
+                attachment_type="application/pdf",
+            )
         )
-        message.attach(filename, pdf, "application/pdf")
-        sent += message.send()
-    return sent
+    return len(emails_queue(letters=letters))
 
 
 def document_mark_failed(*, document_id: int, error: str) -> None:

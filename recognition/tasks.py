@@ -54,10 +54,3 @@ def open_reevaluations(year: int | None = None) -> int:
     from .services import reevaluations_open
 
     return reevaluations_open(year=year or timezone.localdate().year)
-
-
-@shared_task(acks_late=True)
-def send_decision_to_communes(document_id: int) -> int:
-    from .services import decision_mail_communes
-
-    return decision_mail_communes(document_id=document_id)

@@ -170,7 +170,7 @@ def test_a_paused_cache_serves_every_page_and_nothing_stale_after_it_resumes(peo
         assert f'href="/dossiers/{dossier.pk}/"' in inbox.split('id="all-title"')[0]  # awaiting me
         assert "Đã nộp" in police.get(f"/dossiers/{dossier.pk}/")[1]
         assert by_state(police.get("/dashboard/?year=2024")[1])[1:3] == [0, 1]  # draft 0, submitted 1
-        wait_for(lambda: "send_notification_emails" in worker.log_path.read_text(), timeout=30)
+        wait_for(lambda: "outbox.tasks.send_emails" in worker.log_path.read_text(), timeout=30)
     finally:
         cache_process.send_signal(signal.SIGCONT)
         server.terminate()
