@@ -428,6 +428,7 @@ class AppraisalForm(VersionedForm):
         clerk_numbers: bool = False,
         start_empty: bool = False,
         team=None,
+        agencies: list[str] | None = None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
@@ -452,10 +453,20 @@ class AppraisalForm(VersionedForm):
             self.fields[f"member_{i}_name"] = forms.CharField(
                 label=_("Full name"), required=False, max_length=150, initial=member.name if member else ""
             )
+            # The agencies of the procedure (the criteria set's rule); a member already recorded keeps
+            # theirs, so an appraisal of before the reform reads as it was.
+            recorded = member.agency if member and team is None else ""
             self.fields[f"member_{i}_agency"] = forms.ChoiceField(
                 label=_("Agency"),
                 required=False,
-                choices=[("", "—"), *AppraisalMember.Agency.choices],
+                choices=[
+                    ("", "—"),
+                    *(
+                        (value, label)
+                        for value, label in AppraisalMember.Agency.choices
+                        if agencies is None or value in agencies or value == recorded
+                    ),
+                ],
                 initial=member.agency if member else "",
             )
             self.fields[f"member_{i}_position"] = forms.CharField(

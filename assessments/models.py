@@ -26,6 +26,9 @@ APPRAISAL_RULES = {
     "border_guard_on_border": False,  # a Border Guard member when the commune is on the border
     "findings_start_empty": False,  # findings are not suggested from the commune's claims
     "counts_cross_check": False,  # the date the counts were cross-checked against police data
+    # The agencies a team member may come from (AppraisalMember.Agency values); None: every agency.
+    # After 1 July 2025 there is no district police: the set of Decision 28 does not offer it.
+    "agencies": None,
 }
 
 
@@ -81,14 +84,14 @@ class CriteriaSet(models.Model):
     period_start_day = models.PositiveSmallIntegerField(_("evaluation year starts (day)"), default=1)
     # What the police must record before completing an appraisal (see APPRAISAL_RULES): the district
     # guidance asks for a team, a conclusion and the Border Guard on the border; Decision 28 computes the
-    # criteria from the counts and asks for their cross-check.
+    # criteria from the counts, asks for their cross-check and, on the border, the Border Guard too.
     appraisal_rules = models.JSONField(
         _("appraisal requirements"),
         default=dict,
         blank=True,
         help_text=_(
             "min_team (police-side members), conclusion, border_guard_on_border, findings_start_empty, "
-            "counts_cross_check."
+            "counts_cross_check, agencies (the agencies a team member may come from)."
         ),
     )
     is_active = models.BooleanField(_("active"), default=True)

@@ -500,6 +500,7 @@ def appraisal(request, pk: int):
     current = selectors.appraisal_of(dossier)
     clerk_numbers = register_numbering(unit=workflow.appraising_unit(dossier), kind="police") == "clerk"
     start_empty = dossier.criteria_set.appraisal_rule("findings_start_empty")
+    agencies = dossier.criteria_set.appraisal_rule("agencies")
     unit = workflow.appraising_unit(dossier)
     if request.method != "POST":
         # "Fill from a saved team": one of this police command's teams fills the team's rows.
@@ -511,10 +512,13 @@ def appraisal(request, pk: int):
             clerk_numbers=clerk_numbers,
             start_empty=start_empty,
             team=team,
+            agencies=agencies,
             initial={"version": dossier.version},
         )
         return _render_appraisal(request, dossier, form)
-    form = AppraisalForm(request.POST, rows=rows, appraisal=current, clerk_numbers=clerk_numbers)
+    form = AppraisalForm(
+        request.POST, rows=rows, appraisal=current, clerk_numbers=clerk_numbers, agencies=agencies
+    )
     if not form.is_valid():
         messages.error(request, _("Some values are not valid; nothing was saved. Correct the marked fields."))
         return _render_appraisal(request, dossier, form, status=400)
@@ -540,7 +544,9 @@ def appraisal(request, pk: int):
         if not isinstance(error, services.DossierConflict):
             data = request.POST.copy()
             data["version"] = str(Dossier.objects.values_list("version", flat=True).get(pk=pk))
-            form = AppraisalForm(data, rows=rows, appraisal=current, clerk_numbers=clerk_numbers)
+            form = AppraisalForm(
+                data, rows=rows, appraisal=current, clerk_numbers=clerk_numbers, agencies=agencies
+            )
             form.is_valid()
         return _render_appraisal(request, dossier, form, status=status)
     if "complete" in request.POST:

@@ -25,14 +25,10 @@ class CommunesConfig(AppConfig):
 
 
 def grant_country_roles(sender, instance, created, raw=False, **kwargs):
-    """A province added later is seen by the roles that see every province (the Ministry's viewer)."""
+    """A province added one by one (the importer, the admin) is seen by the roles that see every
+    province (the Ministry's viewer); bulk writers call country_roles_grant themselves."""
     if not created or raw:
         return
-    from django.contrib.auth.models import Group
+    from .permissions import country_roles_grant
 
-    from .models import ROLE_LEVEL
-    from .permissions import ensure_role_group, role_group_name
-
-    for role, level in ROLE_LEVEL.items():
-        if level == "country" and Group.objects.filter(name=role_group_name(role, None)).exists():
-            ensure_role_group(role, None)
+    country_roles_grant(provinces=[instance])

@@ -78,6 +78,22 @@ def ensure_role_group(role: str, unit: AdministrativeUnit | None) -> Group:
     return group
 
 
+def country_roles_grant(*, provinces: list[Province]) -> None:
+    """The roles that see every province (the Ministry's viewer) get their permissions on `provinces`,
+    in the caller's transaction: a province loaded later is seen at once, not after the nightly sync.
+    A role no one holds yet has no group; its first post grants every province."""
+    if not provinces:
+        return
+    for role, level in ROLE_LEVEL.items():
+        if level != "country":
+            continue
+        group = Group.objects.filter(name=role_group_name(role, None)).first()
+        if group is None:
+            continue
+        for codename in ROLE_PERMISSIONS[role]:
+            assign_perm(f"communes.{codename}", group, list(provinces))
+
+
 def held_groups(user_ref) -> Q:
     """The condition on a group (as `group`) that its permissions count for `user_ref` (a user or an
     OuterRef): a group no post manages counts as guardian says; a role group counts only through an

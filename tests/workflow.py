@@ -37,8 +37,12 @@ def submit(dossier: Dossier, officer) -> Dossier:
     return services.dossier_submit(dossier=fill(dossier, officer), actor=officer)
 
 
-def team(police_agency: str = "district_police") -> list[dict]:
-    """An inspection team as the minutes list it: a leader, a member, the secretary, the commune."""
+BORDER_GUARD = {"duty": "member", "name": "Lầu Bá Chư", "agency": "border_guard", "position": "Đồn trưởng"}
+
+
+def team(police_agency: str = "district_police", *, border: bool = False) -> list[dict]:
+    """An inspection team as the minutes list it: a leader, a member, the secretary, the commune; on
+    the border, a member of the Border Guard too."""
     return [
         {"duty": "leader", "name": "Vi Văn Công", "agency": police_agency, "position": "Phó Trưởng Công an"},
         {
@@ -49,7 +53,13 @@ def team(police_agency: str = "district_police") -> list[dict]:
         },
         {"duty": "secretary", "name": "Lô Văn Thư", "agency": police_agency, "position": "Cán bộ"},
         {"duty": "commune", "name": "Lô Văn Xã", "agency": "commune", "position": "Chủ tịch UBND xã"},
+        *([BORDER_GUARD] if border else []),
     ]
+
+
+def needs_border_guard(dossier: Dossier) -> bool:
+    """Whether the dossier's criteria set asks a Border Guard member of its border commune's team."""
+    return dossier.commune.is_border and dossier.criteria_set.appraisal_rule("border_guard_on_border")
 
 
 def meeting(day: datetime.date) -> dict:
@@ -76,7 +86,7 @@ def appraisal_form(dossier: Dossier, day: str = "2024-10-01", police_agency: str
         "recommendation": "recognise",
         "conclusion": "Đạt các tiêu chí.",
     }
-    for i, member in enumerate(team(police_agency)):
+    for i, member in enumerate(team(police_agency, border=needs_border_guard(dossier))):
         data.update({f"member_{i}_{key}": value for key, value in member.items()})
     for criterion in dossier.applicable_criteria():
         data[f"finding_{criterion.pk}"] = "met"
@@ -96,7 +106,7 @@ def appraise(
     services.appraisal_save(
         dossier=dossier,
         actor=police,
-        members=team(),
+        members=team(border=needs_border_guard(dossier)),
         **meeting(inspection_date),
         findings={c.pk: ("met", "") for c in dossier.applicable_criteria()},
         recommendation=recommendation,
@@ -204,7 +214,7 @@ def province_appraised(people, communes, *, year: int = 2026, inspected=datetime
             dossier=dossier,
             actor=people.provincial_police,
             counts_checked_on=inspected,
-            members=team("provincial_police"),
+            members=team("provincial_police", border=needs_border_guard(dossier)),
             **meeting(inspected),
             findings={c.pk: ("met", "") for c in dossier.applicable_criteria()},
             recommendation="recognise",

@@ -130,6 +130,7 @@ def test_beat_schedules_every_yearly_and_daily_job(settings):
         "assessments.tasks.open_cycle_dossiers",
         "assessments.tasks.send_cycle_reminders",
         "communes.tasks.sync_posts",
+        "outbox.tasks.sweep_emails",
     }
     from nghean_dfc.celery import app
 

@@ -18,6 +18,7 @@ from assessments import workflow
 from assessments.models import CriteriaSet, Dossier, EvaluationCycle, SituationCounts
 from communes.fragments import bump_everything
 from communes.models import Commune, Province
+from communes.permissions import country_roles_grant
 from communes.text import fold, search_key
 
 BATCH = 2000
@@ -55,6 +56,7 @@ class Command(BaseCommand):
                 )
             Province.objects.bulk_create(provinces, ignore_conflicts=True)
             provinces = list(Province.objects.filter(code__in=[p.code for p in provinces]).order_by("code"))
+            country_roles_grant(provinces=provinces)  # bulk_create sends no post_save
             units = []
             for p_index, province in enumerate(provinces):
                 for j in range(n_units):
