@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from communes.fields import PlainDecimalField, PlainIntegerField
 from communes.text import plain_decimal
 
 from .models import Appraisal, AppraisalMember, Criterion, Dossier, Finding
@@ -111,7 +113,7 @@ class SelfAssessmentForm(VersionedForm):
                     else ("1" if answer.value_bool else "0")
                 )
             elif criterion.measure == Criterion.Measure.COUNT:
-                field = forms.IntegerField(
+                field = PlainIntegerField(
                     label=_("Number"),
                     required=False,
                     min_value=0,
@@ -121,7 +123,7 @@ class SelfAssessmentForm(VersionedForm):
                 initial = int(answer.value_number) if answer and answer.value_number is not None else None
             else:
                 unit = "%" if criterion.measure == Criterion.Measure.PERCENTAGE else "m²"
-                field = forms.DecimalField(
+                field = PlainDecimalField(
                     label=_("Value") + f" ({unit})",
                     required=False,
                     min_value=Decimal(0),
@@ -195,7 +197,7 @@ class SelfAssessmentForm(VersionedForm):
 
 
 def _count_field(label, *, minimum: int = 0) -> forms.IntegerField:
-    return forms.IntegerField(
+    return PlainIntegerField(
         label=label,
         required=False,
         min_value=minimum,
@@ -224,7 +226,7 @@ class SituationCountsForm(forms.Form):
     harbouring_places = _count_field(_("Places organising or harbouring illegal drug use"))
     offenders_arrested = _count_field(_("Drug offenders arrested"))
     drug_plants = _count_field(_("Drug plants found and destroyed (number)"))
-    drug_plant_area = forms.DecimalField(
+    drug_plant_area = PlainDecimalField(
         label=_("Drug plants found and destroyed (m²)"),
         required=False,
         min_value=Decimal(0),
@@ -287,7 +289,7 @@ class CycleForm(forms.Form):
     """Mở đợt xét: the provincial police open the year's cycle and assign communes (giao chỉ tiêu)."""
 
     year = forms.IntegerField(label=_("Year"), min_value=2025, max_value=2100)
-    target_percent = forms.DecimalField(
+    target_percent = PlainDecimalField(
         label=_("Target, in per cent of the communes"),
         min_value=Decimal(0),
         max_value=Decimal(100),
@@ -311,6 +313,15 @@ class CycleForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         reports, ministry = cleaned.get("reports_due"), cleaned.get("ministry_report_due")
+        year = cleaned.get("year")
+        for name in ("reports_due", "ministry_report_due"):
+            day = cleaned.get(name)
+            if year and day and day > datetime.date(year, 12, 31):
+                self.add_error(
+                    name,
+                    _("%(field)s: the date must be on or before 31/12/%(year)s, within the cycle's year.")
+                    % {"field": self.fields[name].label, "year": year},
+                )
         if reports and ministry and reports > ministry:
             self.add_error(
                 "reports_due", _("The commune reports must be due before the report to the Ministry.")

@@ -826,6 +826,22 @@ def cycle_open(
     if EvaluationCycle.objects.filter(province=province, year=year).exists():
         raise DossierActionError(_("The %(year)s cycle is already open.") % {"year": year})
     start, end = criteria_set.evaluation_period(year)
+    # The report to the Ministry closes the cycle's year (before 20 December): no due date after it.
+    last = datetime.date(year, 12, 31)
+    for label, day in (
+        (_("Commune reports due"), reports_due),
+        (_("Report to the Ministry due"), ministry_report_due),
+    ):
+        if not start <= day <= last:
+            raise DossierActionError(
+                _("%(field)s: the date must lie between %(start)s and %(end)s, within the cycle of %(year)s.")
+                % {
+                    "field": label,
+                    "start": start.strftime("%d/%m/%Y"),
+                    "end": last.strftime("%d/%m/%Y"),
+                    "year": year,
+                }
+            )
     if not (start <= reports_due <= ministry_report_due):
         raise DossierActionError(
             _(

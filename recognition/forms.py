@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.forms import MAX_TEXT, ClockInput, DayInput, VersionedForm
+from communes.fields import PlainIntegerField
 
 
 def signer_title_field(help_text="") -> forms.CharField:
@@ -118,13 +119,13 @@ class SummaryForm(forms.Form):
 class IssueForm(forms.Form):
     """Vào sổ: the number and date of issue the office's register gave an approved decision."""
 
-    number = forms.IntegerField(label=_("Number in the register"), min_value=1, max_value=99999)
+    number = PlainIntegerField(label=_("Number in the register"), min_value=1, max_value=99999)
     issued_on = forms.DateField(
         label=_("Date of issue"),
         widget=DayInput(),
         initial=timezone.localdate,
     )
-    dispatch_number = forms.IntegerField(
+    dispatch_number = PlainIntegerField(
         label=_("Number of the dispatch to the commune"), min_value=1, max_value=99999, required=False
     )
 
@@ -281,7 +282,7 @@ class SessionVotesForm(forms.Form):
                     ("against", _("Against"), item.votes_against),
                     ("other", _("Abstain"), item.abstentions),
                 ):
-                    self.fields[f"tally_{key}_{item.pk}"] = forms.IntegerField(
+                    self.fields[f"tally_{key}_{item.pk}"] = PlainIntegerField(
                         label=f"{item.dossier.commune.name} — {label}",
                         min_value=0,
                         required=False,

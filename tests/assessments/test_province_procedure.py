@@ -115,12 +115,14 @@ def test_the_provincial_police_return_one_with_a_reason_and_appraise_another(cyc
     )
     with pytest.raises(services.DossierActionError) as missing:
         services.dossier_complete_appraisal(dossier=my_ly, actor=p.provincial_police)
-    assert "Nhập ngày đối chiếu số liệu với dữ liệu của Công an." in [str(x) for x in missing.value.problems]
+    problems = [str(x) for x in missing.value.problems]
+    assert "Nhập ngày đối chiếu số liệu với dữ liệu của Công an." in problems
+    assert "Xã biên giới: tổ thẩm định phải có thành viên Bộ đội Biên phòng." in problems  # Mỹ Lý
     services.appraisal_save(
         dossier=my_ly,
         actor=p.provincial_police,
         counts_checked_on=datetime.date(2026, 2, 25),
-        members=team("provincial_police"),
+        members=team("provincial_police", border=True),
         **meeting(datetime.date(2026, 2, 20)),
         findings={c.pk: ("met", "") for c in my_ly.applicable_criteria()},
         recommendation="recognise",

@@ -285,6 +285,19 @@ class Command(BaseCommand):
                         "agency": "commune",
                         "position": "Chủ tịch UBND xã",
                     },
+                    # A border unit's team has the Border Guard (the criteria set's rule).
+                    *(
+                        [
+                            {
+                                "duty": "member",
+                                "name": "Vi Văn Biên",
+                                "agency": "border_guard",
+                                "position": "Đồn trưởng Đồn Biên phòng",
+                            }
+                        ]
+                        if dossier.commune.is_border
+                        else []
+                    ),
                 ],
                 findings={c.pk: ("met", "") for c in dossier.applicable_criteria()},
                 recommendation="recognise",
