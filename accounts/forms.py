@@ -1,7 +1,10 @@
 """Account forms (biểu mẫu tài khoản)."""
 
+import unicodedata
+
 from axes.handlers.proxy import AxesProxyHandler
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -30,3 +33,27 @@ class ThrottledPasswordChangeForm(PasswordChangeForm):
         except ValidationError:
             user_login_failed.send(sender=__name__, credentials=credentials, request=self.request)
             raise
+
+
+class FirstPasswordResetForm(PasswordResetForm):
+    """Quên mật khẩu / đặt mật khẩu lần đầu: the e-mailed one-time link.
+
+    Django's form leaves out accounts without a usable password; an official created by
+    `import_officials` has none until they set it, so they are included (active accounts only)."""
+
+    def get_users(self, email):
+        User = get_user_model()
+        field = User.get_email_field_name()
+        return (
+            user
+            for user in User._default_manager.filter(**{f"{field}__iexact": email, "is_active": True})
+            if _email_matches(getattr(user, field), email)
+        )
+
+
+def _email_matches(stored: str, typed: str) -> bool:
+    """As Django compares them: case-insensitively, after Unicode compatibility normalisation."""
+    return (
+        unicodedata.normalize("NFKC", stored or "").casefold()
+        == unicodedata.normalize("NFKC", typed).casefold()
+    )

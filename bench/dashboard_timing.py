@@ -41,6 +41,7 @@ def main():
             "DATABASE_URL": base._replace(path=f"/{BENCH_DB}", query="").geturl() + "?conn_max_age=60",
             "SECRET_KEY": "bench",
             "DEBUG": "0",
+            "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:8000"),
             "DJANGO_SETTINGS_MODULE": "nghean_dfc.settings",
             "ALLOWED_HOSTS": "testserver",
         }

@@ -108,6 +108,7 @@ def main():
         **os.environ,
         "DATABASE_URL": database_url,
         "DEBUG": "0",
+        "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:8000"),
         "SECRET_KEY": "bench-load-secret",
         "DJANGO_SETTINGS_MODULE": "nghean_dfc.settings",
         "SECURE_SSL_REDIRECT": "0",

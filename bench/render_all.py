@@ -87,6 +87,7 @@ def main():
             "MEDIA_ROOT": media,
             "SECRET_KEY": "bench",
             "DEBUG": "0",
+            "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:8000"),
             "CELERY_TASK_ALWAYS_EAGER": "0",
             "DJANGO_SETTINGS_MODULE": "nghean_dfc.settings",
         }

@@ -41,6 +41,7 @@ def main():
             "MEDIA_ROOT": tempfile.mkdtemp(prefix="nghean-bench-annex-"),
             "SECRET_KEY": "bench",
             "DEBUG": "0",
+            "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:8000"),
             "DJANGO_SETTINGS_MODULE": "nghean_dfc.settings",
         }
     )

@@ -51,6 +51,35 @@ def cache_apart_from_broker(app_configs, **kwargs):
     return []
 
 
+@register(Tags.security, deploy=True)
+def public_site_url(app_configs, **kwargs):
+    """SITE_URL is printed on every signed document: a loopback or plain-http address there sends
+    whoever checks the document nowhere, or to a page anyone between could change."""
+    import ipaddress
+    from urllib.parse import urlparse
+
+    parsed = urlparse(settings.SITE_URL)
+    host = parsed.hostname or ""
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    problems = []
+    if loopback:
+        problems.append(f"SITE_URL ({settings.SITE_URL}) is a loopback address")
+    if parsed.scheme != "https":
+        problems.append(f"SITE_URL ({settings.SITE_URL}) is not an https address")
+    return [
+        Warning(
+            f"{problem}: it is printed on every signed document (the verification address and its QR "
+            "code) and in every e-mail.",
+            hint="Set SITE_URL to the public https address officials open.",
+            id="nghean_dfc.W003",
+        )
+        for problem in problems
+    ]
+
+
 @register()
 def vietnamese_catalogue_compiled(app_configs, **kwargs):
     """Officials sign what the application prints: without the compiled Vietnamese catalogue every

@@ -58,6 +58,16 @@ def cache_call(method: str, *args, **kwargs) -> tuple[Any, bool]:
         return None, False
 
 
+def within_rate(name: str, *, limit: int, seconds: int) -> bool:
+    """Whether one more request counted under `name` stays within `limit` in the current window of
+    `seconds` (a fixed window, counted in the cache). Open when the cache is down."""
+    window = int(time.time() // seconds)
+    key = f"rate:{name}:{window}"
+    cache_call("add", key, 0, seconds)
+    count, counted = cache_call("incr", key)
+    return not counted or count <= limit
+
+
 def cache_status() -> str:
     """ "ok" or "degraded", probing the cache (for /healthz)."""
     _Health.down_until = 0.0

@@ -68,6 +68,8 @@ class ImportReport:
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
+    # What was created, by line of the file (the officials to whom a first-password link goes).
+    created_lines: list = field(default_factory=list)
 
     @property
     def changed_anything(self) -> bool:

@@ -101,9 +101,10 @@ def officials_import(*, rows: list[OfficialRow], actor=None) -> ImportReport:
         user = existing.get(row.username.lower())
         if user is None:
             user = User(username=row.username, full_name=row.full_name, email=row.email)
-            user.set_unusable_password()  # they set it through "forgot my password" with their e-mail
+            user.set_unusable_password()  # set by the official through the e-mailed link (--send-links)
             user.save()
             report.created["official"] += 1
+            report.created_lines.append((row.line, user))
         elif (user.full_name, user.email) != (row.full_name, row.email or user.email):
             user.full_name, user.email = row.full_name, row.email or user.email
             user.save(update_fields=["full_name", "email"])

@@ -161,7 +161,19 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # members posts 168 × 14 + about 30 = 2,382 fields. Django reads this bound for every request (there is no
 # bound per view); a post above it is refused unread (400.html, and the browser keeps what was typed).
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2500
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# The address officials open: printed on every signed document (the verification URL and its QR code)
+# and in every e-mail. Development has a local default; a deployment must say it.
+SITE_URL = env("SITE_URL", default="" if not DEBUG else "http://127.0.0.1:8000")
+if not SITE_URL:
+    raise environ.ImproperlyConfigured(
+        "Set SITE_URL to the address officials open (e.g. https://xakhongmatuy.nghean.gov.vn): it is "
+        "printed on every signed document and in every e-mail (or DEBUG=1 for local development)."
+    )
+# The e-mailed link to set a password (a first one after an import, or a forgotten one): valid this long,
+# and asked for at most this often per hour from one client and for one address.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_HOURS", default=72) * 3600
+PASSWORD_RESET_REQUESTS_PER_CLIENT = env.int("PASSWORD_RESET_REQUESTS_PER_CLIENT", default=10)
+PASSWORD_RESET_REQUESTS_PER_ADDRESS = env.int("PASSWORD_RESET_REQUESTS_PER_ADDRESS", default=3)
 # The public verification page (/verify/<code>/): lookups per address and minute.
 VERIFY_REQUESTS_PER_MINUTE = env.int("VERIFY_REQUESTS_PER_MINUTE", default=30)
 

@@ -4,6 +4,8 @@ import os
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+# As a deployment sets it; the processes the tests start (gunicorn, the worker) inherit it.
+os.environ.setdefault("SITE_URL", "http://127.0.0.1:8000")
 # Each pytest-xdist worker (gw0, gw1, …) has a Redis database of its own (9, 10, … from REDIS_URL's 9):
 # the Celery-worker tests running on two workers at once never take each other's tasks or flush them.
 _xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")

@@ -1,14 +1,21 @@
 """Views of the deployment itself, above every app."""
 
+import hashlib
+
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import TooManyFieldsSent
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from communes.fragments import cache_status
+from accounts import passwords
+from accounts.audit import client_ip
+from accounts.forms import FirstPasswordResetForm
+from communes.fragments import cache_status, within_rate
 
 
 @require_GET
@@ -48,3 +55,48 @@ def csrf_failure(request, reason=""):
     sign-in or sign-out in another tab. Nothing was saved; the official reopens the page and tries again
     (what was typed is put back by static/js/keep.js)."""
     return render(request, "403_csrf.html", {"back": request.path}, status=403)
+
+
+# --- setting a password by e-mail (quên mật khẩu, mật khẩu lần đầu) ------------------------------------
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Ask for a one-time link by e-mail. Silent on whether the address has an account; limited per
+    client (the proxy-aware address of the sign-in) and per e-mail address, so that it can be used
+    neither to flood an official's mailbox nor to probe addresses."""
+
+    form_class = FirstPasswordResetForm
+    subject_template_name = passwords.SUBJECT_TEMPLATE
+    email_template_name = passwords.EMAIL_TEMPLATE
+
+    @property
+    def extra_email_context(self):
+        return passwords.link_context()
+
+    def form_valid(self, form):
+        address = form.cleaned_data["email"].strip().casefold()
+        hour = 3600
+        allowed = within_rate(
+            f"reset-client:{client_ip(self.request) or 'unknown'}",
+            limit=settings.PASSWORD_RESET_REQUESTS_PER_CLIENT,
+            seconds=hour,
+        ) and within_rate(
+            f"reset-address:{hashlib.sha256(address.encode()).hexdigest()}",
+            limit=settings.PASSWORD_RESET_REQUESTS_PER_ADDRESS,
+            seconds=hour,
+        )
+        if not allowed:
+            form.add_error(
+                None,
+                _(
+                    "Too many links were asked for from here or for this address in the last hour: try "
+                    "again later, or ask the provincial administrator to set your password."
+                ),
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **passwords.link_context()}

@@ -539,15 +539,13 @@ def _verification_allowed(request) -> bool:
     """At most VERIFY_REQUESTS_PER_MINUTE lookups per address: the codes cannot be walked through.
     Counted in the cache (open when the cache is down: the codes are random and long)."""
     from django.conf import settings
-    from django.utils import timezone
 
     from accounts.audit import client_ip
-    from communes.fragments import cache_call
+    from communes.fragments import within_rate
 
-    key = f"verify-rate:{client_ip(request) or 'unknown'}:{timezone.now():%Y%m%d%H%M}"
-    cache_call("add", key, 0, 60)
-    count, counted = cache_call("incr", key)
-    return not counted or count <= settings.VERIFY_REQUESTS_PER_MINUTE
+    return within_rate(
+        f"verify:{client_ip(request) or 'unknown'}", limit=settings.VERIFY_REQUESTS_PER_MINUTE, seconds=60
+    )
 
 
 # --- the review council (Decision 28/2025) ----------------------------------------------------------

@@ -23,12 +23,21 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "sqlite:////tmp/nghean-check-deploy.sqlite3",
     "REDIS_URL": "redis://127.0.0.1:6379/0",  # not contacted by the checks
     "CACHE_URL": "redis://127.0.0.1:6380/0",  # the cache in a Redis of its own
+    "SITE_URL": "https://xakhongmatuy.nghean.gov.vn",
 }
 
 
 def check_deploy(**overrides):
     # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a deployment never has it.
-    unset = ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE", "REDIS_URL", "CACHE_URL")
+    unset = (
+        "DEBUG",
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "REDIS_URL",
+        "CACHE_URL",
+        "SITE_URL",
+    )
     env = {k: v for k, v in os.environ.items() if k not in unset}
     env = {k: v for k, v in {**env, **PRODUCTION_ENV, **overrides}.items() if v is not None}
     return subprocess.run(
@@ -59,6 +68,32 @@ def test_check_deploy_warns_when_each_process_would_keep_its_own_cache():
     result = check_deploy(REDIS_URL=None, CACHE_URL=None)
     assert result.returncode != 0
     assert "nghean_dfc.W001" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "site_url", ["http://127.0.0.1:8000", "https://localhost", "http://xakhongmatuy.nghean.gov.vn"]
+)
+def test_check_deploy_warns_when_documents_would_print_a_loopback_or_plain_http_address(site_url):
+    result = check_deploy(SITE_URL=site_url)
+    assert result.returncode != 0
+    assert "nghean_dfc.W003" in result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_site_url():
+    """Every signed document would print a loopback address (the default was http://127.0.0.1:8000)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SITE_URL")}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env={**env, **PRODUCTION_ENV, "SITE_URL": ""},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert (
+        "ImproperlyConfigured" in result.stderr
+        and "Set SITE_URL to the address officials open" in result.stderr
+    )
 
 
 def test_production_refuses_to_start_without_a_secret_key():

@@ -18,6 +18,12 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
         parser.add_argument(
+            "--send-links",
+            action="store_true",
+            help="e-mail each official created a one-time link to set their first password; those without "
+            "an e-mail address are listed by line (their password is set in the admin)",
+        )
+        parser.add_argument(
             "--on",
             type=datetime.date.fromisoformat,
             help="the units in place on this day (default today; e.g. 2025-06-30 for district officials)",
@@ -44,3 +50,22 @@ class Command(BaseCommand):
             )
         if options["dry_run"]:
             self.stdout.write("Dry run: nothing was written.")
+            return
+        if options["send_links"]:
+            self._send_links(report.created_lines)
+
+    def _send_links(self, created: list) -> None:
+        from accounts.passwords import password_link_send
+
+        sent, without = 0, []
+        for line, user in created:
+            if not user.email:
+                without.append((line, user))
+                continue
+            password_link_send(user=user)
+            sent += 1
+        self.stdout.write(f"first-password links: {sent} sent")
+        for line, user in without:
+            self.stdout.write(
+                f"line {line}: {user.username} has no e-mail address: set the first password in the admin"
+            )
