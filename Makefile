@@ -5,11 +5,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address the demo's documents and e-mails print (their verification URL and QR code): the server
+# the newcomer opens. 0.0.0.0 listens everywhere; this machine reaches it at 127.0.0.1.
+SITE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
+DEMO_ENV := DEBUG=1 SITE_URL=$(SITE_URL)
 PYTEST_ARGS ?=
 # Both cores (pytest-xdist): each worker has its own test database and its own Redis database.
 PYTEST_WORKERS ?= -n 2
 
-.PHONY: setup system venv messages node demo run test lint lock
+.PHONY: setup system venv messages node demo run test lint lock site-url
 
 setup: system venv messages node
 
@@ -38,13 +42,17 @@ messages: venv
 	@DEBUG=1 $(BIN)/python manage.py collectstatic --noinput -v0
 
 demo: setup
-	DEBUG=1 $(BIN)/python manage.py migrate -v0
-	DEBUG=1 $(BIN)/python manage.py loaddata -v0 border_communes nghean_units criteria_nghean_2022 criteria_qd28_2025 legal_bases
-	DEBUG=1 $(BIN)/python manage.py demo_setup
+	$(DEMO_ENV) $(BIN)/python manage.py migrate -v0
+	$(DEMO_ENV) $(BIN)/python manage.py loaddata -v0 border_communes nghean_units criteria_nghean_2022 criteria_qd28_2025 legal_bases
+	$(DEMO_ENV) $(BIN)/python manage.py demo_setup
 	@echo ""
-	@echo "  Open http://$(HOST):$(PORT)/ and sign in with one of the accounts above."
+	@echo "  Mở $(SITE_URL)/ và đăng nhập bằng một tài khoản ở trên."
 	@echo ""
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(DEMO_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The address the demo prints on its documents, for HOST and PORT as given (the tests read it).
+site-url:
+	@echo $(SITE_URL)
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)

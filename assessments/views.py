@@ -43,7 +43,7 @@ from .forms import (
 )
 from .models import Dossier, EvaluationCycle, Evidence, InspectionTeam, Notification
 from .pages import show_action_error, visible_dossier
-from .panels import dossier_panels
+from .panels import dossier_panels, work_awaiting
 from .uploads import skipped_upload_message
 
 
@@ -98,7 +98,11 @@ def inbox(request):
                     initial={"commune": commune.pk}, years=years_open, auto_id=f"open-{commune.pk}-%s"
                 )
                 openable.append((commune, form))
-    return render(request, "assessments/inbox.html", {"lists": lists, "openable": openable, "cycles": cycles})
+    return render(
+        request,
+        "assessments/inbox.html",
+        {"lists": lists, "openable": openable, "cycles": cycles, "work": work_awaiting(user)},
+    )
 
 
 def _render_inbox_lists(request, *, params: dict, page: int, years: list[int], districts) -> str:

@@ -8,10 +8,11 @@ class RecognitionConfig(AppConfig):
 
     def ready(self):
         from assessments import workflow
-        from assessments.panels import register_dossier_panel
+        from assessments.panels import register_dossier_panel, register_work_source
 
-        from .selectors import year_decision_refusal
+        from .selectors import work_for, year_decision_refusal
         from .views import decision_panel
 
         register_dossier_panel(decision_panel)
+        register_work_source(work_for)
         workflow.LIMITS[workflow.YEAR_DECISION_ISSUED] = year_decision_refusal

@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from assessments.models import Dossier
 from communes.models import Commune, District
 
-from .models import Document, LegalBasis
+from .models import CouncilSession, Document, LegalBasis
 
 # A year's recognition stands even when its validity later ran out; a revoked one does not.
 
@@ -290,3 +290,48 @@ def reports_of(*, province, year: int) -> list[Document]:
             "-pk"
         )
     )
+
+
+def work_for(user) -> list:
+    """What waits for `user` outside the dossiers' steps (the inbox's "other work"): the decisions and
+    revocations approved and waiting for the number of a register the user keeps. No query for an
+    official who keeps no register (their grants are already read for the page)."""
+    from django.urls import reverse
+    from django.utils.translation import ngettext
+
+    from assessments.panels import Work
+    from communes.permissions import unit_grants
+
+    from .services import awaiting_numbers
+
+    if not user.is_authenticated:
+        return []
+    held = {codename for _, codename in unit_grants(user)}
+    work = []
+    if "keep_register" in held and (waiting := awaiting_numbers(user)):
+        label = ngettext(
+            "%(count)s decision waiting for its number in the register",
+            "%(count)s decisions waiting for their number in the register",
+            len(waiting),
+        ) % {"count": len(waiting)}
+        work.append(Work(label=label, url=reverse("recognition:register"), count=len(waiting)))
+    if "sit_on_council" in held:
+        # The sessions called of the councils the official sits on, with how many communes each weighs.
+        sessions = (
+            CouncilSession.objects.filter(status=CouncilSession.Status.SCHEDULED, council__members__user=user)
+            .annotate(communes=Count("items", distinct=True))
+            .order_by("held_on", "pk")
+        )
+        for session in sessions:
+            label = ngettext(
+                "Council session of %(day)s, %(time)s: %(count)s commune to consider",
+                "Council session of %(day)s, %(time)s: %(count)s communes to consider",
+                session.communes,
+            ) % {
+                "day": session.held_on.strftime("%d/%m/%Y"),
+                "time": session.starts_at.strftime("%H:%M"),
+                "count": session.communes,
+            }
+            url = reverse("recognition:council_session", args=[session.pk])
+            work.append(Work(label=label, url=url, count=session.communes))
+    return work

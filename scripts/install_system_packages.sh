@@ -4,6 +4,7 @@ set -euo pipefail
 PACKAGES=(
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0   # WeasyPrint (harfbuzz-subset: 6x faster PDFs)
   poppler-utils                                          # pdftotext, pdffonts, pdftoppm in tests
+  zbar-tools                                             # zbarimg: the tests read the printed QR codes
   gettext                                                # compilemessages / makemessages
   chromium                                               # browser tests (Playwright drives it)
 )

@@ -158,19 +158,47 @@ def test_demo_opens_2024_dossiers_for_the_ky_son_border_communes(settings, borde
 
 
 @pytest.mark.django_db
-def test_demo_prepares_two_appraised_communes_and_the_2026_council(settings, border_units, new_units):
-    from assessments.models import Dossier
-    from recognition.models import ReviewCouncil
+def test_the_demo_leaves_work_for_every_account_it_prints(settings, border_units, new_units, client):
+    """A newcomer signing in as any printed account finds something to do, and the list says what and
+    where; the viewers are told where to follow the figures."""
+    import io
+    import re
 
-    call_command("loaddata", "criteria_qd28_2025", "legal_bases", verbosity=0)
+    from django.contrib.auth import get_user_model
+
+    from assessments.models import Dossier
+    from communes.models import IssuingBody
+
+    # As `make demo` loads them: the whole province's units after the border ones.
+    call_command(
+        "loaddata", "nghean_units", "criteria_nghean_2022", "criteria_qd28_2025", "legal_bases", verbosity=0
+    )
+    # The reference world numbers the district's decisions by the application; a fresh demo database
+    # has the default of a People's Committee: its clerk numbers them.
+    IssuingBody.objects.filter(code="417").update(numbering=IssuingBody.Numbering.CLERK)
     settings.DEBUG = True
-    call_command("demo_setup", stdout=open("/dev/null", "w"))
+    out = io.StringIO()
+    call_command("demo_setup", stdout=out)
+    printed = out.getvalue()
     states = dict(Dossier.objects.filter(year=2026).values_list("commune__code", "state"))
-    assert states["16816"] == states["16819"] == "appraised"
-    council = ReviewCouncil.objects.get(year=2026)
-    assert sorted(council.members.values_list("seat", flat=True)) == [
-        "chair",
-        "member",
-        "secretary",
-        "vice_chair",
-    ]
+    assert states == {
+        "16816": "draft",  # Mỹ Lý: for its commune police and chair
+        "16834": "submitted",  # Na Loi: for the provincial police
+        "16822": "appraised",  # Keng Đu: on the next council session
+        "16828": "recommended",  # Huồi Tụ: for the chairman
+        "16819": "recognised",  # Bắc Lý: the vice-chairman's decision, waiting for the clerk's number
+    }
+    accounts = re.findall(r"^  (\S+)\s{2,}", printed.split("Tài khoản thử")[1], re.M)
+    assert len(accounts) == 15
+    viewers = {"bocongan", "theodoi.tinh"}
+    for username in accounts:
+        client.force_login(get_user_model().objects.get(username=username))
+        page = client.get("/").content.decode()
+        awaiting = page.split('id="awaiting-title"')[1].split('id="all-title"')[0]
+        waits = "/dossiers/" in awaiting or 'id="work-title"' in page
+        assert waits or username in viewers, username
+    assert "Chờ xử lý: Xã Mỹ Lý — 2026 (Nháp) tại /dossiers/" in printed
+    assert "1 quyết định chờ cấp số trong sổ đăng ký: /register/" in printed
+    assert "Phiên họp Hội đồng ngày 10/12/2026, 08:00: 1 xã cần xem xét" in printed
+    assert "theo dõi mọi tỉnh tại /dashboard/national/" in printed
+    assert not re.search(r"\b(population|records|route|Cycle|waiting|follows)\b", printed)  # Vietnamese

@@ -1,4 +1,5 @@
 import datetime
+import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -137,11 +138,23 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--password", default=DEMO_PASSWORD)
 
-    @transaction.atomic
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("Demo accounts are only created with DEBUG=1 (never in production).")
+        # The eager Celery tasks (the PDFs) log each run; the list printed at the end stays readable.
+        for name in ("celery", "kombu", "recognition", "assessments", "outbox"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+        with transaction.atomic():
+            accounts = self._accounts(options["password"])
+            self._open_demo_dossiers()
+            self._prepare_district_work()
+            self._open_demo_cycle()
+            self._prepare_demo_council()
+        self._print(accounts, options["password"])
+
+    def _accounts(self, password: str) -> list:
         User = get_user_model()
+        accounts = []
         for username, full_name, role, model, code, day, title in DEMO_ACCOUNTS:
             try:
                 if model is None:
@@ -156,17 +169,28 @@ class Command(BaseCommand):
                 ) from exc
             user, created = User.objects.get_or_create(username=username, defaults={"full_name": full_name})
             if created:
-                user.set_password(options["password"])
+                user.set_password(password)
                 if role == Role.ADMIN:
                     user.is_staff = user.is_superuser = True
                 user.save()
             if not user.posts.active().filter(role=role).exists():
                 post_create(user=user, role=role, unit=unit, title=title)
-            where = unit or "Bộ Công an"
-            self.stdout.write(f"  {username:<16} {options['password']:<20} {role.label} — {where}")
-        self._open_demo_dossiers()
-        self._open_demo_cycle()
-        self._prepare_demo_council()
+            accounts.append((user, role, unit))
+        return accounts
+
+    def _print(self, accounts: list, password: str) -> None:
+        """Each account, its unit, and what waits for it and where (in the application's language)."""
+        from django.utils import translation
+
+        from dashboard.demo import waiting_for
+
+        with translation.override(settings.LANGUAGE_CODE):
+            self.stdout.write("")
+            self.stdout.write(f"  Tài khoản thử (mật khẩu: {password}):")
+            for user, role, unit in accounts:
+                self.stdout.write(f"  {user.username:<16} {role.label} — {unit or 'Bộ Công an'}")
+                for line in waiting_for(user):
+                    self.stdout.write(f"      {line}")
 
     def _open_demo_dossiers(self):
         """2024 drafts for the border communes of Kỳ Sơn, so the inbox has work to show."""
@@ -175,11 +199,50 @@ class Command(BaseCommand):
         from assessments.services import dossier_open
 
         if criteria_set_for(year=2024) is None:
-            self.stdout.write("  (no criteria set for 2024: run 'manage.py loaddata criteria_nghean_2022')")
+            self.stdout.write(
+                "  (chưa có bộ tiêu chí năm 2024: chạy 'manage.py loaddata criteria_nghean_2022')"
+            )
             return
         for commune in Commune.objects.valid_on(OLD).filter(district__code="417", is_border=True):
             if not Dossier.objects.filter(commune=commune, year=2024).exists():
                 dossier_open(commune=commune, year=2024, actor=None)
+
+    def _prepare_district_work(self):
+        """The district procedure's history has work at each step: Mỹ Lý stays a draft for its commune
+        officer; of the other border communes of Kỳ Sơn, one waits for the district police, one for the
+        district chair and one, recognised, for the district clerk's number."""
+        from assessments import services
+        from assessments.models import Dossier
+        from recognition.services import decision_record
+
+        User = get_user_model()
+        admin, police, chair = (
+            User.objects.get(username=u) for u in ("quantri", "congan.kyson", "chutich.kyson")
+        )
+        others = list(
+            Dossier.objects.filter(year=2024, state=Dossier.State.DRAFT, commune__district__code="417")
+            .exclude(commune__code="16816")
+            .select_related("commune")
+            .order_by("commune__code")[:3]
+        )
+        if len(others) < 3:
+            return
+        day = datetime.date(2024, 10, 15)
+        for n, dossier in enumerate(others):
+            dossier = services.dossier_submit(dossier=_filled(dossier, admin), actor=admin)
+            if n == 0:
+                continue  # submitted: the district police start the appraisal
+            dossier = services.dossier_start_appraisal(dossier=dossier, actor=police)
+            services.appraisal_save(
+                dossier=dossier, actor=police, **_appraisal(dossier, day, "district_police")
+            )
+            dossier = services.dossier_complete_appraisal(
+                dossier=Dossier.objects.get(pk=dossier.pk), actor=police
+            )
+            if n == 2:  # recognised by the chair; the clerk of the district's People's Committee numbers it
+                decision_record(
+                    dossier=dossier, actor=chair, outcome="recognised", decided_on=datetime.date(2024, 12, 20)
+                )
 
     def _open_demo_cycle(self):
         """The 2026 cycle (Decision 28): five new communes assigned, their counts filled in."""
@@ -189,7 +252,9 @@ class Command(BaseCommand):
 
         criteria_set = criteria_set_for(year=2026)
         if criteria_set is None or not criteria_set.classification_rules:
-            self.stdout.write("  (no Decision 28 criteria set: run 'manage.py loaddata criteria_qd28_2025')")
+            self.stdout.write(
+                "  (chưa có bộ tiêu chí Quyết định 28: chạy 'manage.py loaddata criteria_qd28_2025')"
+            )
             return
         province = District.objects.get(code="417").province
         communes = list(Commune.objects.valid_on(NEW).filter(province=province, code__in=DEMO_COUNTS))
@@ -207,31 +272,36 @@ class Command(BaseCommand):
             assigned=communes,
         )
         self.stdout.write("")
-        self.stdout.write(
-            f"  Cycle 2026: {len(communes)} communes assigned; their counts and Article 4 type:"
-        )
+        self.stdout.write(f"  Đợt xét năm 2026: giao {len(communes)} xã; số liệu và phân loại theo Điều 4:")
         for dossier in cycle.dossiers.select_related("commune"):
             saved = self_assessment_save(
                 dossier=dossier, actor=admin, answers={}, counts=DEMO_COUNTS[dossier.commune.code]
             )
             counts = saved.situation()
             self.stdout.write(
-                f"    {dossier.commune.name:<18} population {counts.population:>6}, records "
-                f"{counts.users_with_records:>3} (not exempt {counts.users_not_exempt}), places "
-                f"{counts.harbouring_places}, arrested {counts.offenders_arrested}, plants {counts.drug_plants}, "
-                f"route {'yes' if counts.on_key_route else 'no'} -> {counts.classification or 'none'}"
+                f"    {dossier.commune.name:<18} dân số {counts.population:>6}, có hồ sơ quản lý "
+                f"{counts.users_with_records:>3} (không được trừ {counts.users_not_exempt}), tụ điểm "
+                f"{counts.harbouring_places}, bắt giữ {counts.offenders_arrested}, cây {counts.drug_plants}, "
+                f"tuyến trọng điểm {'có' if counts.on_key_route else 'không'}: "
+                f"{counts.classification_display}"
             )
 
     def _prepare_demo_council(self):
-        """Two communes of the 2026 cycle sent and appraised, and the 2026 council set up, so that the
-        council's session, the chairman's decision and the report can be tried at once."""
-        from django.core.files.uploadedfile import SimpleUploadedFile
-
+        """The procedure in force has work at each step: Mỹ Lý stays a draft for its commune police and
+        chair; Na Loi is sent and waits for the provincial police; Bắc Lý and Huồi Tụ were recommended by
+        the council's first session, and the vice-chairman's decision on Bắc Lý waits for the clerk's
+        number while Huồi Tụ waits for the chairman; Keng Đu, appraised, is on the next session, for the
+        council's members and secretary."""
         from assessments import services
         from assessments.models import Dossier
-        from recognition.documents import html_to_pdf
         from recognition.models import ReviewCouncil
-        from recognition.services import council_set_up
+        from recognition.services import (
+            collective_decision_record,
+            council_set_up,
+            session_close,
+            session_record,
+            session_schedule,
+        )
 
         User = get_user_model()
         province = District.objects.get(code="417").province
@@ -239,72 +309,29 @@ class Command(BaseCommand):
             return
         police = User.objects.get(username="congan.tinh")
         admin = User.objects.get(username="quantri")  # for the communes without a demo account
-        report = html_to_pdf("<p>Báo cáo rà soát tình hình ma túy của Công an xã (tài liệu minh họa).</p>")
+        dossiers = {
+            d.commune.code: d
+            for d in Dossier.objects.filter(year=2026, commune__code__in=DEMO_COUNTS).select_related(
+                "commune"
+            )
+        }
+        if set(dossiers) != set(DEMO_COUNTS):
+            return
         inspected = datetime.date(2026, 11, 10)
-        appraised = []
-        for dossier in Dossier.objects.filter(year=2026, commune__code__in=["16816", "16819"]).select_related(
-            "commune"
-        ):
-            for criterion in dossier.applicable_criteria():
-                if criterion.evidence_required:
-                    services.evidence_add(
-                        dossier=dossier,
-                        actor=admin,
-                        criterion=criterion,
-                        upload=SimpleUploadedFile(
-                            "Báo cáo rà soát.pdf", report, content_type="application/pdf"
-                        ),
-                    )
-            dossier = services.dossier_submit(dossier=Dossier.objects.get(pk=dossier.pk), actor=admin)
+        appraised = {}
+        for code in ("16819", "16828", "16822", "16834"):  # Bắc Lý, Huồi Tụ, Keng Đu; Na Loi only sent
+            dossier = services.dossier_submit(dossier=_with_evidence(dossiers[code], admin), actor=admin)
+            if code == "16834":
+                continue
             dossier = services.dossier_start_appraisal(dossier=dossier, actor=police)
             services.appraisal_save(
                 dossier=dossier,
                 actor=police,
-                inspection_date=inspected,
                 counts_checked_on=inspected,
-                started_at=datetime.time(8, 0),
-                ended_at=datetime.time(11, 0),
-                place="Hội trường Ủy ban nhân dân xã",
-                proposal_date=inspected,
-                members=[
-                    {
-                        "duty": "leader",
-                        "name": "Nguyễn Văn Tỉnh",
-                        "agency": "provincial_police",
-                        "position": "Phó Trưởng phòng PC04",
-                    },
-                    {
-                        "duty": "secretary",
-                        "name": "Hồ Thị Thư",
-                        "agency": "provincial_police",
-                        "position": "Cán bộ PC04",
-                    },
-                    {
-                        "duty": "commune",
-                        "name": "Lầu Bá Chủ",
-                        "agency": "commune",
-                        "position": "Chủ tịch UBND xã",
-                    },
-                    # A border unit's team has the Border Guard (the criteria set's rule).
-                    *(
-                        [
-                            {
-                                "duty": "member",
-                                "name": "Vi Văn Biên",
-                                "agency": "border_guard",
-                                "position": "Đồn trưởng Đồn Biên phòng",
-                            }
-                        ]
-                        if dossier.commune.is_border
-                        else []
-                    ),
-                ],
-                findings={c.pk: ("met", "") for c in dossier.applicable_criteria()},
-                recommendation="recognise",
-                conclusion="Đạt các tiêu chí tại Điều 6",
+                **_appraisal(dossier, inspected, "provincial_police"),
             )
-            appraised.append(
-                services.dossier_complete_appraisal(dossier=Dossier.objects.get(pk=dossier.pk), actor=police)
+            appraised[code] = services.dossier_complete_appraisal(
+                dossier=Dossier.objects.get(pk=dossier.pk), actor=police
             )
         seats = [
             ("phochutich.tinh", "chair", "Phó Chủ tịch UBND tỉnh"),
@@ -312,7 +339,7 @@ class Command(BaseCommand):
             ("hoidong.uyvien", "member", "Phó Giám đốc Sở Y tế"),
             ("hoidong.thuky", "secretary", "Phòng PC04, Công an tỉnh"),
         ]
-        council_set_up(
+        council = council_set_up(
             province=province,
             year=2026,
             seats=[
@@ -321,8 +348,114 @@ class Command(BaseCommand):
             ],
             actor=police,
         )
-        self.stdout.write("")
-        self.stdout.write(
-            f"  Council 2026 set up; {len(appraised)} communes appraised and waiting for it "
-            "(congan.tinh schedules the session at /council/2026/, hoidong.thuky records the votes)."
+        place = "Phòng họp số 1, Ủy ban nhân dân tỉnh"
+        first = session_schedule(
+            council=council,
+            held_on=datetime.date(2026, 11, 20),
+            starts_at=datetime.time(8, 0),
+            place=place,
+            dossiers=[appraised["16819"], appraised["16828"]],
+            actor=police,
         )
+        secretary = User.objects.get(username="hoidong.thuky")
+        voters = [m for m in council.members.all() if m.seat != "secretary"]
+        session_record(
+            session=first,
+            actor=secretary,
+            present={m.pk for m in council.members.all()},
+            votes={(item.pk, m.pk): "for" for item in first.items.all() for m in voters},
+        )
+        session_close(session=first, actor=secretary, ends_at=datetime.time(10, 30))
+        collective_decision_record(
+            province=province,
+            year=2026,
+            actor=User.objects.get(username="phochutich.tinh"),
+            listed=[appraised["16819"].pk],
+            decided_on=datetime.date(2026, 11, 25),
+            signer_title="Phó Chủ tịch UBND tỉnh",
+        )
+        session_schedule(
+            council=council,
+            held_on=datetime.date(2026, 12, 10),
+            starts_at=datetime.time(8, 0),
+            place=place,
+            dossiers=[appraised["16822"]],
+            actor=police,
+        )
+
+
+def _with_evidence(dossier, actor):
+    """The dossier with a report attached to each criterion that asks for evidence."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from assessments import services
+    from assessments.models import Dossier
+    from recognition.documents import html_to_pdf
+
+    report = html_to_pdf("<p>Báo cáo rà soát tình hình ma túy của xã (tài liệu minh họa).</p>")
+    for criterion in dossier.applicable_criteria():
+        if criterion.evidence_required:
+            services.evidence_add(
+                dossier=dossier,
+                actor=actor,
+                criterion=criterion,
+                upload=SimpleUploadedFile("Báo cáo rà soát.pdf", report, content_type="application/pdf"),
+            )
+    return Dossier.objects.get(pk=dossier.pk)
+
+
+def _filled(dossier, actor):
+    """A 2024 dossier answered as a commune meeting every criterion would answer it, with evidence."""
+    from assessments import services
+    from assessments.models import Criterion
+
+    answers = {}
+    for criterion in dossier.applicable_criteria():
+        if criterion.measure == Criterion.Measure.BOOLEAN:
+            value = criterion.target != 0
+        else:
+            value = criterion.target if criterion.target is not None else 0
+        answers[criterion.pk] = (value, "Đã rà soát, có biên bản kèm theo")
+    services.self_assessment_save(dossier=dossier, actor=actor, answers=answers)
+    return _with_evidence(dossier, actor)
+
+
+def _appraisal(dossier, day: datetime.date, police_agency: str) -> dict:
+    """The appraisal of a commune that meets every criterion: the meeting, a team with the Border Guard
+    on the border (both procedures' criteria sets ask for it), the findings and the proposal."""
+    team = [
+        {
+            "duty": "leader",
+            "name": "Nguyễn Văn Tổ",
+            "agency": police_agency,
+            "position": "Phó Trưởng phòng PC04",
+        },
+        {
+            "duty": "member",
+            "name": "Lương Thị Hoa",
+            "agency": "health",
+            "position": "Phó Giám đốc Trung tâm Y tế",
+        },
+        {"duty": "secretary", "name": "Hồ Thị Thư", "agency": police_agency, "position": "Cán bộ PC04"},
+        {"duty": "commune", "name": "Lầu Bá Chủ", "agency": "commune", "position": "Chủ tịch UBND xã"},
+    ]
+    if dossier.commune.is_border:
+        team.append(
+            {
+                "duty": "member",
+                "name": "Vi Văn Biên",
+                "agency": "border_guard",
+                "position": "Đồn trưởng Đồn Biên phòng",
+            }
+        )
+    return {
+        "inspection_date": day,
+        "started_at": datetime.time(8, 0),
+        "ended_at": datetime.time(11, 0),
+        "place": "Hội trường Ủy ban nhân dân xã",
+        "proposal_date": day,
+        "members": team,
+        "findings": {c.pk: ("met", "") for c in dossier.applicable_criteria()},
+        "recommendation": "recognise",
+        "conclusion": "Đạt các tiêu chí công nhận địa bàn không ma túy.",
+    }
