@@ -171,6 +171,11 @@ RULES = {
     "healthz": ("get", lambda d: {}, PUBLIC),
     "verify": ("get", lambda d: {"code": d["document"].verification_code}, PUBLIC),
     "login": ("get", lambda d: {}, PUBLIC),
+    # Setting a password from the e-mailed link: before signing in (an unknown link says it is unusable).
+    "password_reset": ("get", lambda d: {}, PUBLIC),
+    "password_reset_done": ("get", lambda d: {}, PUBLIC),
+    "password_reset_confirm": ("get", lambda d: {"uidb64": "MQ", "token": "set-password"}, PUBLIC),
+    "password_reset_complete": ("get", lambda d: {}, PUBLIC),
     "logout": ("post", lambda d: {}, PUBLIC),
     "set_language": ("post", lambda d: {}, PUBLIC),
 }
