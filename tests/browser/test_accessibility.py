@@ -81,6 +81,8 @@ def pages(province_people, django_capture_on_commit_callbacks):
         province_draft = fill_counts(cycle.dossiers.get(), p.commune_police)
     return [
         ("sign-in", None, "/accounts/login/"),
+        ("forgotten-password", None, "/accounts/password/reset/"),
+        ("password-link-unusable", None, "/accounts/password/reset/MQ/set-password/"),
         ("inbox-commune-officer", "officer", "/"),
         ("inbox-district-police", "police", "/"),
         ("inbox-district-chair", "chair", "/"),
