@@ -11,6 +11,7 @@ class AssessmentsConfig(AppConfig):
 
         from communes.fragments import bump_on_change
 
+        from . import checks  # noqa: F401 (registers the workflow tables' check)
         from .converters import EvaluationYearConverter
         from .models import CriteriaSet, Criterion, Dossier
 

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, FSMField
 
 from communes.models import Commune
 from communes.text import document_number, plain_decimal
@@ -29,6 +29,19 @@ APPRAISAL_RULES = {
     # The agencies a team member may come from (AppraisalMember.Agency values); None: every agency.
     # After 1 July 2025 there is no district police: the set of Decision 28 does not offer it.
     "agencies": None,
+}
+
+
+# The thresholds a criteria set holds for its procedure (Decision 28/2025 and the district guidance),
+# with the value a set without them has.
+DECISION_RULES = {
+    # A council session holds when more than this share of its voting members is present.
+    "council_quorum_share": 0.5,
+    # A commune is recommended when its votes for exceed this share of the members present (a tie fails).
+    "council_majority_share": 0.5,
+    # A recognition stands until the decision on the next evaluation, at the latest 31 December of the
+    # assessed year plus this many years (a decision signed after the year ends still holds).
+    "recognition_valid_extra_years": 1,
 }
 
 
@@ -94,6 +107,18 @@ class CriteriaSet(models.Model):
             "counts_cross_check, agencies (the agencies a team member may come from)."
         ),
     )
+    # The procedure's thresholds (see DECISION_RULES): the review council's quorum and majority, how long
+    # a recognition stands. Legal rules of the procedure, kept with its criteria, never in settings.
+    decision_rules = models.JSONField(
+        _("decision thresholds"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "council_quorum_share (more than this share of the voting members present), "
+            "council_majority_share (votes for above this share of those present), "
+            "recognition_valid_extra_years (valid to 31 December of the assessed year plus these years)."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     supersedes = models.ForeignKey(
         "self",
@@ -121,6 +146,10 @@ class CriteriaSet(models.Model):
             raise ValidationError(_("This criteria set is used by submitted dossiers: create a new version."))
         super().save(*args, **kwargs)
 
+    def decision_rule(self, name: str):
+        """One threshold of the procedure (DECISION_RULES): the set's own value, or the default."""
+        return (self.decision_rules or {}).get(name, DECISION_RULES[name])
+
     def appraisal_rule(self, name: str):
         """One appraisal requirement; a set without the key requires nothing of it."""
         return (self.appraisal_rules or {}).get(name, APPRAISAL_RULES[name])
@@ -135,7 +164,7 @@ class CriteriaSet(models.Model):
     @property
     def is_locked(self) -> bool:
         """Used by a dossier that left the draft: its text is then part of a record and cannot change."""
-        return self.dossiers.exclude(state=Dossier.State.DRAFT).exists()
+        return self.dossiers.exclude(state=workflow.INITIAL_STATE).exists()
 
     def evaluation_period(self, year: int) -> tuple[datetime.date, datetime.date]:
         """The period a dossier of `year` covers (1 Jan-31 Dec, or 15 Dec of year-1 to 14 Dec)."""
@@ -275,31 +304,21 @@ class DossierQuerySet(models.QuerySet):
         return self.select_related("commune__district", "commune__province", "criteria_set")
 
 
-class Dossier(ConcurrentTransitionMixin, models.Model):
+class Dossier(ConcurrentTransitionMixin, workflow.DossierTransitions, models.Model):
     """Hồ sơ: a commune's yearly dossier, from self-assessment to the decision.
 
     The state only changes through the transitions below, called by `assessments.services`,
     which lock the row, check guardian permissions, and write the history in the same transaction.
     """
 
-    class State(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        UNDER_APPRAISAL = "under_appraisal", _("Under appraisal")
-        APPRAISED = "appraised", _("Appraised")
-        # Decision 28/2025: the review council's vote.
-        RECOMMENDED = "recommended", _("Recommended by the council")
-        NOT_RECOMMENDED = "not_recommended", _("Not recommended by the council")
-        RETURNED = "returned", _("Returned to the commune")
-        RECOGNISED = "recognised", _("Recognised")
-        NOT_RECOGNISED = "not_recognised", _("Not recognised")
-        REVOKED = "revoked", _("Recognition revoked")
-        EXPIRED = "expired", _("Recognition expired")
+    # The states are the workflow table's (workflow.State).
+    State = workflow.State
 
-    # Recognised that year: an expired recognition still stands for the year it was given.
-    RECOGNISED_STATES = (State.RECOGNISED, State.EXPIRED)
+    # Recognised that year (an expired recognition still stands for the year it was given): the states
+    # the table counts as recognised.
+    RECOGNISED_STATES = workflow.states_in_columns("recognised")
     # States reached through a decision (recognition.RecognitionDecision): only they can have one.
-    DECIDED_STATES = (State.RECOGNISED, State.NOT_RECOGNISED, State.REVOKED, State.EXPIRED)
+    DECIDED_STATES = workflow.states_in_columns("recognised", "not_recognised", "revoked")
 
     commune = models.ForeignKey(
         Commune, on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("commune")
@@ -371,142 +390,9 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
 
         return appraisal_problems(dossier=self)
 
-    def _can_submit(self) -> bool:
-        return not self.submission_problems()
-
-    def _can_complete_appraisal(self) -> bool:
-        return not self.appraisal_problems()
-
-    # --- transitions ---------------------------------------------------------------------------------
-    # Sources are the union over the procedures; who may take a transition from which state is the
-    # workflow table's (`permitted` and `in_table` read it). A test holds the two equal both ways.
-
-    @transition(
-        field=state,
-        source=[State.DRAFT, State.RETURNED],
-        target=State.SUBMITTED,
-        permission=workflow.permitted("submit"),
-        conditions=[workflow.in_table("submit"), _can_submit],
-    )
-    def submit(self):
-        """The commune sends its self-assessment (from 2025: the chair signs the commune's report)."""
-
-    @transition(
-        field=state,
-        source=State.SUBMITTED,
-        target=State.UNDER_APPRAISAL,
-        permission=workflow.permitted("start_appraisal"),
-        conditions=[workflow.in_table("start_appraisal")],
-    )
-    def start_appraisal(self):
-        """The police open the appraisal (kiểm tra, thẩm định)."""
-
-    @transition(
-        field=state,
-        source=[State.SUBMITTED, State.UNDER_APPRAISAL],
-        target=State.RETURNED,
-        permission=workflow.permitted("return_to_commune"),
-        conditions=[workflow.in_table("return_to_commune")],
-    )
-    def return_to_commune(self):
-        """The police send the dossier back to the commune for completion (reason required)."""
-
-    @transition(
-        field=state,
-        source=State.UNDER_APPRAISAL,
-        target=State.APPRAISED,
-        permission=workflow.permitted("complete_appraisal"),
-        conditions=[workflow.in_table("complete_appraisal"), _can_complete_appraisal],
-    )
-    def complete_appraisal(self):
-        """The police finish the appraisal with findings and a recommendation."""
-
-    @transition(
-        field=state,
-        source=State.APPRAISED,
-        target=State.RECOMMENDED,
-        permission=workflow.permitted("recommend"),
-        conditions=[workflow.in_table("recommend")],
-    )
-    def recommend(self):
-        """The review council's vote recommends the commune (Decision 28/2025, Article 9)."""
-
-    @transition(
-        field=state,
-        source=State.APPRAISED,
-        target=State.NOT_RECOMMENDED,
-        permission=workflow.permitted("not_recommend"),
-        conditions=[workflow.in_table("not_recommend")],
-    )
-    def not_recommend(self):
-        """The review council's vote does not recommend the commune."""
-
-    @transition(
-        field=state,
-        source=State.NOT_RECOMMENDED,
-        target=State.APPRAISED,
-        permission=workflow.permitted("reconsider"),
-        conditions=[workflow.in_table("reconsider")],
-    )
-    def reconsider(self):
-        """The standing body puts a commune the council did not recommend on a later session of the
-        year (until the year's decision is issued, workflow.YEAR_DECISION_ISSUED)."""
-
-    @transition(
-        field=state,
-        source=[State.APPRAISED, State.RECOMMENDED],
-        target=State.RECOGNISED,
-        permission=workflow.permitted("recognise"),
-        conditions=[workflow.in_table("recognise")],
-    )
-    def recognise(self):
-        """The deciding authority recognises the commune (quyết định công nhận)."""
-
-    @transition(
-        field=state,
-        source=State.RECOMMENDED,
-        target=State.APPRAISED,
-        permission=workflow.permitted("leave_out"),
-        conditions=[workflow.in_table("leave_out")],
-    )
-    def leave_out(self):
-        """The chairman leaves a recommended commune out of the decision (reason): back to the council."""
-
-    @transition(
-        field=state,
-        source=State.APPRAISED,
-        target=State.NOT_RECOGNISED,
-        permission=workflow.permitted("refuse"),
-        conditions=[workflow.in_table("refuse")],
-    )
-    def refuse(self):
-        """The deciding authority refuses recognition (reason required)."""
-
-    @transition(
-        field=state,
-        source=State.APPRAISED,
-        target=State.UNDER_APPRAISAL,
-        permission=workflow.permitted("send_back"),
-        conditions=[workflow.in_table("send_back")],
-    )
-    def send_back(self):
-        """The deciding authority sends the dossier back to the police (reason required)."""
-
-    @transition(
-        field=state,
-        source=State.RECOGNISED,
-        target=State.REVOKED,
-        permission=workflow.permitted("revoke"),
-        conditions=[workflow.in_table("revoke")],
-    )
-    def revoke(self):
-        """The authority withdraws the recognition after a drug case (reason required)."""
-
-    @transition(
-        field=state, source=State.RECOGNISED, target=State.EXPIRED, conditions=[workflow.in_table("expire")]
-    )
-    def expire(self):
-        """The recognition's validity ended (system, no user)."""
+    # --- transitions ------------------------------------------------------------------------------
+    # Made from the workflow tables (workflow.DossierTransitions): submit(), start_appraisal(),
+    # complete_appraisal(), recommend(), recognise()... each from the states that have it.
 
 
 class Answer(models.Model):

@@ -220,8 +220,9 @@ def _transition(
         raise missing
 
     from_state = locked.state
-    if name == "complete_appraisal":
-        _number_appraisal(locked)
+    for effect in workflow.step_effects(locked, name):
+        STEP_EFFECTS[effect](locked)
+    keeps_snapshot = workflow.keeps_snapshot(locked, name)
     try:
         method()
     except TransitionNotAllowed as exc:
@@ -241,9 +242,11 @@ def _transition(
         to_state=locked.state,
         comment=comment,
         against_recommendation=against_recommendation,
-        snapshot=dossier_snapshot(locked) if name == workflow.RETURN_TO_COMMUNE else {},
+        snapshot=dossier_snapshot(locked) if keeps_snapshot else {},
         object_repr=str(locked)[:200],
     )
+    if workflow.appraisal_open(locked):  # the police record the appraisal from now on
+        Appraisal.objects.get_or_create(dossier=locked, defaults={"appraised_by": actor})
     _notify_next_actors(dossier=locked, event=event)
     return locked
 
@@ -299,6 +302,10 @@ def _number_appraisal(dossier: Dossier) -> None:
         proposal_symbol=body.symbol("proposal"),
         police_body=body.name,
     )
+
+
+# What the steps' `effects` (in the workflow table) name: done before the dossier moves.
+STEP_EFFECTS = {"number_appraisal": _number_appraisal}
 
 
 def _next_actors(dossier: Dossier) -> list:
@@ -359,12 +366,9 @@ def dossier_act(
     *, dossier: Dossier, actor, transition: str, reason: str = "", expected_version: int | None = None
 ) -> Dossier:
     """Take a transition of the workflow table as `actor` (the reason is kept when the step needs one)."""
-    locked = _transition(
+    return _transition(
         dossier=dossier, actor=actor, name=transition, comment=reason, expected_version=expected_version
     )
-    if locked.state == Dossier.State.UNDER_APPRAISAL:
-        Appraisal.objects.get_or_create(dossier=locked, defaults={"appraised_by": actor})
-    return locked
 
 
 @transaction.atomic
@@ -662,7 +666,7 @@ def appraisal_save(
     locked = _lock(dossier.pk)
     if not perms.can_appraise(locked, actor):
         raise PermissionDenied
-    if locked.state != Dossier.State.UNDER_APPRAISAL:
+    if not workflow.appraisal_open(locked):
         raise DossierConflict(
             _("The dossier is “%(state)s”: the appraisal can no longer be changed.")
             % {"state": locked.get_state_display()}

@@ -220,8 +220,7 @@ def dossier_detail(request, pk: int):
             "can_decide": "decision" in pages,
             "can_revoke": "revoke" in pages,
             "can_edit": dossier.is_editable and perms.can_prepare(dossier, request.user),
-            "can_appraise": dossier.state == Dossier.State.UNDER_APPRAISAL
-            and perms.can_appraise(dossier, request.user),
+            "can_appraise": workflow.appraisal_open(dossier) and perms.can_appraise(dossier, request.user),
             "submission_problems": selectors.load_record(dossier).submission_problems()
             if "submit" in actions
             else [],
@@ -285,7 +284,7 @@ def dossier_action(request, pk: int, action: str):
         return redirect("assessments:dossier_detail", pk=pk)
     messages.success(request, _("Done: the dossier is now “%(state)s”.") % {"state": _state_label(pk)})
     fresh = selectors.dossier_for_page(pk=pk, with_record=False)
-    if fresh.state == Dossier.State.UNDER_APPRAISAL and perms.can_appraise(fresh, request.user):
+    if workflow.appraisal_open(fresh) and perms.can_appraise(fresh, request.user):
         return redirect("assessments:appraisal", pk=pk)
     return redirect("assessments:dossier_detail", pk=pk)
 
@@ -497,7 +496,7 @@ def appraisal(request, pk: int):
     dossier = visible_dossier(request, pk)
     if not perms.can_appraise(dossier, request.user):
         raise PermissionDenied
-    if dossier.state != Dossier.State.UNDER_APPRAISAL:
+    if not workflow.appraisal_open(dossier):
         messages.warning(request, _("The appraisal can be edited only while the dossier is under appraisal."))
         return redirect("assessments:dossier_detail", pk=pk)
     rows = selectors.criterion_rows(dossier=dossier)

@@ -21,10 +21,12 @@ two equal both ways. Adding a procedure is an entry here, its transitions and it
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +36,22 @@ COMMUNE, DISTRICT, PROVINCE = "commune", "district", "province"
 
 # How a dossier reaches the unit of each level (ORM lookups from Dossier).
 LEVEL_LOOKUP = {COMMUNE: "commune", DISTRICT: "commune__district", PROVINCE: "commune__province"}
+
+
+# The states of a dossier (trạng thái hồ sơ), every procedure's; each table below says what each means.
+class State(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    UNDER_APPRAISAL = "under_appraisal", _("Under appraisal")
+    APPRAISED = "appraised", _("Appraised")
+    # Decision 28/2025: the review council's vote.
+    RECOMMENDED = "recommended", _("Recommended by the council")
+    NOT_RECOMMENDED = "not_recommended", _("Not recommended by the council")
+    RETURNED = "returned", _("Returned to the commune")
+    RECOGNISED = "recognised", _("Recognised")
+    NOT_RECOGNISED = "not_recognised", _("Not recognised")
+    REVOKED = "revoked", _("Recognition revoked")
+    EXPIRED = "expired", _("Recognition expired")
 
 
 @dataclass(frozen=True)
@@ -51,6 +69,11 @@ class Step:
     label: str = ""
     # The name of a limit (LIMITS) after which the step is closed, e.g. "until the year's decision".
     open_until: str = ""
+    # What taking it does besides moving the dossier (the services' STEP_EFFECTS, by name), before the
+    # move: "number_appraisal" numbers the minutes and the proposal in the police register.
+    effects: tuple[str, ...] = ()
+    # Its history row keeps what the dossier held (answers, counts, files) to show the changes later.
+    keeps_snapshot: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,6 +88,12 @@ class StateRule:
     # The column of the dashboards and their exports that counts a dossier in this state (a key of
     # COLUMNS); "" means the state's own name.
     column: str = ""
+    # The police record the appraisal (inspection, team, findings) in this state: its page is open and
+    # the dossier has an Appraisal from when it enters it.
+    appraisal_open: bool = False
+    # The stages of a cycle's funnel (FUNNEL_STAGES) a dossier in this state has passed, whatever
+    # became of it after (a commune recommended and left out stays counted as recommended).
+    funnel: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -145,6 +174,17 @@ COLUMNS = {
 }
 
 
+# The stages of a cycle's funnel (phễu, the dashboard of a province's year), in their order: each state
+# names those it has passed (StateRule.funnel).
+FUNNEL_STAGES = {
+    "opened": _("Assigned or registered"),
+    "submitted": _("Submitted"),
+    "appraised": _("Appraised"),
+    "recommended": _("Recommended by the council"),
+    "recognised": _("Recognised"),
+}
+
+
 # The transition each outcome of a decision takes (the decision pages name outcomes, not transitions).
 OUTCOME_TRANSITION = {
     "recognised": "recognise",
@@ -184,64 +224,100 @@ def _states(
     (Decision 28) an appraised dossier goes to the review council's vote, and the recommended ones to
     the chairman's decision with its annex; no one decides a dossier alone."""
     told_commune = tuple(dict.fromkeys((prepare, submit)))
-    editable_steps = (Step("submit", "submitted", *submit, label=submit_label),)
+    # The funnel's stages a state has passed: with a council, a recognised commune was recommended.
+    opened, submitted, appraised = ("opened",), ("opened", "submitted"), ("opened", "submitted", "appraised")
+    decided = (*appraised, *(("recommended",) if council is not None else ()), "recognised")
+    editable_steps = (Step("submit", State.SUBMITTED, *submit, label=submit_label),)
     return {
-        "draft": StateRule(steps=editable_steps, editable=True, waiting=True, actors=told_commune),
-        "returned": StateRule(
-            steps=editable_steps, editable=True, waiting=True, actors=told_commune, column="draft"
+        State.DRAFT: StateRule(
+            funnel=opened, steps=editable_steps, editable=True, waiting=True, actors=told_commune
         ),
-        "submitted": StateRule(
+        State.RETURNED: StateRule(
+            funnel=submitted,
+            steps=editable_steps,
+            editable=True,
+            waiting=True,
+            actors=told_commune,
+            column="draft",
+        ),
+        State.SUBMITTED: StateRule(
+            funnel=submitted,
             steps=(
-                Step("start_appraisal", "under_appraisal", *appraise, label=_("Start the appraisal")),
-                Step("return_to_commune", "returned", *appraise, reason_required=True, label=_RETURN),
+                Step("start_appraisal", State.UNDER_APPRAISAL, *appraise, label=_("Start the appraisal")),
+                Step(
+                    "return_to_commune",
+                    State.RETURNED,
+                    *appraise,
+                    reason_required=True,
+                    label=_RETURN,
+                    keeps_snapshot=True,
+                ),
             ),
             waiting=True,
             actors=(appraise,),
         ),
-        "under_appraisal": StateRule(
+        State.UNDER_APPRAISAL: StateRule(
+            funnel=submitted,
             steps=(
-                Step("return_to_commune", "returned", *appraise, reason_required=True, label=_RETURN),
-                Step("complete_appraisal", "appraised", *appraise, label=_("Complete the appraisal")),
+                Step(
+                    "return_to_commune",
+                    State.RETURNED,
+                    *appraise,
+                    reason_required=True,
+                    label=_RETURN,
+                    keeps_snapshot=True,
+                ),
+                Step(
+                    "complete_appraisal",
+                    State.APPRAISED,
+                    *appraise,
+                    label=_("Complete the appraisal"),
+                    effects=("number_appraisal",),
+                ),
             ),
             waiting=True,
             actors=(appraise,),
+            appraisal_open=True,
         ),
         # Without a council the authority decides each appraised dossier; with one (Decision 28) the
         # council's vote recommends or not, and the chairman recognises the recommended in one decision.
-        "appraised": StateRule(
+        State.APPRAISED: StateRule(
+            funnel=appraised,
             steps=(
-                Step("recognise", "recognised", *decide, page="decision"),
-                Step("refuse", "not_recognised", *decide, reason_required=True, page="decision"),
-                Step("send_back", "under_appraisal", *decide, reason_required=True, page="decision"),
+                Step("recognise", State.RECOGNISED, *decide, page="decision"),
+                Step("refuse", State.NOT_RECOGNISED, *decide, reason_required=True, page="decision"),
+                Step("send_back", State.UNDER_APPRAISAL, *decide, reason_required=True, page="decision"),
             )
             if council is None
             else (
-                Step("recommend", "recommended", *council, page="council"),
-                Step("not_recommend", "not_recommended", *council, page="council"),
+                Step("recommend", State.RECOMMENDED, *council, page="council"),
+                Step("not_recommend", State.NOT_RECOMMENDED, *council, page="council"),
             ),
             waiting=True,
             # With a council: its secretary, and its standing body, who puts it on a session's agenda.
             actors=(decide,) if council is None else tuple(a for a in (council, standing_body) if a),
         ),
-        "recommended": StateRule(
+        State.RECOMMENDED: StateRule(
+            funnel=(*appraised, "recommended"),
             steps=()
             if council is None
             else (
-                Step("recognise", "recognised", *decide, page="provincial_decision"),
-                Step("leave_out", "appraised", *decide, reason_required=True, page="provincial_decision"),
+                Step("recognise", State.RECOGNISED, *decide, page="provincial_decision"),
+                Step("leave_out", State.APPRAISED, *decide, reason_required=True, page="provincial_decision"),
             ),
             waiting=council is not None,
             actors=(decide,) if council is not None else (),
         ),
         # Closed for the year by the council's notice; its standing body may put it on a later session
         # of the same year until the year's decision is issued (YEAR_DECISION_ISSUED).
-        "not_recommended": StateRule(
+        State.NOT_RECOMMENDED: StateRule(
+            funnel=appraised,
             steps=()
             if standing_body is None
             else (
                 Step(
                     "reconsider",
-                    "appraised",
+                    State.APPRAISED,
                     *standing_body,
                     reason_required=True,
                     label=_("Put it on a later session of the council"),
@@ -250,17 +326,18 @@ def _states(
             ),
             actors=told_commune,
         ),
-        "recognised": StateRule(
+        State.RECOGNISED: StateRule(
+            funnel=decided,
             steps=(
-                Step("revoke", "revoked", *decide, reason_required=True, page="revoke"),
-                Step("expire", "expired", None, page=""),
+                Step("revoke", State.REVOKED, *decide, reason_required=True, page="revoke"),
+                Step("expire", State.EXPIRED, None, page=""),
             ),
             actors=told_commune,
         ),
-        "not_recognised": StateRule(actors=told_commune),
-        "revoked": StateRule(actors=told_commune),
+        State.NOT_RECOGNISED: StateRule(funnel=appraised, actors=told_commune),
+        State.REVOKED: StateRule(funnel=decided, actors=told_commune),
         # An expired recognition still stands for the year it was given.
-        "expired": StateRule(column="recognised"),
+        State.EXPIRED: StateRule(funnel=decided, column="recognised"),
     }
 
 
@@ -387,7 +464,12 @@ def states() -> set[str]:
     return {state for p in PROCEDURES.values() for state in p.states}
 
 
-INITIAL_STATE = "draft"
+INITIAL_STATE = State.DRAFT
+
+
+def states_past(procedure: Procedure, stage: str) -> set[str]:
+    """The states of `procedure` that have passed a funnel stage (StateRule.funnel)."""
+    return {state for state, state_rule in procedure.states.items() if stage in state_rule.funnel}
 
 
 def states_through(procedure: Procedure, state: str) -> set[str]:
@@ -595,3 +677,173 @@ def states_after_return() -> set[str]:
         for step in rule_.steps
         if step.transition in RETURNS
     }
+
+
+# --- the dossier's transitions, made from the tables ------------------------------------------------
+
+# What each step is, in the procedure's words (the docstring of the transition on Dossier).
+STEP_MEANINGS = {
+    "submit": "The commune sends its self-assessment (from 2025: the chair signs the commune's report).",
+    "start_appraisal": "The police open the appraisal (kiểm tra, thẩm định).",
+    "return_to_commune": "The police send the dossier back to the commune for completion (reason required).",
+    "complete_appraisal": "The police finish the appraisal with findings and a recommendation.",
+    "recommend": "The review council's vote recommends the commune (Decision 28/2025, Article 9).",
+    "not_recommend": "The review council's vote does not recommend the commune.",
+    "reconsider": "The standing body puts a commune the council did not recommend on a later session of "
+    "the year (until the year's decision is issued, YEAR_DECISION_ISSUED).",
+    "recognise": "The deciding authority recognises the commune (quyết định công nhận).",
+    "leave_out": "The chairman leaves a recommended commune out of the decision (reason): back to the council.",
+    "refuse": "The deciding authority refuses recognition (reason required).",
+    "send_back": "The deciding authority sends the dossier back to the police (reason required).",
+    "revoke": "The authority withdraws the recognition after a drug case (reason required).",
+    "expire": "The recognition's validity ended (system, no user).",
+}
+
+
+def model_edges() -> dict[str, tuple[tuple[str, ...], str]]:
+    """Each transition of every procedure -> (the states it leaves, in the tables' order; its target):
+    what Dossier declares to django-fsm. A transition leads to one state whatever the procedure."""
+    found: dict[str, tuple[list[str], str]] = {}
+    for procedure in PROCEDURES.values():
+        for state, state_rule in procedure.states.items():
+            for st in state_rule.steps:
+                sources, target = found.setdefault(st.transition, ([], st.target))
+                if target != st.target:
+                    raise ValueError(f"{st.transition} leads to {target} and to {st.target}")
+                if state not in sources:
+                    sources.append(state)
+    return {name: (tuple(sources), target) for name, (sources, target) in found.items()}
+
+
+def needs_met(transition: str) -> Callable:
+    """The `conditions=` of a transition that needs something of the dossier first (step_needs)."""
+
+    def condition(dossier) -> bool:
+        needs = step_needs(transition)
+        return needs is None or not needs[1](dossier=dossier)
+
+    condition.__name__ = f"{transition}_needs_met"
+    return condition
+
+
+def is_system_step(transition: str) -> bool:
+    """Whether the step is taken by the system only, never by an official (the expiry)."""
+    return _system_only(transition)
+
+
+def sources_of(transition: str) -> tuple[str, ...]:
+    """The states a step leaves from, in any procedure (e.g. the appraised dossiers a council weighs:
+    sources_of("recommend"); the recognitions in force: sources_of("revoke"))."""
+    return _edges()[transition][0]
+
+
+def target_of(transition: str) -> str:
+    """The state a step leads to (the same in every procedure)."""
+    return _edges()[transition][1]
+
+
+@functools.cache
+def _edges() -> dict[str, tuple[tuple[str, ...], str]]:
+    return model_edges()
+
+
+def appraisal_open(dossier) -> bool:
+    """Whether the police record the dossier's appraisal in its state now (its page is open)."""
+    return rule(dossier).appraisal_open
+
+
+def step_effects(dossier, transition: str) -> tuple[str, ...]:
+    found = step(dossier, transition)
+    return found.effects if found else ()
+
+
+def keeps_snapshot(dossier, transition: str) -> bool:
+    found = step(dossier, transition)
+    return bool(found and found.keeps_snapshot)
+
+
+def states_in_columns(*columns: str) -> tuple[str, ...]:
+    """The states counted in these dashboard columns (e.g. "recognised": recognised and expired)."""
+    of = state_columns()
+    return tuple(state for column in columns for state in of[column])
+
+
+def _system_only(transition: str) -> bool:
+    return all(
+        st.permission is None
+        for p in PROCEDURES.values()
+        for r in p.states.values()
+        for st in r.steps
+        if st.transition == transition
+    )
+
+
+def _fsm_transition(name: str, sources: tuple[str, ...], target: str):
+    from django_fsm import transition
+
+    def take(self):
+        pass  # the step's effects are its service's (assessments.services, recognition.services)
+
+    take.__name__ = take.__qualname__ = name
+    take.__doc__ = STEP_MEANINGS.get(name, "")
+    return transition(
+        field="state",
+        source=list(sources),
+        target=target,
+        permission=None if _system_only(name) else permitted(name),
+        conditions=[in_table(name), needs_met(name)],
+    )(take)
+
+
+class DossierTransitions:
+    """The transitions of Dossier (django-fsm-2), one per step of the tables above, each from the
+    states that have it to its target: the edges are declared here once, never beside the tables.
+    Who may take one from which state is the table's (`permitted`, `in_table`), and what it needs first
+    (`step_needs`)."""
+
+
+for _name, (_sources, _target) in model_edges().items():
+    setattr(DossierTransitions, _name, _fsm_transition(_name, _sources, _target))
+
+
+# --- the tables are complete ---------------------------------------------------------------------
+
+# The pages other than the dossier's whose views build the confirmation of the steps taken there
+# (recognition registers the decision, revocation, council and provincial decision pages).
+CONFIRMED_PAGES: set[str] = set()
+
+
+def register_confirmed_page(page: str) -> None:
+    CONFIRMED_PAGES.add(page)
+
+
+def completeness_problems(procedures: dict[str, Procedure] | None = None) -> list[str]:
+    """What a table leaves unsaid, one sentence each (empty: every page, export and document knows every
+    state and step). Each state needs its dashboard column (COLUMNS), its funnel stages (FUNNEL_STAGES)
+    and its label (State, the export's and the pages' words); each step taken by an official needs its
+    confirmation text (CONSEQUENCES for the dossier page, or a page whose view confirms it) and a notice
+    rule (whom its target state tells: StateRule.actors)."""
+    problems = []
+    labels = set(State.values)
+    for procedure in (procedures or PROCEDURES).values():
+        for state, state_rule in procedure.states.items():
+            where = f"{procedure.code}: state '{state}'"
+            if (state_rule.column or state) not in COLUMNS:
+                problems.append(f"{where} has no dashboard column (COLUMNS: {state_rule.column or state!r})")
+            if not state_rule.funnel or set(state_rule.funnel) - set(FUNNEL_STAGES):
+                problems.append(f"{where} has no funnel stage in FUNNEL_STAGES ({state_rule.funnel!r})")
+            if state not in labels:
+                problems.append(f"{where} has no label (State, the pages' and the exports' words)")
+            for st in state_rule.steps:
+                if st.permission is None:
+                    continue  # the system's step (the expiry): no one confirms it, no one is told
+                where = f"{procedure.code}: step '{st.transition}' from '{state}'"
+                confirmed = (
+                    st.transition in CONSEQUENCES if st.page == "dossier" else st.page in CONFIRMED_PAGES
+                )
+                if not confirmed:
+                    problems.append(f"{where} has no confirmation text (page {st.page!r})")
+                target = procedure.states.get(st.target)
+                if target is None or not target.actors:
+                    problems.append(f"{where} has no notice rule: its target '{st.target}' tells no one")
+    return problems

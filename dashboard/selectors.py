@@ -294,16 +294,16 @@ def districts_in_scope(*, user, year: int):
 
 # --- the procedure in force (Decision 28/2025): a province's cycle, and the country -------------------
 
-# The funnel of a cycle: each stage but the first is a state of the workflow tables, and counts the
-# dossiers that reached it (funnel_counts), whatever became of them after.
-FUNNEL: tuple[str, ...] = ("opened", "submitted", "appraised", "recommended", "recognised")
+# The funnel of a cycle, the workflow table's stages (workflow.FUNNEL_STAGES): each stage but the first
+# is a state, and counts the dossiers that reached it (funnel_counts), whatever became of them after.
+FUNNEL: tuple[str, ...] = tuple(workflow.FUNNEL_STAGES)
 
 
 def funnel_counts(dossiers: QuerySet[Dossier]) -> list[tuple[str, int]]:
     """Each stage of FUNNEL -> how many of `dossiers` reached it, in one query. A dossier reached a
     state when its history records it (a DossierEvent into it), when the review council recorded that
-    outcome on it (AgendaItem of a closed session), or when it is now in a state that only follows it
-    (workflow.states_through: dossiers loaded from the past carry no history). So a commune the council
+    outcome on it (AgendaItem of a closed session), or when it is now in a state that has passed it
+    (the table's StateRule.funnel: dossiers loaded from the past carry no history). So a commune the council
     recommended and the chairman left out of the decision stays counted as recommended, as in the
     council's minutes."""
     from django.db.models import Exists, OuterRef
@@ -314,7 +314,7 @@ def funnel_counts(dossiers: QuerySet[Dossier]) -> list[tuple[str, int]]:
     def reached(state: str) -> Q:
         now_after = Q()
         for code, procedure in workflow.PROCEDURES.items():
-            now_after |= Q(criteria_set__procedure=code, state__in=workflow.states_through(procedure, state))
+            now_after |= Q(criteria_set__procedure=code, state__in=workflow.states_past(procedure, state))
         history = Exists(DossierEvent.objects.filter(dossier=OuterRef("pk"), to_state=state))
         q = now_after | Q(history)
         if state in AgendaItem.Outcome.values:
@@ -421,7 +421,9 @@ def cycle_deadlines(*, province, year: int, today: datetime.date | None = None) 
     first_sent = {
         commune: timezone.localtime(at).date()
         for commune, at in DossierEvent.objects.filter(
-            dossier__year=year, dossier__commune__cycle_entries__cycle=cycle, to_state="submitted"
+            dossier__year=year,
+            dossier__commune__cycle_entries__cycle=cycle,
+            to_state=workflow.target_of("submit"),
         )
         .values_list("dossier__commune")
         .annotate(first=Min("at"))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from assessments import workflow
 from assessments.models import Dossier
 from communes.exports import csv_response, xlsx_response
 from communes.fragments import cached_value, list_key, page_number, seen_by
@@ -366,13 +367,7 @@ def national(request, year: int | None = None):
     )
 
 
-FUNNEL_LABELS = {
-    "opened": gettext_lazy("Assigned or registered"),
-    "submitted": gettext_lazy("Submitted"),
-    "appraised": gettext_lazy("Appraised"),
-    "recommended": gettext_lazy("Recommended by the council"),
-    "recognised": gettext_lazy("Recognised"),
-}
+FUNNEL_LABELS = workflow.FUNNEL_STAGES
 CLASS_LABELS = {
     "I": gettext_lazy("Key area type I"),
     "II": gettext_lazy("Key area type II"),

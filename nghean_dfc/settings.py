@@ -299,14 +299,8 @@ ISSUING_BODY_DEFAULTS = env.json(
         "police:commune": {"numbering": "application", "symbols": {"report": "BC-CAX", "dispatch": "CAX"}},
     },
 )
-# A recognition is valid to 31 December of the assessed year (+ this many years).
-# A recognition certifies the evaluated year and stands until the decision on the commune's next
-# evaluation, at the latest until 31 December of the year after (so one signed after the year ends holds).
-# The review council (Decision 28/2025): a session holds when more than this share of its voting members
-# is present; a commune is recommended when its votes for exceed this share of the members present.
-COUNCIL_QUORUM_SHARE = env.float("COUNCIL_QUORUM_SHARE", default=0.5)
-COUNCIL_MAJORITY_SHARE = env.float("COUNCIL_MAJORITY_SHARE", default=0.5)
-RECOGNITION_VALID_EXTRA_YEARS = env.int("RECOGNITION_VALID_EXTRA_YEARS", default=1)
+# The council's quorum and majority and a recognition's validity are rules of the procedure: they are
+# data on its criteria set (CriteriaSet.decision_rules), never settings.
 
 # --- security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -364,17 +364,19 @@ def _collective_context(document: Document) -> dict:
         "proposal_line": f"Xét đề nghị của {_police(first)['police_head']}"
         + (f" và {'; '.join(grounds)}" if grounds else "")
         + ".",
-        "valid_until": default_valid_until_of(collective.evaluated_year),
+        "valid_until": default_valid_until_of(
+            year=collective.evaluated_year, criteria_set=first.criteria_set
+        ),
         **_signature(collective.signer_title, collective.signer_name),
         "decision_recipients": copies_of_decision(first)[:-1]
         + ["Ủy ban nhân dân các xã, phường có tên tại Điều 1;", copies_of_decision(first)[-1]],
     }
 
 
-def default_valid_until_of(year: int) -> datetime.date:
+def default_valid_until_of(*, year: int, criteria_set) -> datetime.date:
     from .services import default_valid_until
 
-    return default_valid_until(year)
+    return default_valid_until(year=year, criteria_set=criteria_set)
 
 
 def _key_counts(counts) -> str:

@@ -6,6 +6,7 @@ import datetime
 
 from django.db.models import Count, Q
 
+from assessments import workflow
 from assessments.models import Dossier
 from communes.models import Commune, District
 
@@ -129,12 +130,18 @@ def decision_standing(decision, *, today: datetime.date) -> tuple[str, str]:
 
     dossier = decision.dossier
     revocation = getattr(decision, "revocation", None)
-    if revocation is not None and revocation.number is not None and dossier.state == Dossier.State.REVOKED:
+    if (
+        revocation is not None
+        and revocation.number is not None
+        and dossier.state == workflow.target_of("revoke")
+    ):
         return "revoked", _("Revoked by decision %(number)s of %(day)s") % {
             "number": revocation.number_display,
             "day": revocation.decided_on.strftime("%d/%m/%Y"),
         }
-    if (decision.valid_until and decision.valid_until < today) or dossier.state == Dossier.State.EXPIRED:
+    if (decision.valid_until and decision.valid_until < today) or dossier.state == workflow.target_of(
+        "expire"
+    ):
         if decision.valid_until:
             return "lapsed", _(
                 "No longer in force (replaced by the next evaluation or lapsed on %(day)s)"
@@ -248,7 +255,7 @@ def ministry_report_figures(*, province, year: int) -> dict:
         u.name for u in units if u.pk in dossiers and dossiers[u.pk].state in Dossier.RECOGNISED_STATES
     ]
     recommended = [
-        u.name for u in units if u.pk in dossiers and dossiers[u.pk].state == Dossier.State.RECOMMENDED
+        u.name for u in units if u.pk in dossiers and dossiers[u.pk].state in workflow.sources_of("leave_out")
     ]
     classes: dict[str, list[str]] = {"none": [], "III": [], "II": [], "I": [], "not_reported": []}
     for unit in units:

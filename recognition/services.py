@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from assessments import permissions as dossier_perms
@@ -151,10 +151,26 @@ def _citations(*, dossier: Dossier, document_kind: str, on: datetime.date) -> li
     return [basis.citation() for basis in bases]
 
 
-def default_valid_until(year: int) -> datetime.date:
-    """The latest day a recognition stands: 31 December of the year after the assessed one by default
-    (RECOGNITION_VALID_EXTRA_YEARS); the decision on the next evaluation ends it earlier."""
-    return datetime.date(year + settings.RECOGNITION_VALID_EXTRA_YEARS, 12, 31)
+def default_valid_until(*, year: int, criteria_set) -> datetime.date:
+    """The latest day a recognition stands: 31 December of the assessed year plus the criteria set's
+    `recognition_valid_extra_years` (one: the year after); the decision on the next evaluation ends it
+    earlier."""
+    return datetime.date(year + criteria_set.decision_rule("recognition_valid_extra_years"), 12, 31)
+
+
+def council_rules(session: CouncilSession):
+    """The criteria set whose procedure the session applies (its quorum and majority): the set of the
+    dossiers on its agenda (one procedure a year), else the set in force for the council's year."""
+    from assessments.models import CriteriaSet
+    from assessments.selectors import criteria_set_for
+
+    found = CriteriaSet.objects.filter(dossiers__agenda_items__session=session).first()
+    return found or criteria_set_for(year=session.council.year)
+
+
+def holds_quorum(*, present: int, voting: int, session: CouncilSession) -> bool:
+    """More than the procedure's `council_quorum_share` of the voting members present."""
+    return present > council_rules(session).decision_rule("council_quorum_share") * voting
 
 
 # --- decisions ------------------------------------------------------------------------------------
@@ -214,7 +230,9 @@ def decision_record(
         **_issued_by(body=body, actor=actor, decided_on=decided_on, signer_title=signer_title),
         reasons=reasons,
         legal_bases=bases,
-        valid_until=default_valid_until(locked.year) if recognised else None,
+        valid_until=default_valid_until(year=locked.year, criteria_set=locked.criteria_set)
+        if recognised
+        else None,
     )
     by_clerk = body.numbering == IssuingBody.Numbering.CLERK
     if not by_clerk:
@@ -500,7 +518,7 @@ def _end_earlier_recognitions(decision: RecognitionDecision) -> None:
         outcome=RecognitionDecision.Outcome.RECOGNISED,
         dossier__commune=decision.dossier.commune_id,
         dossier__year__lt=decision.dossier.year,
-        dossier__state=Dossier.State.RECOGNISED,
+        dossier__state__in=workflow.sources_of("expire"),  # a recognition still in force
     ).select_related("dossier")
     for previous in earlier:
         RecognitionDecision.objects.filter(pk=previous.pk).update(valid_until=decision.decided_on)
@@ -895,7 +913,7 @@ def recognitions_expire(*, today: datetime.date | None = None) -> int:
     for decision in RecognitionDecision.objects.filter(
         outcome=RecognitionDecision.Outcome.RECOGNISED,
         valid_until__lt=today,
-        dossier__state=Dossier.State.RECOGNISED,
+        dossier__state__in=workflow.sources_of("expire"),
     ).select_related("dossier"):
         with transaction.atomic():
             dossier_system_transition(dossier=decision.dossier, name="expire", comment=_("Validity ended."))
@@ -1022,7 +1040,7 @@ def session_schedule(
     wrong = [
         str(d)
         for d in locked
-        if d.state != Dossier.State.APPRAISED
+        if d.state not in workflow.sources_of("recommend")
         or d.year != council.year
         or d.commune.province_id != council.province_id
     ]
@@ -1176,16 +1194,20 @@ def session_recording_set(*, session: CouncilSession, actor, recording: str) -> 
 
 
 def session_quorum(session: CouncilSession) -> tuple[int, int, bool]:
-    """(present voting members, voting members, whether the session holds): more than
-    COUNCIL_QUORUM_SHARE of the council's voting members present."""
+    """(present voting members, voting members, whether the session holds: holds_quorum)."""
     voting = {m.pk for m in session.council.voting_members()}
     present = set(session.attendance.filter(present=True).values_list("member_id", flat=True)) & voting
-    return len(present), len(voting), len(present) > settings.COUNCIL_QUORUM_SHARE * len(voting)
+    return (
+        len(present),
+        len(voting),
+        holds_quorum(present=len(present), voting=len(voting), session=session),
+    )
 
 
-def is_recommended(votes_for: int, present: int) -> bool:
-    """Recommended when its votes for exceed COUNCIL_MAJORITY_SHARE of the members present."""
-    return votes_for > settings.COUNCIL_MAJORITY_SHARE * present
+def is_recommended(votes_for: int, present: int, *, rules) -> bool:
+    """Recommended when its votes for exceed the procedure's `council_majority_share` (of the criteria
+    set `rules`, council_rules) of the members present."""
+    return votes_for > rules.decision_rule("council_majority_share") * present
 
 
 def items_missing_votes(cast: dict, voters: set[int]) -> list:
@@ -1209,10 +1231,15 @@ def session_closing_refusals(
     if session.held_on > timezone.localdate():
         refusals["held_on"] = str(_("A session cannot be closed before the day it is held."))
     voters = voting & present
-    if not len(voters) > settings.COUNCIL_QUORUM_SHARE * len(voting):
+    if not holds_quorum(present=len(voters), voting=len(voting), session=session):
+        percent = round(council_rules(session).decision_rule("council_quorum_share") * 100, 1)
         refusals["present"] = str(
-            _("No quorum: %(present)s of %(members)s members present; more than half must attend.")
-            % {"present": len(voters), "members": len(voting)}
+            _("No quorum: %(present)s of %(members)s members present; more than %(share)s%% must attend.")
+            % {
+                "present": len(voters),
+                "members": len(voting),
+                "share": formats.number_format(percent, decimal_pos=0 if percent == int(percent) else 1),
+            }
         )
     if missing := [str(item.dossier.commune.name) for item in items_missing_votes(cast, voters)]:
         refusals["votes"] = str(
@@ -1262,6 +1289,7 @@ def session_close(
         raise DossierActionError(" ".join(refusals.values()))
     voters = voting & present_ids
     present, members = len(voters), len(voting)
+    rules = council_rules(session)
     # The reasons typed now, else those saved with the draft.
     reasons = {item.pk: item.reason for item in items} | (reasons or {})
     for item in items:
@@ -1270,7 +1298,7 @@ def session_close(
             counts = {"for": item.votes_for, "against": item.votes_against, "abstain": item.abstentions}
         for vote in item.votes.all():
             counts[vote.choice] += 1
-        recommended = is_recommended(counts["for"], present)
+        recommended = is_recommended(counts["for"], present, rules=rules)
         item.votes_for, item.votes_against, item.abstentions = (
             counts["for"],
             counts["against"],
@@ -1348,7 +1376,9 @@ def session_close(
 def recommended_dossiers(*, province, year: int):
     """The communes the council recommended for `year`, waiting for the chairman's decision."""
     return (
-        Dossier.objects.filter(state=Dossier.State.RECOMMENDED, year=year, commune__province=province)
+        Dossier.objects.filter(
+            state__in=workflow.sources_of("leave_out"), year=year, commune__province=province
+        )
         .select_related("commune", "criteria_set", "appraisal")
         .order_by("commune__name")
     )
@@ -1457,7 +1487,7 @@ def collective_decision_record(
             signer_name=collective.signer_name,
             signer_title=collective.signer_title,
             legal_bases=bases,
-            valid_until=default_valid_until(locked.year),
+            valid_until=default_valid_until(year=locked.year, criteria_set=locked.criteria_set),
         )
         if not by_clerk:
             _end_earlier_recognitions(decision)

@@ -38,7 +38,7 @@ def decision(request, pk: int):
     dossier = visible_dossier(request, pk)
     if not dossier_perms.can_decide(dossier, request.user):
         raise PermissionDenied
-    if dossier.state != Dossier.State.APPRAISED or workflow.step(dossier, "recognise") is None:
+    if (found := workflow.step(dossier, "recognise")) is None or found.page != "decision":
         # Decision 28: an appraised dossier goes to the review council, not to a decision of its own.
         messages.warning(request, _("This dossier is not waiting for a decision."))
         return redirect("assessments:dossier_detail", pk=pk)
@@ -119,7 +119,8 @@ def _decision_confirmation(request, dossier: Dossier, form: DecisionForm) -> Con
                 _("The recognition stands until %(day)s, or until the next year's decision.")
                 % {
                     "day": formats.date_format(
-                        services.default_valid_until(dossier.year), "SHORT_DATE_FORMAT"
+                        services.default_valid_until(year=dossier.year, criteria_set=dossier.criteria_set),
+                        "SHORT_DATE_FORMAT",
                     )
                 },
             )
@@ -172,7 +173,7 @@ def revoke(request, pk: int):
     if not dossier_perms.can_decide(dossier, request.user):
         raise PermissionDenied
     recognition = RecognitionDecision.objects.filter(dossier=dossier, outcome="recognised").first()
-    if dossier.state != Dossier.State.RECOGNISED or recognition is None:
+    if workflow.step(dossier, "revoke") is None or recognition is None:
         messages.warning(request, _("Only a recognised commune can have its recognition revoked."))
         return redirect("assessments:dossier_detail", pk=pk)
     form = RevocationForm(
@@ -437,9 +438,15 @@ def decision_panel(request, dossier: Dossier) -> str:
     can_keep_register = decision.is_draft and services.can_keep_register(
         decision.collective if decision.collective_id else decision, request.user
     )
+    # What the panel says of the decision's standing, by where the table's steps led the dossier.
+    standing = {
+        workflow.target_of("revoke"): "revoked_by",
+        workflow.target_of("expire"): "lapsed",
+        workflow.target_of("refuse"): "refused",
+    }.get(dossier.state, "in_force")
     return render_to_string(
         "recognition/_decision_panel.html",
-        {"decision": decision, "can_keep_register": can_keep_register, **context},
+        {"decision": decision, "can_keep_register": can_keep_register, "standing": standing, **context},
         request=request,
     )
 
@@ -588,7 +595,7 @@ def council(request, year: int | None = None):
         )
     candidates = (
         Dossier.objects.filter(
-            state=Dossier.State.APPRAISED,
+            state__in=workflow.sources_of("recommend"),
             year=year,
             commune__province=province,
             criteria_set__procedure__in=workflow.procedures_with("recommend"),
@@ -755,6 +762,7 @@ def _session_close_confirmation(request, session, form) -> Confirmation:
     present = form.present()
     voting = [m for m in form.members if m.votes]
     voting_present = [m for m in voting if m.pk in present]
+    rules = services.council_rules(session)
     facts = [
         (
             _("Quorum"),
@@ -778,7 +786,7 @@ def _session_close_confirmation(request, session, form) -> Confirmation:
             cast.count(Vote.Choice.AGAINST),
             cast.count(Vote.Choice.ABSTAIN),
         )
-        recommended = services.is_recommended(for_, len(voting_present))
+        recommended = services.is_recommended(for_, len(voting_present), rules=rules)
         facts.append(
             (
                 item.dossier.commune.name,

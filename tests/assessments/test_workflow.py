@@ -8,7 +8,7 @@ from assessments import workflow
 from assessments.models import Dossier
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["accounts", "communes", "assessments", "recognition", "dashboard"]
+APPS = ["accounts", "outbox", "communes", "assessments", "recognition", "dashboard"]
 
 
 def model_edges() -> set[tuple[str, str, str]]:
@@ -54,6 +54,33 @@ def test_a_step_names_a_permission_that_exists_on_the_unit_of_its_level():
 
 TRANSITIONS = workflow.transitions()
 AUTHORITIES = {"district_chair", "provincial_committee", *workflow.PROCEDURES}
+STATE_NAMES = set(workflow.State.values)
+STATE_MEMBERS = set(workflow.State.names)
+# What holds a state or a step's name: dossier.state, event.to_state, a step's `name`...
+NAME_HOLDERS = {"state", "to_state", "from_state", "transition", "name"}
+
+
+def named_states_or_steps(node) -> list[str]:
+    """The state and step names a node spells: "recommended", Dossier.State.APPRAISED, a tuple of them."""
+    if isinstance(node, ast.Constant) and node.value in STATE_NAMES | TRANSITIONS:
+        return [node.value]
+    if isinstance(node, ast.Attribute) and node.attr in STATE_MEMBERS:
+        base = node.value
+        if (
+            isinstance(base, ast.Name)
+            and base.id in ("State", "S")
+            or (isinstance(base, ast.Attribute) and base.attr == "State")
+        ):
+            return [node.attr]
+    if isinstance(node, ast.List | ast.Tuple | ast.Set):
+        return [name for e in node.elts for name in named_states_or_steps(e)]
+    return []
+
+
+def holds_a_name(node) -> bool:
+    return (isinstance(node, ast.Attribute) and node.attr in NAME_HOLDERS) or (
+        isinstance(node, ast.Name) and node.id in NAME_HOLDERS
+    )
 
 
 def offences(path: Path) -> list[str]:
@@ -69,8 +96,11 @@ def offences(path: Path) -> list[str]:
             names = [k.value for k in node.keys if isinstance(k, ast.Constant) and k.value in TRANSITIONS]
             if len(names) >= 2:
                 found.append(f"{path.name}:{node.lineno} maps {names}")
-        elif isinstance(node, ast.Compare):
+        if isinstance(node, ast.Compare):
             operands = [node.left, *node.comparators]
+            names = [n for o in operands for n in named_states_or_steps(o)]
+            if names and any(holds_a_name(o) for o in operands):
+                found.append(f"{path.name}:{node.lineno} compares a state or step with {names}")
             literal = [o.value for o in operands if isinstance(o, ast.Constant) and o.value in AUTHORITIES]
             named = [
                 o
@@ -80,13 +110,13 @@ def offences(path: Path) -> list[str]:
             ]
             if literal and named:
                 found.append(f"{path.name}:{node.lineno} compares the authority with {literal}")
-        elif (
-            isinstance(node, ast.keyword)
-            and node.arg
-            and node.arg.endswith(("procedure", "deciding_authority"))
-        ):
-            if isinstance(node.value, ast.Constant) and node.value.value in AUTHORITIES:
-                found.append(f"{path.name}:{node.value.lineno} filters on {node.value.value!r}")
+        if isinstance(node, ast.keyword) and node.arg:
+            if node.arg.endswith(("procedure", "deciding_authority")):
+                if isinstance(node.value, ast.Constant) and node.value.value in AUTHORITIES:
+                    found.append(f"{path.name}:{node.value.lineno} filters on {node.value.value!r}")
+            lookup = node.arg.removesuffix("__in").rsplit("__", 1)[-1]
+            if lookup in {"state", "to_state", "from_state"} and (names := named_states_or_steps(node.value)):
+                found.append(f"{path.name}:{node.value.lineno} filters a state on {names}")
     return found
 
 
@@ -108,6 +138,26 @@ def test_the_check_finds_what_it_looks_for(tmp_path):
         'qs.filter(criteria_set__deciding_authority="district_chair")\n'
     )
     assert len(offences(sample)) == 3
+
+
+def test_the_check_finds_a_state_or_a_step_named_outside_the_table(tmp_path):
+    """A page comparing a state or step by name (the dashboard's 500 came from a list of states kept
+    beside the table) fails the tree's check; the tree itself passes it (above)."""
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        'if dossier.state == "recommended":\n    pass\n'
+        "if dossier.state != Dossier.State.UNDER_APPRAISAL:\n    pass\n"
+        'if name == "complete_appraisal":\n    pass\n'
+        "Dossier.objects.filter(state__in=(Dossier.State.APPRAISED, Dossier.State.RECOMMENDED))\n"
+        'DossierEvent.objects.filter(dossier__year=2026, to_state="submitted")\n'
+    )
+    assert [line.split(" ", 1)[1] for line in offences(sample)] == [
+        "compares a state or step with ['recommended']",
+        "compares a state or step with ['UNDER_APPRAISAL']",
+        "compares a state or step with ['complete_appraisal']",
+        "filters a state on ['APPRAISED', 'RECOMMENDED']",
+        "filters a state on ['submitted']",
+    ]
 
 
 def test_every_state_of_every_procedure_is_counted_in_a_dashboard_column():

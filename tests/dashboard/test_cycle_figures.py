@@ -147,3 +147,19 @@ def test_the_national_table_and_the_cycle_take_the_year_asked(client, province_p
         assert '<option value="2026" selected>' in this_year  # not a year: ignored, as on /dashboard/
         cycle = client.get(reverse("dashboard:cycle"), {"year": "2025", "province": p.province.code})
         assert '<option value="2025" selected>' in cycle.content.decode()
+
+
+def test_the_stages_each_state_has_passed_agree_with_the_table_s_graph():
+    """The funnel counts a dossier by the stages its state has passed (StateRule.funnel); for every
+    procedure, they are the states reachable only through the stage's state (states_through)."""
+    for procedure in table.PROCEDURES.values():
+        reachable = table.states_through(procedure, table.INITIAL_STATE)
+        for stage in table.FUNNEL_STAGES:
+            past = table.states_past(procedure, stage) & reachable
+            expected = table.states_through(procedure, stage) if stage != "opened" else reachable
+            assert past == expected, (procedure.code, stage)
+    # The district procedure had no council: none of its reachable states passed a recommendation.
+    district = table.PROCEDURES["district"]
+    assert not table.states_past(district, "recommended") & table.states_through(
+        district, table.INITIAL_STATE
+    )

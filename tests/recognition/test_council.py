@@ -76,6 +76,53 @@ def test_exactly_half_present_is_no_quorum(council):
     }
 
 
+def test_the_procedures_quorum_is_its_data_not_a_setting(council):
+    """The same attendance (2 of 4 voting members) holds once the criteria set's quorum is lowered to
+    40 %: the session closes and the communes are recommended, no setting touched."""
+    from assessments.models import CriteriaSet
+
+    p = council
+    criteria_set = p.dossiers[0].criteria_set
+    CriteriaSet.objects.filter(pk=criteria_set.pk).update(
+        decision_rules={**criteria_set.decision_rules, "council_quorum_share": 0.4}
+    )
+    present = {p.seat["pct_tinh"].pk, p.seat["soyte"].pk, p.seat["thuky"].pk}
+    plan = {d.commune: {"pct_tinh": "for", "soyte": "for"} for d in p.dossiers}
+    services.session_record(
+        session=p.session, actor=p.council_secretary, present=present, votes=votes_of(p, plan)
+    )
+    assert services.session_quorum(p.session) == (2, 4, True)
+    services.session_close(session=p.session, actor=p.council_secretary, ends_at=datetime.time(10, 0))
+    assert set(Dossier.objects.filter(pk__in=[d.pk for d in p.dossiers]).values_list("state", flat=True)) == {
+        "recommended"
+    }
+
+
+def test_the_procedures_majority_is_its_data_not_a_setting(council):
+    """Three votes for out of four present recommend at the majority in force (more than half), not
+    once the criteria set asks for more than three quarters."""
+    from assessments.models import CriteriaSet
+
+    p = council
+    criteria_set = p.dossiers[0].criteria_set
+    CriteriaSet.objects.filter(pk=criteria_set.pk).update(
+        decision_rules={**criteria_set.decision_rules, "council_majority_share": 0.75}
+    )
+    voters = ("pct_tinh", "pc04", "soyte", "bienphong")
+    present = {p.seat[u].pk for u in voters}
+    plan = {
+        d.commune: {"pct_tinh": "for", "pc04": "for", "soyte": "for", "bienphong": "against"}
+        for d in p.dossiers
+    }
+    services.session_record(
+        session=p.session, actor=p.council_secretary, present=present, votes=votes_of(p, plan)
+    )
+    services.session_close(session=p.session, actor=p.council_secretary, ends_at=datetime.time(10, 0))
+    assert set(Dossier.objects.filter(pk__in=[d.pk for d in p.dossiers]).values_list("state", flat=True)) == {
+        "not_recommended"
+    }
+
+
 def test_only_present_members_of_the_council_vote_and_only_the_secretary_records(council):
     p = council
     present = {p.seat[u].pk for u in VOTERS[:3]}

@@ -72,7 +72,7 @@ def test_a_refused_decision_gives_its_number_back(people, django_capture_on_comm
 
 @pytest.mark.django_db
 def test_the_recognition_stands_to_the_end_of_the_year_after_the_assessed_one(
-    people, settings, django_capture_on_commit_callbacks
+    people, django_capture_on_commit_callbacks
 ):
     (dossier,) = appraised_dossiers(people.ky_son, 1, year=2023)
     with django_capture_on_commit_callbacks(execute=False):
@@ -81,8 +81,10 @@ def test_the_recognition_stands_to_the_end_of_the_year_after_the_assessed_one(
         )
     # It stands through the year after: a decision signed after the evaluated year ends still holds.
     assert decision.valid_until == datetime.date(2024, 12, 31)
-    settings.RECOGNITION_VALID_EXTRA_YEARS = 0
-    assert services.default_valid_until(2023) == datetime.date(2023, 12, 31)
+    # The validity is the procedure's data: a set that asks for none ends it with the assessed year.
+    criteria_set = dossier.criteria_set
+    criteria_set.decision_rules = {**criteria_set.decision_rules, "recognition_valid_extra_years": 0}
+    assert services.default_valid_until(year=2023, criteria_set=criteria_set) == datetime.date(2023, 12, 31)
 
 
 @pytest.mark.postgres

@@ -211,7 +211,7 @@ class Command(BaseCommand):
         """The district procedure's history has work at each step: Mỹ Lý stays a draft for its commune
         officer; of the other border communes of Kỳ Sơn, one waits for the district police, one for the
         district chair and one, recognised, for the district clerk's number."""
-        from assessments import services
+        from assessments import services, workflow
         from assessments.models import Dossier
         from recognition.services import decision_record
 
@@ -220,7 +220,7 @@ class Command(BaseCommand):
             User.objects.get(username=u) for u in ("quantri", "congan.kyson", "chutich.kyson")
         )
         others = list(
-            Dossier.objects.filter(year=2024, state=Dossier.State.DRAFT, commune__district__code="417")
+            Dossier.objects.filter(year=2024, state=workflow.INITIAL_STATE, commune__district__code="417")
             .exclude(commune__code="16816")
             .select_related("commune")
             .order_by("commune__code")[:3]

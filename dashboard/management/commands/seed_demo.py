@@ -66,8 +66,12 @@ PATH[S.RECOGNISED] = PATH[S.APPRAISED] + [("recognise", S.APPRAISED, S.RECOGNISE
 PATH[S.NOT_RECOGNISED] = PATH[S.APPRAISED] + [("refuse", S.APPRAISED, S.NOT_RECOGNISED)]
 PATH[S.REVOKED] = PATH[S.RECOGNISED] + [("revoke", S.RECOGNISED, S.REVOKED)]
 PATH[S.EXPIRED] = PATH[S.RECOGNISED] + [("expire", S.RECOGNISED, S.EXPIRED)]
-DECIDED = (S.RECOGNISED, S.NOT_RECOGNISED, S.REVOKED, S.EXPIRED)
-APPRAISED_OR_LATER = (S.APPRAISED, *DECIDED)
+DECIDED = Dossier.DECIDED_STATES
+# The states a district dossier reaches only through an appraisal (as the table says).
+APPRAISED_OR_LATER = tuple(workflow.states_through(workflow.PROCEDURES["district"], S.APPRAISED))
+REFUSED = workflow.target_of("refuse")
+# The reason the seeded history gives a step that needs one.
+SEEDED_REASONS = {"revoke": "Phát sinh vụ việc ma túy."}
 BATCH = 2000
 
 
@@ -246,7 +250,7 @@ class Command(BaseCommand):
             recognised_now = set()
             for commune in communes:
                 state = rng.choices(states, w)[0]
-                if state in (S.RECOGNISED, S.EXPIRED):
+                if state in Dossier.RECOGNISED_STATES:
                     recognised_now.add(commune.pk)
                 if state is not None and (commune.pk, year) not in existing:
                     plan.append((commune, year, state, commune.pk in previous_recognised))
@@ -272,11 +276,13 @@ class Command(BaseCommand):
             applicable = [
                 c for c in criteria[dossier.year] if c.applies(reevaluation=dossier.is_reevaluation)
             ]
-            fails = dossier.state == S.NOT_RECOGNISED
-            answered = applicable if dossier.state != S.DRAFT else applicable[: len(applicable) // 2]
+            fails = dossier.state == REFUSED
+            answered = (
+                applicable if dossier.state != workflow.INITIAL_STATE else applicable[: len(applicable) // 2]
+            )
             for i, criterion in enumerate(answered):
                 answers.append(self._answer(dossier, criterion, fail=fails and i == 2))
-            if dossier.state in (S.UNDER_APPRAISAL, *APPRAISED_OR_LATER):
+            if dossier.state in (workflow.target_of("start_appraisal"), *APPRAISED_OR_LATER):
                 appraisals.append(
                     Appraisal(
                         dossier=dossier,
@@ -291,7 +297,7 @@ class Command(BaseCommand):
             at = dossier.state_changed_at - datetime.timedelta(days=5 * len(PATH[dossier.state]))
             for name, source, target in PATH[dossier.state]:
                 at += datetime.timedelta(days=5)
-                actor = None if name == "expire" else self._actor(name, dossier, people)
+                actor = None if workflow.is_system_step(name) else self._actor(name, dossier, people)
                 events.append(
                     DossierEvent(
                         dossier=dossier,
@@ -301,7 +307,7 @@ class Command(BaseCommand):
                         transition=name,
                         from_state=source,
                         to_state=target,
-                        comment="Phát sinh vụ việc ma túy." if name == "revoke" else "",
+                        comment=SEEDED_REASONS.get(name, ""),
                         object_repr=f"{dossier.commune.name} — {dossier.year}",
                     )
                 )
@@ -328,7 +334,7 @@ class Command(BaseCommand):
                     c for c in criteria[dossier.year] if c.applies(reevaluation=dossier.is_reevaluation)
                 ]
                 for i, criterion in enumerate(applicable):
-                    failed = dossier.state == S.NOT_RECOGNISED and i == 2
+                    failed = dossier.state == REFUSED and i == 2
                     findings.append(
                         Finding(
                             appraisal=appraisal,
@@ -386,10 +392,10 @@ class Command(BaseCommand):
             district = dossier.commune.district
             chair = people[district.pk][Role.DISTRICT_CHAIR]
             decided_on = dossier.state_changed_at.date()
-            if dossier.state in (S.REVOKED, S.EXPIRED):
+            if dossier.state in (workflow.target_of("revoke"), workflow.target_of("expire")):
                 decided_on = datetime.date(dossier.year, 6, 30)
             counters[(district.code, decided_on.year)] += 1
-            recognised = dossier.state != S.NOT_RECOGNISED
+            recognised = dossier.state != REFUSED
             decision = RecognitionDecision(
                 dossier=dossier,
                 outcome="recognised" if recognised else "not_recognised",
@@ -408,7 +414,7 @@ class Command(BaseCommand):
             decisions.append(decision)
         RecognitionDecision.objects.bulk_create(decisions, batch_size=BATCH)
         for decision in decisions:
-            if decision.dossier.state == S.REVOKED:
+            if decision.dossier.state == workflow.target_of("revoke"):
                 district = decision.dossier.commune.district
                 revoked_on = datetime.date(decision.dossier.year, 9, 15)
                 counters[(district.code, revoked_on.year)] += 1
