@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from communes.confirm import Confirmation, confirmation_page, is_confirmed, is_going_back
+from communes.confirm import Confirmation, is_confirmed
 from communes.fragments import cached_fragment, cached_value, data_versions, list_key, page_number, seen_by
 from communes.models import Commune, District, Province
 from communes.pagination import uncounted_page
@@ -42,7 +42,7 @@ from .forms import (
     StartAppraisalsForm,
 )
 from .models import Dossier, EvaluationCycle, Evidence, InspectionTeam, Notification
-from .pages import show_action_error, visible_dossier
+from .pages import confirmed_act, show_action_error, visible_dossier
 from .panels import dossier_panels, work_awaiting
 from .uploads import skipped_upload_message
 
@@ -263,13 +263,9 @@ def dossier_action(request, pk: int, action: str):
     if missing := services.step_problems(dossier=dossier, transition=action):  # so is what is missing
         show_action_error(request, missing)
         return redirect("assessments:dossier_detail", pk=pk)
-    if not is_confirmed(request):
-        return _confirm_action(request, dossier, action)
-    form = ActionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("The form was incomplete; nothing was changed."))
-        return redirect("assessments:dossier_detail", pk=pk)
-    try:
+    form = ActionForm(request.POST) if is_confirmed(request) else None
+
+    def act():
         services.dossier_act(
             dossier=dossier,
             actor=request.user,
@@ -277,22 +273,29 @@ def dossier_action(request, pk: int, action: str):
             reason=form.cleaned_data["reason"],
             expected_version=form.cleaned_data["version"],
         )
-    except services.DossierActionError as error:
-        status = show_action_error(request, error)
-        if workflow.reason_required(dossier, action) and not form.cleaned_data["reason"].strip():
-            return _confirm_action(request, dossier, action, status=status)
+        messages.success(request, _("Done: the dossier is now “%(state)s”.") % {"state": _state_label(pk)})
+        fresh = selectors.dossier_for_page(pk=pk, with_record=False)
+        if workflow.appraisal_open(fresh) and perms.can_appraise(fresh, request.user):
+            return redirect("assessments:appraisal", pk=pk)
         return redirect("assessments:dossier_detail", pk=pk)
-    messages.success(request, _("Done: the dossier is now “%(state)s”.") % {"state": _state_label(pk)})
-    fresh = selectors.dossier_for_page(pk=pk, with_record=False)
-    if workflow.appraisal_open(fresh) and perms.can_appraise(fresh, request.user):
-        return redirect("assessments:appraisal", pk=pk)
-    return redirect("assessments:dossier_detail", pk=pk)
+
+    answer = confirmed_act(
+        request,
+        form=form,
+        invalid_message=_("The form was incomplete; nothing was changed."),
+        confirmation=lambda: _action_confirmation(request, dossier, action),
+        act=act,
+        carry={"version": dossier.version},
+        # The reason is typed on the confirmation page: refused for want of it, the page is shown again.
+        again=lambda: workflow.reason_required(dossier, action) and not form.cleaned_data["reason"].strip(),
+    )
+    return answer.response or redirect("assessments:dossier_detail", pk=pk)
 
 
-def _confirm_action(request, dossier: Dossier, action: str, status: int = 200):
+def _action_confirmation(request, dossier: Dossier, action: str) -> Confirmation:
     step = workflow.step(dossier, action)
     target = Dossier.State(step.target).label
-    confirmation = Confirmation(
+    return Confirmation(
         title=f"{step.label}: {dossier.commune.name} ({dossier.year})",
         confirm_label=_("Confirm: %(action)s") % {"action": step.label},
         cancel_url=reverse("assessments:dossier_detail", args=[dossier.pk]),
@@ -308,8 +311,6 @@ def _confirm_action(request, dossier: Dossier, action: str, status: int = 200):
         back_to_form=False,
         danger=step.reason_required,
     )
-    carry = None if request.method == "POST" else {"version": dossier.version}
-    return confirmation_page(request, confirmation, carry=carry, status=status)
 
 
 def _state_label(pk: int) -> str:
@@ -725,31 +726,31 @@ def appraisals_start(request):
     for unit in units:
         teams = teams | selectors.teams_for(unit)
     form = StartAppraisalsForm(request.POST or None, dossiers=dossiers, teams=teams)
-    if request.method == "POST" and form.is_valid() and not is_going_back(request):
+
+    def confirmation() -> Confirmation:
         chosen, data = form.chosen(), form.cleaned_data
-        if not is_confirmed(request):
-            return confirmation_page(
-                request,
-                Confirmation(
-                    title=_("Start the appraisal of %(count)s dossiers") % {"count": len(chosen)},
-                    confirm_label=_("Confirm: start the appraisals"),
-                    cancel_url=reverse("assessments:appraisals_start"),
-                    facts=[
-                        (_("Dossiers"), "\n".join(f"{d.commune.name} ({d.year})" for d in chosen)),
-                        (_("Saved inspection team"), str(data["team"] or "—")),
-                        (
-                            _("Inspection date"),
-                            formats.date_format(data["inspection_date"], "SHORT_DATE_FORMAT")
-                            if data["inspection_date"]
-                            else "—",
-                        ),
-                    ],
-                    consequences=[str(line) for line in workflow.CONSEQUENCES["start_appraisal"]],
-                    told=[],
+        return Confirmation(
+            title=_("Start the appraisal of %(count)s dossiers") % {"count": len(chosen)},
+            confirm_label=_("Confirm: start the appraisals"),
+            cancel_url=reverse("assessments:appraisals_start"),
+            facts=[
+                (_("Dossiers"), "\n".join(f"{d.commune.name} ({d.year})" for d in chosen)),
+                (_("Saved inspection team"), str(data["team"] or "—")),
+                (
+                    _("Inspection date"),
+                    formats.date_format(data["inspection_date"], "SHORT_DATE_FORMAT")
+                    if data["inspection_date"]
+                    else "—",
                 ),
-            )
+            ],
+            consequences=[str(line) for line in workflow.CONSEQUENCES["start_appraisal"]],
+            told=[],
+        )
+
+    def act():
+        data = form.cleaned_data
         started, refused = services.appraisals_start(
-            dossiers=chosen,
+            dossiers=form.chosen(),
             actor=request.user,
             team=data["team"],
             inspection_date=data["inspection_date"],
@@ -759,13 +760,15 @@ def appraisals_start(request):
         if started:
             return redirect("assessments:appraisal", pk=started[0].pk)
         return redirect("assessments:appraisals_start")
-    if request.method == "POST" and not form.is_valid():
-        messages.error(request, _("Some values are not valid; nothing was saved. Correct the marked fields."))
+
+    status = 200
+    if request.method == "POST":
+        answer = confirmed_act(request, form=form, confirmation=confirmation, act=act)
+        if answer.response:
+            return answer.response
+        status = answer.status
     return render(
-        request,
-        "assessments/campaign_start.html",
-        {"form": form, "dossiers": dossiers},
-        status=400 if request.method == "POST" and not form.is_valid() else 200,
+        request, "assessments/campaign_start.html", {"form": form, "dossiers": dossiers}, status=status
     )
 
 
@@ -787,36 +790,38 @@ def appraisals_complete(request):
     }
     ready = [d for d in dossiers if not problems[d.pk]]
     form = CampaignForm(request.POST or None, dossiers=ready)
-    if request.method == "POST" and form.is_valid():
+
+    def confirmation() -> Confirmation:
         chosen = form.chosen()
-        if not is_confirmed(request):
-            return confirmation_page(
-                request,
-                Confirmation(
-                    title=_("Complete %(count)s appraisals") % {"count": len(chosen)},
-                    confirm_label=_("Confirm: complete the appraisals"),
-                    cancel_url=reverse("assessments:appraisals_complete"),
-                    facts=[
-                        (
-                            _("Dossiers"),
-                            "\n".join(
-                                f"{d.commune.name} ({d.year}): {d.appraisal.get_recommendation_display()}"
-                                for d in chosen
-                            ),
-                        )
-                    ],
-                    consequences=[str(line) for line in workflow.CONSEQUENCES["complete_appraisal"]],
-                    told=selectors.told_after(
-                        dossiers=chosen, transition="complete_appraisal", actor=request.user
+        return Confirmation(
+            title=_("Complete %(count)s appraisals") % {"count": len(chosen)},
+            confirm_label=_("Confirm: complete the appraisals"),
+            cancel_url=reverse("assessments:appraisals_complete"),
+            facts=[
+                (
+                    _("Dossiers"),
+                    "\n".join(
+                        f"{d.commune.name} ({d.year}): {d.appraisal.get_recommendation_display()}"
+                        for d in chosen
                     ),
-                    back_to_form=False,
-                ),
-            )
-        done, refused = services.appraisals_complete(dossiers=chosen, actor=request.user)
+                )
+            ],
+            consequences=[str(line) for line in workflow.CONSEQUENCES["complete_appraisal"]],
+            told=selectors.told_after(dossiers=chosen, transition="complete_appraisal", actor=request.user),
+            back_to_form=False,
+        )
+
+    def act():
+        done, refused = services.appraisals_complete(dossiers=form.chosen(), actor=request.user)
         _report_campaign(request, done, refused, _("%(count)s appraisals completed."))
         return redirect("assessments:appraisals_complete")
+
+    status = 200
     if request.method == "POST":
-        messages.error(request, _("Some values are not valid; nothing was saved. Correct the marked fields."))
+        answer = confirmed_act(request, form=form, confirmation=confirmation, act=act)
+        if answer.response:
+            return answer.response
+        status = answer.status
     rows = [(d, problems[d.pk]) for d in dossiers]
     return render(
         request,
@@ -829,7 +834,7 @@ def appraisals_complete(request):
             "consequences": [str(line) for line in workflow.CONSEQUENCES["complete_appraisal"]],
             "told": selectors.told_after(dossiers=ready, transition="complete_appraisal", actor=request.user),
         },
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
 
 

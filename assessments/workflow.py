@@ -13,9 +13,12 @@ A dossier follows the procedure of its criteria set (`CriteriaSet.procedure`):
 For each state the table says who may act (a guardian permission and the level of the unit it is
 held on), which transitions lead where, whether the dossier can be edited, whether a transition needs a
 reason, who is told when the dossier arrives, and whether the dossier counts as waiting (reminders,
-dashboards, the inbox's "awaiting me", badges). The transitions themselves are declared on
-`Dossier` (django-fsm); their permission and condition callables read this table, and a test holds the
-two equal both ways. Adding a procedure is an entry here, its transitions and its templates.
+dashboards, the inbox's "awaiting me", badges), how it is counted (its dashboard column, the funnel
+stages it has passed) and whether the police record the appraisal in it; for each step, what it does
+besides moving the dossier (its effects, the snapshot its history row keeps). The transitions of
+`Dossier` (django-fsm) are made from these tables (`DossierTransitions`), never declared beside them.
+`completeness_problems` (a system check) names what a new state or step leaves unsaid. Adding a
+procedure is an entry here and its templates.
 """
 
 from __future__ import annotations

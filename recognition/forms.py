@@ -323,7 +323,7 @@ class SessionVotesForm(forms.Form):
     def reasons(self) -> dict[int, str]:
         return {item.pk: self.cleaned_data.get(f"reason_{item.pk}") or "" for item in self.items}
 
-    def closing_refusals(self, session) -> dict[str, str]:
+    def closing_refusals(self, session) -> list[tuple[str, str]]:
         """What closing would refuse on the values typed, marked on the form before the confirmation
         page: the service's own checks (services.session_closing_refusals), not a copy of them."""
         from .services import items_missing_votes, session_closing_refusals
@@ -345,9 +345,8 @@ class SessionVotesForm(forms.Form):
             cast=cast,
         )
         self.missing_votes = {item.pk for item in items_missing_votes(cast, voting & self.present())}
-        for key, message in refusals.items():
-            self.add_error("ends_at" if key == "ends_at" else None, message)
-        return refusals
+        # (the form's field to mark, "" for the form as a whole; the message): the page marks them.
+        return [("ends_at" if key == "ends_at" else "", message) for key, message in refusals.items()]
 
     def attendance_rows(self):
         for member in self.members:

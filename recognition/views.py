@@ -16,9 +16,9 @@ from assessments import permissions as dossier_perms
 from assessments import selectors as dossier_selectors
 from assessments import workflow
 from assessments.models import Dossier
-from assessments.pages import show_action_error, visible_dossier
+from assessments.pages import INVALID, confirmed_act, show_action_error, visible_dossier
 from assessments.services import DossierActionError, dossier_send_back
-from communes.confirm import Confirmation, confirmation_page, is_confirmed, is_going_back
+from communes.confirm import Confirmation
 from communes.protected_media import protected_file_response
 from communes.selectors import active_posts_of
 
@@ -55,15 +55,9 @@ def decision(request, pk: int):
         )
         return _render_decision(request, dossier, form)
     form = DecisionForm(request.POST, recommendation=recommendation)
-    if not form.is_valid():
-        messages.error(request, _("Some values are not valid; nothing was saved. Correct the marked fields."))
-        return _render_decision(request, dossier, form, 400)
-    if is_going_back(request):
-        return _render_decision(request, dossier, form)
-    if not is_confirmed(request):
-        return confirmation_page(request, _decision_confirmation(request, dossier, form))
-    data = form.cleaned_data
-    try:
+
+    def act():
+        data = form.cleaned_data
         if data["outcome"] == "send_back":
             dossier_send_back(
                 dossier=dossier, actor=request.user, reason=data["reasons"], expected_version=data["version"]
@@ -88,9 +82,12 @@ def decision(request, pk: int):
                     "Decision approved. Its drafts are being prepared; the clerk enters its number from the office's register."
                 ),
             )
-    except DossierActionError as error:
-        return _render_decision(request, dossier, form, show_action_error(request, error))
-    return redirect("assessments:dossier_detail", pk=pk)
+        return redirect("assessments:dossier_detail", pk=pk)
+
+    answer = confirmed_act(
+        request, form=form, confirmation=lambda: _decision_confirmation(request, dossier, form), act=act
+    )
+    return answer.response or _render_decision(request, dossier, form, answer.status)
 
 
 def _decision_confirmation(request, dossier: Dossier, form: DecisionForm) -> Confirmation:
@@ -181,59 +178,50 @@ def revoke(request, pk: int):
         initial={"signer_title": _post_title(request), "decided_on": services.latest_issue_date(dossier)},
     )
     status = 200
-    if request.method == "POST":
-        if form.is_valid() and not is_going_back(request) and not is_confirmed(request):
-            data = form.cleaned_data
-            return confirmation_page(
-                request,
-                Confirmation(
-                    title=_("Revoke the recognition: %(commune)s") % {"commune": dossier.commune.name},
-                    confirm_label=_("Confirm the revocation"),
-                    cancel_url=reverse("assessments:dossier_detail", args=[dossier.pk]),
-                    facts=[
-                        (_("Commune"), dossier.commune.name),
-                        (_("Recognised by"), recognition.number_display),
-                        (
-                            _("Date of the incident"),
-                            formats.date_format(data["incident_date"], "SHORT_DATE_FORMAT"),
-                        ),
-                        (_("The incident (the drug case)"), data["incident_description"]),
-                        (_("Why the commune no longer qualifies"), data["reason"]),
-                        (
-                            _("Date of the revocation decision"),
-                            formats.date_format(data["decided_on"], "SHORT_DATE_FORMAT"),
-                        ),
-                    ],
-                    consequences=[
-                        _("The commune loses its recognition from the date of the revocation decision."),
-                        _("The revocation decision is numbered and prepared as PDF; it cannot be undone."),
-                    ],
-                    told=dossier_selectors.told_after(
-                        dossiers=[dossier], transition="revoke", actor=request.user
-                    ),
-                    danger=True,
+
+    def confirmation() -> Confirmation:
+        data = form.cleaned_data
+        return Confirmation(
+            title=_("Revoke the recognition: %(commune)s") % {"commune": dossier.commune.name},
+            confirm_label=_("Confirm the revocation"),
+            cancel_url=reverse("assessments:dossier_detail", args=[dossier.pk]),
+            facts=[
+                (_("Commune"), dossier.commune.name),
+                (_("Recognised by"), recognition.number_display),
+                (
+                    _("Date of the incident"),
+                    formats.date_format(data["incident_date"], "SHORT_DATE_FORMAT"),
                 ),
-            )
-        if form.is_valid() and is_confirmed(request):
-            try:
-                revocation = services.decision_revoke(
-                    decision=recognition, actor=request.user, **form.cleaned_data
-                )
-            except DossierActionError as error:
-                status = show_action_error(request, error)
-            else:
-                messages.success(
-                    request,
-                    _("Recognition revoked by decision %(number)s.") % {"number": revocation.number_display}
-                    if not revocation.is_draft
-                    else _("Revocation approved; the clerk enters its number from the office's register."),
-                )
-                return redirect("assessments:dossier_detail", pk=pk)
-        elif not form.is_valid():
-            status = 400
-            messages.error(
-                request, _("Some values are not valid; nothing was saved. Correct the marked fields.")
-            )
+                (_("The incident (the drug case)"), data["incident_description"]),
+                (_("Why the commune no longer qualifies"), data["reason"]),
+                (
+                    _("Date of the revocation decision"),
+                    formats.date_format(data["decided_on"], "SHORT_DATE_FORMAT"),
+                ),
+            ],
+            consequences=[
+                _("The commune loses its recognition from the date of the revocation decision."),
+                _("The revocation decision is numbered and prepared as PDF; it cannot be undone."),
+            ],
+            told=dossier_selectors.told_after(dossiers=[dossier], transition="revoke", actor=request.user),
+            danger=True,
+        )
+
+    def act():
+        revocation = services.decision_revoke(decision=recognition, actor=request.user, **form.cleaned_data)
+        messages.success(
+            request,
+            _("Recognition revoked by decision %(number)s.") % {"number": revocation.number_display}
+            if not revocation.is_draft
+            else _("Revocation approved; the clerk enters its number from the office's register."),
+        )
+        return redirect("assessments:dossier_detail", pk=pk)
+
+    if request.method == "POST":
+        answer = confirmed_act(request, form=form, confirmation=confirmation, act=act)
+        if answer.response:
+            return answer.response
+        status = answer.status
     return render(
         request,
         "recognition/revoke.html",
@@ -284,34 +272,28 @@ def issue(request, kind: str, pk: int):
         return back
     form = IssueForm(request.POST or None, needs_dispatch=model is RecognitionDecision)
     status = 200
+
+    def act():
+        issued = services.record_issue(record=record, actor=request.user, **form.cleaned_data)
+        messages.success(
+            request,
+            _("Number %(number)s entered; the documents are being prepared.")
+            % {"number": issued.number_display},
+        )
+        return back
+
     if request.method == "POST":
-        if form.is_valid() and not is_going_back(request) and not is_confirmed(request):
+        answer = confirmed_act(
+            request,
+            form=form,
             # What the register would refuse is marked on the form, before the confirmation.
-            for field, message in services.issue_refusals(record=record, **form.cleaned_data).items():
-                form.add_error(field, message)
-            if form.is_valid():
-                return confirmation_page(request, _issue_confirmation(record, form, back["Location"]))
-            status = 400
-            messages.error(
-                request, _("Some values are not valid; nothing was saved. Correct the marked fields.")
-            )
-        elif form.is_valid() and is_confirmed(request):
-            try:
-                issued = services.record_issue(record=record, actor=request.user, **form.cleaned_data)
-            except DossierActionError as error:
-                status = show_action_error(request, error)
-            else:
-                messages.success(
-                    request,
-                    _("Number %(number)s entered; the documents are being prepared.")
-                    % {"number": issued.number_display},
-                )
-                return back
-        elif not form.is_valid():
-            status = 400
-            messages.error(
-                request, _("Some values are not valid; nothing was saved. Correct the marked fields.")
-            )
+            refusals=lambda: services.issue_refusals(record=record, **form.cleaned_data),
+            confirmation=lambda: _issue_confirmation(record, form, back["Location"]),
+            act=act,
+        )
+        if answer.response:
+            return answer.response
+        status = answer.status
     return render(
         request, "recognition/issue.html", {"record": record, "dossier": dossier, "form": form}, status=status
     )
@@ -696,45 +678,52 @@ def council_session(request, pk: int):
     if request.method == "POST":
         if not can_record:
             raise PermissionDenied
-        if (
-            form.is_valid()
-            and "close" in request.POST
-            and not is_going_back(request)
-            and not is_confirmed(request)
-        ):
-            if not form.closing_refusals(session):  # refused on the form, before the confirmation
-                return confirmation_page(request, _session_close_confirmation(request, session, form))
-            status = 400
-            messages.error(
-                request, _("The session cannot be closed yet; nothing was saved. See the marked fields.")
+
+        def save():
+            # Everything typed is kept with the draft, the reasons, end time and conclusion too.
+            services.session_record(
+                session=session,
+                actor=request.user,
+                present=form.present(),
+                votes=form.votes(),
+                tallies=form.tallies(),
+                # What the post does not carry is left as the draft holds it.
+                reasons={k: v for k, v in form.reasons().items() if f"reason_{k}" in request.POST},
+                ends_at=form.cleaned_data["ends_at"] if "ends_at" in request.POST else None,
+                conclusion=form.cleaned_data["conclusion"] if "conclusion" in request.POST else None,
             )
-        elif form.is_valid() and ("close" not in request.POST or is_confirmed(request)):
+
+        def close():
+            save()
+            services.session_close(session=session, actor=request.user)
+            messages.success(request, _("The session is closed; its minutes are being prepared."))
+            return redirect("recognition:council_session", pk=pk)
+
+        if "close" in request.POST:
+            # Closing is confirmed first, after what it would refuse is marked on the form.
+            answer = confirmed_act(
+                request,
+                form=form,
+                refusals=lambda: form.closing_refusals(session),
+                refused_message=_(
+                    "The session cannot be closed yet; nothing was saved. See the marked fields."
+                ),
+                confirmation=lambda: _session_close_confirmation(request, session, form),
+                act=close,
+            )
+            if answer.response:
+                return answer.response
+            status = answer.status
+        elif form.is_valid():  # the draft of attendance and votes: saved as it is, nothing irreversible
             try:
-                # Everything typed is kept with the draft, the reasons, end time and conclusion too.
-                services.session_record(
-                    session=session,
-                    actor=request.user,
-                    present=form.present(),
-                    votes=form.votes(),
-                    tallies=form.tallies(),
-                    # What the post does not carry is left as the draft holds it.
-                    reasons={k: v for k, v in form.reasons().items() if f"reason_{k}" in request.POST},
-                    ends_at=form.cleaned_data["ends_at"] if "ends_at" in request.POST else None,
-                    conclusion=form.cleaned_data["conclusion"] if "conclusion" in request.POST else None,
-                )
-                if "close" in request.POST:
-                    services.session_close(session=session, actor=request.user)
-                    messages.success(request, _("The session is closed; its minutes are being prepared."))
-                else:
-                    messages.success(request, _("Attendance and votes saved."))
+                save()
+                messages.success(request, _("Attendance and votes saved."))
                 return redirect("recognition:council_session", pk=pk)
             except DossierActionError as error:
                 status = show_action_error(request, error)
-        elif not form.is_valid():
+        else:
             status = 400
-            messages.error(
-                request, _("Some values are not valid; nothing was saved. Correct the marked fields.")
-            )
+            messages.error(request, INVALID)
     quorum = services.session_quorum(session)
     return render(
         request,
@@ -866,37 +855,34 @@ def collective_decision(request, year: int):
     if request.method == "POST":
         if not can_decide:
             raise PermissionDenied
-        if form.is_valid() and not is_going_back(request) and not is_confirmed(request):
-            return confirmation_page(request, _collective_confirmation(request, year, form))
-        if form.is_valid() and is_confirmed(request):
-            try:
-                collective = services.collective_decision_record(
-                    province=province,
-                    year=year,
-                    actor=request.user,
-                    listed=form.listed(),
-                    left_out=form.left_out(),
-                    decided_on=form.cleaned_data["decided_on"],
-                    signer_title=form.cleaned_data["signer_title"],
-                )
-            except DossierActionError as error:
-                status = show_action_error(request, error)
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "Decision %(number)s recorded: %(count)s communes recognised. Its document is being prepared."
-                    )
-                    % {"number": collective.number_display, "count": collective.decisions.count()}
-                    if not collective.is_draft
-                    else _("Decision approved; the clerk enters its number from the office's register."),
-                )
-                return redirect("recognition:collective_decision", year=year)
-        elif not form.is_valid():
-            status = 400
-            messages.error(
-                request, _("Some values are not valid; nothing was saved. Correct the marked fields.")
+
+        def act():
+            collective = services.collective_decision_record(
+                province=province,
+                year=year,
+                actor=request.user,
+                listed=form.listed(),
+                left_out=form.left_out(),
+                decided_on=form.cleaned_data["decided_on"],
+                signer_title=form.cleaned_data["signer_title"],
             )
+            messages.success(
+                request,
+                _(
+                    "Decision %(number)s recorded: %(count)s communes recognised. Its document is being prepared."
+                )
+                % {"number": collective.number_display, "count": collective.decisions.count()}
+                if not collective.is_draft
+                else _("Decision approved; the clerk enters its number from the office's register."),
+            )
+            return redirect("recognition:collective_decision", year=year)
+
+        answer = confirmed_act(
+            request, form=form, confirmation=lambda: _collective_confirmation(request, year, form), act=act
+        )
+        if answer.response:
+            return answer.response
+        status = answer.status
     decisions = list(
         CollectiveDecision.objects.filter(province=province, evaluated_year=year)
         .prefetch_related("documents")
@@ -941,43 +927,44 @@ def ministry_report(request, year: int):
     if action:
         if not can_manage:
             raise PermissionDenied
-        try:
-            if (
-                action == "prepare"
-                and form.is_valid()
-                and not is_going_back(request)
-                and not is_confirmed(request)
-            ):
-                # It takes a number in the police register: confirmed first, with the year's reports.
-                return confirmation_page(request, _report_confirmation(province, year, form))
-            if action == "prepare" and form.is_valid() and is_confirmed(request):
+        if action == "prepare":
+            # It takes a number in the police register: confirmed first, with the year's reports.
+            def act():
                 services.ministry_report_request(
                     province=province, year=year, actor=request.user, **form.cleaned_data
                 )
                 messages.success(request, _("The report is being prepared."))
                 return redirect("recognition:ministry_report", year=year)
-            if action == "sent" and sent_form.is_valid():
-                document_id = request.POST.get("document", "")
-                if not document_id.isdecimal() or len(document_id) > 12:
-                    raise Http404  # a malformed id names no document
-                document = get_object_or_404(
-                    Document,
-                    pk=int(document_id),
-                    kind=Document.Kind.MINISTRY_REPORT,
-                    province=province,
-                )
-                services.ministry_report_mark_sent(
-                    document=document, actor=request.user, sent_on=sent_form.cleaned_data["sent_on"]
-                )
-                messages.success(request, _("The day the report was sent is recorded."))
-                return redirect("recognition:ministry_report", year=year)
-            if not is_going_back(request):
+
+            answer = confirmed_act(
+                request, form=form, confirmation=lambda: _report_confirmation(province, year, form), act=act
+            )
+            if answer.response:
+                return answer.response
+            status = answer.status
+        else:
+            try:
+                if action == "sent" and sent_form.is_valid():
+                    document_id = request.POST.get("document", "")
+                    if not document_id.isdecimal() or len(document_id) > 12:
+                        raise Http404  # a malformed id names no document
+                    document = get_object_or_404(
+                        Document,
+                        pk=int(document_id),
+                        kind=Document.Kind.MINISTRY_REPORT,
+                        province=province,
+                    )
+                    services.ministry_report_mark_sent(
+                        document=document, actor=request.user, sent_on=sent_form.cleaned_data["sent_on"]
+                    )
+                    messages.success(request, _("The day the report was sent is recorded."))
+                    return redirect("recognition:ministry_report", year=year)
                 status = 400
                 messages.error(
                     request, _("Some values are not valid; nothing was saved. Correct the marked fields.")
                 )
-        except DossierActionError as error:
-            status = show_action_error(request, error)
+            except DossierActionError as error:
+                status = show_action_error(request, error)
     cycle = EvaluationCycle.objects.filter(province=province, year=year).first()
     reports = selectors.reports_of(province=province, year=year)
     return render(
@@ -1086,31 +1073,34 @@ def decisions(request):
         },
     )
     status = 200
+
+    def act():
+        done, refused = services.decisions_record(
+            choices=[(dossier, outcome, reasons) for dossier, outcome, reasons, _against in form.decisions()],
+            actor=request.user,
+            decided_on=form.cleaned_data["decided_on"],
+            signer_title=form.cleaned_data["signer_title"],
+        )
+        if done:
+            messages.success(
+                request,
+                _("%(count)s decisions recorded: %(numbers)s. Their documents are being prepared.")
+                % {"count": len(done), "numbers": ", ".join(d.number_display for d in done)},
+            )
+        for dossier, reason in refused:
+            messages.error(request, f"{dossier.commune.name} ({dossier.year}): {reason}")
+        return redirect("recognition:decisions")
+
     if request.method == "POST":
-        if form.is_valid() and not is_going_back(request):
-            chosen = form.decisions()
-            if not is_confirmed(request):
-                return confirmation_page(request, _decisions_confirmation(request, form, chosen))
-            done, refused = services.decisions_record(
-                choices=[(dossier, outcome, reasons) for dossier, outcome, reasons, _against in chosen],
-                actor=request.user,
-                decided_on=form.cleaned_data["decided_on"],
-                signer_title=form.cleaned_data["signer_title"],
-            )
-            if done:
-                messages.success(
-                    request,
-                    _("%(count)s decisions recorded: %(numbers)s. Their documents are being prepared.")
-                    % {"count": len(done), "numbers": ", ".join(d.number_display for d in done)},
-                )
-            for dossier, reason in refused:
-                messages.error(request, f"{dossier.commune.name} ({dossier.year}): {reason}")
-            return redirect("recognition:decisions")
-        if not form.is_valid():
-            status = 400
-            messages.error(
-                request, _("Some values are not valid; nothing was saved. Correct the marked fields.")
-            )
+        answer = confirmed_act(
+            request,
+            form=form,
+            confirmation=lambda: _decisions_confirmation(request, form, form.decisions()),
+            act=act,
+        )
+        if answer.response:
+            return answer.response
+        status = answer.status
     return render(request, "recognition/decisions.html", {"form": form, "dossiers": dossiers}, status=status)
 
 
@@ -1176,13 +1166,22 @@ def documents_failed(request):
     failed = list(services.failed_documents(province=province)[:500])
     if request.method == "POST":
         chosen = [int(v) for v in request.POST.getlist("documents") if v.isdigit()]
+        names = {d.pk: download_name(d) for d in failed}
+
+        def act():
+            count = services.documents_retry_failed(
+                province=province, actor=request.user, document_ids=chosen
+            )
+            messages.success(request, _("%(count)s documents are being prepared again.") % {"count": count})
+            return redirect("recognition:documents_failed")
+
         if not chosen:
             messages.error(request, _("Tick at least one document."))
-        elif not is_confirmed(request):
-            names = {d.pk: download_name(d) for d in failed}
-            return confirmation_page(
+        else:
+            answer = confirmed_act(
                 request,
-                Confirmation(
+                form=None,
+                confirmation=lambda: Confirmation(
                     title=_("Prepare %(count)s documents again") % {"count": len(chosen)},
                     confirm_label=_("Confirm: prepare them again"),
                     cancel_url=reverse("recognition:documents_failed"),
@@ -1191,13 +1190,10 @@ def documents_failed(request):
                         _("Each document goes back to the workers; its page shows it when it is ready.")
                     ],
                 ),
+                act=act,
             )
-        else:
-            count = services.documents_retry_failed(
-                province=province, actor=request.user, document_ids=chosen
-            )
-            messages.success(request, _("%(count)s documents are being prepared again.") % {"count": count})
-            return redirect("recognition:documents_failed")
+            if answer.response:
+                return answer.response
     return render(
         request,
         "recognition/documents_failed.html",
