@@ -231,6 +231,15 @@ def _states(
     opened, submitted, appraised = ("opened",), ("opened", "submitted"), ("opened", "submitted", "appraised")
     decided = (*appraised, *(("recommended",) if council is not None else ()), "recognised")
     editable_steps = (Step("submit", State.SUBMITTED, *submit, label=submit_label),)
+    # The police send the dossier back from the report and from the appraisal alike.
+    return_to_commune = Step(
+        "return_to_commune",
+        State.RETURNED,
+        *appraise,
+        reason_required=True,
+        label=_RETURN,
+        keeps_snapshot=True,
+    )
     return {
         State.DRAFT: StateRule(
             funnel=opened, steps=editable_steps, editable=True, waiting=True, actors=told_commune
@@ -247,14 +256,7 @@ def _states(
             funnel=submitted,
             steps=(
                 Step("start_appraisal", State.UNDER_APPRAISAL, *appraise, label=_("Start the appraisal")),
-                Step(
-                    "return_to_commune",
-                    State.RETURNED,
-                    *appraise,
-                    reason_required=True,
-                    label=_RETURN,
-                    keeps_snapshot=True,
-                ),
+                return_to_commune,
             ),
             waiting=True,
             actors=(appraise,),
@@ -262,14 +264,7 @@ def _states(
         State.UNDER_APPRAISAL: StateRule(
             funnel=submitted,
             steps=(
-                Step(
-                    "return_to_commune",
-                    State.RETURNED,
-                    *appraise,
-                    reason_required=True,
-                    label=_RETURN,
-                    keeps_snapshot=True,
-                ),
+                return_to_commune,
                 Step(
                     "complete_appraisal",
                     State.APPRAISED,

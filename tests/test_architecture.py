@@ -55,3 +55,17 @@ def test_no_literal_province_in_application_code():
             if re.search(r"""code\s*=\s*["']40["']|["']Nghệ An["']|PROVINCE_CODE""", text):
                 offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+def test_every_confirmed_act_goes_through_the_one_routine():
+    """The confirmation routine (form, refusals, confirmation, act, redirect) is written once,
+    assessments.pages.confirmed_act: no page calls the confirmation page itself."""
+    calls = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for app in LAYERS
+        for path in (ROOT / app).rglob("*.py")
+        if path not in (ROOT / "communes" / "confirm.py", ROOT / "assessments" / "pages.py")
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if "confirmation_page(" in line
+    ]
+    assert calls == []

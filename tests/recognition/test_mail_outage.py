@@ -4,7 +4,6 @@ the broker is back, the sweep sends each of them, once."""
 
 import datetime
 import email
-import os
 from pathlib import Path
 
 import pytest
@@ -15,8 +14,8 @@ from outbox.models import Email
 from outbox.services import emails_sweep
 from recognition import services
 from recognition.models import Document
-from tests.celery_worker import Worker, flush, wait_for
-from tests.recognition.test_worker import ARTEFACTS, reset_producer_pool
+from tests.celery_worker import wait_for
+from tests.recognition.test_worker import reset_producer_pool, running_worker
 
 DECIDED = datetime.date(2026, 11, 24)
 
@@ -26,24 +25,14 @@ pytestmark = [pytest.mark.celery_worker, pytest.mark.postgres, pytest.mark.djang
 @pytest.fixture
 def mail_worker(tmp_path):
     """A worker on Redis whose mail server writes each message it accepts to a folder."""
-    redis_url = os.environ["REDIS_URL"]
-    flush(redis_url)
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.broker_url = redis_url
-    reset_producer_pool()
-    ARTEFACTS.mkdir(exist_ok=True)
     folder = tmp_path / "sent"
-    proc = Worker(
-        redis_url,
-        ARTEFACTS / "celery-worker-mail.log",
-        {"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend", "EMAIL_FILE_PATH": str(folder)},
-    ).start()
-    proc.folder = folder
-    yield proc
-    proc.stop()
-    celery_app.conf.task_always_eager = eager
-    reset_producer_pool()
+    env = {
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(folder),
+    }
+    for proc in running_worker("celery-worker-mail.log", env):
+        proc.folder = folder
+        yield proc
 
 
 def delivered(folder: Path) -> list[tuple[str, tuple[str, ...]]]:

@@ -29,8 +29,8 @@ def reset_producer_pool():
     celery_app.amqp._producer_pool = None
 
 
-@pytest.fixture
-def worker():
+def running_worker(log_name: str, extra_env: dict):
+    """A real worker on Redis for the test, the app publishing to it (not eager); both undone after."""
     redis_url = os.environ["REDIS_URL"]
     flush(redis_url)
     eager = celery_app.conf.task_always_eager
@@ -38,18 +38,18 @@ def worker():
     celery_app.conf.broker_url = redis_url
     reset_producer_pool()
     ARTEFACTS.mkdir(exist_ok=True)
-    proc = Worker(
-        redis_url,
-        ARTEFACTS / "celery-worker.log",
-        {
-            "DOCUMENT_RENDER_MAX_RETRIES": "1",
-            "DOCUMENT_RENDER_BACKOFF_SECONDS": "0.5",
-        },
-    ).start()
+    proc = Worker(redis_url, ARTEFACTS / log_name, extra_env).start()
     yield proc
     proc.stop()
     celery_app.conf.task_always_eager = eager
     reset_producer_pool()
+
+
+@pytest.fixture
+def worker():
+    yield from running_worker(
+        "celery-worker.log", {"DOCUMENT_RENDER_MAX_RETRIES": "1", "DOCUMENT_RENDER_BACKOFF_SECONDS": "0.5"}
+    )
 
 
 def appraised(people, year=2024):
