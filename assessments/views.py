@@ -305,7 +305,7 @@ def _action_confirmation(request, dossier: Dossier, action: str) -> Confirmation
             (_("Now"), dossier.get_state_display()),
             (_("After this step"), target),
         ],
-        consequences=[str(line) for line in workflow.CONSEQUENCES.get(action, ())],
+        consequences=step.consequences,
         told=selectors.told_after(dossiers=[dossier], transition=action, actor=request.user),
         reason_label=_("Reason") if step.reason_required else "",
         back_to_form=False,
@@ -743,7 +743,7 @@ def appraisals_start(request):
                     else "—",
                 ),
             ],
-            consequences=[str(line) for line in workflow.CONSEQUENCES["start_appraisal"]],
+            consequences=workflow.consequences_of("start_appraisal"),
             told=[],
         )
 
@@ -806,7 +806,7 @@ def appraisals_complete(request):
                     ),
                 )
             ],
-            consequences=[str(line) for line in workflow.CONSEQUENCES["complete_appraisal"]],
+            consequences=workflow.consequences_of("complete_appraisal"),
             told=selectors.told_after(dossiers=chosen, transition="complete_appraisal", actor=request.user),
             back_to_form=False,
         )
@@ -831,7 +831,7 @@ def appraisals_complete(request):
             "rows": rows,
             "ready": ready,
             # The list is its own confirmation: what completing does and who is told, above the button.
-            "consequences": [str(line) for line in workflow.CONSEQUENCES["complete_appraisal"]],
+            "consequences": workflow.consequences_of("complete_appraisal"),
             "told": selectors.told_after(dossiers=ready, transition="complete_appraisal", actor=request.user),
         },
         status=status,

@@ -77,6 +77,14 @@ class Step:
     effects: tuple[str, ...] = ()
     # Its history row keeps what the dossier held (answers, counts, files) to show the changes later.
     keeps_snapshot: bool = False
+    # What it needs of the dossier first (a key of NEEDS): the report complete ("report"), the appraisal
+    # complete ("appraisal").
+    needs: str = ""
+
+    @property
+    def consequences(self) -> list[str]:
+        """What taking it does, as its confirmation page says (CONSEQUENCES, by step and page)."""
+        return consequences_of(self.transition, self.page)
 
 
 @dataclass(frozen=True)
@@ -136,29 +144,61 @@ APPRAISE_PERMISSION = {DISTRICT: _DISTRICT_APPRAISE[0], PROVINCE: _PROVINCE_APPR
 _RETURN = _("Return to the commune")
 
 
-# What each step taken from the dossier page does, shown on its confirmation page.
+# What each step does, shown on its confirmation page (by the step and the page it is taken from); the
+# pages add what depends on the case (the register that numbers it, the validity of a recognition).
+_DECIDED = (
+    _("The decision and the dispatch to the commune are prepared as PDF for signature."),
+    _("The decision cannot be changed afterwards; a recognition can only be revoked by a new decision."),
+)
+_VOTED = (
+    _("Each commune is recommended or not by the votes as tallied here; the votes can no longer be changed."),
+    _("The session's minutes and notice are prepared as PDF."),
+)
+_ANNEXED = (
+    _("One decision with an annex listing the communes is numbered and prepared as PDF."),
+    _("Each listed commune is recognised; those left out go back to the appraised dossiers."),
+    _("The decision cannot be changed afterwards; a recognition can only be revoked by a new decision."),
+)
 CONSEQUENCES = {
-    "submit": (
+    ("submit", "dossier"): (
         _("The dossier is locked: the answers, counts and evidence can no longer be changed."),
         _("It can be changed again only if the police return it to the commune."),
     ),
-    "start_appraisal": (
+    ("start_appraisal", "dossier"): (
         _("The dossier is under appraisal: you record the inspection, the team and the findings."),
         _("The commune can no longer change it."),
     ),
-    "return_to_commune": (
+    ("return_to_commune", "dossier"): (
         _("The dossier goes back to the commune with your reason, to be corrected and submitted again."),
         _("The reason is shown at the top of the dossier and in the commune's inbox."),
     ),
-    "complete_appraisal": (
+    ("complete_appraisal", "dossier"): (
         _("The minutes and the proposal (Tờ trình) are numbered in the police register."),
         _("The appraisal can no longer be changed; the dossier goes to the deciding authority."),
     ),
-    "reconsider": (
+    ("reconsider", "dossier"): (
         _("The dossier is appraised again and can be put on the agenda of a later session this year."),
         _("The council's notice stays as it was issued; the reason is kept in the history."),
     ),
+    ("recognise", "decision"): _DECIDED,
+    ("refuse", "decision"): _DECIDED,
+    ("send_back", "decision"): (
+        _("The dossier goes back to the police with your reason, for a new appraisal."),
+    ),
+    ("revoke", "revoke"): (
+        _("The commune loses its recognition from the date of the revocation decision."),
+        _("The revocation decision is numbered and prepared as PDF; it cannot be undone."),
+    ),
+    ("recommend", "council"): _VOTED,
+    ("not_recommend", "council"): _VOTED,
+    ("recognise", "provincial_decision"): _ANNEXED,
+    ("leave_out", "provincial_decision"): _ANNEXED,
 }
+
+
+def consequences_of(transition: str, page: str = "dossier") -> list[str]:
+    """What the step does, as its confirmation page says it (Step.consequences)."""
+    return [str(line) for line in CONSEQUENCES.get((transition, page), ())]
 
 
 # The columns (cột thống kê) of the dashboards and their exports, in their order, with their headings: each
@@ -230,7 +270,7 @@ def _states(
     # The funnel's stages a state has passed: with a council, a recognised commune was recommended.
     opened, submitted, appraised = ("opened",), ("opened", "submitted"), ("opened", "submitted", "appraised")
     decided = (*appraised, *(("recommended",) if council is not None else ()), "recognised")
-    editable_steps = (Step("submit", State.SUBMITTED, *submit, label=submit_label),)
+    editable_steps = (Step("submit", State.SUBMITTED, *submit, label=submit_label, needs="report"),)
     # The police send the dossier back from the report and from the appraisal alike.
     return_to_commune = Step(
         "return_to_commune",
@@ -271,6 +311,7 @@ def _states(
                     *appraise,
                     label=_("Complete the appraisal"),
                     effects=("number_appraisal",),
+                    needs="appraisal",
                 ),
             ),
             waiting=True,
@@ -557,15 +598,34 @@ def in_table(transition: str) -> Callable:
 LIMITS: dict[str, Callable[[Any], str]] = {}
 
 
+# What a step may need of the dossier before it is taken (Step.needs): why not yet, and the selector
+# listing what is missing.
+NEEDS = {
+    "report": (_("The dossier cannot be submitted yet."), "submission_problems"),
+    "appraisal": (_("The appraisal cannot be completed yet."), "appraisal_problems"),
+}
+
+
 def step_needs(transition: str):
     """What a step needs of the dossier before it is taken, or None: (why not yet, the check listing
-    what is missing). The dossier page asks it before the confirmation page, the step when taken."""
+    what is missing), from its Step.needs. The dossier page asks it before the confirmation page, the
+    step when taken."""
     from . import selectors
 
-    return {
-        "submit": (_("The dossier cannot be submitted yet."), selectors.submission_problems),
-        "complete_appraisal": (_("The appraisal cannot be completed yet."), selectors.appraisal_problems),
-    }.get(transition)
+    needs = next(
+        (
+            st.needs
+            for p in PROCEDURES.values()
+            for r in p.states.values()
+            for st in r.steps
+            if st.transition == transition and st.needs
+        ),
+        "",
+    )
+    if not needs:
+        return None
+    why, check = NEEDS[needs]
+    return why, getattr(selectors, check)
 
 
 def step_refusal(dossier, transition: str) -> str:
@@ -806,20 +866,12 @@ for _name, (_sources, _target) in model_edges().items():
 
 # --- the tables are complete ---------------------------------------------------------------------
 
-# The pages other than the dossier's whose views build the confirmation of the steps taken there
-# (recognition registers the decision, revocation, council and provincial decision pages).
-CONFIRMED_PAGES: set[str] = set()
-
-
-def register_confirmed_page(page: str) -> None:
-    CONFIRMED_PAGES.add(page)
-
 
 def completeness_problems(procedures: dict[str, Procedure] | None = None) -> list[str]:
     """What a table leaves unsaid, one sentence each (empty: every page, export and document knows every
     state and step). Each state needs its dashboard column (COLUMNS), its funnel stages (FUNNEL_STAGES)
     and its label (State, the export's and the pages' words); each step taken by an official needs its
-    confirmation text (CONSEQUENCES for the dossier page, or a page whose view confirms it) and a notice
+    confirmation text (Step.consequences, from CONSEQUENCES) and a notice
     rule (whom its target state tells: StateRule.actors)."""
     problems = []
     labels = set(State.values)
@@ -836,10 +888,7 @@ def completeness_problems(procedures: dict[str, Procedure] | None = None) -> lis
                 if st.permission is None:
                     continue  # the system's step (the expiry): no one confirms it, no one is told
                 where = f"{procedure.code}: step '{st.transition}' from '{state}'"
-                confirmed = (
-                    st.transition in CONSEQUENCES if st.page == "dossier" else st.page in CONFIRMED_PAGES
-                )
-                if not confirmed:
+                if not st.consequences:
                     problems.append(f"{where} has no confirmation text (page {st.page!r})")
                 target = procedure.states.get(st.target)
                 if target is None or not target.actors:

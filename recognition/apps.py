@@ -14,8 +14,5 @@ class RecognitionConfig(AppConfig):
         from .views import decision_panel
 
         register_dossier_panel(decision_panel)
-        # The pages whose views confirm the steps taken there (their own confirmation text).
-        for page in ("decision", "revoke", "council", "provincial_decision"):
-            workflow.register_confirmed_page(page)
         register_work_source(work_for)
         workflow.LIMITS[workflow.YEAR_DECISION_ISSUED] = year_decision_refusal

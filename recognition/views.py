@@ -97,19 +97,16 @@ def _decision_confirmation(request, dossier: Dossier, form: DecisionForm) -> Con
     outcome = data["outcome"]
     transition = workflow.OUTCOME_TRANSITION[outcome]
     body = services.deciding_body(dossier)
-    if outcome == "send_back":
-        consequences = [_("The dossier goes back to the police with your reason, for a new appraisal.")]
-    else:
-        consequences = [
+    # What the step does is the table's (Step.consequences); the register that numbers it is this case's.
+    consequences = workflow.consequences_of(transition, "decision")
+    if outcome != "send_back":
+        consequences.insert(
+            0,
             _("The decision is numbered in the register of %(body)s.") % {"body": body.name}
             if body.numbering == body.Numbering.APPLICATION
             else _("The decision is approved; the clerk of %(body)s enters its number from the register.")
             % {"body": body.name},
-            _("The decision and the dispatch to the commune are prepared as PDF for signature."),
-            _(
-                "The decision cannot be changed afterwards; a recognition can only be revoked by a new decision."
-            ),
-        ]
+        )
         if outcome == "recognised":
             consequences.insert(
                 1,
@@ -199,10 +196,7 @@ def revoke(request, pk: int):
                     formats.date_format(data["decided_on"], "SHORT_DATE_FORMAT"),
                 ),
             ],
-            consequences=[
-                _("The commune loses its recognition from the date of the revocation decision."),
-                _("The revocation decision is numbered and prepared as PDF; it cannot be undone."),
-            ],
+            consequences=workflow.consequences_of("revoke", "revoke"),
             told=dossier_selectors.told_after(dossiers=[dossier], transition="revoke", actor=request.user),
             danger=True,
         )
@@ -795,12 +789,7 @@ def _session_close_confirmation(request, session, form) -> Confirmation:
         confirm_label=_("Confirm: close the session"),
         cancel_url=reverse("recognition:council_session", args=[session.pk]),
         facts=facts,
-        consequences=[
-            _(
-                "Each commune is recommended or not by the votes as tallied here; the votes can no longer be changed."
-            ),
-            _("The session's minutes and notice are prepared as PDF."),
-        ],
+        consequences=workflow.consequences_of("recommend", "council"),
         told=[_("The provincial chairman, for the recommended communes; the communes, of the outcome.")],
         danger=True,
     )
@@ -823,13 +812,7 @@ def _collective_confirmation(request, year: int, form) -> Confirmation:
         confirm_label=_("Confirm the decision"),
         cancel_url=reverse("recognition:collective_decision", args=[year]),
         facts=facts,
-        consequences=[
-            _("One decision with an annex listing the communes is numbered and prepared as PDF."),
-            _("Each listed commune is recognised; those left out go back to the appraised dossiers."),
-            _(
-                "The decision cannot be changed afterwards; a recognition can only be revoked by a new decision."
-            ),
-        ],
+        consequences=workflow.consequences_of("recognise", "provincial_decision"),
         told=[_("The communes listed and those left out, each of its own outcome.")],
     )
 

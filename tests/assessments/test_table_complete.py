@@ -30,7 +30,7 @@ def test_a_state_added_without_its_column_stage_and_label_is_named():
     ]
 
 
-def test_a_step_without_confirmation_text_or_notice_rule_is_named():
+def test_a_step_without_confirmation_text_or_notice_rule_is_named(monkeypatch):
     province = PROCEDURES["province"]
     recognised = province.states[workflow.State.RECOGNISED]
     suspend = Step("suspend", workflow.State.EXPIRED, "decide_province_dossiers", workflow.PROVINCE)
@@ -40,7 +40,8 @@ def test_a_step_without_confirmation_text_or_notice_rule_is_named():
         "province: step 'suspend' from 'recognised' has no confirmation text (page 'dossier')",
         "province: step 'suspend' from 'recognised' has no notice rule: its target 'expired' tells no one",
     ]
-    # On a page whose view confirms its steps, with a target that tells someone, it is complete.
+    # With what its confirmation says and a target that tells someone, it is complete.
+    monkeypatch.setitem(workflow.CONSEQUENCES, ("suspend", "revoke"), ("The recognition is suspended.",))
     told = dataclasses.replace(suspend, target=workflow.State.REVOKED, page="revoke")
     moved = dataclasses.replace(recognised, steps=(*recognised.steps, told))
     assert completeness_problems(with_states(**{workflow.State.RECOGNISED: moved})) == []
