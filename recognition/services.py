@@ -27,6 +27,7 @@ from assessments.services import (
     dossier_system_transition,
     notify_officials,
 )
+from communes.locks import lock_rows
 from communes.models import IssuingBody
 from communes.selectors import register_number_used
 from communes.services import RegisterError, issuing_body_for, register_next, register_take
@@ -989,7 +990,7 @@ def council_set_up(*, province, year: int, seats: list[dict], actor) -> ReviewCo
     # Corrected in place: a member who stays keeps their row (and the attendance and votes recorded for
     # it); a seat given to another person is a new row; a member leaving the council is removed only
     # when no vote of theirs is recorded in an open session.
-    existing = {m.user_id: m for m in council.members.select_for_update()}
+    existing = {m.user_id: m for m in lock_rows(council.members.all())}
     wanted = {s["user"].pk for s in seats}
     leaving = [m for user_id, m in existing.items() if user_id not in wanted]
     voted = (
@@ -1034,9 +1035,7 @@ def session_schedule(
         raise PermissionDenied
     if not dossiers:
         raise DossierActionError(_("Put at least one appraised dossier on the agenda."))
-    locked = list(
-        Dossier.objects.select_for_update().filter(pk__in=[d.pk for d in dossiers]).select_related("commune")
-    )
+    locked = lock_rows(Dossier.objects.filter(pk__in=[d.pk for d in dossiers]).select_related("commune"))
     wrong = [
         str(d)
         for d in locked
@@ -1060,7 +1059,9 @@ def session_schedule(
     session = CouncilSession.objects.create(
         council=council, held_on=held_on, starts_at=starts_at, place=nfc(place).strip(), scheduled_by=actor
     )
-    AgendaItem.objects.bulk_create([AgendaItem(session=session, dossier=d) for d in locked])
+    # The agenda in the communes' order (their codes), whatever the order the rows were locked in.
+    agenda = sorted(locked, key=lambda d: (-d.year, d.commune.code))
+    AgendaItem.objects.bulk_create([AgendaItem(session=session, dossier=d) for d in agenda])
     with translation.override(settings.LANGUAGE_CODE):
         _tell_the_council(
             session,

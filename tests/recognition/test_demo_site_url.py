@@ -57,7 +57,7 @@ def test_a_document_of_the_demo_on_another_port_points_there(
     text = subprocess.run(
         ["pdftotext", "-layout", document.file.path, "-"], capture_output=True, text=True, check=True
     ).stdout
-    assert expected in text
+    assert expected in "".join(text.split())  # the layout may wrap the address beside a long name
     pages = tmp_path / "page"
     subprocess.run(["pdftoppm", "-png", "-r", "200", document.file.path, str(pages)], check=True)
     read = subprocess.run(
