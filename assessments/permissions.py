@@ -40,3 +40,14 @@ def can_decide(dossier, user) -> bool:
 
 def may_take(transition: str, dossier, user) -> bool:
     return workflow.may_take(transition, dossier, user)
+
+
+def appraises_somewhere(user) -> bool:
+    """Whether the official appraises dossiers for some unit (a district's or a province's police)."""
+    from communes.models import District, Province
+    from communes.permissions import units_with_perm
+
+    return any(
+        units_with_perm(user, workflow.APPRAISE_PERMISSION[level], model).exists()
+        for level, model in ((workflow.DISTRICT, District), (workflow.PROVINCE, Province))
+    )

@@ -19,9 +19,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from communes.confirm import Confirmation, is_confirmed
 from communes.fragments import cached_fragment, cached_value, data_versions, list_key, page_number, seen_by
-from communes.models import Commune, District, Province
+from communes.models import Commune
 from communes.pagination import uncounted_page
-from communes.permissions import has_unit_perm, units_with_perm
+from communes.permissions import (
+    can_manage_cycles,
+    communes_prepared_by,
+    follows_province,
+    provinces_followed,
+    provinces_managing_cycles,
+    sends_commune_reports,
+)
 from communes.protected_media import protected_file_response
 from communes.selectors import districts_in_view, parent_column, register_numbering
 
@@ -83,12 +90,10 @@ def inbox(request):
     # those in place today (Decision 28: communes register for the year's cycle).
     openable, cycles = [], []
     if not user.is_superuser:
-        prepare_communes = list(
-            units_with_perm(user, "prepare_commune_dossiers", Commune).select_related("district")[:5]
-        )
+        prepare_communes = list(communes_prepared_by(user).select_related("district")[:5])
         today = timezone.localdate()
         in_place = [c for c in prepare_communes if c.is_valid_on(today)]
-        if in_place or units_with_perm(user, "submit_commune_reports", Commune).exists():
+        if in_place or sends_commune_reports(user):
             cycles = selectors.open_cycles_for(user=user)
         for commune in prepare_communes:
             years_open = selectors.open_years_for(commune=commune)
@@ -605,13 +610,13 @@ def notifications(request):
 
 
 def _cycle_provinces(user):
-    return units_with_perm(user, "manage_cycles", Province)
+    return provinces_managing_cycles(user)
 
 
 @login_required
 def cycles(request):
     """Đợt xét: the province's yearly cycles; the provincial police open the next one here."""
-    provinces = list(units_with_perm(request.user, "view_province_dossiers", Province))
+    provinces = list(provinces_followed(request.user))
     managed = list(_cycle_provinces(request.user))
     if not provinces and not managed:
         raise PermissionDenied
@@ -663,9 +668,9 @@ def cycles(request):
 @login_required
 def cycle_detail(request, pk: int):
     cycle = get_object_or_404(EvaluationCycle.objects.select_related("province", "criteria_set"), pk=pk)
-    if not has_unit_perm(request.user, "view_province_dossiers", cycle.province):
+    if not follows_province(request.user, cycle.province):
         raise PermissionDenied
-    may_assign = has_unit_perm(request.user, "manage_cycles", cycle.province)
+    may_assign = can_manage_cycles(request.user, cycle.province)
     candidates = selectors.cycle_candidates(province=cycle.province, year=cycle.year, cycle=cycle)
     form = AssignForm(communes=candidates) if may_assign else None
     if request.method == "POST":
@@ -840,13 +845,7 @@ def appraisals_complete(request):
 
 def _require_appraiser(user) -> None:
     """The campaign pages are the police's: who appraises for no unit is refused."""
-    if not any(
-        units_with_perm(user, codename, model).exists()
-        for model, codename in (
-            (District, workflow.APPRAISE_PERMISSION["district"]),
-            (Province, workflow.APPRAISE_PERMISSION["province"]),
-        )
-    ):
+    if not perms.appraises_somewhere(user):
         raise PermissionDenied
 
 

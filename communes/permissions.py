@@ -261,3 +261,61 @@ def communes_visible_to(user) -> QuerySet[Commune]:
         | Q(pk__in=own)
         | Q(pk__in=Commune.predecessors.through.objects.filter(from_commune__in=own).values("to_commune"))
     )
+
+
+# --- what an official may see or do across units, by name (the views ask these, not codenames) ------
+
+
+def follows_province(user, province: Province) -> bool:
+    """Whether the official follows the province's dossiers (its pages, dashboards, cycles, council)."""
+    return has_unit_perm(user, "view_province_dossiers", province)
+
+
+def provinces_followed(user) -> QuerySet:
+    """The provinces whose dossiers the official follows."""
+    return units_with_perm(user, "view_province_dossiers", Province)
+
+
+def province_officials(province: Province) -> QuerySet:
+    """The officials who follow the province (those who may hold a seat on its council)."""
+    return holders_of("view_province_dossiers", province)
+
+
+def communes_prepared_by(user) -> QuerySet:
+    """The communes whose dossiers the official prepares (opens, fills)."""
+    return units_with_perm(user, "prepare_commune_dossiers", Commune)
+
+
+def sends_commune_reports(user) -> bool:
+    """Whether the official signs and sends a commune's report (the commune chair, from 2025)."""
+    return units_with_perm(user, "submit_commune_reports", Commune).exists()
+
+
+def keeps_a_register(user) -> bool:
+    """Whether the official keeps the register of a district's or a province's People's Committee."""
+    return any(units_with_perm(user, "keep_register", model).exists() for model in (District, Province))
+
+
+def decides_for_a_district(user) -> bool:
+    """Whether the official decides dossiers of a district (the district procedure)."""
+    return units_with_perm(user, "decide_district_dossiers", District).exists()
+
+
+def decides_for_province(user, province: Province) -> bool:
+    """Whether the official decides the province's dossiers (its chairman or a vice-chairman)."""
+    return has_unit_perm(user, "decide_province_dossiers", province)
+
+
+def can_manage_cycles(user, province: Province) -> bool:
+    """The provincial police open the year's cycle, assign communes, run the council as its standing body."""
+    return has_unit_perm(user, "manage_cycles", province)
+
+
+def provinces_managing_cycles(user) -> QuerySet:
+    return units_with_perm(user, "manage_cycles", Province)
+
+
+def can_retry_documents(user, province: Province) -> bool:
+    """Who prepares again the province's failed documents and requests its summaries: the provincial
+    police (who also keep its criteria sets)."""
+    return has_unit_perm(user, "manage_criteria", province)

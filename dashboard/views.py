@@ -23,6 +23,7 @@ from communes.text import document_number
 from . import selectors
 from .charts import bar_chart
 from .forms import STATE_LABELS, DashboardForm, YearForm, parse_params
+from .permissions import sees_whole_districts
 from .tables import district_table_rows
 
 
@@ -68,7 +69,7 @@ def _render_dashboard(request, *, data: dict, page: int, figures_key: str) -> tu
                 rows=rows,
                 year=year,
                 waiting_days=waiting_days,
-                whole_districts=_sees_whole_districts(request.user),
+                whole_districts=sees_whole_districts(request.user),
             ),
             "per_year": per_year,
             "per_year_chart": bar_chart(
@@ -136,19 +137,6 @@ def _render_dashboard(request, *, data: dict, page: int, figures_key: str) -> tu
         },
     )
     return year, html
-
-
-def _sees_whole_districts(user) -> bool:
-    """District and province staff see every commune of a district; a commune officer sees one. Read from
-    the user's grants, already loaded for the request (no query)."""
-    from communes.permissions import unit_grants
-
-    grants = unit_grants(user)
-    return bool(
-        user.is_superuser
-        or grants.get(("district", "view_district_dossiers"))
-        or grants.get(("province", "view_province_dossiers"))
-    )
 
 
 def _state_key(state: str | None) -> str:
@@ -279,10 +267,9 @@ def export(request, table: str, fmt: str):
 
 
 def _provinces_seen(user):
-    from communes.models import Province
-    from communes.permissions import units_with_perm
+    from communes.permissions import provinces_followed
 
-    return units_with_perm(user, "view_province_dossiers", Province).order_by("code")
+    return provinces_followed(user).order_by("code")
 
 
 def _year_asked(request, year: int | None) -> int:

@@ -46,6 +46,15 @@ from .models import (
     Revocation,
     Vote,
 )
+
+# The predicates of who may act moved to .permissions; re-exported here for one release.
+from .permissions import (  # noqa: F401
+    can_keep_minutes,
+    can_keep_register,
+    can_manage_council,
+    can_manage_document,
+    can_view_document,
+)
 from .selectors import legal_bases_for, legal_basis_problems
 
 logger = logging.getLogger(__name__)
@@ -329,16 +338,6 @@ def _decision_documents(
             body=body, series=DISPATCH_SERIES, issued_on=decision.decided_on, label=_label(decision)
         )
     return [_save(Document(kind=kind, **common)), _save(notification)]
-
-
-def can_keep_register(record, user) -> bool:
-    """The clerk (văn thư) of the body that issues `record` (a decision or a revocation)."""
-    from communes.permissions import has_unit_perm
-
-    if isinstance(record, CollectiveDecision):
-        return has_unit_perm(user, "keep_register", record.province)
-    decision = record.decision if isinstance(record, Revocation) else record
-    return has_unit_perm(user, "keep_register", workflow.deciding_unit(decision.dossier))
 
 
 def issue_refusals(
@@ -867,31 +866,6 @@ def dossiers_named_in(document: Document) -> QuerySet[Dossier]:
     return Dossier.objects.none()
 
 
-def can_view_document(document: Document, user) -> bool:
-    """A dossier's documents: whoever sees the dossier. A province-level document: the province's
-    viewers; and, once issued (never a draft), the officials of a commune it names (dossiers_named_in),
-    so a commune downloads the decision whose annex lists it and the notice that names it."""
-    from communes.permissions import communes_visible_to, has_unit_perm
-
-    if document.dossier_id:
-        return dossier_perms.can_view(document.dossier, user)
-    if document.province_id is not None and has_unit_perm(user, "view_province_dossiers", document.province):
-        return True
-    if document.draft:
-        return False
-    return dossiers_named_in(document).filter(commune__in=communes_visible_to(user).values("pk")).exists()
-
-
-def can_manage_document(document: Document, user) -> bool:
-    """Retrying is for who issued it: the deciding authority, the provincial police, admins."""
-    from communes.permissions import has_unit_perm
-
-    province = document.dossier.commune.province if document.dossier_id else document.province
-    if province is not None and has_unit_perm(user, "manage_criteria", province):
-        return True
-    return bool(document.dossier_id) and dossier_perms.can_decide(document.dossier, user)
-
-
 def documents_sweep(*, older_than_minutes: int | None = None) -> int:
     """Send again the documents still pending after a few minutes (a broker outage, a lost task)."""
     minutes = settings.DOCUMENT_SWEEP_AFTER_MINUTES if older_than_minutes is None else older_than_minutes
@@ -944,19 +918,6 @@ def reevaluations_open(*, year: int) -> int:
 
 
 # --- the review council (Decision 28/2025) ----------------------------------------------------------
-
-
-def can_manage_council(province, user) -> bool:
-    """The provincial police, the council's standing body, set it up and schedule its sessions."""
-    from communes.permissions import has_unit_perm
-
-    return has_unit_perm(user, "manage_cycles", province)
-
-
-def can_keep_minutes(province, user) -> bool:
-    from communes.permissions import has_unit_perm
-
-    return has_unit_perm(user, "keep_council_minutes", province)
 
 
 @transaction.atomic

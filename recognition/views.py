@@ -19,10 +19,18 @@ from assessments.models import Dossier
 from assessments.pages import INVALID, confirmed_act, show_action_error, visible_dossier
 from assessments.services import DossierActionError, dossier_send_back
 from communes.confirm import Confirmation
+from communes.permissions import (
+    can_retry_documents,
+    decides_for_a_district,
+    decides_for_province,
+    follows_province,
+    keeps_a_register,
+    province_officials,
+)
 from communes.protected_media import protected_file_response
 from communes.selectors import active_posts_of
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .documents import police_head_title, printed_title, signature_lines
 from .forms import DecisionForm, IssueForm, RevocationForm, SummaryForm
 from .models import AgendaItem, CollectiveDecision, Document, RecognitionDecision, Revocation, Vote
@@ -228,12 +236,8 @@ def revoke(request, pk: int):
 @require_GET
 def register(request):
     """Sổ văn bản: the clerk's list of approved decisions waiting for the number of the office's register."""
-    from communes.models import District, Province
-    from communes.permissions import units_with_perm
 
-    if not any(
-        units_with_perm(request.user, "keep_register", model).exists() for model in (District, Province)
-    ):
+    if not keeps_a_register(request.user):
         raise PermissionDenied
     return render(request, "recognition/register.html", {"awaiting": services.awaiting_numbers(request.user)})
 
@@ -256,7 +260,7 @@ def issue(request, kind: str, pk: int):
         decision = record.decision if isinstance(record, Revocation) else record
         dossier = visible_dossier(request, decision.dossier_id)
         back = redirect("assessments:dossier_detail", pk=dossier.pk)
-    if not services.can_keep_register(record, request.user):
+    if not permissions.can_keep_register(record, request.user):
         raise PermissionDenied
     if not record.is_draft:
         messages.info(
@@ -321,7 +325,7 @@ def _document_for(request, document_id: int) -> Document:
         ),
         pk=document_id,
     )
-    if not services.can_view_document(document, request.user):
+    if not permissions.can_view_document(document, request.user):
         raise Http404
     return document
 
@@ -411,7 +415,7 @@ def decision_panel(request, dossier: Dossier) -> str:
         if not context["documents"]:
             return ""
         return render_to_string("recognition/_documents_card.html", context, request=request)
-    can_keep_register = decision.is_draft and services.can_keep_register(
+    can_keep_register = decision.is_draft and permissions.can_keep_register(
         decision.collective if decision.collective_id else decision, request.user
     )
     # What the panel says of the decision's standing, by where the table's steps led the dossier.
@@ -444,8 +448,8 @@ def documents_context(dossier: Dossier, user) -> dict:
     for document in documents:  # the page's dossier, with its relations already loaded
         if document.dossier_id == dossier.pk:
             document.dossier = dossier
-    documents = [d for d in documents if d.dossier_id or services.can_view_document(d, user)]
-    can_retry = bool(documents) and services.can_manage_document(documents[0], user)
+    documents = [d for d in documents if d.dossier_id or permissions.can_view_document(d, user)]
+    can_retry = bool(documents) and permissions.can_manage_document(documents[0], user)
     return {
         "dossier": dossier,
         "documents": [(d, download_name(d)) for d in documents],
@@ -457,13 +461,12 @@ def documents_context(dossier: Dossier, user) -> dict:
 @login_required
 def summaries(request):
     """The provincial police's yearly summary dispatches, for the province the user works in."""
-    from communes.permissions import has_unit_perm
     from communes.selectors import province_of
 
     province = province_of(request.user)
-    if province is None or not has_unit_perm(request.user, "view_province_dossiers", province):
+    if province is None or not follows_province(request.user, province):
         raise PermissionDenied
-    can_request = has_unit_perm(request.user, "manage_criteria", province)
+    can_request = can_retry_documents(request.user, province)
     form = SummaryForm(request.POST or None, initial={"signer_title": _post_title(request)})
     status = 200
     if request.method == "POST":
@@ -535,11 +538,10 @@ def _verification_allowed(request) -> bool:
 
 
 def _council_province(request):
-    from communes.permissions import has_unit_perm
     from communes.selectors import province_of
 
     province = province_of(request.user)
-    if province is None or not has_unit_perm(request.user, "view_province_dossiers", province):
+    if province is None or not follows_province(request.user, province):
         raise PermissionDenied
     return province
 
@@ -548,7 +550,6 @@ def _council_province(request):
 def council(request, year: int | None = None):
     """Hội đồng xét duyệt: the year's council (seats), its sessions, and for the provincial police (its
     standing body) the forms to set it up and to schedule a session on appraised communes."""
-    from communes.permissions import holders_of
 
     from .forms import CouncilSeatsForm, SessionForm
     from .models import CouncilSession, ReviewCouncil
@@ -558,10 +559,10 @@ def council(request, year: int | None = None):
     council_ = (
         ReviewCouncil.objects.filter(province=province, year=year).prefetch_related("members__user").first()
     )
-    can_manage = services.can_manage_council(province, request.user)
+    can_manage = permissions.can_manage_council(province, request.user)
     seats = list(council_.members.all()) if council_ else []
     action = request.POST.get("action") if request.method == "POST" else None
-    officials = holders_of("view_province_dossiers", province).order_by("full_name")
+    officials = province_officials(province).order_by("full_name")
     adding_seat = action == "seats" and "add_seat" in request.POST
     if adding_seat:  # nothing saved: the seats as typed, and an empty row
         seats_form = CouncilSeatsForm.with_one_more_row(request.POST, officials=officials)
@@ -628,7 +629,6 @@ def council(request, year: int | None = None):
 def council_session(request, pk: int):
     """A session: the agenda (each commune with its counts and classification), read by the members
     before it; the secretary records attendance and votes, then closes it (tally, outcomes, minutes)."""
-    from communes.permissions import has_unit_perm
     from communes.selectors import province_of
 
     from .forms import SessionVotesForm
@@ -636,7 +636,7 @@ def council_session(request, pk: int):
 
     session = get_object_or_404(CouncilSession.objects.select_related("council__province"), pk=pk)
     province = session.council.province
-    if not has_unit_perm(request.user, "view_province_dossiers", province):
+    if not follows_province(request.user, province):
         # Another province's officials are not told the session exists; others are refused.
         raise Http404 if province_of(request.user) is not None else PermissionDenied
     members = list(session.council.members.select_related("user"))
@@ -645,7 +645,7 @@ def council_session(request, pk: int):
     )
     present = set(session.attendance.filter(present=True).values_list("member_id", flat=True))
     votes = {(v.item_id, v.member_id): v.choice for v in Vote.objects.filter(item__session=session)}
-    can_record = session.status == CouncilSession.Status.SCHEDULED and services.can_keep_minutes(
+    can_record = session.status == CouncilSession.Status.SCHEDULED and permissions.can_keep_minutes(
         province, request.user
     )
     form = SessionVotesForm(
@@ -821,13 +821,12 @@ def _collective_confirmation(request, year: int, form) -> Confirmation:
 def collective_decision(request, year: int):
     """Quyết định công nhận: the provincial chairman recognises the council's recommended communes in
     one decision with an annex (leaving any out with a reason); the year's decisions and their PDFs."""
-    from communes.permissions import has_unit_perm
 
     from .forms import CollectiveDecisionForm
     from .models import CollectiveDecision
 
     province = _council_province(request)
-    can_decide = has_unit_perm(request.user, "decide_province_dossiers", province)
+    can_decide = decides_for_province(request.user, province)
     candidates = services.recommended_dossiers(province=province, year=year).select_related("counts")
     form = CollectiveDecisionForm(
         request.POST if request.method == "POST" else None,
@@ -883,7 +882,7 @@ def collective_decision(request, year: int):
             "documents": documents,
             "any_pending": any(d.status == Document.Status.PENDING for d, _ in documents),
             "can_keep_register": any(
-                services.can_keep_register(c, request.user) for c in decisions if c.is_draft
+                permissions.can_keep_register(c, request.user) for c in decisions if c.is_draft
             ),
         },
         status=status,
@@ -899,7 +898,7 @@ def ministry_report(request, year: int):
     from .forms import ReportForm, SentForm
 
     province = _council_province(request)
-    can_manage = services.can_manage_council(province, request.user)
+    can_manage = permissions.can_manage_council(province, request.user)
     action = request.POST.get("action") if request.method == "POST" else None
     form = ReportForm(
         request.POST if action == "prepare" else None,
@@ -1016,7 +1015,7 @@ def report_xlsx(request, document_id: int):
     document = get_object_or_404(Document.objects.select_related("province"), pk=document_id)
     if document.kind != Document.Kind.MINISTRY_REPORT:
         raise Http404
-    if not services.can_view_document(document, request.user):
+    if not permissions.can_view_document(document, request.user):
         # Another province's officials are not told the report exists; others are refused.
         raise Http404 if province_of(request.user) is not None else PermissionDenied
     response = HttpResponse(
@@ -1035,12 +1034,10 @@ def decisions(request):
     """Quyết định nhiều hồ sơ: the district chair sees the appraised dossiers with the police's
     recommendations in one list and decides several at once, after one confirmation; each decision is
     numbered, recorded in its dossier's history and documented on its own."""
-    from communes.models import District
-    from communes.permissions import units_with_perm
 
     from .forms import DecideSeveralForm
 
-    if not units_with_perm(request.user, "decide_district_dossiers", District).exists():
+    if not decides_for_a_district(request.user):
         raise PermissionDenied
     dossiers = [
         d
@@ -1141,10 +1138,9 @@ def _decisions_confirmation(request, form, chosen) -> Confirmation:
 def documents_failed(request):
     """Văn bản lỗi: the provincial police see the province's documents whose rendering failed, with the
     error, and prepare them again in one go."""
-    from communes.permissions import has_unit_perm
 
     province = _council_province(request)
-    if not has_unit_perm(request.user, "manage_criteria", province):
+    if not can_retry_documents(request.user, province):
         raise PermissionDenied
     failed = list(services.failed_documents(province=province)[:500])
     if request.method == "POST":

@@ -69,3 +69,20 @@ def test_every_confirmed_act_goes_through_the_one_routine():
         if "confirmation_page(" in line
     ]
     assert calls == []
+
+
+def test_no_view_names_a_permission_codename():
+    """Who may act is a named predicate of a permissions.py (follows_province, can_retry_documents...):
+    no view checks a codename written as a string."""
+    import ast
+
+    from communes.permissions import ROLE_PERMISSIONS
+
+    codenames = {codename for codenames in ROLE_PERMISSIONS.values() for codename in codenames}
+    found = []
+    for app in LAYERS:
+        for path in (ROOT / app).rglob("views*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.Constant) and node.value in codenames:
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.value}")
+    assert found == []

@@ -53,5 +53,5 @@ def test_a_worker_killed_while_rendering_still_produces_the_document_once(worker
     assert document.attempts >= 2  # the first attempt was really interrupted
     files = list(Path(document.file.path).parent.glob(f"recognition-{document.pk}*.pdf"))
     assert len(files) == 1  # one file, not one per attempt
-    log = worker.log_path.read_text()[log_size:]
+    log = worker.log_path.read_bytes()[log_size:].decode(errors="replace")  # log_size counts bytes
     assert "signal 9" in log  # Celery reports the lost worker process
