@@ -612,20 +612,23 @@ def step_needs(transition: str):
     step when taken."""
     from . import selectors
 
-    needs = next(
-        (
-            st.needs
-            for p in PROCEDURES.values()
-            for r in p.states.values()
-            for st in r.steps
-            if st.transition == transition and st.needs
-        ),
-        "",
-    )
+    needs = _needs_by_step().get(transition)
     if not needs:
         return None
     why, check = NEEDS[needs]
     return why, getattr(selectors, check)
+
+
+@functools.cache
+def _needs_by_step() -> dict[str, str]:
+    """Each step that needs something first -> its key of NEEDS (read once from the tables)."""
+    return {
+        st.transition: st.needs
+        for p in PROCEDURES.values()
+        for r in p.states.values()
+        for st in r.steps
+        if st.needs
+    }
 
 
 def step_refusal(dossier, transition: str) -> str:
@@ -784,11 +787,6 @@ def needs_met(transition: str) -> Callable:
     return condition
 
 
-def is_system_step(transition: str) -> bool:
-    """Whether the step is taken by the system only, never by an official (the expiry)."""
-    return _system_only(transition)
-
-
 def sources_of(transition: str) -> tuple[str, ...]:
     """The states a step leaves from, in any procedure (e.g. the appraised dossiers a council weighs:
     sources_of("recommend"); the recognitions in force: sources_of("revoke"))."""
@@ -826,7 +824,8 @@ def states_in_columns(*columns: str) -> tuple[str, ...]:
     return tuple(state for column in columns for state in of[column])
 
 
-def _system_only(transition: str) -> bool:
+def is_system_step(transition: str) -> bool:
+    """Whether the step is taken by the system only, never by an official (the expiry)."""
     return all(
         st.permission is None
         for p in PROCEDURES.values()
@@ -848,7 +847,7 @@ def _fsm_transition(name: str, sources: tuple[str, ...], target: str):
         field="state",
         source=list(sources),
         target=target,
-        permission=None if _system_only(name) else permitted(name),
+        permission=None if is_system_step(name) else permitted(name),
         conditions=[in_table(name), needs_met(name)],
     )(take)
 

@@ -178,9 +178,10 @@ def council_rules(session: CouncilSession):
     return found or criteria_set_for(year=session.council.year)
 
 
-def holds_quorum(*, present: int, voting: int, session: CouncilSession) -> bool:
-    """More than the procedure's `council_quorum_share` of the voting members present."""
-    return present > council_rules(session).decision_rule("council_quorum_share") * voting
+def holds_quorum(*, present: int, voting: int, rules) -> bool:
+    """More than the procedure's `council_quorum_share` (of the criteria set `rules`, council_rules) of
+    the voting members present."""
+    return present > rules.decision_rule("council_quorum_share") * voting
 
 
 # --- decisions ------------------------------------------------------------------------------------
@@ -1162,7 +1163,7 @@ def session_quorum(session: CouncilSession) -> tuple[int, int, bool]:
     return (
         len(present),
         len(voting),
-        holds_quorum(present=len(present), voting=len(voting), session=session),
+        holds_quorum(present=len(present), voting=len(voting), rules=council_rules(session)),
     )
 
 
@@ -1193,8 +1194,9 @@ def session_closing_refusals(
     if session.held_on > timezone.localdate():
         refusals["held_on"] = str(_("A session cannot be closed before the day it is held."))
     voters = voting & present
-    if not holds_quorum(present=len(voters), voting=len(voting), session=session):
-        percent = round(council_rules(session).decision_rule("council_quorum_share") * 100, 1)
+    rules = council_rules(session)
+    if not holds_quorum(present=len(voters), voting=len(voting), rules=rules):
+        percent = round(rules.decision_rule("council_quorum_share") * 100, 1)
         refusals["present"] = str(
             _("No quorum: %(present)s of %(members)s members present; more than %(share)s%% must attend.")
             % {
