@@ -43,6 +43,7 @@ messages: venv
 
 demo: setup
 	$(DEMO_ENV) $(BIN)/python manage.py migrate -v0
+	$(DEMO_ENV) $(BIN)/python manage.py setup_data -v0
 	$(DEMO_ENV) $(BIN)/python manage.py loaddata -v0 border_communes nghean_units criteria_nghean_2022 criteria_qd28_2025 legal_bases
 	$(DEMO_ENV) $(BIN)/python manage.py demo_setup
 	@echo ""

@@ -27,6 +27,20 @@ def visible_dossier(request, pk: int, *, with_record: bool = True) -> Dossier:
     return dossier
 
 
+def followed_province(request):
+    """The province the official works in, when they follow its dossiers (its council, its reports and
+    its decisions with an annex); refused otherwise."""
+    from django.core.exceptions import PermissionDenied
+
+    from communes.permissions import follows_province
+    from communes.selectors import province_of
+
+    province = province_of(request.user)
+    if province is None or not follows_province(request.user, province):
+        raise PermissionDenied
+    return province
+
+
 def show_action_error(request, error: services.DossierActionError) -> int:
     """The refusal as messages; returns the status for a re-rendered form (409 for a conflict)."""
     messages.error(request, error.message)

@@ -477,15 +477,15 @@ class IssuingBody(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def symbol(self, document: str) -> str:
-        return (
-            self.symbols.get(document)
-            or settings.ISSUING_BODY_DEFAULTS[self.defaults_key]["symbols"][document]
-        )
+    def symbol(self, series: str) -> str:
+        """The symbol of the series ("QĐ-UBND"): the body's own, else its kind's default (a series
+        added after the body was made)."""
+        from .registers import body_defaults, defaults_key
 
-    @property
-    def defaults_key(self) -> str:
-        return "ubnd" if self.kind == self.Kind.PEOPLE_COMMITTEE else f"police:{self.level}"
+        return (
+            self.symbols.get(series)
+            or body_defaults(defaults_key(kind=self.kind, level=self.level))["symbols"][series]
+        )
 
 
 class RegisterNumber(models.Model):

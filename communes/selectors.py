@@ -89,16 +89,15 @@ def communes_for_list(
 def register_numbering(*, unit, kind: str) -> str:
     """Who numbers the documents of `unit`'s People's Committee ("ubnd") or police command ("police"):
     "application" or "clerk" (the body's setting, or its kind's default before its first document)."""
-    from django.conf import settings
-
     from .models import IssuingBody
 
     code = unit.code if kind == IssuingBody.Kind.PEOPLE_COMMITTEE else f"CA-{unit.code}"
     body = IssuingBody.objects.filter(code=code).only("numbering").first()
     if body is not None:
         return body.numbering
-    key = "ubnd" if kind == IssuingBody.Kind.PEOPLE_COMMITTEE else f"police:{unit._meta.model_name}"
-    return settings.ISSUING_BODY_DEFAULTS[key]["numbering"]
+    from .registers import body_defaults, defaults_key
+
+    return body_defaults(defaults_key(kind=kind, level=unit._meta.model_name))["numbering"]
 
 
 class UnitNotFound(ValueError):

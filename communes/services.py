@@ -121,26 +121,29 @@ class RegisterError(Exception):
 
 def issuing_body_for(*, unit: AdministrativeUnit, kind: str) -> IssuingBody:
     """The People's Committee or the police command of `unit`, made on first use with the defaults of
-    its kind (settings.ISSUING_BODY_DEFAULTS); provincial staff change its mode and symbols in the admin."""
-    from django.conf import settings
-
+    its kind and level (communes.registers: its numbering and its symbols, copied onto the body);
+    provincial staff change its mode and symbols in the admin."""
+    from communes.registers import body_defaults, defaults_key
     from communes.text import in_sentence
 
     level = unit._meta.model_name
     if kind == IssuingBody.Kind.PEOPLE_COMMITTEE:
         code, name = unit.code, f"Ủy ban nhân dân {in_sentence(unit.name)}"
-        defaults_key = "ubnd"
     else:
         code, name = f"CA-{unit.code}", f"Công an {in_sentence(unit.name)}"
-        defaults_key = f"police:{level}"
     body = IssuingBody.objects.filter(code=code).first()
     if body is not None:
         return body
-    defaults = settings.ISSUING_BODY_DEFAULTS[defaults_key]
+    defaults = body_defaults(defaults_key(kind=kind, level=level))
     try:
         with transaction.atomic():
             return IssuingBody.objects.create(
-                code=code, kind=kind, level=level, name=name, numbering=defaults["numbering"], symbols={}
+                code=code,
+                kind=kind,
+                level=level,
+                name=name,
+                numbering=defaults["numbering"],
+                symbols=dict(defaults["symbols"]),
             )
     except IntegrityError:  # made meanwhile by a concurrent first document
         return IssuingBody.objects.get(code=code)

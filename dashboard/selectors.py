@@ -309,7 +309,7 @@ def funnel_counts(dossiers: QuerySet[Dossier]) -> list[tuple[str, int]]:
     from django.db.models import Exists, OuterRef
 
     from assessments.models import DossierEvent
-    from recognition.models import AgendaItem, CouncilSession
+    from council.models import AgendaItem, CouncilSession
 
     def reached(state: str) -> Q:
         now_after = Q()

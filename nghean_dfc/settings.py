@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "communes",
     "assessments",
     "recognition",
+    "council",
     "dashboard",
 ]
 
@@ -232,9 +233,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # PDF rendering has its own queue, so a burst of documents never delays e-mails or beat jobs:
 #   celery -A nghean_dfc worker -Q pdf --max-tasks-per-child=200   (and a worker for "celery").
 CELERY_TASK_ROUTES = {"recognition.tasks.render_document": {"queue": "pdf"}}
-# Per kind of document; summaries and other bulk renders never wait in front of a commune's decision:
-#   celery -A nghean_dfc worker -Q pdf-bulk --concurrency=1
-DOCUMENT_QUEUES = {"default": "pdf", "provincial_summary": "pdf-bulk"}
+# Each kind of document names its queue (recognition.documents.kinds); the yearly reports go to
+# "pdf-bulk", never in front of a commune's decision:  celery -A nghean_dfc worker -Q pdf-bulk --concurrency=1
 # Publishing gives up quickly when the broker is down: the decision is committed, the document stays
 # pending and the sweep below sends it again.
 CELERY_PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
@@ -273,32 +273,6 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Documents (Decree 30/2020): each issuing body numbers in its own register per calendar year. The
-# defaults of a body made on first use; provincial staff change a body's mode and symbols in the admin
-# (communes.IssuingBody). People's Committees number in the office's register (the clerk gives the
-# number); the police let the application keep theirs.
-ISSUING_BODY_DEFAULTS = env.json(
-    "ISSUING_BODY_DEFAULTS",
-    default={
-        "ubnd": {"numbering": "clerk", "symbols": {"decision": "QĐ-UBND", "dispatch": "UBND-CA"}},
-        "police:district": {
-            "numbering": "application",
-            "symbols": {"minutes": "BB-CAH", "proposal": "TTr-CAH", "dispatch": "CAH"},
-        },
-        "police:province": {
-            "numbering": "application",
-            "symbols": {
-                "minutes": "BB-CAT-PC04",
-                "proposal": "TTr-CAT-PC04",
-                "dispatch": "CAT-PC04",
-                "council_minutes": "BB-HĐXD",
-                "council_notice": "TB-HĐXD",
-                "report": "BC-CAT-PC04",
-            },
-        },
-        "police:commune": {"numbering": "application", "symbols": {"report": "BC-CAX", "dispatch": "CAX"}},
-    },
-)
 # The council's quorum and majority and a recognition's validity are rules of the procedure: they are
 # data on its criteria set (CriteriaSet.decision_rules), never settings.
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("notifications/", assessment_views.notifications, name="notifications"),
     path("dossiers/", include("assessments.urls")),
     path("", include("recognition.urls")),
+    path("", include("council.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("healthz", deployment_views.healthz, name="healthz"),
     path("verify/<str:code>/", recognition_views.verify, name="verify"),

@@ -10,6 +10,7 @@ class RecognitionConfig(AppConfig):
         from assessments import workflow
         from assessments.panels import register_dossier_panel, register_work_source
 
+        from . import checks, documents  # noqa: F401 - the start-up checks; the kinds of document
         from .selectors import work_for, year_decision_refusal
         from .views import decision_panel
 

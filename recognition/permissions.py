@@ -1,4 +1,4 @@
-"""Who may act on decisions, documents and the review council (quyền), by name: the views and the
+"""Who may act on decisions and documents (quyền), by name: the views and the
 services ask these, never a codename."""
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def can_view_document(document: Document, user) -> bool:
         return True
     if document.draft:
         return False
-    from .services import dossiers_named_in
+    from .selectors import dossiers_named_in
 
     return dossiers_named_in(document).filter(commune__in=communes_visible_to(user).values("pk")).exists()
 
@@ -47,11 +47,6 @@ def can_manage_document(document: Document, user) -> bool:
     return bool(document.dossier_id) and dossier_perms.can_decide(document.dossier, user)
 
 
-def can_manage_council(province, user) -> bool:
-    """The provincial police, the council's standing body, set it up and schedule its sessions."""
+def can_report_to_ministry(province, user) -> bool:
+    """The provincial police report the year's results to the Ministry (Decision 28, before 20 December)."""
     return can_manage_cycles(user, province)
-
-
-def can_keep_minutes(province, user) -> bool:
-    """The council's secretary records attendance and votes and closes the session."""
-    return has_unit_perm(user, "keep_council_minutes", province)

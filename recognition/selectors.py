@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from assessments import workflow
 from assessments.models import Dossier
 from communes.models import Commune, District
 
-from .models import CouncilSession, Document, LegalBasis
+from .models import Document, LegalBasis
 
 # A year's recognition stands even when its validity later ran out; a revoked one does not.
 
@@ -158,6 +158,7 @@ def verification_facts(document, *, today: datetime.date | None = None) -> dict:
     from django.utils.translation import gettext as _
     from django.utils.translation import ngettext
 
+    from .documents import kinds
     from .models import Document, RecognitionDecision
 
     today = today or timezone.localdate()
@@ -199,32 +200,14 @@ def verification_facts(document, *, today: datetime.date | None = None) -> dict:
             "year": revoked.dossier.year,
         }
         outcome = _("Revocation of the recognition")
-    if document.kind == Document.Kind.REVOCATION:
-        number, day = document.revocation.number_display, document.revocation.decided_on
-    elif decision is not None and document.kind != Document.Kind.NOTIFICATION:
-        number, day = decision.number_display, decision.decided_on
-    elif decision is not None:
-        number, day = document.number_display, decision.decided_on
-    elif document.collective_id:
-        number, day = document.collective.number_display, document.collective.decided_on
-    else:
-        number, day = (
-            document.number_display,
-            document.issued_on or timezone.localtime(document.requested_at).date(),
-        )
-    if document.revocation_id:
-        issuer = document.revocation.issuer_name
-    elif decision:
-        issuer = decision.issuer_name
-    elif document.collective_id:
-        issuer = document.collective.issuer_name
-    else:
-        issuer = document.province.name if document.province_id else ""
+    # The document's own number, date and issuer, as its kind's entry says (the minutes their own, the
+    # council's papers the council, the police's reports the police).
+    identity = kinds.entry(document.kind).identity(document)
     return {
         "kind": document.get_kind_display(),
-        "number": number,
-        "date": day,
-        "issuer": issuer,
+        "number": identity.number,
+        "date": identity.day,
+        "issuer": identity.issuer,
         "commune": str(dossier.commune) if dossier else revokes["commune"] if revokes else "",
         "year": document.year,
         "outcome": outcome,
@@ -301,15 +284,14 @@ def reports_of(*, province, year: int) -> list[Document]:
 
 def work_for(user) -> list:
     """What waits for `user` outside the dossiers' steps (the inbox's "other work"): the decisions and
-    revocations approved and waiting for the number of a register the user keeps. No query for an
+    revocations approved and waiting for the number of a register the user keeps (the council registers
+    its sessions as a source of its own). No query for an
     official who keeps no register (their grants are already read for the page)."""
     from django.urls import reverse
     from django.utils.translation import ngettext
 
     from assessments.panels import Work
     from communes.permissions import unit_grants
-
-    from .services import awaiting_numbers
 
     if not user.is_authenticated:
         return []
@@ -322,23 +304,72 @@ def work_for(user) -> list:
             len(waiting),
         ) % {"count": len(waiting)}
         work.append(Work(label=label, url=reverse("recognition:register"), count=len(waiting)))
-    if "sit_on_council" in held:
-        # The sessions called of the councils the official sits on, with how many communes each weighs.
-        sessions = (
-            CouncilSession.objects.filter(status=CouncilSession.Status.SCHEDULED, council__members__user=user)
-            .annotate(communes=Count("items", distinct=True))
-            .order_by("held_on", "pk")
-        )
-        for session in sessions:
-            label = ngettext(
-                "Council session of %(day)s, %(time)s: %(count)s commune to consider",
-                "Council session of %(day)s, %(time)s: %(count)s communes to consider",
-                session.communes,
-            ) % {
-                "day": session.held_on.strftime("%d/%m/%Y"),
-                "time": session.starts_at.strftime("%H:%M"),
-                "count": session.communes,
-            }
-            url = reverse("recognition:council_session", args=[session.pk])
-            work.append(Work(label=label, url=url, count=session.communes))
     return work
+
+
+# --- moved from services (reads), re-exported there for one release -------------------------------
+
+
+def latest_issue_date(dossier: Dossier) -> datetime.date:
+    """The latest day a document of the dossier may carry: today, or the last day its procedure's bodies
+    issued documents (the district procedure: 30 June 2025)."""
+    from django.utils import timezone
+
+    until = workflow.procedure_of(dossier).documents_until
+    return min(timezone.localdate(), until) if until else timezone.localdate()
+
+
+def awaiting_numbers(user) -> list:
+    """Decisions and revocations approved and waiting for the clerk's number, in the bodies `user` keeps
+    the register of (oldest first)."""
+    from communes.models import District, Province
+    from communes.permissions import units_with_perm
+
+    from .models import CollectiveDecision, RecognitionDecision, Revocation
+
+    codes = [u.code for model in (District, Province) for u in units_with_perm(user, "keep_register", model)]
+    decisions = RecognitionDecision.objects.filter(number__isnull=True, issuer_code__in=codes).select_related(
+        "dossier__commune"
+    )
+    revocations = Revocation.objects.filter(number__isnull=True, issuer_code__in=codes).select_related(
+        "decision__dossier__commune"
+    )
+    collectives = CollectiveDecision.objects.filter(
+        number__isnull=True, issuer_code__in=codes
+    ).select_related("province")
+    # A commune of a decision with an annex is numbered with that decision, not on its own.
+    decisions = [d for d in decisions if d.collective_id is None]
+    return sorted(
+        [*decisions, *revocations, *collectives], key=lambda r: (r.approved_on or r.decided_on, r.pk)
+    )
+
+
+def failed_documents(*, province) -> QuerySet[Document]:
+    """The province's documents whose rendering failed (for the provincial police to prepare again)."""
+    return (
+        Document.objects.filter(status=Document.Status.FAILED)
+        .filter(Q(dossier__commune__province=province) | Q(province=province))
+        .select_related("dossier__commune")
+        .order_by("requested_at", "pk")
+    )
+
+
+def dossiers_named_in(document: Document) -> QuerySet[Dossier]:
+    """The dossiers a province-level document names, commune by commune, as its kind's entry says: the
+    annex of a decision with an annex (its communes recognised), the council's notice (its communes not
+    recommended). Other province-level documents (the minutes, the reports) name none."""
+    from .documents import kinds
+
+    names = kinds.entry(document.kind).names
+    return names(document) if names is not None else Dossier.objects.none()
+
+
+def recommended_dossiers(*, province, year: int):
+    """The communes the council recommended for `year`, waiting for the chairman's decision."""
+    return (
+        Dossier.objects.filter(
+            state__in=workflow.sources_of("leave_out"), year=year, commune__province=province
+        )
+        .select_related("commune", "criteria_set", "appraisal")
+        .order_by("commune__name")
+    )

@@ -16,7 +16,7 @@ def render_document(self, document_id: int) -> str:
     failed, and a person can ask for it again from the dossier page."""
     from .documents import RenderError
     from .models import Document
-    from .services import document_mark_failed, document_render
+    from .services.documents import document_mark_failed, document_render
 
     max_retries = settings.DOCUMENT_RENDER_MAX_RETRIES
     try:
@@ -37,20 +37,20 @@ def render_document(self, document_id: int) -> str:
 
 @shared_task(acks_late=True)
 def sweep_pending_documents() -> int:
-    from .services import documents_sweep
+    from .services.documents import documents_sweep
 
     return documents_sweep()
 
 
 @shared_task(acks_late=True)
 def expire_recognitions() -> int:
-    from .services import recognitions_expire
+    from .services.keeping_clean import recognitions_expire
 
     return recognitions_expire()
 
 
 @shared_task(acks_late=True)
 def open_reevaluations(year: int | None = None) -> int:
-    from .services import reevaluations_open
+    from .services.keeping_clean import reevaluations_open
 
     return reevaluations_open(year=year or timezone.localdate().year)

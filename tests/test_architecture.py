@@ -1,4 +1,4 @@
-"""The dependency direction: accounts <- outbox <- communes <- assessments <- recognition <- dashboard. No app
+"""The dependency direction: accounts <- outbox <- communes <- assessments <- recognition <- council <- dashboard. No app
 imports (or loads the template tags of) an app above it, and no literal province in application code."""
 
 import ast
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["accounts", "outbox", "communes", "assessments", "recognition", "dashboard"]
+LAYERS = ["accounts", "outbox", "communes", "assessments", "recognition", "council", "dashboard"]
 TEMPLATE_TAGS = {"dossiers": "assessments", "recognition_tags": "recognition"}
 
 

@@ -117,7 +117,7 @@ def test_a_district_takes_eleven_dossiers_to_decisions_in_few_pages(
 def test_the_province_takes_forty_appraised_communes_to_recognised_in_few_pages(
     province_people, official, django_capture_on_commit_callbacks
 ):
-    from recognition import services
+    from council import services as council_services
 
     p = province_people
     IssuingBody.objects.filter(code=p.province.code).update(numbering="application")
@@ -139,7 +139,7 @@ def test_the_province_takes_forty_appraised_communes_to_recognised_in_few_pages(
         dossiers.append(dossier)
     # Test set-up: the 40 dossiers appraised (the appraisal pages are counted in the district's test).
     Dossier.objects.filter(pk__in=[d.pk for d in dossiers]).update(state=Dossier.State.APPRAISED)
-    services.council_set_up(
+    council_services.council_set_up(
         province=p.province,
         year=2026,
         seats=[

@@ -35,7 +35,7 @@ LIST_PAGES = [
     ("assessments:appraisals_start", {}, {}),
     ("assessments:appraisals_complete", {}, {}),
     ("recognition:decisions", {}, {}),
-    ("recognition:council_year", {"year": "{year}"}, {}),
+    ("council:year", {"year": "{year}"}, {}),
     ("recognition:collective_decision", {"year": "{year}"}, {}),
 ]
 # The dossier's own pages, and the step page each one serves (None: it only shows the dossier).
@@ -113,14 +113,8 @@ def _documents_of(world, people, cases, years) -> list:
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
-    from recognition.models import (
-        AgendaItem,
-        CollectiveDecision,
-        CouncilSession,
-        Document,
-        RecognitionDecision,
-        ReviewCouncil,
-    )
+    from council.models import AgendaItem, CouncilSession, ReviewCouncil
+    from recognition.models import CollectiveDecision, Document, RecognitionDecision
     from tests.factories import PDF_BYTES
 
     def ready(document: Document) -> Document:
@@ -201,18 +195,15 @@ def _documents_of(world, people, cases, years) -> list:
         scheduled_by=people.provincial_police,
     )
     AgendaItem.objects.create(session=session, dossier=not_recommended, outcome="not_recommended")
-    for kind in ("council_notice", "council_minutes"):
-        documents.append(
-            ready(
-                Document.objects.create(
-                    kind=kind,
-                    session=session,
-                    province=people.province,
-                    year=not_recommended.year,
-                    requested_at=now,
-                )
+    for kind, field in (("council_notice", "notice"), ("council_minutes", "minutes")):
+        document = ready(
+            Document.objects.create(
+                kind=kind, province=people.province, year=not_recommended.year, requested_at=now
             )
         )
+        setattr(session, field, document)
+        documents.append(document)
+    session.save(update_fields=["minutes", "notice"])
     return documents
 
 

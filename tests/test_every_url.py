@@ -12,8 +12,9 @@ from django.utils import timezone
 from assessments import services as assessment_services
 from assessments.models import Dossier
 from communes.models import Commune, IssuingBody
+from council.models import CouncilSession, ReviewCouncil
 from recognition import services as recognition_services
-from recognition.models import CouncilSession, Document, ReviewCouncil
+from recognition.models import Document
 from recognition.selectors import ministry_report_figures
 from tests import workflow
 from tests.answers import refusal_messages, refused_back_to, signed_out, taken
@@ -131,9 +132,9 @@ RULES = {
     ),
     "recognition:summaries": ("get", lambda d: {}, PROVINCE | {"other_province_police"}),
     # The review council's pages: the province's officials (another province's police see their own).
-    "recognition:council": ("get", lambda d: {}, PROVINCE | {"other_province_police"}),
-    "recognition:council_year": ("get", lambda d: {"year": 2026}, PROVINCE | {"other_province_police"}),
-    "recognition:council_session": ("get", lambda d: {"pk": d["session"].pk}, PROVINCE),
+    "council:council": ("get", lambda d: {}, PROVINCE | {"other_province_police"}),
+    "council:year": ("get", lambda d: {"year": 2026}, PROVINCE | {"other_province_police"}),
+    "council:session": ("get", lambda d: {"pk": d["session"].pk}, PROVINCE),
     "recognition:collective_decision": (
         "get",
         lambda d: {"year": 2026},

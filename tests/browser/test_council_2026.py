@@ -35,7 +35,7 @@ def test_the_council_votes_and_the_chairman_recognises_in_one_decision(
     )
     held = []
     monkeypatch.setattr(
-        "recognition.services.documents_enqueue", lambda document_ids: held.extend(document_ids)
+        "recognition.services.documents.documents_enqueue", lambda document_ids: held.extend(document_ids)
     )
     base = live_server.url
 
@@ -85,7 +85,7 @@ def test_the_council_votes_and_the_chairman_recognises_in_one_decision(
     for label in ("Đặng Văn Phó", "Nguyễn Văn Tỉnh", "Lê Thị Y Tế"):
         page.check(f"label:has-text('{label}') input")
     items = {d.commune.name: d for d in dossiers}
-    from recognition.models import AgendaItem, CouncilMember
+    from council.models import AgendaItem, CouncilMember
 
     members = {m.user.full_name: m for m in CouncilMember.objects.select_related("user")}
     plan = {

@@ -81,7 +81,7 @@ def test_commune_police_and_chair_take_a_dossier_to_recognition(
     #    the page has shown them pending; then a worker's work is done and the page updates itself.
     held = []
     monkeypatch.setattr(
-        "recognition.services.documents_enqueue", lambda document_ids: held.extend(document_ids)
+        "recognition.services.documents.documents_enqueue", lambda document_ids: held.extend(document_ids)
     )
     sign_in("chair")
     page.goto(f"{base}/dossiers/{dossier.pk}/")

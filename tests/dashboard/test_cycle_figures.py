@@ -11,8 +11,8 @@ from django.urls import reverse
 from assessments import services as dossier_services
 from assessments import workflow as table
 from assessments.models import Dossier
+from council.models import AgendaItem
 from recognition import services
-from recognition.models import AgendaItem
 from tests import workflow
 from tests.recognition.conftest import build_council, build_recommended
 

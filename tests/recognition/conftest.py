@@ -4,8 +4,9 @@ import pytest
 
 from assessments.models import Dossier
 from communes.models import Role
+from council import services as council_services
+from council.models import CouncilMember
 from recognition import services
-from recognition.models import CouncilMember
 from tests import workflow
 from tests.factories import DossierFactory
 
@@ -75,10 +76,10 @@ def build_council(p):
         {"user": p.member_border, "seat": "member", "position": "Chỉ huy trưởng Bộ đội Biên phòng tỉnh"},
         {"user": p.council_secretary, "seat": "secretary", "position": "Trưởng phòng PC04, Công an tỉnh"},
     ]
-    p.council = services.council_set_up(
+    p.council = council_services.council_set_up(
         province=p.province, year=2026, seats=seats, actor=p.provincial_police
     )
-    p.session = services.session_schedule(
+    p.session = council_services.session_schedule(
         council=p.council,
         held_on=SESSION_DAY,
         starts_at=datetime.time(8, 0),
@@ -139,8 +140,12 @@ def build_recommended(p):
         for commune, plan in choices.items()
         for u, choice in plan.items()
     }
-    services.session_record(session=p.session, actor=p.council_secretary, present=present, votes=votes)
+    council_services.session_record(
+        session=p.session, actor=p.council_secretary, present=present, votes=votes
+    )
     with TestCase.captureOnCommitCallbacks(execute=False):
-        services.session_close(session=p.session, actor=p.council_secretary, ends_at=datetime.time(10, 0))
+        council_services.session_close(
+            session=p.session, actor=p.council_secretary, ends_at=datetime.time(10, 0)
+        )
     p.dossier = {d.commune_id: Dossier.objects.get(pk=d.pk) for d in p.dossiers}
     return p

@@ -6,9 +6,10 @@ import pytest
 from django.urls import reverse
 
 from communes.text import nfc
+from council.models import AgendaItem, CouncilSession
 from recognition.documents import render_html
-from recognition.models import AgendaItem, CouncilSession, Document
-from tests.recognition.test_council_secretary import split_votes, votes_form
+from recognition.models import Document
+from tests.council.test_secretary import split_votes, votes_form
 
 pytestmark = pytest.mark.django_db
 RLO, LRI, PDI, RLM = "\u202e", "\u2066", "\u2069", "\u200f"
@@ -23,7 +24,7 @@ def test_a_reason_and_a_conclusion_with_bidi_controls_print_as_typed_without_the
     client, council, django_capture_on_commit_callbacks
 ):
     p = council
-    url = reverse("recognition:council_session", args=[p.session.pk])
+    url = reverse("council:session", args=[p.session.pk])
     client.force_login(p.council_secretary)
     data = votes_form(p, split_votes(p))
     data.update(
@@ -40,6 +41,6 @@ def test_a_reason_and_a_conclusion_with_bidi_controls_print_as_typed_without_the
     session = CouncilSession.objects.get(pk=p.session.pk)
     assert session.conclusion == "Hội đồng thống nhất"
     assert AgendaItem.objects.get(pk=p.item[p.bac_ly.pk].pk).reason == "Còn điểm nguy cơ tại UBND xã"
-    minutes = render_html(Document.objects.get(session=session, kind="council_minutes"))
+    minutes = render_html(Document.objects.get(minutes_of=session, kind="council_minutes"))
     assert not any(control in minutes for control in (RLO, LRI, PDI, RLM))
     assert "Còn điểm nguy cơ tại UBND xã" in minutes

@@ -176,7 +176,7 @@ def test_the_page_keeps_what_was_typed_when_a_reason_is_missing(recommended, cli
 def test_two_chairs_issuing_the_same_list_at_once_make_one_decision(recommended, monkeypatch):
     assert connection.vendor == "postgresql"
     p = recommended
-    monkeypatch.setattr(services, "documents_enqueue", lambda document_ids: 0)
+    monkeypatch.setattr(services.documents, "documents_enqueue", lambda document_ids: 0)
     listed = [p.dossier[p.new_my_ly.pk].pk, p.dossier[p.tam_quang.pk].pk]
     barrier = threading.Barrier(2)
     outcomes = []

@@ -35,9 +35,9 @@ def decided(recommended, django_capture_on_commit_callbacks):
             decided_on=DECIDED,
         )
     p.decision_pdf = services.document_render(document_id=Document.objects.get(collective=p.collective).pk)
-    p.minutes = Document.objects.get(session=p.session, kind=Document.Kind.COUNCIL_MINUTES)
+    p.minutes = Document.objects.get(minutes_of=p.session, kind=Document.Kind.COUNCIL_MINUTES)
     p.notice = services.document_render(
-        document_id=Document.objects.get(session=p.session, kind=Document.Kind.COUNCIL_NOTICE).pk
+        document_id=Document.objects.get(notice_of=p.session, kind=Document.Kind.COUNCIL_NOTICE).pk
     )
     p.minutes = services.document_render(document_id=p.minutes.pk)
     return p

@@ -23,7 +23,9 @@ def pool_children(pid: int) -> list[int]:
 
 def test_a_worker_killed_while_rendering_still_produces_the_document_once(worker, people, monkeypatch):  # noqa: F811
     held = []
-    monkeypatch.setattr(services, "documents_enqueue", lambda document_ids: held.extend(document_ids))
+    monkeypatch.setattr(
+        services.documents, "documents_enqueue", lambda document_ids: held.extend(document_ids)
+    )
     decision = services.decision_record(
         decided_on=datetime.date(2024, 12, 2),
         dossier=appraised(people),

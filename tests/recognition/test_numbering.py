@@ -91,7 +91,7 @@ def test_the_recognition_stands_to_the_end_of_the_year_after_the_assessed_one(
 @pytest.mark.django_db(transaction=True)
 def test_fifty_decisions_at_once_in_one_district_get_numbers_1_to_50_each_once(people, monkeypatch):
     assert connection.vendor == "postgresql"
-    monkeypatch.setattr(services, "documents_enqueue", lambda document_ids: 0)  # numbering only
+    monkeypatch.setattr(services.documents, "documents_enqueue", lambda document_ids: 0)  # numbering only
     dossiers = appraised_dossiers(people.ky_son, 50)
     barrier = threading.Barrier(50)
     errors = []

@@ -12,6 +12,8 @@ from pathlib import Path
 import pdfplumber
 import polib
 import pytest
+from django.db.models import Q
+from django.urls import reverse
 
 from assessments import services as dossier_services
 from recognition import services
@@ -256,3 +258,61 @@ def test_each_document_reads_as_its_golden_file(issued, kind):
         golden.parent.mkdir(exist_ok=True)
         golden.write_text(text, encoding="utf-8")
     assert text == golden.read_text(encoding="utf-8"), f"{kind}: the document changed; see {golden}"
+
+
+# --- what /verify/ says each kind is ---------------------------------------------------------------
+# The public verification page names each kind of document by its own number, date and issuer: the
+# appraisal minutes by the police's minutes (not the decision that followed them), the council's minutes
+# and notice by the council, the summary and the report by the provincial police (not "Tỉnh Nghệ An").
+
+
+def expected(document) -> tuple[str, datetime.date, str]:
+    """Number, date and issuer as the document itself prints them, read from the records it comes from."""
+    from council.models import CouncilSession
+
+    kind = document.kind
+    if kind in ("recognition", "non_recognition"):
+        d = document.decision
+        return d.number_display, d.decided_on, d.issuer_name
+    if kind == "notification":
+        return document.number_display, document.decision.decided_on, document.decision.issuer_name
+    if kind == "appraisal_minutes":
+        appraisal = document.dossier.appraisal
+        return appraisal.minutes_display, appraisal.inspection_date, "Công an huyện Kỳ Sơn"
+    if kind == "revocation":
+        r = document.revocation
+        return r.number_display, r.decided_on, r.issuer_name
+    if kind == "collective_decision":
+        c = document.collective
+        return c.number_display, c.decided_on, c.issuer_name
+    if kind in ("council_minutes", "council_notice"):
+        session = CouncilSession.objects.get(Q(minutes=document) | Q(notice=document))
+        return document.number_display, session.held_on, "Hội đồng xét duyệt tỉnh Nghệ An"
+    day = {"provincial_summary": datetime.date(2022, 12, 15), "ministry_report": datetime.date(2026, 11, 26)}
+    return document.number_display, day[kind], "Công an tỉnh Nghệ An"
+
+
+def shown(client, document) -> tuple[dict, str]:
+    response = client.get(reverse("verify", args=[document.verification_code]))
+    assert response.status_code == 200
+    return response.context["facts"], response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", KINDS)
+def test_verify_shows_the_kind_s_own_number_date_and_issuer(client, issued, kind):
+    document = issued[kind]
+    number, day, issuer = expected(document)
+    facts, page = shown(client, document)
+    assert (facts["number"], facts["date"], facts["issuer"]) == (number, day, issuer)
+    assert number in page and issuer in page and day.strftime("%d/%m/%Y") in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", PROVINCE_KINDS)
+def test_verify_shows_the_kind_s_own_number_date_and_issuer_in_force(client, issued_2026, kind):
+    document = issued_2026[kind]
+    number, day, issuer = expected(document)
+    facts, page = shown(client, document)
+    assert (facts["number"], facts["date"], facts["issuer"]) == (number, day, issuer)
+    assert number in page and issuer in page and day.strftime("%d/%m/%Y") in page

@@ -7,9 +7,10 @@ import pytest
 from django.urls import reverse
 
 from assessments.selectors import submission_problems
+from council.models import CouncilSession
 from recognition import services
-from recognition.models import CouncilSession, RecognitionDecision
-from tests.recognition.test_council_secretary import split_votes, votes_form
+from recognition.models import RecognitionDecision
+from tests.council.test_secretary import split_votes, votes_form
 from tests.recognition.test_registers import appraised, approve
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ CONFIRMATION = "Kiểm tra trước khi xác nhận"
 def test_closing_a_session_without_its_end_time_is_refused_on_the_form(client, council):
     p = council
     client.force_login(p.council_secretary)
-    url = reverse("recognition:council_session", args=[p.session.pk])
+    url = reverse("council:session", args=[p.session.pk])
     data = {**votes_form(p, split_votes(p)), "conclusion": "Hội đồng thống nhất", "close": "1"}
     response = client.post(url, data)
     page = response.content.decode()
@@ -38,7 +39,7 @@ def test_closing_with_a_vote_missing_names_and_marks_the_commune(client, council
     plan = split_votes(p)
     del plan[p.tam_quang.pk]["soyte"]
     response = client.post(
-        reverse("recognition:council_session", args=[p.session.pk]),
+        reverse("council:session", args=[p.session.pk]),
         {**votes_form(p, plan), "ends_at": "10:30", "close": "1"},
     )
     page = response.content.decode()

@@ -155,7 +155,7 @@ def test_two_clerks_giving_the_same_number_at_once_cannot_both_have_it(clerk_mod
     # register was locked first).
     assert connection.vendor == "postgresql"
     people = clerk_mode
-    monkeypatch.setattr(services, "documents_enqueue", lambda document_ids: 0)
+    monkeypatch.setattr(services.documents, "documents_enqueue", lambda document_ids: 0)
     decisions = [
         approve(people, appraised(people, year=year, inspected=datetime.date(year, 10, 1)))
         for year in (2023, 2024)

@@ -294,14 +294,9 @@ class Command(BaseCommand):
         council's members and secretary."""
         from assessments import services
         from assessments.models import Dossier
-        from recognition.models import ReviewCouncil
-        from recognition.services import (
-            collective_decision_record,
-            council_set_up,
-            session_close,
-            session_record,
-            session_schedule,
-        )
+        from council.models import ReviewCouncil
+        from council.services import council_set_up, session_close, session_record, session_schedule
+        from recognition.services import collective_decision_record
 
         User = get_user_model()
         province = District.objects.get(code="417").province

@@ -2,7 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand
 
-from recognition.services import recognitions_expire
+from recognition.services.keeping_clean import recognitions_expire
 
 
 class Command(BaseCommand):

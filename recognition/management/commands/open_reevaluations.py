@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from recognition.services import reevaluations_open
+from recognition.services.keeping_clean import reevaluations_open
 
 
 class Command(BaseCommand):

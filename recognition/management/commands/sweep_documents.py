@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from recognition.services import documents_sweep
+from recognition.services.documents import documents_sweep
 
 
 class Command(BaseCommand):

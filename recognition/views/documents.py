@@ -1,0 +1,208 @@
+"""Document pages: downloads and retries behind the permission checks, the dossier's documents panel, the failed documents, and the public verification page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from assessments import workflow
+from assessments.models import Dossier
+from assessments.pages import confirmed_act, followed_province, show_action_error, visible_dossier
+from assessments.services import DossierActionError
+from communes.confirm import Confirmation
+from communes.permissions import (
+    can_retry_documents,
+)
+from communes.protected_media import protected_file_response
+
+from .. import permissions, selectors, services
+from ..documents import download_name, naming_filter
+from ..models import Document
+
+
+def _document_for(request, document_id: int) -> Document:
+    document = get_object_or_404(
+        Document.objects.select_related(
+            "dossier__commune__district", "dossier__commune__province", "dossier__criteria_set", "decision"
+        ),
+        pk=document_id,
+    )
+    if not permissions.can_view_document(document, request.user):
+        raise Http404
+    return document
+
+
+@login_required
+@require_GET
+def document_download(request, document_id: int):
+    """PDFs are served only here, after the permission check, with a readable Vietnamese name."""
+    document = _document_for(request, document_id)
+    if document.status != Document.Status.READY:
+        raise Http404
+    return protected_file_response(
+        document.file,
+        filename=download_name(document),
+        content_type="application/pdf",
+        as_attachment=request.GET.get("inline") != "1",
+    )
+
+
+@login_required
+@require_POST
+def document_retry(request, document_id: int):
+    document = _document_for(request, document_id)
+    try:
+        services.document_retry(document=document, actor=request.user)
+    except DossierActionError as error:
+        show_action_error(request, error)
+    else:
+        messages.success(request, _("The document is being prepared again."))
+    if document.dossier_id:
+        return redirect("assessments:dossier_detail", pk=document.dossier_id)
+    return redirect("recognition:summaries")
+
+
+@login_required
+@require_GET
+def documents_panel(request, pk: int):
+    """The documents of a dossier as an HTML fragment; the page refreshes it while any is pending."""
+    dossier = visible_dossier(request, pk)
+    return render(request, "recognition/_documents.html", documents_context(dossier, request.user))
+
+
+def decision_panel(request, dossier: Dossier) -> str:
+    """The decision and its documents on the dossier page (registered with assessments.panels); before
+    a decision, the documents naming the commune alone (the council's notice to a commune it did not
+    recommend)."""
+    context = documents_context(dossier, request.user)
+    decision = None
+    if dossier.state in Dossier.DECIDED_STATES:
+        # The decision comes with its documents (one query); a decision without documents is read alone.
+        decision = next((d.decision for d, _ in context["documents"] if d.decision_id), None) or getattr(
+            dossier, "recognition_decision", None
+        )
+    if decision is None:
+        if not context["documents"]:
+            return ""
+        return render_to_string("recognition/_documents_card.html", context, request=request)
+    can_keep_register = decision.is_draft and permissions.can_keep_register(
+        decision.collective if decision.collective_id else decision, request.user
+    )
+    # What the panel says of the decision's standing, by where the table's steps led the dossier.
+    standing = {
+        workflow.target_of("revoke"): "revoked_by",
+        workflow.target_of("expire"): "lapsed",
+        workflow.target_of("refuse"): "refused",
+    }.get(dossier.state, "in_force")
+    return render_to_string(
+        "recognition/_decision_panel.html",
+        {"decision": decision, "can_keep_register": can_keep_register, "standing": standing, **context},
+        request=request,
+    )
+
+
+def documents_context(dossier: Dossier, user) -> dict:
+    # The dossier's own documents, and the province-level ones naming its commune: the decision whose
+    # annex lists it, the council's notice that names it. Listed only where the reader may open them.
+    documents = list(
+        Document.objects.filter(Q(dossier=dossier) | naming_filter(dossier))
+        .select_related("decision", "revocation", "collective", "province")
+        .distinct()
+        .order_by("pk")
+    )
+    for document in documents:  # the page's dossier, with its relations already loaded
+        if document.dossier_id == dossier.pk:
+            document.dossier = dossier
+    documents = [d for d in documents if d.dossier_id or permissions.can_view_document(d, user)]
+    can_retry = bool(documents) and permissions.can_manage_document(documents[0], user)
+    return {
+        "dossier": dossier,
+        "documents": [(d, download_name(d)) for d in documents],
+        "any_pending": any(d.status == Document.Status.PENDING for d in documents),
+        "can_retry": can_retry,
+    }
+
+
+@require_GET
+def verify(request, code: str):
+    """Xác thực văn bản: public, no sign-in. What the printed code or QR code names: the kind, number,
+    date, issuing body, commune, outcome, the document's standing today and the SHA-256 of the issued
+    file; a copy dropped on the page is hashed by the browser (nothing is uploaded). Nothing else."""
+    if not _verification_allowed(request):
+        return render(request, "recognition/verify.html", {"limited": True}, status=429)
+    normalised = code.replace("-", "").replace(" ", "").upper()
+    document = (
+        Document.objects.filter(verification_code=normalised, status=Document.Status.READY)
+        .select_related(
+            "decision__dossier__commune", "revocation__decision__dossier__commune", "collective", "province"
+        )
+        .first()
+    )
+    if document is None:
+        return render(request, "recognition/verify.html", {"unknown": code[:40]}, status=404)
+    return render(request, "recognition/verify.html", {"facts": selectors.verification_facts(document)})
+
+
+def _verification_allowed(request) -> bool:
+    """At most VERIFY_REQUESTS_PER_MINUTE lookups per address: the codes cannot be walked through.
+    Counted in the cache (open when the cache is down: the codes are random and long)."""
+    from django.conf import settings
+
+    from accounts.audit import client_ip
+    from communes.fragments import within_rate
+
+    return within_rate(
+        f"verify:{client_ip(request) or 'unknown'}", limit=settings.VERIFY_REQUESTS_PER_MINUTE, seconds=60
+    )
+
+
+@login_required
+def documents_failed(request):
+    """Văn bản lỗi: the provincial police see the province's documents whose rendering failed, with the
+    error, and prepare them again in one go."""
+
+    province = followed_province(request)
+    if not can_retry_documents(request.user, province):
+        raise PermissionDenied
+    failed = list(services.failed_documents(province=province)[:500])
+    if request.method == "POST":
+        chosen = [int(v) for v in request.POST.getlist("documents") if v.isdigit()]
+        names = {d.pk: download_name(d) for d in failed}
+
+        def act():
+            count = services.documents_retry_failed(
+                province=province, actor=request.user, document_ids=chosen
+            )
+            messages.success(request, _("%(count)s documents are being prepared again.") % {"count": count})
+            return redirect("recognition:documents_failed")
+
+        if not chosen:
+            messages.error(request, _("Tick at least one document."))
+        else:
+            answer = confirmed_act(
+                request,
+                form=None,
+                confirmation=lambda: Confirmation(
+                    title=_("Prepare %(count)s documents again") % {"count": len(chosen)},
+                    confirm_label=_("Confirm: prepare them again"),
+                    cancel_url=reverse("recognition:documents_failed"),
+                    facts=[(_("Documents"), "\n".join(names.get(pk, str(pk)) for pk in chosen))],
+                    consequences=[
+                        _("Each document goes back to the workers; its page shows it when it is ready.")
+                    ],
+                ),
+                act=act,
+            )
+            if answer.response:
+                return answer.response
+    return render(
+        request,
+        "recognition/documents_failed.html",
+        {"documents": [(d, download_name(d)) for d in failed]},
+    )
