@@ -23,7 +23,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from communes.fragments import cache_call
 from communes.models import Commune, IssuingBody, RegisterNumber
-from communes.permissions import has_unit_perm, holders_of
+from communes.permissions import can_manage_cycles, has_unit_perm, holders_of
 from communes.services import RegisterError, issuing_body_for, register_next, register_take
 from communes.text import nfc
 
@@ -820,7 +820,7 @@ def cycle_open(
 ) -> EvaluationCycle:
     """The provincial police open the year's cycle with the communes the plan assigns (giao chỉ tiêu);
     their dossiers open at once when the evaluation period has begun (else the daily beat opens them)."""
-    if actor is not None and not has_unit_perm(actor, "manage_cycles", province):
+    if actor is not None and not can_manage_cycles(actor, province):
         raise PermissionDenied
     criteria_set = criteria_set_for(year=year)
     if criteria_set is None or not PROCEDURES[criteria_set.procedure].opens_through_cycle:
@@ -891,7 +891,7 @@ def _enter(*, cycle: EvaluationCycle, commune: Commune, how: str, actor) -> Cycl
 @transaction.atomic
 def cycle_assign(*, cycle: EvaluationCycle, communes: list[Commune], actor) -> int:
     """The provincial police assign more communes to the cycle."""
-    if not has_unit_perm(actor, "manage_cycles", cycle.province):
+    if not can_manage_cycles(actor, cycle.province):
         raise PermissionDenied
     for commune in communes:
         _enter(cycle=cycle, commune=commune, how=CycleCommune.How.ASSIGNED, actor=actor)

@@ -50,3 +50,8 @@ def can_manage_document(document: Document, user) -> bool:
 def can_report_to_ministry(province, user) -> bool:
     """The provincial police report the year's results to the Ministry (Decision 28, before 20 December)."""
     return can_manage_cycles(user, province)
+
+
+def can_send_summary(province, user) -> bool:
+    """The provincial police (and admins) send the yearly summary dispatch of the province's results."""
+    return can_retry_documents(user, province)

@@ -17,9 +17,7 @@ from communes.services import issuing_body_for
 from communes.text import nfc
 
 from .models import Document
-from .permissions import (
-    can_report_to_ministry,
-)
+from .permissions import can_report_to_ministry, can_send_summary
 from .services.documents import numbered_document_request
 
 
@@ -31,9 +29,7 @@ def summary_request(
     numbered in the provincial police's own register, dated (default today) and signed by `actor`.
     One at a time per year and province: while one is being prepared, asking again is refused (it
     would take another dispatch number and another render for the same content)."""
-    from communes.permissions import has_unit_perm
-
-    if not has_unit_perm(actor, "manage_criteria", province):
+    if not can_send_summary(province, actor):
         raise PermissionDenied
     body = issuing_body_for(unit=province, kind=IssuingBody.Kind.POLICE)
     if body.numbering == IssuingBody.Numbering.CLERK:

@@ -423,9 +423,9 @@ def collective_decision_record(
     The list must be the one the chairman saw: if another decision took some of them meanwhile, this
     one is refused and says which (the province's row serialises two chairs issuing at once)."""
     from communes.models import Province
-    from communes.permissions import has_unit_perm
+    from communes.permissions import decides_for_province
 
-    if not has_unit_perm(actor, "decide_province_dossiers", province):
+    if not decides_for_province(actor, province):
         raise PermissionDenied
     Province.objects.select_for_update().get(pk=province.pk)
     left_out = {pk: nfc(reason).strip() for pk, reason in (left_out or {}).items()}

@@ -206,9 +206,9 @@ def document_retry(*, document: Document, actor) -> Document:
 @transaction.atomic
 def documents_retry_failed(*, province, actor, document_ids: list[int]) -> int:
     """Prepare again, in one go, the failed documents of the province chosen by the provincial police."""
-    from communes.permissions import has_unit_perm
+    from communes.permissions import can_retry_documents
 
-    if not has_unit_perm(actor, "manage_criteria", province):
+    if not can_retry_documents(actor, province):
         raise PermissionDenied
     ids = list(failed_documents(province=province).filter(pk__in=document_ids).values_list("pk", flat=True))
     Document.objects.filter(pk__in=ids).update(

@@ -14,7 +14,6 @@ from assessments.pages import confirmed_act, followed_province, show_action_erro
 from assessments.services import DossierActionError
 from communes.confirm import Confirmation
 from communes.permissions import (
-    can_retry_documents,
     follows_province,
 )
 
@@ -33,7 +32,7 @@ def summaries(request):
     province = province_of(request.user)
     if province is None or not follows_province(request.user, province):
         raise PermissionDenied
-    can_request = can_retry_documents(request.user, province)
+    can_request = permissions.can_send_summary(province, request.user)
     form = SummaryForm(request.POST or None, initial={"signer_title": _post_title(request)})
     status = 200
     if request.method == "POST":
