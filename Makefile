@@ -61,6 +61,8 @@ test: setup
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	DEBUG=1 $(BIN)/mypy
 
 # Re-pin the whole dependency tree after changing pyproject.toml.
 lock:

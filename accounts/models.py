@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .append_only import AppendOnlyModel
+
 
 class User(AbstractUser):
     """An official's account (tài khoản cán bộ). What they may do comes from their posts."""
@@ -24,7 +26,7 @@ class User(AbstractUser):
         return self.get_full_name()
 
 
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnlyModel):
     """Nhật ký: who signed in (or failed to), and who changed posts and permissions. Append-only."""
 
     class Kind(models.TextChoices):
@@ -53,8 +55,3 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.username}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Audit entries are append-only.")
-        super().save(*args, **kwargs)

@@ -1,17 +1,14 @@
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from .forms import ThrottledPasswordChangeForm
 
 
-@login_required
 def reference(request):
     """The framework's floor for a page: signed in, the base layout, no data (benchmarks compare to it)."""
     return render(request, "accounts/reference.html")
 
 
-@login_required
 def keepalive(request):
     """ "Stay signed in": any signed-in request slides the idle timeout; this one says how long is left.
     Once the session has expired it redirects to the sign-in page like any page (keep.js asks without

@@ -18,6 +18,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class KeyAreaType(models.TextChoices):
+    """Loại địa bàn trọng điểm (Article 4 of Decision 28/2025): the type a commune's counts give it,
+    the codes of the criteria set's `classification_rules`; the empty value is a commune that is not a
+    key area. Its labels are the only words of the types, on every page, export and document."""
+
+    TYPE_I = "I", _("Key area type I")
+    TYPE_II = "II", _("Key area type II")
+    TYPE_III = "III", _("Key area type III")
+    NONE = "", _("Not a key area")
+
+
 ARTICLE_4: dict = {
     "a_counts_exempt": True,
     "higher_band_meets_lower": True,
@@ -70,7 +85,7 @@ LETTERS = ("a", "b", "c", "d")
 
 @dataclass(frozen=True)
 class Classification:
-    type: str  # "I", "II", "III" or "" (not a key area)
+    type: str  # a KeyAreaType: "I", "II", "III" or "" (not a key area)
     # For each type, the criteria (a, b, c, d, đ) it met: what the page and the report show.
     met: dict[str, list[str]]
 

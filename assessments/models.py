@@ -14,10 +14,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField
 
+from accounts.append_only import AppendOnlyModel
 from communes.models import Commune
 from communes.text import document_number, plain_decimal
 
 from . import workflow
+from .classification import KeyAreaType
 
 # The appraisal requirements a criteria set may hold, with the value a set without them has.
 APPRAISAL_RULES = {
@@ -149,6 +151,12 @@ class CriteriaSet(models.Model):
     def decision_rule(self, name: str):
         """One threshold of the procedure (DECISION_RULES): the set's own value, or the default."""
         return (self.decision_rules or {}).get(name, DECISION_RULES[name])
+
+    def recognition_valid_until(self, year: int) -> datetime.date:
+        """The latest day a recognition of `year` stands: 31 December of the assessed year plus the
+        set's `recognition_valid_extra_years` (one: the year after); the decision on the next
+        evaluation ends it earlier."""
+        return datetime.date(year + self.decision_rule("recognition_valid_extra_years"), 12, 31)
 
     def appraisal_rule(self, name: str):
         """One appraisal requirement; a set without the key requires nothing of it."""
@@ -299,8 +307,8 @@ class Criterion(models.Model):
         }[self.comparator]
 
 
-class DossierQuerySet(models.QuerySet):
-    def with_page_relations(self):
+class DossierQuerySet(models.QuerySet["Dossier"]):
+    def with_page_relations(self) -> DossierQuerySet:
         return self.select_related("commune__district", "commune__province", "criteria_set")
 
 
@@ -628,7 +636,7 @@ class Finding(models.Model):
         return f"{self.criterion.code}: {self.get_result_display()}"
 
 
-class DossierEvent(models.Model):
+class DossierEvent(AppendOnlyModel):
     """Lịch sử: one append-only row per transition, written in the transition's transaction."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
@@ -654,14 +662,6 @@ class DossierEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_repr}: {self.from_state} → {self.to_state}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("History entries are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("History entries are append-only.")
 
 
 class Notification(models.Model):
@@ -737,7 +737,9 @@ class SituationCounts(models.Model):
     on_key_route = models.BooleanField(_("on a provincial or inter-provincial key drug route"), null=True)
     attested_by = models.CharField(_("attested by (commune police officer)"), max_length=150, blank=True)
     # Article 4, computed on every save from the counts and the set's rules.
-    classification = models.CharField(_("key-area type"), max_length=5, blank=True)
+    classification = models.CharField(
+        _("key-area type"), max_length=5, blank=True, choices=KeyAreaType.choices
+    )
     classification_basis = models.JSONField(default=dict, blank=True)
     carried_over = models.BooleanField(_("carried over"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -793,9 +795,7 @@ class SituationCounts(models.Model):
 
     @property
     def classification_display(self) -> str:
-        if not self.classification:
-            return str(_("Not a key area"))
-        return str(_("Key area type %(type)s")) % {"type": self.classification}
+        return str(self.get_classification_display())
 
 
 class EvaluationCycle(models.Model):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from communes.models import Commune, District, Province
+from communes.models import AdministrativeUnit, Commune, District, Province
 from communes.permissions import communes_visible_to, holders_of, units_with_perm
 
 from . import workflow
@@ -22,6 +22,7 @@ from .models import (
     Criterion,
     Dossier,
     DossierEvent,
+    DossierQuerySet,
     EvaluationCycle,
     Evidence,
     Finding,
@@ -29,7 +30,7 @@ from .models import (
 )
 
 
-def dossiers_visible_to(*, user) -> QuerySet[Dossier]:
+def dossiers_visible_to(*, user) -> DossierQuerySet:
     """Every dossier of a commune in the user's scope (one query, no per-row permission check)."""
     return Dossier.objects.filter(commune__in=communes_visible_to(user).values("pk"))
 
@@ -42,7 +43,7 @@ def _awaiting_filter(user) -> Q:
     )
 
 
-def dossiers_awaiting(*, user) -> QuerySet[Dossier]:
+def dossiers_awaiting(*, user) -> DossierQuerySet:
     """Hồ sơ chờ xử lý: what the user should act on now, longest waiting first."""
     if not user.is_authenticated:
         return Dossier.objects.none()
@@ -62,7 +63,7 @@ def dossiers_for_inbox(
     state: str = "",
     border: str = "",
     query: str = "",
-) -> QuerySet[Dossier]:
+) -> DossierQuerySet:
     qs = dossiers_visible_to(user=user).with_page_relations()
     if year:
         qs = qs.filter(year=year)
@@ -146,7 +147,7 @@ def submission_problems(*, dossier: Dossier) -> list[str]:
             missing = counts.missing() if counts is not None else SituationCounts.ENTERED_FIELDS
             problems.append(
                 _("Not entered: %(counts)s; a zero is a count too.")
-                % {"counts": "; ".join(str(SituationCounts._meta.get_field(n).verbose_name) for n in missing)}
+                % {"counts": "; ".join(count_label(n) for n in missing)}
             )
         elif counts.carried_over:
             problems.append(_("The counts are last year's: confirm or correct them."))
@@ -346,7 +347,7 @@ def told_after(*, dossiers: list[Dossier], transition: str, actor) -> list[str]:
     """Who is notified when `transition` is taken on `dossiers`: the people who act in the state it leads
     to, by the workflow table (the same rule as the notices), as "Full name (unit)", sorted; one query per
     (permission, unit), however many dossiers share them."""
-    pairs: dict[tuple[str, str, int], object] = {}
+    pairs: dict[tuple[str, str, int], AdministrativeUnit] = {}
     for dossier in dossiers:
         step = workflow.step(dossier, transition)
         if step is None:
@@ -354,7 +355,7 @@ def told_after(*, dossiers: list[Dossier], transition: str, actor) -> list[str]:
         for codename, level in workflow.actors_of(dossier, step.target):
             unit = workflow.unit_for(dossier, level)
             if unit is not None:
-                pairs.setdefault((codename, unit._meta.model_name, unit.pk), unit)
+                pairs.setdefault((codename, str(unit._meta.model_name), unit.pk), unit)
     told: dict[int, str] = {}
     for (codename, _model, _pk), unit in pairs.items():
         for user in holders_of(codename, unit).exclude(pk=actor.pk):
@@ -426,11 +427,11 @@ def changes_since_return(dossier: Dossier, returns: list[DossierEvent] | None = 
     counts = []
     current = dossier.situation()
     if current is not None and before.get("counts"):
-        stored = {f.name: f.verbose_name for f in current._meta.concrete_fields}
+        labels = {f.name: f.verbose_name for f in current._meta.concrete_fields}
         for name in current.COUNT_FIELDS:
-            old, now = before["counts"].get(name), str(getattr(current, name))
-            if name in stored and old != now:  # derived counts follow the stored ones
-                counts.append({"label": stored[name], "before": old, "after": now})
+            was, is_now = before["counts"].get(name), str(getattr(current, name))
+            if name in labels and was != is_now:  # derived counts follow the stored ones
+                counts.append({"label": labels[name], "before": was, "after": is_now})
     kept = set(before.get("evidence", []))
     added = [e for e in dossier.evidence.select_related("criterion") if e.pk not in kept]
     removed = list(dossier.evidence_removals.filter(removed_at__gte=returned.at).select_related("criterion"))
@@ -500,9 +501,15 @@ def values_saved_since(*, dossier: Dossier, answers: dict[int, tuple], counts: d
         if stored != typed:
             rows.append(
                 {
-                    "label": str(SituationCounts._meta.get_field(name).verbose_name).capitalize(),
+                    "label": count_label(name).capitalize(),
                     "theirs": "—" if stored is None else str(stored),
                     "yours": "—" if typed is None else str(typed),
                 }
             )
     return rows
+
+
+def count_label(name: str) -> str:
+    """The words of one count of SituationCounts (its field's verbose name)."""
+    field = SituationCounts._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name))

@@ -10,6 +10,7 @@ import datetime
 import hashlib
 import logging
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -21,7 +22,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from communes.fragments import cache_call
 from communes.models import Commune, IssuingBody, RegisterNumber
 from communes.permissions import can_manage_cycles, has_unit_perm, holders_of
 from communes.services import RegisterError, issuing_body_for, register_next, register_take
@@ -50,6 +50,9 @@ from .models import (
 from .notifications import notifications_mail
 from .selectors import criteria_set_for
 from .workflow import PROCEDURES
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +102,7 @@ def dossier_open(
     *,
     commune: Commune,
     year: int,
-    actor,
+    actor: User | None,
     criteria_set: CriteriaSet | None = None,
     cycle: EvaluationCycle | None = None,
 ) -> Dossier:
@@ -192,7 +195,7 @@ def _carry_over(*, previous: Dossier, dossier: Dossier) -> None:
 def _transition(
     *,
     dossier: Dossier,
-    actor,
+    actor: User | None,
     name: str,
     comment: str = "",
     expected_version: int | None = None,
@@ -279,6 +282,9 @@ def _number_appraisal(dossier: Dossier) -> None:
     numbers = {}
     try:
         for series, day, current in numbered:
+            # The step needs the appraisal complete (workflow NEEDS): its inspection and proposal dates
+            # are set, and under the clerk's numbering their numbers too.
+            assert day is not None
             if (
                 current
                 and RegisterNumber.objects.filter(
@@ -288,6 +294,7 @@ def _number_appraisal(dossier: Dossier) -> None:
                 # Numbered when the appraisal was first completed (it was sent back since): kept.
                 numbers[series] = current
             elif body.numbering == IssuingBody.Numbering.CLERK:
+                assert current is not None
                 numbers[series] = register_take(
                     body=body, series=series, number=current, issued_on=day, label=label
                 )
@@ -363,7 +370,7 @@ def step_problems(*, dossier: Dossier, transition: str) -> DossierActionError | 
 
 @transaction.atomic
 def dossier_act(
-    *, dossier: Dossier, actor, transition: str, reason: str = "", expected_version: int | None = None
+    *, dossier: Dossier, actor: User, transition: str, reason: str = "", expected_version: int | None = None
 ) -> Dossier:
     """Take a transition of the workflow table as `actor` (the reason is kept when the step needs one)."""
     return _transition(
@@ -372,18 +379,18 @@ def dossier_act(
 
 
 @transaction.atomic
-def dossier_submit(*, dossier: Dossier, actor, expected_version: int | None = None) -> Dossier:
+def dossier_submit(*, dossier: Dossier, actor: User, expected_version: int | None = None) -> Dossier:
     return _transition(dossier=dossier, actor=actor, name="submit", expected_version=expected_version)
 
 
-def dossier_start_appraisal(*, dossier: Dossier, actor, expected_version: int | None = None) -> Dossier:
+def dossier_start_appraisal(*, dossier: Dossier, actor: User, expected_version: int | None = None) -> Dossier:
     return dossier_act(
         dossier=dossier, actor=actor, transition="start_appraisal", expected_version=expected_version
     )
 
 
 def dossier_return_to_commune(
-    *, dossier: Dossier, actor, reason: str, expected_version: int | None = None
+    *, dossier: Dossier, actor: User, reason: str, expected_version: int | None = None
 ) -> Dossier:
     return dossier_act(
         dossier=dossier,
@@ -395,7 +402,9 @@ def dossier_return_to_commune(
 
 
 @transaction.atomic
-def dossier_complete_appraisal(*, dossier: Dossier, actor, expected_version: int | None = None) -> Dossier:
+def dossier_complete_appraisal(
+    *, dossier: Dossier, actor: User, expected_version: int | None = None
+) -> Dossier:
     return _transition(
         dossier=dossier, actor=actor, name="complete_appraisal", expected_version=expected_version
     )
@@ -403,7 +412,7 @@ def dossier_complete_appraisal(*, dossier: Dossier, actor, expected_version: int
 
 @transaction.atomic
 def dossier_send_back(
-    *, dossier: Dossier, actor, reason: str, expected_version: int | None = None
+    *, dossier: Dossier, actor: User, reason: str, expected_version: int | None = None
 ) -> Dossier:
     return _transition(
         dossier=dossier, actor=actor, name="send_back", comment=reason, expected_version=expected_version
@@ -413,7 +422,7 @@ def dossier_send_back(
 def dossier_decide(
     *,
     dossier: Dossier,
-    actor,
+    actor: User,
     outcome: str,
     reason: str = "",
     expected_version: int | None = None,
@@ -434,7 +443,7 @@ def dossier_decide(
     )
 
 
-def dossier_council_outcome(*, dossier: Dossier, actor, recommended: bool, reason: str = "") -> Dossier:
+def dossier_council_outcome(*, dossier: Dossier, actor: User, recommended: bool, reason: str = "") -> Dossier:
     """The review council's vote on an appraised dossier (Decision 28): recommended or not. Called by
     `recognition.services` when the secretary closes the session, inside its transaction."""
     if not transaction.get_connection().in_atomic_block:
@@ -451,7 +460,7 @@ def dossier_system_transition(*, dossier: Dossier, name: str, comment: str = "")
 # --- self-assessment --------------------------------------------------------------------------------
 
 
-def _editable_for(dossier_id: int, actor, expected_version: int | None) -> Dossier:
+def _editable_for(dossier_id: int, actor: User, expected_version: int | None) -> Dossier:
     locked = _lock(dossier_id)
     if not perms.can_prepare(locked, actor):
         raise PermissionDenied
@@ -468,7 +477,7 @@ def _editable_for(dossier_id: int, actor, expected_version: int | None) -> Dossi
 def self_assessment_save(
     *,
     dossier: Dossier,
-    actor,
+    actor: User,
     answers: dict[int, tuple[Decimal | bool | None, str]],
     counts: dict | None = None,
     confirmed: set[int] | frozenset[int] = frozenset(),
@@ -491,7 +500,7 @@ def self_assessment_save(
         if criterion.is_computed:
             pass  # never claimed: the value comes from the counts (_save_counts)
         elif criterion.measure == Criterion.Measure.BOOLEAN:
-            answer.value_bool, answer.value_number = value, None
+            answer.value_bool, answer.value_number = (None if value is None else bool(value)), None
         else:
             answer.value_bool = None
             answer.value_number = None if value is None else Decimal(value)
@@ -545,27 +554,11 @@ def _classify(dossier: Dossier, counts: SituationCounts) -> None:
 # --- evidence -------------------------------------------------------------------------------------
 
 
-def _check_upload_rate(actor) -> None:
-    """At most EVIDENCE_UPLOADS_PER_HOUR files per user per clock hour. Counted in the cache, and open
-    when the cache is down: the per-dossier quota (in the database) still bounds what is stored."""
-    limit = settings.EVIDENCE_UPLOADS_PER_HOUR
-    key = f"upload-rate:{actor.pk}:{timezone.now():%Y%m%d%H}"
-    cache_call("add", key, 0, 3600)
-    count, counted = cache_call("incr", key)
-    if not counted:  # the cache is unavailable: fail open (logged by cache_call)
-        return
-    if count > limit:
-        raise DossierActionError(
-            _("You have sent %(limit)s files in the last hour, the most allowed; try again later.")
-            % {"limit": limit}
-        )
-
-
 @transaction.atomic
 def evidence_add(
     *,
     dossier: Dossier,
-    actor,
+    actor: User,
     criterion: Criterion,
     upload: UploadedFile,
     expected_version: int | None = None,
@@ -579,16 +572,16 @@ def evidence_add(
         raise DossierActionError(str(refused)) from refused
     quota = settings.EVIDENCE_DOSSIER_QUOTA_BYTES
     stored = locked.evidence.aggregate(total=Sum("size"))["total"] or 0
-    if stored + upload.size > quota:
+    size, name = upload.size or 0, upload.name or ""
+    if stored + size > quota:
         raise DossierActionError(
             _("“%(name)s” does not fit: the dossier's files may total %(limit)s MB and %(used)s MB are used.")
             % {
-                "name": evidence_files.display_name(upload.name),
+                "name": evidence_files.display_name(name),
                 "limit": quota // (1024 * 1024),
                 "used": round(stored / (1024 * 1024)),
             }
         )
-    _check_upload_rate(actor)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -596,10 +589,10 @@ def evidence_add(
     evidence = Evidence(
         dossier=locked,
         criterion=criterion,
-        original_name=evidence_files.safe_name(upload.name, found.extension),
+        original_name=evidence_files.safe_name(name, found.extension),
         extension=found.extension,
         content_type=found.content_type,
-        size=upload.size,
+        size=size,
         sha256=digest.hexdigest(),
         uploaded_by=actor,
     )
@@ -615,7 +608,7 @@ def evidence_add(
                 "full). Nothing of it was kept; send it again later, and tell the administrator if it "
                 "happens again."
             )
-            % {"name": evidence_files.display_name(upload.name)}
+            % {"name": evidence_files.display_name(name)}
         ) from failure
     evidence.save()
     _bump_version(locked)
@@ -623,7 +616,7 @@ def evidence_add(
 
 
 @transaction.atomic
-def evidence_remove(*, evidence: Evidence, actor, expected_version: int | None = None) -> None:
+def evidence_remove(*, evidence: Evidence, actor: User, expected_version: int | None = None) -> None:
     locked = _editable_for(evidence.dossier_id, actor, expected_version)
     stored = evidence.file.name
     storage = evidence.file.storage
@@ -636,7 +629,8 @@ def evidence_remove(*, evidence: Evidence, actor, expected_version: int | None =
     )
     evidence.delete()
     _bump_version(locked)
-    transaction.on_commit(lambda: storage.delete(stored))
+    if stored:
+        transaction.on_commit(lambda: storage.delete(stored))
 
 
 # --- appraisal ------------------------------------------------------------------------------------
@@ -646,7 +640,7 @@ def evidence_remove(*, evidence: Evidence, actor, expected_version: int | None =
 def appraisal_save(
     *,
     dossier: Dossier,
-    actor,
+    actor: User,
     inspection_date: datetime.date | None,
     members: list[dict],
     findings: dict[int, tuple[str, str]],
@@ -810,7 +804,7 @@ def cycle_open(
     *,
     province,
     year: int,
-    actor,
+    actor: User,
     target_percent: Decimal,
     reports_due: datetime.date,
     ministry_report_due: datetime.date,
@@ -870,7 +864,7 @@ def cycle_open(
     return cycle
 
 
-def _enter(*, cycle: EvaluationCycle, commune: Commune, how: str, actor) -> CycleCommune:
+def _enter(*, cycle: EvaluationCycle, commune: Commune, how: str, actor: User) -> CycleCommune:
     end = cycle.period[1]
     if commune.province_id != cycle.province_id or not commune.is_valid_on(end):
         raise DossierActionError(
@@ -889,7 +883,7 @@ def _enter(*, cycle: EvaluationCycle, commune: Commune, how: str, actor) -> Cycl
 
 
 @transaction.atomic
-def cycle_assign(*, cycle: EvaluationCycle, communes: list[Commune], actor) -> int:
+def cycle_assign(*, cycle: EvaluationCycle, communes: list[Commune], actor: User) -> int:
     """The provincial police assign more communes to the cycle."""
     if not can_manage_cycles(actor, cycle.province):
         raise PermissionDenied
@@ -899,7 +893,7 @@ def cycle_assign(*, cycle: EvaluationCycle, communes: list[Commune], actor) -> i
 
 
 @transaction.atomic
-def cycle_register(*, cycle: EvaluationCycle, commune: Commune, actor) -> Dossier | None:
+def cycle_register(*, cycle: EvaluationCycle, commune: Commune, actor: User) -> Dossier | None:
     """A commune not assigned by the plan registers itself for the year (đăng ký)."""
     if not perms.can_open(commune, actor):
         raise PermissionDenied
@@ -968,7 +962,7 @@ def cycle_reminders_send(*, today: datetime.date | None = None) -> int:
 
 
 @transaction.atomic
-def team_save(*, unit, actor, name: str, members: list[dict]) -> InspectionTeam:
+def team_save(*, unit, actor: User, name: str, members: list[dict]) -> InspectionTeam:
     """Save (or replace, by name) an inspection team of `unit`'s police command."""
     if not has_unit_perm(actor, workflow.APPRAISE_PERMISSION[unit._meta.model_name], unit):
         raise PermissionDenied
@@ -1004,7 +998,7 @@ def one_by_one(dossiers: list, act) -> tuple[list, list[tuple[Dossier, str]]]:
 def appraisals_start(
     *,
     dossiers: list[Dossier],
-    actor,
+    actor: User,
     team: InspectionTeam | None = None,
     inspection_date: datetime.date | None = None,
     place: str = "",
@@ -1030,6 +1024,8 @@ def appraisals_start(
     return one_by_one(dossiers, start)
 
 
-def appraisals_complete(*, dossiers: list[Dossier], actor) -> tuple[list[Dossier], list[tuple[Dossier, str]]]:
+def appraisals_complete(
+    *, dossiers: list[Dossier], actor: User
+) -> tuple[list[Dossier], list[tuple[Dossier, str]]]:
     """Complete several appraisals at once, each numbered in the register."""
     return one_by_one(dossiers, lambda dossier: dossier_complete_appraisal(dossier=dossier, actor=actor))

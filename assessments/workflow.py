@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from communes.permissions import has_unit_perm
 
@@ -57,6 +58,10 @@ class State(models.TextChoices):
     EXPIRED = "expired", _("Recognition expired")
 
 
+# Who holds a step: the permission and the level of the unit it is held on ("appraise_...", "district").
+Holder = tuple[str, str]
+
+
 @dataclass(frozen=True)
 class Step:
     """One transition out of a state: who takes it, where it leads."""
@@ -69,7 +74,7 @@ class Step:
     # Where an official takes it: the dossier page, the decision page, the revocation page.
     page: str = "dossier"
     # The button's words.
-    label: str = ""
+    label: StrOrPromise = ""
     # The name of a limit (LIMITS) after which the step is closed, e.g. "until the year's decision".
     open_until: str = ""
     # What taking it does besides moving the dossier (the services' STEP_EFFECTS, by name), before the
@@ -110,7 +115,7 @@ class StateRule:
 @dataclass(frozen=True)
 class Procedure:
     code: str
-    label: str
+    label: StrOrPromise
     states: dict[str, StateRule]
     # The level whose People's Committee decides and numbers the decision.
     decided_at: str
@@ -255,13 +260,13 @@ CAMPAIGN_PAGES = {
 
 def _states(
     *,
-    prepare: tuple,
-    submit: tuple,
-    appraise: tuple,
-    decide: tuple,
-    submit_label: str,
-    council: tuple | None = None,
-    standing_body: tuple | None = None,
+    prepare: Holder,
+    submit: Holder,
+    appraise: Holder,
+    decide: Holder,
+    submit_label: StrOrPromise,
+    council: Holder | None = None,
+    standing_body: Holder | None = None,
 ) -> dict[str, StateRule]:
     """The states both procedures share; what differs is who holds each step. With a `council`
     (Decision 28) an appraised dossier goes to the review council's vote, and the recommended ones to
@@ -448,7 +453,7 @@ def unit_for(dossier, level: str | None):
     return None
 
 
-def _holds(user, permission: str, level: str, dossier) -> bool:
+def _holds(user, permission: str, level: str | None, dossier) -> bool:
     unit = unit_for(dossier, level)
     return unit is not None and has_unit_perm(user, permission, unit)
 
@@ -518,7 +523,8 @@ def states_through(procedure: Procedure, state: str) -> set[str]:
     loaded from the past have none)."""
 
     def reachable(without: str | None) -> set[str]:
-        seen, todo = set(), [INITIAL_STATE] if INITIAL_STATE != without else []
+        seen: set[str] = set()
+        todo: list[str] = [INITIAL_STATE] if INITIAL_STATE != without else []
         while todo:
             current = todo.pop()
             if current in seen:
@@ -639,7 +645,7 @@ def step_refusal(dossier, transition: str) -> str:
     return LIMITS[found.open_until](dossier)
 
 
-def next_steps(dossier, *, besides: list[Step] = ()) -> list[tuple[str, list[str], str]]:
+def next_steps(dossier, *, besides: Sequence[Step] = ()) -> list[tuple[str, list[str], str]]:
     """What the table allows next from the dossier's state, for the dossier page: (the step in words,
     the roles that take it, why it is closed now or ""). Steps of the system (expiry) are left out, and
     so are `besides` (the reader's own, offered as buttons)."""

@@ -48,24 +48,20 @@ class _Health:
 
 def cache_call(method: str, *args, **kwargs) -> tuple[Any, bool]:
     """(result, True), or (None, False) when the cache is unavailable: the caller carries on without it."""
+    return with_cache(lambda: getattr(cache, method)(*args, **kwargs))
+
+
+def with_cache(work: Callable[[], T]) -> tuple[T | None, bool]:
+    """`work()` (which uses the cache) through the same breaker as cache_call: (None, False) without
+    calling it while the cache is marked unavailable, or when it fails (it is then marked so)."""
     if time.monotonic() < _Health.down_until:
         return None, False
     try:
-        return getattr(cache, method)(*args, **kwargs), True
+        return work(), True
     except Exception as exc:  # redis ConnectionError, TimeoutError, a failing key function...: fail open
         _Health.down_until = time.monotonic() + settings.CACHE_RETRY_SECONDS
         logger.warning("cache unavailable, pages are computed for %ss: %r", settings.CACHE_RETRY_SECONDS, exc)
         return None, False
-
-
-def within_rate(name: str, *, limit: int, seconds: int) -> bool:
-    """Whether one more request counted under `name` stays within `limit` in the current window of
-    `seconds` (a fixed window, counted in the cache). Open when the cache is down."""
-    window = int(time.time() // seconds)
-    key = f"rate:{name}:{window}"
-    cache_call("add", key, 0, seconds)
-    count, counted = cache_call("incr", key)
-    return not counted or count <= limit
 
 
 def cache_status() -> str:

@@ -2,24 +2,11 @@ from django.shortcuts import render
 
 from .selectors import active_posts_of
 
-# Pages a signed-in user without a post may still use.
-EXEMPT_URL_NAMES = {
-    "login",
-    "logout",
-    "password_change",
-    "password_change_done",
-    "password_reset",
-    "password_reset_done",
-    "password_reset_confirm",
-    "password_reset_complete",
-    "set_language",
-    "healthz",
-    "verify",
-}
-
 
 class PostRequiredMiddleware:
-    """A signed-in official with no active post sees a page saying so, and nothing else."""
+    """A signed-in official with no active post sees a page saying so, and nothing else: only the views
+    marked `accounts.decorators.post_not_required` (sign-out, password, language, the public pages) and
+    the admin stay open to them."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -31,8 +18,10 @@ class PostRequiredMiddleware:
         user = request.user
         if not user.is_authenticated or user.is_superuser:
             return None
+        if getattr(view_func, "post_not_required", False):
+            return None
         match = request.resolver_match
-        if match and (match.url_name in EXEMPT_URL_NAMES or match.app_name == "admin"):
+        if match and match.app_name == "admin":
             return None
         if active_posts_of(request):
             return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Self, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,6 +14,8 @@ from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from accounts.append_only import AppendOnlyModel
 
 from .text import fold, nfc, search_key
 
@@ -32,19 +35,22 @@ def valid_on_q(day: datetime.date, prefix: str = "") -> Q:
     )
 
 
-class UnitQuerySet(models.QuerySet):
-    def valid_on(self, day: datetime.date):
+_Unit = TypeVar("_Unit", bound="AdministrativeUnit")
+
+
+class UnitQuerySet(models.QuerySet[_Unit]):
+    def valid_on(self, day: datetime.date) -> Self:
         """Units that existed on `day` (units were merged in 2020 and 2025)."""
         return self.filter(
             Q(valid_from__isnull=True) | Q(valid_from__lte=day),
             Q(valid_until__isnull=True) | Q(valid_until__gte=day),
         )
 
-    def valid_in_year(self, year: int):
+    def valid_in_year(self, year: int) -> Self:
         """Units that existed at some point of `year`."""
         return self.filter(valid_in_year_q(year))
 
-    def search(self, query: str):
+    def search(self, query: str) -> Self:
         """Match a name with or without diacritics, and with either tone placement."""
         query = (query or "").strip()
         if not query:
@@ -278,7 +284,7 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
-ROLE_LEVEL = {
+ROLE_LEVEL: dict[str, str] = {
     Role.COMMUNE_OFFICER: "commune",
     Role.DISTRICT_POLICE: "district",
     Role.DISTRICT_CHAIR: "district",
@@ -488,7 +494,7 @@ class IssuingBody(models.Model):
         )
 
 
-class RegisterNumber(models.Model):
+class RegisterNumber(AppendOnlyModel):
     """One number taken in an issuing body's register: unique per body, year and series."""
 
     body = models.ForeignKey(IssuingBody, on_delete=models.PROTECT, related_name="numbers")

@@ -23,7 +23,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
-from .models import ROLE_LEVEL, AdministrativeUnit, Commune, District, Post, Province, Role
+from .models import ROLE_LEVEL, AdministrativeUnit, Commune, District, Post, Province, Role, UnitQuerySet
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.COMMUNE_OFFICER: ["view_commune_dossiers", "prepare_commune_dossiers"],
@@ -91,7 +91,8 @@ def country_roles_grant(*, provinces: list[Province]) -> None:
         if group is None:
             continue
         for codename in ROLE_PERMISSIONS[role]:
-            assign_perm(f"communes.{codename}", group, list(provinces))
+            # guardian assigns on a list of objects at once (its stubs name one object only)
+            assign_perm(f"communes.{codename}", group, list(provinces))  # type: ignore[arg-type]
 
 
 def held_groups(user_ref) -> Q:
@@ -116,7 +117,7 @@ def unit_grants(user) -> dict[tuple[str, str], frozenset[int]]:
     found: dict[tuple[str, str], set[int]] = {}
     if user.is_authenticated and user.is_active and not user.is_superuser:
         types = ContentType.objects.get_for_models(*UNIT_MODELS)  # cached by Django after the first
-        names = {ct.pk: model._meta.model_name for model, ct in types.items()}
+        names = {ct.pk: str(model._meta.model_name) for model, ct in types.items()}
         day = timezone.localdate()
         with connection.cursor() as cursor:
             cursor.execute(_grants_sql(len(names)), [user.pk, *names, day, day, user.pk, *names, user.pk])
@@ -169,7 +170,7 @@ def has_unit_perm(user, codename: str, unit: AdministrativeUnit) -> bool:
         return False
     if user.is_superuser:
         return True
-    return unit.pk in unit_grants(user).get((unit._meta.model_name, codename), ())
+    return unit.pk in unit_grants(user).get((str(unit._meta.model_name), codename), ())
 
 
 def can_view_commune(user, commune: Commune) -> bool:
@@ -177,7 +178,7 @@ def can_view_commune(user, commune: Commune) -> bool:
     officers of a unit that replaced it (its history: they read, never act)."""
     if (
         has_unit_perm(user, "view_commune_dossiers", commune)
-        or (commune.district_id and has_unit_perm(user, "view_district_dossiers", commune.district))
+        or (commune.district is not None and has_unit_perm(user, "view_district_dossiers", commune.district))
         or has_unit_perm(user, "view_province_dossiers", commune.province)
     ):
         return True
@@ -205,10 +206,10 @@ def holders_of(codename: str, unit: AdministrativeUnit) -> QuerySet:
     rows = {"permission__codename": codename, "content_type": content_type, "object_pk": str(unit.pk)}
     group_rows = (
         get_group_obj_perms_model()
-        .objects.filter(**rows, group__user=OuterRef("pk"))
+        ._default_manager.filter(**rows, group__user=OuterRef("pk"))
         .filter(held_groups(OuterRef(OuterRef("pk"))))
     )
-    direct_rows = get_user_obj_perms_model().objects.filter(**rows, user=OuterRef("pk"))
+    direct_rows = get_user_obj_perms_model()._default_manager.filter(**rows, user=OuterRef("pk"))
     return (
         get_user_model()
         .objects.filter(is_active=True)
@@ -238,7 +239,7 @@ def _viewed_units(user) -> tuple[QuerySet, QuerySet, QuerySet]:
     )
 
 
-def districts_visible_to(user) -> QuerySet[District]:
+def districts_visible_to(user) -> UnitQuerySet[District]:
     """Every district with a commune whose dossiers `user` may see, straight from the grants (no scan of
     the communes for a province-wide user)."""
     provinces, districts, communes = _viewed_units(user)
@@ -250,7 +251,7 @@ def districts_visible_to(user) -> QuerySet[District]:
     )
 
 
-def communes_visible_to(user) -> QuerySet[Commune]:
+def communes_visible_to(user) -> UnitQuerySet[Commune]:
     """Every commune whose dossiers `user` may see, as one query: in their province or district, their
     own, and the units their own replaced (read-only history)."""
     provinces, districts, communes = _viewed_units(user)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from .models import Commune, IssuingBody, Post, Province, RegisterNumber
+from .models import Commune, IssuingBody, Post, Province, RegisterNumber, UnitQuerySet
 from .permissions import communes_visible_to, units_with_perm
 
 
@@ -71,7 +70,7 @@ def province_of(user) -> Province | None:
 
 def communes_for_list(
     *, user, query: str = "", district_code: str = "", border: str = "", on: datetime.date | None = None
-) -> QuerySet[Commune]:
+) -> UnitQuerySet[Commune]:
     """The communes `user` may see, searchable and filterable, ready for a list page; `on` keeps the
     units in place that day (codes are reused across reforms: the list would show both units)."""
     qs = communes_visible_to(user).select_related("district").order_by("district__code", "code", "valid_from")

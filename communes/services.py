@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -22,6 +23,9 @@ from .models import (
 from .permissions import ensure_role_group, forget_grants, role_group_name
 from .selectors import register_number_used
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 @transaction.atomic
 def post_create(
@@ -31,7 +35,7 @@ def post_create(
     unit: AdministrativeUnit | None,
     title: str = "",
     started_on: datetime.date | None = None,
-    actor=None,
+    actor: User | None = None,
 ) -> Post:
     """Give `user` a post of `role` in `unit`, and the guardian permissions that go with it."""
     level = ROLE_LEVEL[role]
@@ -58,7 +62,7 @@ def post_create(
 
 
 @transaction.atomic
-def post_end(*, post: Post, ended_on: datetime.date | None = None, actor=None) -> Post:
+def post_end(*, post: Post, ended_on: datetime.date | None = None, actor: User | None = None) -> Post:
     """End a post; the user loses the role's permissions unless another active post still grants them."""
     post.ended_on = ended_on or timezone.localdate()
     if post.ended_on < post.started_on:
@@ -85,7 +89,7 @@ def _sync_group_membership(post: Post) -> None:
         post.group = group
         post.save(update_fields=["group"])
     level = ROLE_LEVEL[post.role]
-    same_unit = {"province": None, "district": None, "commune": None}
+    same_unit: dict[str, AdministrativeUnit | None] = {"province": None, "district": None, "commune": None}
     if level != "country":
         same_unit[level] = post.unit
     still_active = Post.objects.active().filter(user=post.user, role=post.role, **same_unit).exists()
@@ -126,7 +130,7 @@ def issuing_body_for(*, unit: AdministrativeUnit, kind: str) -> IssuingBody:
     from communes.registers import body_defaults, defaults_key
     from communes.text import in_sentence
 
-    level = unit._meta.model_name
+    level = str(unit._meta.model_name)
     if kind == IssuingBody.Kind.PEOPLE_COMMITTEE:
         code, name = unit.code, f"Ủy ban nhân dân {in_sentence(unit.name)}"
     else:

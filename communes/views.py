@@ -1,4 +1,3 @@
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
@@ -10,7 +9,6 @@ from .permissions import can_view_commune, communes_visible_to
 from .selectors import communes_for_list
 
 
-@login_required
 def commune_list(request):
     """Danh sách đơn vị: the communes in the user's scope, searchable with or without diacritics."""
     query = request.GET.get("q", "").strip()
@@ -42,7 +40,6 @@ def commune_list(request):
     )
 
 
-@login_required
 def commune_detail(request, pk: int):
     """A unit, with the units it replaced and those it became (the reform of 1 July 2025)."""
     commune = get_object_or_404(Commune.objects.select_related("district", "province"), pk=pk)

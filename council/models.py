@@ -14,10 +14,14 @@ class ReviewCouncil(models.Model):
     standing body) from officials' posts. It votes on the appraised communes; the chairman of the
     provincial People's Committee recognises those it recommends."""
 
-    province = models.ForeignKey("communes.Province", on_delete=models.PROTECT, related_name="councils")
+    province = models.ForeignKey(
+        "communes.Province", on_delete=models.PROTECT, related_name="councils", verbose_name=_("province")
+    )
     year = models.PositiveIntegerField(_("year"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("set up by")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("review council")
@@ -42,8 +46,12 @@ class CouncilMember(models.Model):
         MEMBER = "member", _("Council member")
         SECRETARY = "secretary", _("Council secretary")
 
-    council = models.ForeignKey(ReviewCouncil, on_delete=models.CASCADE, related_name="members")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    council = models.ForeignKey(
+        ReviewCouncil, on_delete=models.CASCADE, related_name="members", verbose_name=_("review council")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("official")
+    )
     seat = models.CharField(_("seat"), max_length=12, choices=Seat.choices)
     position = models.CharField(_("post and agency"), max_length=200)
     # A secretary votes (and counts for the quorum) only when also a member of the council.
@@ -76,7 +84,9 @@ class CouncilSession(models.Model):
         VOTES = "votes", _("Each member's vote")
         TALLIES = "tallies", _("The tally per commune")
 
-    council = models.ForeignKey(ReviewCouncil, on_delete=models.PROTECT, related_name="sessions")
+    council = models.ForeignKey(
+        ReviewCouncil, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("review council")
+    )
     recording = models.CharField(
         _("recorded as"), max_length=8, choices=Recording.choices, default=Recording.VOTES
     )
@@ -86,20 +96,37 @@ class CouncilSession(models.Model):
     place = models.CharField(_("place"), max_length=200)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED)
     conclusion = models.TextField(_("conclusion"), blank=True)
-    scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("scheduled by")
+    )
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("closed by"),
     )
     # Quorum and tally as they stood when the session was closed (printed in the minutes).
-    present_count = models.PositiveIntegerField(default=0)
-    members_count = models.PositiveIntegerField(default=0)
+    present_count = models.PositiveIntegerField(default=0, verbose_name=_("voting members present"))
+    members_count = models.PositiveIntegerField(default=0, verbose_name=_("voting members"))
     # Biên bản họp and Thông báo: the documents the session leaves when it is closed (the notice only
     # when a commune was not recommended).
     minutes = models.OneToOneField(
-        "recognition.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="minutes_of"
+        "recognition.Document",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="minutes_of",
+        verbose_name=_("minutes"),
     )
     notice = models.OneToOneField(
-        "recognition.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="notice_of"
+        "recognition.Document",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notice_of",
+        verbose_name=_("notice"),
     )
 
     class Meta:
@@ -118,11 +145,15 @@ class AgendaItem(models.Model):
         RECOMMENDED = "recommended", _("Recommended")
         NOT_RECOMMENDED = "not_recommended", _("Not recommended")
 
-    session = models.ForeignKey(CouncilSession, on_delete=models.CASCADE, related_name="items")
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="agenda_items")
-    votes_for = models.PositiveIntegerField(default=0)
-    votes_against = models.PositiveIntegerField(default=0)
-    abstentions = models.PositiveIntegerField(default=0)
+    session = models.ForeignKey(
+        CouncilSession, on_delete=models.CASCADE, related_name="items", verbose_name=_("council session")
+    )
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, related_name="agenda_items", verbose_name=_("dossier")
+    )
+    votes_for = models.PositiveIntegerField(default=0, verbose_name=_("votes for"))
+    votes_against = models.PositiveIntegerField(default=0, verbose_name=_("votes against"))
+    abstentions = models.PositiveIntegerField(default=0, verbose_name=_("other opinions"))
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
     reason = models.TextField(_("the council's reason"), blank=True)
 
@@ -137,9 +168,13 @@ class AgendaItem(models.Model):
 
 
 class Attendance(models.Model):
-    session = models.ForeignKey(CouncilSession, on_delete=models.CASCADE, related_name="attendance")
-    member = models.ForeignKey(CouncilMember, on_delete=models.PROTECT, related_name="+")
-    present = models.BooleanField(default=False)
+    session = models.ForeignKey(
+        CouncilSession, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("council session")
+    )
+    member = models.ForeignKey(
+        CouncilMember, on_delete=models.PROTECT, related_name="+", verbose_name=_("council member")
+    )
+    present = models.BooleanField(default=False, verbose_name=_("present"))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["session", "member"], name="attendance_once")]
@@ -156,8 +191,12 @@ class Vote(models.Model):
         AGAINST = "against", _("Against")
         ABSTAIN = "abstain", _("Abstain")
 
-    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="votes")
-    member = models.ForeignKey(CouncilMember, on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(
+        AgendaItem, on_delete=models.CASCADE, related_name="votes", verbose_name=_("agenda item")
+    )
+    member = models.ForeignKey(
+        CouncilMember, on_delete=models.PROTECT, related_name="+", verbose_name=_("council member")
+    )
     choice = models.CharField(_("vote"), max_length=8, choices=Choice.choices)
 
     class Meta:

@@ -5,6 +5,7 @@ Each public function is one transaction."""
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -30,6 +31,9 @@ from recognition.services.documents import numbered_document_request
 
 from .models import AgendaItem, Attendance, CouncilMember, CouncilSession, ReviewCouncil, Vote
 from .permissions import can_keep_minutes, can_manage_council
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def _tell(*, recipients, subject: str, note: str, link: str) -> int:
@@ -66,7 +70,7 @@ def holds_quorum(*, present: int, voting: int, rules) -> bool:
 
 
 @transaction.atomic
-def council_set_up(*, province, year: int, seats: list[dict], actor) -> ReviewCouncil:
+def council_set_up(*, province, year: int, seats: list[dict], actor: User) -> ReviewCouncil:
     """Thành lập Hội đồng: the year's council from officials of the province, each with a seat (one
     chair, at most one vice-chair, one secretary, members) and the post printed in the minutes. Seats
     can be changed until the council's first session is closed."""
@@ -131,7 +135,7 @@ def council_set_up(*, province, year: int, seats: list[dict], actor) -> ReviewCo
 
 @transaction.atomic
 def session_schedule(
-    *, council: ReviewCouncil, held_on: datetime.date, starts_at, place: str, dossiers: list, actor
+    *, council: ReviewCouncil, held_on: datetime.date, starts_at, place: str, dossiers: list, actor: User
 ) -> CouncilSession:
     """Triệu tập: a session on a date and at a place, with appraised dossiers of the council's year on
     its agenda (none already on another open session)."""
@@ -181,7 +185,7 @@ def session_schedule(
 def session_record(
     *,
     session: CouncilSession,
-    actor,
+    actor: User,
     present: set[int],
     votes: dict[tuple[int, int], str],
     reasons: dict[int, str] | None = None,
@@ -267,7 +271,7 @@ def session_record(
 
 
 @transaction.atomic
-def session_recording_set(*, session: CouncilSession, actor, recording: str) -> CouncilSession:
+def session_recording_set(*, session: CouncilSession, actor: User, recording: str) -> CouncilSession:
     """The secretary chooses how the session's vote is recorded: each member's vote, or the tally per
     commune. Votes already recorded become the tallies; tallies cannot become votes (who voted how is
     not known), so switching back is refused while a tally is recorded."""
@@ -359,7 +363,7 @@ def session_closing_refusals(
 def session_close(
     *,
     session: CouncilSession,
-    actor,
+    actor: User,
     ends_at=None,
     conclusion: str | None = None,
     reasons: dict[int, str] | None = None,
@@ -458,14 +462,16 @@ def session_close(
         documents.append(locked.notice)
     locked.save(update_fields=["minutes", "notice"])
     with translation.override(settings.LANGUAGE_CODE):
-        recommended = [i.dossier.commune.name for i in items if i.outcome == AgendaItem.Outcome.RECOMMENDED]
+        recommended_names = [
+            i.dossier.commune.name for i in items if i.outcome == AgendaItem.Outcome.RECOMMENDED
+        ]
         _tell_the_council(
             locked,
             subject=_("Minutes %(number)s of the council session of %(day)s")
             % {"number": documents[0].number_display, "day": locked.held_on.strftime("%d/%m/%Y")},
             note=_("Recommended: %(recommended)s. Not recommended: %(not_recommended)s.")
             % {
-                "recommended": ", ".join(recommended) or "—",
+                "recommended": ", ".join(recommended_names) or "—",
                 "not_recommended": ", ".join(
                     i.dossier.commune.name for i in items if i.outcome != AgendaItem.Outcome.RECOMMENDED
                 )

@@ -2,7 +2,6 @@
 Thin: parse, authorise (guardian, through .permissions), call a service, render."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,7 +23,6 @@ from .forms import CouncilSeatsForm, SessionForm, SessionVotesForm
 from .models import AgendaItem, CouncilSession, ReviewCouncil, Vote
 
 
-@login_required
 def council(request, year: int | None = None):
     """Hội đồng xét duyệt: the year's council (seats), its sessions, and for the provincial police (its
     standing body) the forms to set it up and to schedule a session on appraised communes."""
@@ -100,7 +98,6 @@ def council(request, year: int | None = None):
     )
 
 
-@login_required
 def session(request, pk: int):
     """A session: the agenda (each commune with its counts and classification), read by the members
     before it; the secretary records attendance and votes, then closes it (tally, outcomes, minutes)."""

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments import workflow
+from assessments.classification import KeyAreaType
 from assessments.models import Dossier
-from communes.models import Commune, valid_on_q
+from communes.models import Commune, UnitQuerySet, valid_on_q
 from communes.permissions import communes_visible_to
 from communes.text import document_number
 
@@ -27,7 +29,7 @@ WAITING_STATES = tuple(sorted(workflow.waiting_states()))
 SORT_KEYS = ("name", "communes", "not_started", *STATE_COLUMNS, "percent")
 
 
-def communes_in_scope(*, user, year: int) -> QuerySet[Commune]:
+def communes_in_scope(*, user, year: int) -> UnitQuerySet[Commune]:
     """The units of the user's scope counted for `year`: those in place at its end (2025: the 130 units
     of 1 July, not the units they replaced; units change on 1 January or 1 July, never in December)."""
     return communes_visible_to(user).valid_on(year_end(year))
@@ -85,7 +87,8 @@ def district_rows(*, user, year: int, waiting_days: int, sort: str = "") -> list
         f"n_{key}": Count("year_dossier", filter=Q(year_dossier__state__in=states))
         for key, states in STATE_COLUMNS.items()
     }
-    rows = (
+    # Rows of values() with a key per state column (their names are made from the table).
+    rows: Any = (
         communes_in_scope(user=user, year=year)
         .annotate(year_dossier=FilteredRelation("dossiers", condition=Q(dossiers__year=year)))
         .values("district__code", "district__name", "district__is_border")
@@ -180,8 +183,9 @@ def decided_against_recommendation(*, user, year: int) -> list[dict]:
     the reasons the authority gave (one query)."""
     from recognition.models import RecognitionDecision
 
-    rows = list(
-        RecognitionDecision.objects.filter(
+    rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in RecognitionDecision.objects.filter(
             against_recommendation=True,
             dossier__year=year,
             dossier__commune__in=communes_in_scope(user=user, year=year),
@@ -196,13 +200,13 @@ def decided_against_recommendation(*, user, year: int) -> list[dict]:
             "number",
             "symbol",
         )
-    )
+    ]
     for row in rows:
         row["number_display"] = document_number(row["number"], row["symbol"])
     return rows
 
 
-def with_decisions(communes: QuerySet[Commune]) -> QuerySet[Commune]:
+def with_decisions(communes: UnitQuerySet[Commune]) -> UnitQuerySet[Any]:
     """`commune_list` with the year's decision: number, date, validity, reasons and the revocation's
     (the same LEFT JOINs, no query per row), for the exports."""
     return communes.annotate(
@@ -248,7 +252,7 @@ def recognised_per_year(*, user, years: list[int]) -> list[dict]:
 
 def commune_list(
     *, user, year: int, district_code: str = "", state: str = "", border: str = ""
-) -> QuerySet[Commune]:
+) -> UnitQuerySet[Any]:
     """Communes of the year with the state and id of their dossier for that year (not started: none):
     one LEFT JOIN on that year's dossier (unique per commune and year), no subquery per row."""
     qs = (
@@ -336,7 +340,7 @@ def funnel_counts(dossiers: QuerySet[Dossier]) -> list[tuple[str, int]]:
     return [(stage, counts[stage]) for stage in FUNNEL]
 
 
-CLASSES = ("I", "II", "III", "")
+CLASSES = tuple(KeyAreaType.values)
 
 
 def cycle_overview(*, province, year: int) -> dict:

@@ -1,7 +1,6 @@
 """Dashboards (read-only): progress by district and commune, charts, exports. Thin views over selectors."""
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
@@ -10,10 +9,10 @@ from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from assessments import workflow
+from assessments.classification import KeyAreaType
 from assessments.models import Dossier
 from communes.exports import csv_response, xlsx_response
 from communes.fragments import cached_value, list_key, page_number, seen_by
@@ -27,7 +26,6 @@ from .permissions import sees_whole_districts
 from .tables import district_table_rows
 
 
-@login_required
 @require_GET
 def dashboard(request):
     """The whole dashboard is cached per scope, validated parameters and day; any change to a dossier
@@ -185,7 +183,6 @@ COMMUNE_HEADER = [
 ]
 
 
-@login_required
 @require_GET
 def export(request, table: str, fmt: str):
     """The district table or the commune list, as the dashboard shows them, in CSV or XLSX."""
@@ -278,7 +275,6 @@ def _year_asked(request, year: int | None) -> int:
     return year or parse_params(request.GET).get("year") or timezone.localdate().year
 
 
-@login_required
 @require_GET
 def cycle(request, year: int | None = None):
     """A province's year under Decision 28: progress against the target, the funnel, the Article 4
@@ -311,7 +307,7 @@ def cycle(request, year: int | None = None):
             "year": year,
             "overview": overview,
             "funnel": [(FUNNEL_LABELS[step], n) for step, n in overview["funnel"]],
-            "classes": [(CLASS_LABELS[c], n) for c, n in overview["classes"]],
+            "classes": [(KeyAreaType(c).label, n) for c, n in overview["classes"]],
             # Paged: 25 units a page, a few screens on a phone and at most 3 A4 pages printed.
             "history": Paginator(history, 25).get_page(request.GET.get("page")),
             "history_years": list(range(2022, min(year, 2025))),
@@ -322,7 +318,6 @@ def cycle(request, year: int | None = None):
     )
 
 
-@login_required
 @require_GET
 def national(request, year: int | None = None):
     """The country: one row per province the user sees (the Ministry's viewer: every one), each with a
@@ -348,16 +343,10 @@ def national(request, year: int | None = None):
             "units": units,
             "recognised": recognised,
             "percent": round(100 * recognised / units, 1) if units else 0.0,
-            "class_labels": [CLASS_LABELS[c] for c in selectors.CLASSES],
+            "class_labels": [KeyAreaType(c).label for c in selectors.CLASSES],
             "year_form": YearForm(initial={"year": year}),
         },
     )
 
 
 FUNNEL_LABELS = workflow.FUNNEL_STAGES
-CLASS_LABELS = {
-    "I": gettext_lazy("Key area type I"),
-    "II": gettext_lazy("Key area type II"),
-    "III": gettext_lazy("Key area type III"),
-    "": gettext_lazy("Not a key area"),
-}

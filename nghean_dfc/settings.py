@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every page needs a signed-in official unless its view is marked login_not_required.
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.PrivatePagesMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -177,6 +179,8 @@ PASSWORD_RESET_REQUESTS_PER_CLIENT = env.int("PASSWORD_RESET_REQUESTS_PER_CLIENT
 PASSWORD_RESET_REQUESTS_PER_ADDRESS = env.int("PASSWORD_RESET_REQUESTS_PER_ADDRESS", default=3)
 # The public verification page (/verify/<code>/): lookups per address and minute.
 VERIFY_REQUESTS_PER_MINUTE = env.int("VERIFY_REQUESTS_PER_MINUTE", default=30)
+# The limits (communes.limits, django-ratelimit) never refuse because the cache is down.
+RATELIMIT_FAIL_OPEN = True
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="xakhongmatuy@nghean.gov.vn")

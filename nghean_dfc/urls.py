@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from accounts import views as account_views
+from accounts.decorators import login_not_required, post_not_required
 from assessments import views as assessment_views
 from recognition import views as recognition_views
 
@@ -24,28 +25,45 @@ urlpatterns = [
     path("healthz", deployment_views.healthz, name="healthz"),
     path("verify/<str:code>/", recognition_views.verify, name="verify"),
     path("reference/", account_views.reference, name="reference"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        post_not_required(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
+        name="login",
+    ),
     path("accounts/keepalive/", account_views.keepalive, name="keepalive"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", account_views.PasswordChangeView.as_view(), name="password_change"),
-    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("accounts/password/reset/", deployment_views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/logout/", post_not_required(auth_views.LogoutView.as_view()), name="logout"),
+    path(
+        "accounts/password/",
+        post_not_required(account_views.PasswordChangeView.as_view()),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        post_not_required(auth_views.PasswordChangeDoneView.as_view()),
+        name="password_change_done",
+    ),
+    path(
+        "accounts/password/reset/",
+        post_not_required(deployment_views.PasswordResetView.as_view()),
+        name="password_reset",
+    ),
     path(
         "accounts/password/reset/sent/",
-        deployment_views.PasswordResetDoneView.as_view(),
+        post_not_required(deployment_views.PasswordResetDoneView.as_view()),
         name="password_reset_done",
     ),
     path(
         "accounts/password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        post_not_required(auth_views.PasswordResetConfirmView.as_view()),
         name="password_reset_confirm",
     ),
     path(
         "accounts/password/reset/saved/",
-        auth_views.PasswordResetCompleteView.as_view(),
+        post_not_required(auth_views.PasswordResetCompleteView.as_view()),
         name="password_reset_complete",
     ),
-    path("i18n/setlang/", set_language, name="set_language"),
+    # The language is chosen on the sign-in page too.
+    path("i18n/setlang/", post_not_required(login_not_required(set_language)), name="set_language"),
     path("units/", include("communes.urls")),
     path("admin/", admin.site.urls),
 ]

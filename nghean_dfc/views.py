@@ -1,7 +1,5 @@
 """Views of the deployment itself, above every app."""
 
-import hashlib
-
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import TooManyFieldsSent
@@ -13,11 +11,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts import passwords
-from accounts.audit import client_ip
+from accounts.decorators import public
 from accounts.forms import FirstPasswordResetForm
-from communes.fragments import cache_status, within_rate
+from communes.fragments import cache_status
+from communes.limits import by_client, by_value, over_limit
 
 
+@public
 @require_GET
 @never_cache
 def healthz(request):
@@ -74,16 +74,18 @@ class PasswordResetView(auth_views.PasswordResetView):
         return passwords.link_context()
 
     def form_valid(self, form):
-        address = form.cleaned_data["email"].strip().casefold()
-        hour = 3600
-        allowed = within_rate(
-            f"reset-client:{client_ip(self.request) or 'unknown'}",
+        allowed = not over_limit(
+            self.request,
+            group="password-reset-client",
+            key=by_client,
             limit=settings.PASSWORD_RESET_REQUESTS_PER_CLIENT,
-            seconds=hour,
-        ) and within_rate(
-            f"reset-address:{hashlib.sha256(address.encode()).hexdigest()}",
+            per="h",
+        ) and not over_limit(
+            self.request,
+            group="password-reset-address",
+            key=by_value(form.cleaned_data["email"]),
             limit=settings.PASSWORD_RESET_REQUESTS_PER_ADDRESS,
-            seconds=hour,
+            per="h",
         )
         if not allowed:
             form.add_error(

@@ -1,4 +1,4 @@
-"""exports"""
+"""The report to the Ministry as a spreadsheet (the exports' neutralising writer)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,14 @@ def ministry_report_xlsx(document: Document) -> bytes:
     """The report's figures as a spreadsheet, by the exports' neutralising writer (no cell is ever a
     formula): the summary; the classes with their number of units; one row per unit, with its class and
     whether it is recognised or recommended (the PDF's lists)."""
+    from django.utils import translation
+
     from communes.exports import xlsx_bytes
 
+    from .selectors import report_classes
+
+    with translation.override("vi"):  # an official paper, Vietnamese as its PDF
+        classes_of = report_classes()
     figures = document.figures
     title = f"Báo cáo số {document.number_display}: kết quả xét công nhận năm {figures['year']}"
     summary = [
@@ -24,9 +30,9 @@ def ministry_report_xlsx(document: Document) -> bytes:
         [f"Năm {figures['previous']['year']}: được công nhận", figures["previous"]["recognised"]],
         [f"Năm {figures['previous']['year']}: số đơn vị", figures["previous"]["units"]],
     ]
-    classes = [[label, len(figures["classes"].get(key, []))] for key, label in CLASS_LABELS.items()]
+    classes = [[label, len(figures["classes"].get(key, []))] for key, label in classes_of]
     # By class as the PDF lists them, each class in the order of the units' names.
-    class_of = {name: CLASS_LABELS[key] for key in CLASS_LABELS for name in figures["classes"].get(key, [])}
+    class_of = {name: label for key, label in classes_of for name in figures["classes"].get(key, [])}
     recognised, recommended = set(figures["recognised"]), set(figures["recommended"])
     units = [
         [
@@ -53,13 +59,3 @@ def ministry_report_xlsx(document: Document) -> bytes:
             },
         ]
     )
-
-
-# The Article 4 classes as the report names them (Vietnamese: the report is an official document).
-CLASS_LABELS = {
-    "I": "Địa bàn trọng điểm loại I",
-    "II": "Địa bàn trọng điểm loại II",
-    "III": "Địa bàn trọng điểm loại III",
-    "none": "Không thuộc địa bàn trọng điểm",
-    "not_reported": "Chưa báo cáo số liệu",
-}

@@ -23,7 +23,12 @@ class NumberedDocumentMixin(models.Model):
     # The chair's approval; `decided_on` is the date of issue (the same day when the application numbers).
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
     numbered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("numbered by"),
     )
 
     class Meta:
@@ -45,16 +50,22 @@ class CollectiveDecision(NumberedDocumentMixin, models.Model):
     recognises the communes the review council recommended, in one decision with an annex. Each commune's
     dossier keeps its own `RecognitionDecision`, carrying this decision's number and date."""
 
-    province = models.ForeignKey("communes.Province", on_delete=models.PROTECT, related_name="+")
+    province = models.ForeignKey(
+        "communes.Province", on_delete=models.PROTECT, related_name="+", verbose_name=_("province")
+    )
     evaluated_year = models.PositiveIntegerField(_("evaluated year"))
-    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("signer")
+    )
     signer_name = models.CharField(_("signer's name"), max_length=150)
     signer_title = models.CharField(_("signer's title"), max_length=150, blank=True)
     legal_bases = models.JSONField(_("legal bases"), default=list, editable=False)
     # The council minutes it rests on, as cited ("Biên bản số 01/BB-HĐXD ngày ...").
-    grounds = models.JSONField(default=list, editable=False)
+    grounds = models.JSONField(
+        default=list, editable=False, verbose_name=_("grounds (the council's minutes)")
+    )
     year = models.PositiveIntegerField(_("year of the number"), editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("collective recognition decision")
@@ -82,7 +93,12 @@ class RecognitionDecision(NumberedDocumentMixin, models.Model):
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     # Recognised in the chairman's decision with an annex (Decision 28): it shares that number.
     collective = models.ForeignKey(
-        CollectiveDecision, null=True, blank=True, on_delete=models.PROTECT, related_name="decisions"
+        CollectiveDecision,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        verbose_name=_("decision with an annex"),
     )
     signer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("signer")
@@ -97,7 +113,7 @@ class RecognitionDecision(NumberedDocumentMixin, models.Model):
     # basis never changes an issued document).
     legal_bases = models.JSONField(_("legal bases"), default=list, editable=False)
     year = models.PositiveIntegerField(_("year of the number"), editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("recognition decision")
@@ -137,12 +153,14 @@ class Revocation(NumberedDocumentMixin, models.Model):
     incident_date = models.DateField(_("date of the incident"))
     incident_description = models.TextField(_("the incident"))
     reason = models.TextField(_("reason"))
-    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("signer")
+    )
     signer_name = models.CharField(_("signer's name"), max_length=150)
     signer_title = models.CharField(_("signer's title"), max_length=150, blank=True)
     legal_bases = models.JSONField(_("legal bases"), default=list, editable=False)
-    year = models.PositiveIntegerField(editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    year = models.PositiveIntegerField(editable=False, verbose_name=_("year of the number"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("revocation")
@@ -183,21 +201,46 @@ class Document(models.Model):
 
     kind = models.CharField(_("document"), max_length=20, choices=Kind.choices)
     dossier = models.ForeignKey(
-        Dossier, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+        Dossier,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        verbose_name=_("dossier"),
     )
     decision = models.ForeignKey(
-        RecognitionDecision, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+        RecognitionDecision,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        verbose_name=_("decision"),
     )
     revocation = models.ForeignKey(
-        Revocation, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+        Revocation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        verbose_name=_("revocation"),
     )
     year = models.PositiveIntegerField(_("year"))
     collective = models.ForeignKey(
-        CollectiveDecision, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+        CollectiveDecision,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        verbose_name=_("decision with an annex"),
     )
     # The province a summary dispatch covers (documents of a dossier take it from the dossier).
     province = models.ForeignKey(
-        "communes.Province", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "communes.Province",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("province"),
     )
     # Dispatches (công văn) carry their own number, e.g. "07/UBND-CA".
     number = models.PositiveIntegerField(_("number"), null=True, blank=True)
@@ -207,23 +250,25 @@ class Document(models.Model):
     signer_name = models.CharField(_("signer's name"), max_length=150, blank=True)
     signer_title = models.CharField(_("signer's title"), max_length=150, blank=True)
     # A report's figures as they stood on its date (its PDF and its spreadsheet both read them).
-    figures = models.JSONField(default=dict, blank=True, editable=False)
+    figures = models.JSONField(default=dict, blank=True, editable=False, verbose_name=_("figures"))
     # The day a report was sent (to the Ministry); recorded by its author.
     sent_on = models.DateField(_("sent on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     # A draft (DỰ THẢO) of a decision waiting for the clerk's number: never issued, never verifiable;
     # replaced by the issued document once numbered.
     draft = models.BooleanField(_("draft"), default=False)
-    file = models.FileField(upload_to="documents/", max_length=200, blank=True)
-    sha256 = models.CharField(max_length=64, blank=True)
-    size = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    render_seconds = models.FloatField(null=True, blank=True)
+    file = models.FileField(upload_to="documents/", max_length=200, blank=True, verbose_name=_("file"))
+    sha256 = models.CharField(max_length=64, blank=True, verbose_name=_("SHA-256"))
+    size = models.PositiveIntegerField(default=0, verbose_name=_("size (bytes)"))
+    error = models.TextField(blank=True, verbose_name=_("error"))
+    attempts = models.PositiveIntegerField(default=0, verbose_name=_("attempts"))
+    render_seconds = models.FloatField(null=True, blank=True, verbose_name=_("rendering time (seconds)"))
     requested_at = models.DateTimeField(_("requested at"))
-    rendered_at = models.DateTimeField(null=True, blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True, verbose_name=_("rendered at"))
     # Printed with a QR code on the document: anyone may check it at /verify/<code>/ without signing in.
-    verification_code = models.CharField(max_length=16, unique=True, null=True, blank=True, editable=False)
+    verification_code = models.CharField(
+        max_length=16, unique=True, null=True, blank=True, editable=False, verbose_name=_("verification code")
+    )
 
     class Meta:
         verbose_name = _("document")
@@ -322,6 +367,35 @@ class LegalBasis(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number or self.title}".strip()
+
+    def clean(self):
+        """Its dates in their order (signed, then in force, then no longer), what its kind cites, and
+        procedures and kinds of document that exist."""
+        from django.core.exceptions import ValidationError
+
+        from assessments.workflow import PROCEDURES
+
+        errors: dict[str, list] = {}
+        if self.in_force_from and self.in_force_until and self.in_force_until < self.in_force_from:
+            errors.setdefault("in_force_until", []).append(_("It cannot end before it comes into force."))
+        if self.signed_on and self.in_force_from and self.in_force_from < self.signed_on:
+            errors.setdefault("in_force_from", []).append(_("It cannot come into force before it is signed."))
+        if lacks := self.missing():
+            errors.setdefault("__all__", []).append(
+                _("A document cites it only with %(what)s.") % {"what": ", ".join(lacks)}
+            )
+        unknown = [p for p in self.procedures or [] if p not in PROCEDURES]
+        if unknown:
+            errors.setdefault("procedures", []).append(
+                _("No such procedure: %(codes)s.") % {"codes": ", ".join(map(str, unknown))}
+            )
+        unknown = [k for k in self.document_kinds or [] if k not in Document.Kind.values]
+        if unknown:
+            errors.setdefault("document_kinds", []).append(
+                _("No such kind of document: %(kinds)s.") % {"kinds": ", ".join(map(str, unknown))}
+            )
+        if errors:
+            raise ValidationError(errors)
 
     def missing(self) -> list[str]:
         """What this basis lacks to be cited as its kind is cited (empty when it can be)."""

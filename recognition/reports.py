@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -20,10 +21,13 @@ from .models import Document
 from .permissions import can_report_to_ministry, can_send_summary
 from .services.documents import numbered_document_request
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 @transaction.atomic
 def summary_request(
-    *, year: int, province, actor, issued_on: datetime.date | None = None, signer_title: str = ""
+    *, year: int, province, actor: User, issued_on: datetime.date | None = None, signer_title: str = ""
 ) -> Document:
     """The provincial police's summary dispatch for a year (by district, border communes first),
     numbered in the provincial police's own register, dated (default today) and signed by `actor`.
@@ -55,7 +59,7 @@ def _police_document(
     province,
     body: IssuingBody,
     year: int,
-    actor,
+    actor: User,
     issued_on: datetime.date | None,
     signer_title: str,
     label: str,
@@ -95,7 +99,7 @@ def _police_document(
 
 @transaction.atomic
 def ministry_report_request(
-    *, province, year: int, actor, issued_on: datetime.date | None = None, signer_title: str = ""
+    *, province, year: int, actor: User, issued_on: datetime.date | None = None, signer_title: str = ""
 ) -> Document:
     """Báo cáo: the provincial police's report of the year's results to the Ministry, as things stand
     on its date (the chairman's decision may come later: neither waits for the other). Numbered in the
@@ -119,7 +123,7 @@ def ministry_report_request(
 
 
 @transaction.atomic
-def ministry_report_mark_sent(*, document: Document, actor, sent_on: datetime.date) -> Document:
+def ministry_report_mark_sent(*, document: Document, actor: User, sent_on: datetime.date) -> Document:
     """The day the report went to the Ministry, recorded by the provincial police."""
     if not can_report_to_ministry(document.province, actor):
         raise PermissionDenied

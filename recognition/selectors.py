@@ -219,6 +219,22 @@ def verification_facts(document, *, today: datetime.date | None = None) -> dict:
     }
 
 
+# The units that sent no counts, beside the Article 4 types, in the report to the Ministry.
+NOT_REPORTED = "not_reported"
+
+
+def report_classes() -> list[tuple[str, str]]:
+    """The classes of the report to the Ministry as (key of its figures, label), in its order: types I,
+    II and III, not a key area (KeyAreaType's labels and order), and the units that sent no counts."""
+    from django.utils.translation import gettext as _
+
+    from assessments.classification import KeyAreaType
+
+    return [(t.value or "none", str(t.label)) for t in KeyAreaType] + [
+        (NOT_REPORTED, _("No counts reported"))
+    ]
+
+
 def ministry_report_figures(*, province, year: int) -> dict:
     """Báo cáo kết quả (Decision 28): the province's units at the end of `year`; those recognised and
     those the council recommended (as things stand today), against the year's target; the Article 4
@@ -240,11 +256,11 @@ def ministry_report_figures(*, province, year: int) -> dict:
     recommended = [
         u.name for u in units if u.pk in dossiers and dossiers[u.pk].state in workflow.sources_of("leave_out")
     ]
-    classes: dict[str, list[str]] = {"none": [], "III": [], "II": [], "I": [], "not_reported": []}
+    classes: dict[str, list[str]] = {key: [] for key, _label in report_classes()}
     for unit in units:
         counts = getattr(dossiers.get(unit.pk), "counts", None) if unit.pk in dossiers else None
         if counts is None or counts.population is None:
-            classes["not_reported"].append(unit.name)
+            classes[NOT_REPORTED].append(unit.name)
         else:
             classes[counts.classification or "none"].append(unit.name)
     cycle = EvaluationCycle.objects.filter(province=province, year=year).first()
@@ -338,10 +354,8 @@ def awaiting_numbers(user) -> list:
         number__isnull=True, issuer_code__in=codes
     ).select_related("province")
     # A commune of a decision with an annex is numbered with that decision, not on its own.
-    decisions = [d for d in decisions if d.collective_id is None]
-    return sorted(
-        [*decisions, *revocations, *collectives], key=lambda r: (r.approved_on or r.decided_on, r.pk)
-    )
+    alone = [d for d in decisions if d.collective_id is None]
+    return sorted([*alone, *revocations, *collectives], key=lambda r: (r.approved_on or r.decided_on, r.pk))
 
 
 def failed_documents(*, province) -> QuerySet[Document]:

@@ -1,8 +1,9 @@
 """The dependency direction: accounts <- outbox <- communes <- assessments <- recognition <- council <- dashboard. No app
 imports (or loads the template tags of) an app above it, and no literal province in application code."""
 
-import ast
+import os
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,21 +19,58 @@ def python_files(app: str):
             yield path
 
 
-def imported_apps(path: Path) -> set[str]:
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Import):
-            found |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            found.add(node.module.split(".")[0])
-    return found & set(LAYERS)
+def import_contracts() -> str:
+    """The import-linter contracts of pyproject.toml, as written there."""
+    text = (ROOT / "pyproject.toml").read_text()
+    start = text.index("[tool.importlinter]")
+    end = text.find("\n[tool.", start + 1)
+    while end != -1 and text[end + 1 :].startswith("[tool.importlinter"):
+        end = text.find("\n[tool.", end + 1)
+    return text[start:] if end == -1 else text[start:end]
 
 
-@pytest.mark.parametrize("app", LAYERS)
-def test_no_app_imports_an_app_above_it(app):
-    above = set(LAYERS[LAYERS.index(app) + 1 :])
-    offenders = {str(p.relative_to(ROOT)): imported_apps(p) & above for p in python_files(app)}
-    assert {p: apps for p, apps in offenders.items() if apps} == {}
+def lint_imports(config: Path, cwd: Path) -> subprocess.CompletedProcess:
+    import shutil
+    import sys
+
+    binary = shutil.which("lint-imports") or str(Path(sys.executable).parent / "lint-imports")
+    return subprocess.run(
+        [binary, str(config), "--no-cache"],
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(cwd)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_import_linter_keeps_the_layers_on_the_tree():
+    """The apps import one way (import-linter's layers contract, also run by .ci/run's lint phase)."""
+    contracts = import_contracts()
+    assert (
+        '"dashboard", "council", "recognition", "assessments", "communes", "outbox", "accounts"' in contracts
+    )
+    done = lint_imports(ROOT / "pyproject.toml", ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "0 broken" in done.stdout
+
+
+def test_import_linter_refuses_an_import_that_goes_upward(tmp_path):
+    """Its self-test: the same contracts on a sample tree where accounts imports the dashboard."""
+    for app in ("accounts", "outbox", "communes", "assessments", "recognition", "council", "dashboard"):
+        (tmp_path / app).mkdir()
+        (tmp_path / app / "__init__.py").write_text("")
+    for package in ("documents", "views", "services"):
+        (tmp_path / "recognition" / package).mkdir()
+        (tmp_path / "recognition" / package / "__init__.py").write_text("")
+    (tmp_path / "recognition" / "reports.py").write_text("")
+    (tmp_path / "dashboard" / "selectors.py").write_text("")
+    (tmp_path / "accounts" / "audit.py").write_text("from dashboard import selectors  # upward\n")
+    config = tmp_path / "pyproject.toml"
+    config.write_text(import_contracts())
+    done = lint_imports(config, tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "BROKEN" in done.stdout and "accounts.audit -> dashboard" in done.stdout.replace("\n", " ")
 
 
 @pytest.mark.parametrize("app", LAYERS)

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from accounts.append_only import AppendOnlyError
 from accounts.models import AuditEntry
 from communes.models import Province, Role
 from tests.factories import UserFactory
@@ -186,7 +187,7 @@ def test_audit_log_records_sign_ins_and_post_changes(client, official, border_un
     assert "groups_changed" in kinds and "permissions_changed" in kinds
     login = AuditEntry.objects.get(kind="login")
     assert login.username == "audited" and login.ip == "127.0.0.1"
-    with pytest.raises(ValueError):
+    with pytest.raises(AppendOnlyError):  # one exception for every append-only record
         login.save()
 
 

@@ -166,7 +166,7 @@ class Migration(migrations.Migration):
                 ('drug_plant_area', models.DecimalField(decimal_places=1, max_digits=10, null=True, verbose_name='drug plants found and destroyed (m²)')),
                 ('on_key_route', models.BooleanField(null=True, verbose_name='on a provincial or inter-provincial key drug route')),
                 ('attested_by', models.CharField(blank=True, max_length=150, verbose_name='attested by (commune police officer)')),
-                ('classification', models.CharField(blank=True, max_length=5, verbose_name='key-area type')),
+                ('classification', models.CharField(blank=True, choices=[('I', 'Key area type I'), ('II', 'Key area type II'), ('III', 'Key area type III'), ('', 'Not a key area')], max_length=5, verbose_name='key-area type')),
                 ('classification_basis', models.JSONField(blank=True, default=dict)),
                 ('carried_over', models.BooleanField(default=False, verbose_name='carried over')),
                 ('updated_at', models.DateTimeField(auto_now=True)),

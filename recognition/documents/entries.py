@@ -179,19 +179,11 @@ def _collective_context(document: Document) -> dict:
         "proposal_line": f"Xét đề nghị của {layout.police(first)['police_head']}"
         + (f" và {'; '.join(grounds)}" if grounds else "")
         + ".",
-        "valid_until": default_valid_until_of(
-            year=collective.evaluated_year, criteria_set=first.criteria_set
-        ),
+        "valid_until": first.criteria_set.recognition_valid_until(collective.evaluated_year),
         **layout.signature(collective.signer_title, collective.signer_name),
         "decision_recipients": layout.copies_of_decision(first)[:-1]
         + ["Ủy ban nhân dân các xã, phường có tên tại Điều 1;", layout.copies_of_decision(first)[-1]],
     }
-
-
-def default_valid_until_of(*, year: int, criteria_set) -> datetime.date:
-    from ..services import default_valid_until
-
-    return default_valid_until(year=year, criteria_set=criteria_set)
 
 
 def decision_context(document: Document) -> dict:
@@ -237,14 +229,14 @@ def revocation_context(document: Document) -> dict:
 
 
 def ministry_report_context(document: Document) -> dict:
-    from ..exports import CLASS_LABELS
+    from ..selectors import report_classes
 
     figures = document.figures
     return {
         "province": document.province,
         "year": document.year,
         "figures": figures,
-        "classes": [(label, figures["classes"].get(key, [])) for key, label in CLASS_LABELS.items()],
+        "classes": [(label, figures["classes"].get(key, [])) for key, label in report_classes()],
         "dispatch_number": layout.number_or_blank(document),
         "date_line": layout.date_line(document.province.short_name, document.issued_on),
         "upper_police": "BỘ CÔNG AN",

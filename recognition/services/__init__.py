@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 
 from assessments.services import DossierActionError, DossierConflict
 
-from ..exports import CLASS_LABELS, ministry_report_xlsx
+from ..exports import ministry_report_xlsx
 from ..permissions import (
     can_keep_register,
     can_manage_document,
@@ -51,7 +51,6 @@ from .documents import (
 from .keeping_clean import recognitions_expire, reevaluations_open
 
 __all__ = [
-    "CLASS_LABELS",
     "DECISION_SERIES",
     "DISPATCH_SERIES",
     "DossierActionError",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -22,6 +23,9 @@ from ..documents import kinds
 from ..models import Document, Revocation
 from ..selectors import legal_bases_for, legal_basis_problems
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 # The series of a register, as the kinds' entries name them: decisions (recognitions, refusals and
 # revocations share one) and dispatches.
 DECISION_SERIES = kinds.entry(Document.Kind.RECOGNITION).series
@@ -36,7 +40,7 @@ def _tell(*, recipients, subject: str, note: str, link: str) -> int:
     return notify_officials(recipients=recipients, subject=str(subject), note=str(note), link=link)
 
 
-def _tell_the_clerk(*, unit, what: str, actor) -> int:
+def _tell_the_clerk(*, unit, what: str, actor: User) -> int:
     """Văn thư: a decision approved while the office's clerk gives the numbers waits for its number; the
     clerks of the deciding unit are told, with the register's page."""
     from django.urls import reverse
@@ -105,13 +109,12 @@ def _citations(*, dossier: Dossier, document_kind: str, on: datetime.date) -> li
 
 
 def default_valid_until(*, year: int, criteria_set) -> datetime.date:
-    """The latest day a recognition stands: 31 December of the assessed year plus the criteria set's
-    `recognition_valid_extra_years` (one: the year after); the decision on the next evaluation ends it
-    earlier."""
-    return datetime.date(year + criteria_set.decision_rule("recognition_valid_extra_years"), 12, 31)
+    """The latest day a recognition of `year` stands, by the criteria set's rule
+    (CriteriaSet.recognition_valid_until)."""
+    return criteria_set.recognition_valid_until(year)
 
 
-def _issued_by(*, body: IssuingBody, actor, decided_on: datetime.date, signer_title: str) -> dict:
+def _issued_by(*, body: IssuingBody, actor: User, decided_on: datetime.date, signer_title: str) -> dict:
     """The fields every decision takes from its issuing body, its signer and its date."""
     return {
         "decided_on": decided_on,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -44,12 +45,15 @@ from .common import (
 )
 from .documents import _enqueue_after_commit, _save
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 @transaction.atomic
 def decision_record(
     *,
     dossier: Dossier,
-    actor,
+    actor: User,
     outcome: str,
     decided_on: datetime.date | None = None,
     reasons: str = "",
@@ -135,7 +139,7 @@ def against_recommendation(appraisal, *, recognised: bool) -> bool:
 
 
 def decisions_record(
-    *, choices: list[tuple[Dossier, str, str]], actor, decided_on: datetime.date, signer_title: str = ""
+    *, choices: list[tuple[Dossier, str, str]], actor: User, decided_on: datetime.date, signer_title: str = ""
 ) -> tuple[list[RecognitionDecision], list[tuple[Dossier, str]]]:
     """Several decisions of a district chair at once ((dossier, outcome, reasons) each): each its own
     transaction, number, history entry and documents. Returns (recorded, refused with the reason)."""
@@ -186,7 +190,7 @@ def issue_refusals(
     makes (the dates a document obeys, a number already used), asked before the confirmation page."""
     refusals: dict[str, str] = {}
     if isinstance(record, CollectiveDecision):
-        dossier = record.decisions.select_related("dossier").first().dossier
+        dossier = record.decisions.select_related("dossier").earliest("pk").dossier
     else:
         dossier = (record.decision if isinstance(record, Revocation) else record).dossier
     try:
@@ -211,7 +215,7 @@ def issue_refusals(
 def record_issue(
     *,
     record: RecognitionDecision | Revocation,
-    actor,
+    actor: User,
     number: int,
     issued_on: datetime.date,
     dispatch_number: int | None = None,
@@ -275,7 +279,7 @@ def record_issue(
     Document.objects.filter(pk__in=[d.pk for d in drafts]).delete()
     if stale:
         storage = Document._meta.get_field("file").storage
-        transaction.on_commit(lambda: [storage.delete(name) for name in stale])
+        transaction.on_commit(lambda: _delete_files(storage, stale))
     documents = _decision_documents(
         locked, kind=kind, body=body, draft=False, dispatch_number=dispatch_number
     )
@@ -286,7 +290,7 @@ def record_issue(
 
 
 def _issue_collective(
-    collective: CollectiveDecision, *, actor, number: int, issued_on: datetime.date
+    collective: CollectiveDecision, *, actor: User, number: int, issued_on: datetime.date
 ) -> CollectiveDecision:
     """The clerk's number on the chairman's decision with its annex: every commune's decision takes it."""
     decisions = list(collective.decisions.select_related("dossier__criteria_set", "dossier__commune"))
@@ -313,7 +317,7 @@ def _issue_collective(
     Document.objects.filter(pk__in=[d.pk for d in drafts]).delete()
     if stale:
         storage = Document._meta.get_field("file").storage
-        transaction.on_commit(lambda: [storage.delete(name) for name in stale])
+        transaction.on_commit(lambda: _delete_files(storage, stale))
     document = Document.objects.create(
         kind=Document.Kind.COLLECTIVE_DECISION,
         collective=collective,
@@ -350,7 +354,7 @@ def _end_earlier_recognitions(decision: RecognitionDecision) -> None:
 def decision_revoke(
     *,
     decision: RecognitionDecision,
-    actor,
+    actor: User,
     incident_date: datetime.date,
     incident_description: str,
     reason: str,
@@ -410,7 +414,7 @@ def collective_decision_record(
     *,
     province,
     year: int,
-    actor,
+    actor: User,
     listed: list[int],
     left_out: dict[int, str] | None = None,
     decided_on: datetime.date | None = None,
@@ -443,7 +447,8 @@ def collective_decision_record(
                 if taken is None
                 else _(" (decision %(number)s)") % {"number": taken.number_display}
                 if not taken.is_draft
-                else _(" (a decision approved on %(day)s)") % {"day": taken.approved_on.strftime("%d/%m/%Y")},
+                else _(" (a decision approved on %(day)s)")
+                % {"day": (taken.approved_on or taken.decided_on).strftime("%d/%m/%Y")},
             }
         )
     if not listed:
@@ -523,3 +528,9 @@ def collective_decision_record(
             }
         _tell_the_clerk(unit=province, what=what, actor=actor)
     return collective
+
+
+def _delete_files(storage, names) -> None:
+    """The files of replaced drafts, once the transaction that replaced them has committed."""
+    for name in names:
+        storage.delete(name)

@@ -6,6 +6,7 @@ import datetime
 import hashlib
 import logging
 import time
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -27,6 +28,9 @@ from ..permissions import (
 )
 from ..selectors import failed_documents
 from .common import _next_number
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +95,7 @@ def document_render(*, document_id: int) -> Document:
     ).get(pk=document_id)
     if (
         document.status == Document.Status.READY
-        and document.file
+        and document.file.name
         and document.file.storage.exists(document.file.name)
     ):
         return document
@@ -103,7 +107,7 @@ def document_render(*, document_id: int) -> Document:
         locked = Document.objects.select_for_update().get(pk=document_id)
         if (
             locked.status == Document.Status.READY
-            and locked.file
+            and locked.file.name
             and locked.file.storage.exists(locked.file.name)
         ):
             return locked
@@ -137,6 +141,7 @@ def decision_mailing_queue(*, document_id: int, attachment_file: str) -> int:
 
     document = Document.objects.select_related("collective").get(pk=document_id)
     collective = document.collective
+    assert collective is not None  # only a decision with an annex is mailed to its communes
     filename = f"Quyết định {collective.number_display.replace('/', '-')}.pdf"
     letters = []
     for decision in collective.decisions.select_related("dossier__commune"):
@@ -189,7 +194,7 @@ def document_mark_failed(*, document_id: int, error: str) -> None:
 
 
 @transaction.atomic
-def document_retry(*, document: Document, actor) -> Document:
+def document_retry(*, document: Document, actor: User) -> Document:
     """A person asks again for a failed document: back to pending, and to the workers."""
     if not can_manage_document(document, actor):
         raise PermissionDenied
@@ -204,7 +209,7 @@ def document_retry(*, document: Document, actor) -> Document:
 
 
 @transaction.atomic
-def documents_retry_failed(*, province, actor, document_ids: list[int]) -> int:
+def documents_retry_failed(*, province, actor: User, document_ids: list[int]) -> int:
     """Prepare again, in one go, the failed documents of the province chosen by the provincial police."""
     from communes.permissions import can_retry_documents
 

@@ -1,7 +1,6 @@
 """Decision pages: a commune's decision, several at once, the chairman's decision with its annex, revocations, the clerk's register. Thin: parse, authorise (guardian, through permissions.py), call a service, render."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,7 +33,6 @@ def _post_title(request) -> str:
     return next((p.title for p in active_posts_of(request) if p.title), "")
 
 
-@login_required
 def decision(request, pk: int):
     """The deciding authority's page: the appraisal's findings, then recognise, refuse or send back."""
     dossier = visible_dossier(request, pk)
@@ -162,7 +160,6 @@ def _render_decision(request, dossier, form, status=200):
     )
 
 
-@login_required
 def revoke(request, pk: int):
     """Thu hồi công nhận: after a drug case, the authority withdraws the recognition."""
     dossier = visible_dossier(request, pk)
@@ -226,7 +223,6 @@ def revoke(request, pk: int):
     )
 
 
-@login_required
 @require_GET
 def register(request):
     """Sổ văn bản: the clerk's list of approved decisions waiting for the number of the office's register."""
@@ -239,7 +235,6 @@ def register(request):
 ISSUABLE = {"decision": RecognitionDecision, "revocation": Revocation, "collective": CollectiveDecision}
 
 
-@login_required
 def issue(request, kind: str, pk: int):
     """Vào sổ: the clerk enters the number and the date of issue of one approved decision."""
     model = ISSUABLE.get(kind)
@@ -334,7 +329,6 @@ def _collective_confirmation(request, year: int, form) -> Confirmation:
     )
 
 
-@login_required
 def collective_decision(request, year: int):
     """Quyết định công nhận: the provincial chairman recognises the council's recommended communes in
     one decision with an annex (leaving any out with a reason); the year's decisions and their PDFs."""
@@ -406,7 +400,6 @@ def collective_decision(request, year: int):
     )
 
 
-@login_required
 def decisions(request):
     """Quyết định nhiều hồ sơ: the district chair sees the appraised dossiers with the police's
     recommendations in one list and decides several at once, after one confirmation; each decision is

@@ -1,7 +1,6 @@
 """Document pages: downloads and retries behind the permission checks, the dossier's documents panel, the failed documents, and the public verification page."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
@@ -11,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.decorators import public
 from assessments import workflow
 from assessments.models import Dossier
 from assessments.pages import confirmed_act, followed_province, show_action_error, visible_dossier
@@ -38,7 +38,6 @@ def _document_for(request, document_id: int) -> Document:
     return document
 
 
-@login_required
 @require_GET
 def document_download(request, document_id: int):
     """PDFs are served only here, after the permission check, with a readable Vietnamese name."""
@@ -53,7 +52,6 @@ def document_download(request, document_id: int):
     )
 
 
-@login_required
 @require_POST
 def document_retry(request, document_id: int):
     document = _document_for(request, document_id)
@@ -68,7 +66,6 @@ def document_retry(request, document_id: int):
     return redirect("recognition:summaries")
 
 
-@login_required
 @require_GET
 def documents_panel(request, pk: int):
     """The documents of a dossier as an HTML fragment; the page refreshes it while any is pending."""
@@ -129,6 +126,7 @@ def documents_context(dossier: Dossier, user) -> dict:
     }
 
 
+@public
 @require_GET
 def verify(request, code: str):
     """Xác thực văn bản: public, no sign-in. What the printed code or QR code names: the kind, number,
@@ -154,15 +152,13 @@ def _verification_allowed(request) -> bool:
     Counted in the cache (open when the cache is down: the codes are random and long)."""
     from django.conf import settings
 
-    from accounts.audit import client_ip
-    from communes.fragments import within_rate
+    from communes.limits import by_client, over_limit
 
-    return within_rate(
-        f"verify:{client_ip(request) or 'unknown'}", limit=settings.VERIFY_REQUESTS_PER_MINUTE, seconds=60
+    return not over_limit(
+        request, group="verify", key=by_client, limit=settings.VERIFY_REQUESTS_PER_MINUTE, per="m"
     )
 
 
-@login_required
 def documents_failed(request):
     """Văn bản lỗi: the provincial police see the province's documents whose rendering failed, with the
     error, and prepare them again in one go."""

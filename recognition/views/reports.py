@@ -1,7 +1,6 @@
 """The provincial police's reports: the yearly summary dispatches and the report to the Ministry, with its spreadsheet."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,7 +23,6 @@ from ..models import Document
 from .decisions import _post_title
 
 
-@login_required
 def summaries(request):
     """The provincial police's yearly summary dispatches, for the province the user works in."""
     from communes.selectors import province_of
@@ -67,7 +65,6 @@ def summaries(request):
     )
 
 
-@login_required
 def ministry_report(request, year: int):
     """Báo cáo Bộ Công an: the provincial police prepare the year's report (PDF and spreadsheet) as
     things stand on its date, and record the day it was sent; the due date and the days left."""
@@ -182,7 +179,6 @@ def _report_confirmation(province, year: int, form) -> Confirmation:
     )
 
 
-@login_required
 @require_GET
 def report_xlsx(request, document_id: int):
     """The report's figures as a spreadsheet, served after the permission check."""

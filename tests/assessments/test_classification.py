@@ -181,3 +181,25 @@ def test_kmt_criteria_and_the_type_are_computed_when_the_counts_are_saved(new_un
         counts={**base, "users_with_records": 4},
     )
     assert saved.answers.get(criterion=kmt1).value_number == 1
+
+
+def test_every_type_the_criteria_sets_give_is_a_key_area_type_with_its_label():
+    """The types are one TextChoices (KeyAreaType): the rules' codes are its values, and every page,
+    export and document names a type by its label."""
+    import json
+    from pathlib import Path
+
+    from assessments.classification import ARTICLE_4, KeyAreaType
+    from assessments.models import SituationCounts
+
+    fixtures = Path(__file__).resolve().parents[2] / "fixtures"
+    rules = [ARTICLE_4] + [
+        o["fields"]["classification_rules"]
+        for f in fixtures.glob("criteria_*.json")
+        for o in json.loads(f.read_text())
+        if o["model"] == "assessments.criteriaset" and o["fields"].get("classification_rules")
+    ]
+    codes = {t["code"] for r in rules for t in r["types"]}
+    assert codes and codes <= set(KeyAreaType.values)
+    assert SituationCounts(classification="II").classification_display == "Địa bàn trọng điểm loại II"
+    assert SituationCounts(classification="").classification_display == "Không thuộc địa bàn trọng điểm"
