@@ -18,6 +18,16 @@ from recognition.models import Document
 from .models import AgendaItem, CouncilSession
 
 
+def council_name(council) -> str:
+    """The council's full name, as the decision setting it up gives it (Decision 28/2025): "Hội đồng
+    xét duyệt địa bàn cấp xã không ma túy tỉnh Nghệ An", from the year's criteria set and the province."""
+    from assessments.selectors import criteria_set_for
+
+    criteria_set = criteria_set_for(year=council.year)
+    term = criteria_set.recognition_term if criteria_set is not None else "không ma túy"
+    return f"Hội đồng xét duyệt địa bàn cấp xã {term} {in_sentence(council.province.name)}"
+
+
 def session_of(document: Document) -> CouncilSession:
     """The session whose minutes or notice `document` is."""
     return CouncilSession.objects.select_related("council__province").get(
@@ -42,8 +52,10 @@ def minutes_context(document: Document) -> dict:
     secretary = next((m for m in members if m.seat == "secretary"), None)
     term = items[0].dossier.criteria_set.recognition_term if items else ""
     return {
-        # The superior body on one line, abbreviated as Decree 30 allows ("UBND TỈNH NGHỆ AN").
+        # The superior body on one line, abbreviated as Decree 30 allows ("UBND TỈNH NGHỆ AN"); the
+        # council by its full name (Decree 30, App. I II.3: the issuing body's name in full).
         "superior": f"UBND {province.name.upper()}",
+        "council_name": council_name(council),
         "number": layout.number_or_blank(document),
         "date_line": layout.date_line(province.short_name, session.held_on),
         "session": session,
@@ -54,9 +66,12 @@ def minutes_context(document: Document) -> dict:
         "held_on": layout.vn_date(session.held_on),
         # The voting members present and absent; the secretary who does not vote keeps and signs the
         # minutes, and is named on a line apart (always present: the minutes are theirs).
+        # A voting secretary not marked present still keeps and signs the minutes: never "absent".
         "present": [m for m in members if m.votes and m.pk in present],
-        "absent": [m for m in members if m.votes and m.pk not in present],
-        "keeper": secretary if secretary is not None and not secretary.votes else None,
+        "absent": [m for m in members if m.votes and m.pk not in present and m.seat != "secretary"],
+        "keeper": secretary
+        if secretary is not None and (not secretary.votes or secretary.pk not in present)
+        else None,
         "items": [
             {
                 "item": item,
@@ -95,7 +110,7 @@ def council_identity(document: Document) -> Identity:
     return Identity(
         document.number_display,
         document.issued_on,
-        f"Hội đồng xét duyệt {in_sentence(province.name)}",
+        council_name(session_of(document).council),
         f"{province.name}, năm {document.year}",
     )
 

@@ -166,6 +166,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2500
 # The address officials open: printed on every signed document (the verification URL and its QR code)
 # and in every e-mail. Development has a local default; a deployment must say it.
+# The folder of the province's licensed Times New Roman (times.ttf, timesbd.ttf, timesi.ttf, timesbi.ttf);
+# unset, documents are printed in the shipped Liberation Serif (check --deploy warns: recognition.W001).
+DOCUMENT_FONT_DIR = env("DOCUMENT_FONT_DIR", default="")
 SITE_URL = env("SITE_URL", default="" if not DEBUG else "http://127.0.0.1:8000")
 if not SITE_URL:
     raise environ.ImproperlyConfigured(

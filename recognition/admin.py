@@ -85,6 +85,6 @@ class LegalBasisAdmin(admin.ModelAdmin):
     """Căn cứ pháp lý: kept by an administrator; its dates and what its kind cites are checked
     (LegalBasis.clean)."""
 
-    list_display = ("__str__", "kind", "signed_on", "in_force_from", "in_force_until")
-    list_filter = ("kind",)
+    list_display = ("__str__", "role", "kind", "signed_on", "in_force_from", "in_force_until")
+    list_filter = ("role", "kind")
     search_fields = ("number", "title", "issuer")

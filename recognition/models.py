@@ -321,7 +321,18 @@ class LegalBasis(models.Model):
         DISPATCH = "dispatch", _("Official dispatch")
         PLAN = "plan", _("Plan")
 
-    # The order of legal force (lower first); within one rank, older first.
+    class Role(models.TextChoices):
+        """What the basis is to the document, which orders the "Căn cứ" lines in every kind: the
+        competence of the body that signs, the law of the field, the Government's texts, the province's.
+        What the decision rests on (the proposal, the minutes) follows them, in the "Xét đề nghị" line."""
+
+        COMPETENCE = "competence", _("Competence of the issuing body")
+        FIELD_LAW = "field_law", _("Law of the field")
+        GOVERNMENT = "government", _("Decree or decision of the Government")
+        PROVINCE = "province", _("Text of the province")
+
+    # The order of the lines: by role, then by legal force, then older first.
+    ROLE_ORDER = list(Role.values)
     RANK = {"law": 1, "decree": 2, "decision": 3, "dispatch": 4, "plan": 5}
     KIND_VI = {
         "law": "Luật",
@@ -332,6 +343,7 @@ class LegalBasis(models.Model):
     }
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    role = models.CharField(_("role in the document"), max_length=12, choices=Role.choices)
     number = models.CharField(
         _("number and symbol"), max_length=40, blank=True, help_text=_("e.g. 72/2025/QH15")
     )
@@ -364,6 +376,15 @@ class LegalBasis(models.Model):
         verbose_name = _("legal basis")
         verbose_name_plural = _("legal bases")
         ordering = ["in_force_from", "signed_on"]
+
+    def order_key(self) -> tuple:
+        """Its place among the "Căn cứ" lines of a document (see Role)."""
+        return (
+            self.ROLE_ORDER.index(self.role),
+            self.RANK[self.kind],
+            self.signed_on or datetime.date.min,
+            self.pk or 0,
+        )
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number or self.title}".strip()

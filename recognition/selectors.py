@@ -60,7 +60,8 @@ def recognition_summary(*, year: int, province) -> dict:
 
 def legal_bases_for(*, procedure: str, document_kind: str, on: datetime.date) -> list[LegalBasis]:
     """The bases a document of `document_kind` in `procedure` cites on its date `on`: those in force that
-    day, by legal force, then oldest first."""
+    day, in the order of their role (competence, field law, the Government's, the province's), then by
+    legal force, then oldest first: the same order in every kind."""
     bases = [
         basis
         for basis in LegalBasis.objects.all()
@@ -68,7 +69,7 @@ def legal_bases_for(*, procedure: str, document_kind: str, on: datetime.date) ->
         and document_kind in basis.document_kinds
         and basis.is_in_force_on(on)
     ]
-    return sorted(bases, key=lambda b: (LegalBasis.RANK[b.kind], b.signed_on or datetime.date.min, b.pk))
+    return sorted(bases, key=LegalBasis.order_key)
 
 
 def summary_procedure(year: int) -> str:
@@ -270,11 +271,23 @@ def ministry_report_figures(*, province, year: int) -> dict:
         year=year - 1, commune__in=units_of(year - 1), state__in=Dossier.RECOGNISED_STATES
     ).count()
     total = len(units)
+    # A commune recognised (or recommended) whose counts still compute a key area: a line of the report.
+    achieved = set(recognised) | set(recommended)
+    key_areas = [
+        {"name": u.name, "type": dossiers[u.pk].counts.classification}
+        for u in units
+        if u.name in achieved
+        and u.pk in dossiers
+        and getattr(dossiers[u.pk], "counts", None) is not None
+        and dossiers[u.pk].counts.population is not None
+        and dossiers[u.pk].counts.classification
+    ]
     return {
         "year": year,
         "units": total,
         "recognised": recognised,
         "recommended": recommended,
+        "achieved_key_areas": key_areas,
         "achieved": len(recognised) + len(recommended),
         "percent": round(100 * (len(recognised) + len(recommended)) / total, 1) if total else 0.0,
         "target_percent": target_percent,

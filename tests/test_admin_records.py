@@ -82,6 +82,7 @@ def test_each_record_s_page_opens_shows_it_and_refuses_a_change(client, records,
 def basis_form(**changes) -> dict:
     data = {
         "kind": "decision",
+        "role": "government",
         "number": "28/2025/QĐ-TTg",
         "signed_on": "2025-06-30",
         "issuer": "Thủ tướng Chính phủ",

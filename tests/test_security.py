@@ -28,6 +28,21 @@ PRODUCTION_ENV = {
 }
 
 
+def licensed_font_folder() -> str:
+    """A folder standing for the province's licensed Times New Roman (the shipped faces, renamed)."""
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.gettempdir()) / "nghean-licensed-font"
+    folder.mkdir(exist_ok=True)
+    shipped = ROOT / "recognition" / "fonts"
+    for ours, theirs in zip(
+        ("Regular", "Bold", "Italic", "BoldItalic"), ("times", "timesbd", "timesi", "timesbi"), strict=True
+    ):
+        shutil.copyfile(shipped / f"LiberationSerif-{ours}.ttf", folder / f"{theirs}.ttf")
+    return str(folder)
+
+
 def check_deploy(**overrides):
     # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a deployment never has it.
     unset = (
@@ -40,7 +55,8 @@ def check_deploy(**overrides):
         "SITE_URL",
     )
     env = {k: v for k, v in os.environ.items() if k not in unset}
-    env = {k: v for k, v in {**env, **PRODUCTION_ENV, **overrides}.items() if v is not None}
+    production = {**PRODUCTION_ENV, "DOCUMENT_FONT_DIR": licensed_font_folder()}
+    env = {k: v for k, v in {**env, **production, **overrides}.items() if v is not None}
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
@@ -54,6 +70,15 @@ def test_check_deploy_has_no_warning():
     result = check_deploy()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_check_deploy_warns_until_the_licensed_font_is_there():
+    result = check_deploy(DOCUMENT_FONT_DIR=None)
+    assert result.returncode != 0
+    assert (
+        "recognition.W001" in result.stderr + result.stdout
+        and "Liberation Serif" in result.stderr + result.stdout
+    )
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from communes.text import in_sentence
 
 from ..models import Document, RecognitionDecision, Revocation
 from . import layout
+from .fonts import typeface
 from .kinds import DocumentKind, Identity, register
 
 # The worker queues: a commune's documents, and the yearly reports (a burst of them never delays a
@@ -154,7 +155,6 @@ def _collective_context(document: Document) -> dict:
         {
             "name": d.dossier.commune.name,
             "former": ", ".join(p.name for p in d.dossier.commune.predecessors.all()),
-            "classification": d.dossier.counts.classification_display if hasattr(d.dossier, "counts") else "",
         }
         for d in decisions
     ]
@@ -276,7 +276,7 @@ def summary_chart_svg(summary: dict) -> str:
     parts = [
         # Sized by its viewBox only: the page's CSS fits it to the text width (never past the margins).
         f'<svg xmlns="http://www.w3.org/2000/svg" '
-        f'viewBox="0 0 {width + label_width + 60} {height}" font-family="Times New Roman" font-size="10">'
+        f'viewBox="0 0 {width + label_width + 60} {height}" font-family="{escape(typeface().family)}" font-size="10">'
     ]
     for i, row in enumerate(rows):
         y = 5 + i * (bar_height + gap)

@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from ..models import Document
+from .fonts import typeface
 from .kinds import entry
 from .layout import RenderError, nfc_all
 
@@ -54,6 +55,8 @@ def render_html(document: Document) -> str:
     with translation.override("vi"):
         context = kind.context(document)
         context["draft"] = document.draft
+        face = typeface()
+        context.update({"font_family": face.family, "font_faces": face.faces})
         context.update(_metadata(document, kind.identity(document)))
         context.update(_verification(document))
         html = render_to_string(kind.template, nfc_all(context))
@@ -84,7 +87,8 @@ def _font_fetcher():
     class FontFetcher(URLFetcher):
         def fetch(self, url, headers=None):
             path = Path(unquote(urlparse(url).path)).resolve()
-            if not url.startswith("file:") or FONT_DIR not in path.parents:
+            allowed = {FONT_DIR, typeface().folder}
+            if not url.startswith("file:") or not any(folder in path.parents for folder in allowed):
                 raise ValueError(f"refused to fetch {url}")
             return super().fetch(url, headers)
 

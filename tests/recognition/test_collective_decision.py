@@ -144,6 +144,19 @@ def test_one_decision_for_forty_communes_one_number_one_annex_of_forty_rows(
     assert "Công nhận 40 đơn vị cấp xã" in text
     assert all(f"Xã Thử {i:02d}" in text for i in range(1, 41))
     assert "DANH SÁCH" in text and "Kèm theo Quyết định số 01/QĐ-UBND" in text
+    # The annex (Decree 30, App. I III.1): "Phụ lục", its name in capitals, what the decision decides
+    # (never the Article 4 type: a list of drug-free communes calls none of them a key drug area), and
+    # page numbers of its own: none on its first page, then 2, 3...
+    words = " ".join(text.split())
+    assert "Công nhận 40 đơn vị cấp xã đạt tiêu chí địa bàn không ma túy năm 2026" in words
+    assert "DANH SÁCH ĐƠN VỊ CẤP XÃ ĐẠT TIÊU CHÍ ĐỊA BÀN KHÔNG MA TÚY NĂM 2026" in words
+    pages = [page.strip().splitlines() for page in text.split("\f") if page.strip()]
+    first = next(i for i, lines in enumerate(pages) if lines[0].strip() == "Phụ lục")
+    assert not any("trọng điểm" in line for lines in pages[first:] for line in lines)
+    assert first >= 1 and len(pages) > first + 1
+    assert [lines[0].strip() for lines in pages[first + 1 :]] == [
+        str(n) for n in range(2, len(pages) - first + 1)
+    ]
     keep_sample(document, "collective_decision")
     keep_sample(document, "collective_decision-annex", page=2)
 

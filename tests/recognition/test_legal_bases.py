@@ -27,22 +27,24 @@ def numbers(procedure: str, day: datetime.date) -> list[str]:
     ("day", "expected"),
     [
         (datetime.date(2025, 2, 28), [LGO_2015, LGO_2019, DRUGS_73]),
-        (datetime.date(2025, 3, 1), [DRUGS_73, LGO_65]),
-        (datetime.date(2025, 6, 30), [DRUGS_73, LGO_65]),
-        (datetime.date(2025, 7, 1), [DRUGS_73, LGO_72]),
-        (datetime.date(2026, 6, 30), [DRUGS_73, LGO_72]),
+        (datetime.date(2025, 3, 1), [LGO_65, DRUGS_73]),
+        (datetime.date(2025, 6, 30), [LGO_65, DRUGS_73]),
+        (datetime.date(2025, 7, 1), [LGO_72, DRUGS_73]),
+        (datetime.date(2026, 6, 30), [LGO_72, DRUGS_73]),
         (datetime.date(2026, 7, 1), [LGO_72, DRUGS_120]),
     ],
 )
 def test_the_laws_in_force_on_the_documents_date(people, day, expected):
     laws = [n for n in numbers("province", day) if "QH" in n]
-    assert laws == expected  # laws first, the oldest first
+    # The competence law first, then the law of the field, whatever their dates (by date alone they
+    # flipped from March 2025 to June 2026).
+    assert laws == expected
 
 
 def test_each_procedure_cites_its_own_texts_after_the_laws(people):
     district = numbers("district", datetime.date(2024, 11, 5))
     assert district == [LGO_2015, LGO_2019, DRUGS_73, "1041/UBND-NC"]
-    assert numbers("province", datetime.date(2026, 6, 30)) == [DRUGS_73, LGO_72, "28/2025/QĐ-TTg"]
+    assert numbers("province", datetime.date(2026, 6, 30)) == [LGO_72, DRUGS_73, "28/2025/QĐ-TTg"]
     assert numbers("province", datetime.date(2026, 12, 20)) == [LGO_72, DRUGS_120, "28/2025/QĐ-TTg"]
     assert "28/2025/QĐ-TTg" not in numbers("province", datetime.date(2025, 8, 23))  # signed the next day
 
@@ -286,3 +288,31 @@ def test_a_refusal_names_the_unmet_criteria_by_number_and_text_without_codes_or_
     assert f"- Tiêu chí số 1: {first.text_vi}" in html and f"{first.code}:" not in html
     assert "năm&nbsp;2024" in html  # the year never alone on the title's last line
     assert "Lý do: Còn đối tượng mua bán ma túy." in html and ".." not in html
+
+
+@pytest.mark.parametrize("procedure", ["district", "province"])
+@pytest.mark.parametrize("kind", ["recognition", "non_recognition", "revocation", "provincial_summary"])
+@pytest.mark.parametrize("day", ["2022-10-05", "2024-11-20", "2025-12-01", "2026-11-24"])
+def test_every_kind_cites_its_bases_in_the_order_of_their_role(procedure, kind, day):
+    """Competence, then the law of the field, then the Government's texts, then the province's: the
+    same order in every kind, whatever the dates the texts were signed."""
+    from recognition.models import LegalBasis
+    from recognition.selectors import legal_bases_for
+
+    bases = legal_bases_for(procedure=procedure, document_kind=kind, on=datetime.date.fromisoformat(day))
+    ranks = [LegalBasis.ROLE_ORDER.index(b.role) for b in bases]
+    assert ranks == sorted(ranks)
+
+
+def test_a_decision_of_december_2025_cites_the_competence_law_before_the_drug_law():
+    """72/2025/QH15 (local government, signed 16 June 2025) before 73/2021/QH14 (drug prevention, 2021):
+    by signing date alone the order flipped."""
+    from recognition.selectors import legal_bases_for
+
+    numbers = [
+        b.number
+        for b in legal_bases_for(
+            procedure="province", document_kind="recognition", on=datetime.date(2025, 12, 1)
+        )
+    ]
+    assert numbers == ["72/2025/QH15", "73/2021/QH14", "28/2025/QĐ-TTg"]

@@ -4,6 +4,7 @@ spreadsheet from the same fixed figures; the day it is sent recorded."""
 
 import datetime
 import io
+import subprocess
 
 import pytest
 from django.urls import reverse
@@ -54,7 +55,23 @@ def test_the_report_counts_what_stands_on_its_date_and_its_spreadsheet_agrees(
     report.refresh_from_db()
     assert report.figures["recognised"] == []
 
+    # Mỹ Lý and Tam Quang are recommended while their counts compute type III: the report says so.
+    assert figures["achieved_key_areas"] == [
+        {"name": "Xã Mỹ Lý", "type": "III"},
+        {"name": "Xã Tam Quang", "type": "III"},
+    ]
+    assert (
+        "nhưng theo số liệu vẫn thuộc địa bàn trọng điểm:</span> Xã Mỹ Lý (loại III), Xã Tam Quang (loại III)."
+        in html
+    )
+
     services.document_render(document_id=report.pk)
+    report.refresh_from_db()
+    text = subprocess.run(
+        ["pdftotext", "-layout", report.file.path, "-"], capture_output=True, text=True, check=True
+    ).stdout
+    # The class column holds its label on at most two lines (it wrapped word by word over four or five).
+    assert any("Địa bàn trọng điểm" in line for line in text.splitlines()), text
     client.force_login(p.ministry)  # the Ministry's viewer reads every province's report
     response = client.get(reverse("recognition:report_xlsx", args=[report.pk]))
     assert response.status_code == 200

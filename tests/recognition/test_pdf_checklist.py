@@ -226,7 +226,8 @@ def check_decree30(path: str, kind: str) -> None:
         superior = upper_text.startswith(("BỘ CÔNG AN", "CÔNG AN TỈNH", "UBND TỈNH"))
         assert all(("Bold" in c["fontname"]) != superior for c in upper if c["text"].strip()), kind
         # The number and the date lines in their formats.
-        assert any(NUMBER_LINE.match(t.replace("\u00a0", " ")) for t, _ in left[:4]), (kind, left[:4])
+        # (below the issuing body, on up to four lines: the council by its full name)
+        assert any(NUMBER_LINE.match(t.replace("\u00a0", " ")) for t, _ in left[:6]), (kind, left[:6])
         assert any(DATE_LINE.match(t) for t, _ in right[:4]), (kind, right[:4])
         # The signature block never alone on a page: the page with "Nơi nhận" holds the closing "./.".
         signed = [page.extract_text() or "" for page in pages if "Nơi nhận" in (page.extract_text() or "")]
@@ -287,7 +288,7 @@ def expected(document) -> tuple[str, datetime.date, str]:
         return c.number_display, c.decided_on, c.issuer_name
     if kind in ("council_minutes", "council_notice"):
         session = CouncilSession.objects.get(Q(minutes=document) | Q(notice=document))
-        return document.number_display, session.held_on, "Hội đồng xét duyệt tỉnh Nghệ An"
+        return document.number_display, session.held_on, "Hội đồng xét duyệt địa bàn cấp xã không ma túy tỉnh Nghệ An"
     day = {"provincial_summary": datetime.date(2022, 12, 15), "ministry_report": datetime.date(2026, 11, 26)}
     return document.number_display, day[kind], "Công an tỉnh Nghệ An"
 
