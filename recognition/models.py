@@ -377,6 +377,9 @@ class LegalBasis(models.Model):
         verbose_name_plural = _("legal bases")
         ordering = ["in_force_from", "signed_on"]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number or self.title}".strip()
+
     def order_key(self) -> tuple:
         """Its place among the "Căn cứ" lines of a document (see Role)."""
         return (
@@ -385,9 +388,6 @@ class LegalBasis(models.Model):
             self.signed_on or datetime.date.min,
             self.pk or 0,
         )
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.number or self.title}".strip()
 
     def clean(self):
         """Its dates in their order (signed, then in force, then no longer), what its kind cites, and

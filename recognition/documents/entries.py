@@ -62,6 +62,12 @@ def _decision_context(decision: RecognitionDecision) -> dict:
         **layout.authority(dossier),
         "legal_bases": decision.legal_bases or _bases_now(dossier, decision.outcome, decision.decided_on),
         "decision": decision,
+        # Its trích yếu, printed under its name and cited with it by the dispatch that sends it.
+        "decision_subject": (
+            f"{'công nhận' if decision.outcome == 'recognised' else 'không công nhận'} "
+            f"{layout.commune_label(dossier)} đạt tiêu chí “{criteria_set.recognition_term}” năm\u00a0{dossier.year}"
+        ),
+        "decision_date": layout.vn_date(decision.decided_on),
         "reasons_sentence": layout.sentence(decision.reasons),
         "dossier": dossier,
         "commune_label": layout.commune_label(dossier),
@@ -105,7 +111,9 @@ def _minutes_context(dossier: Dossier) -> dict:
         "commune": f"Ủy ban nhân dân {layout.commune_label(dossier)}",
     }
     for member in members:
-        member.agency_name = own.get(member.agency) or member.get_agency_display()
+        # A body the application knows by name; otherwise the post says it ("Phó Giám đốc Trung tâm Y
+        # tế huyện"): an agency's category ("Y tế") is never printed as a body.
+        member.agency_name = own.get(member.agency, "")
     by_duty = {
         duty: [m for m in members if m.duty == duty] for duty in ("leader", "member", "secretary", "commune")
     }
@@ -135,7 +143,7 @@ def _minutes_context(dossier: Dossier) -> dict:
         "minutes_recipients": [
             f"Ủy ban nhân dân {layout.commune_label(dossier)};",
             f"Chủ tịch Ủy ban nhân dân {in_sentence(deciding.name)} (kèm Tờ trình);",
-            "Lưu: hồ sơ, VT.",
+            "Lưu: VT, hồ sơ.",
         ],
     }
 

@@ -50,10 +50,18 @@ def issued(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 def watched(world, rendered: dict) -> dict:
-    """The rendered documents and their files, watched by the module's world."""
+    """The rendered documents and their files, watched by the module's world; the first and the last
+    page of each as a PNG under test-artefacts/samples/ (to read against the checklist by eye)."""
+    from tests.recognition.conftest import keep_sample
+
     for kind, document in rendered.items():
         world.keep(kind, document)
         world.keep_file(kind, document.file.path)
+        with pdfplumber.open(document.file.path) as pdf:
+            last = len(pdf.pages)
+        keep_sample(document, kind)
+        if last > 1:
+            keep_sample(document, f"{kind}-last", page=last)
     world.freeze()
     return rendered
 
@@ -229,6 +237,13 @@ def check_decree30(path: str, kind: str) -> None:
         # (below the issuing body, on up to four lines: the council by its full name)
         assert any(NUMBER_LINE.match(t.replace("\u00a0", " ")) for t, _ in left[:6]), (kind, left[:6])
         assert any(DATE_LINE.match(t) for t, _ in right[:4]), (kind, right[:4])
+        # "Nơi nhận:" level with the signer's authority line (4.7), the last recipient "- Lưu: VT, …" (4.8).
+        for page in pages:
+            lines = [t for t, _ in lines_of(page)]
+            heads = [t for t in lines if t.startswith("Nơi nhận:")]
+            if heads:
+                assert all(t.split("Nơi nhận:", 1)[1].strip() for t in heads), (kind, heads)
+                assert any(t.startswith("- Lưu: VT") for t in lines), (kind, lines[-12:])
         # The signature block never alone on a page: the page with "Nơi nhận" holds the closing "./.".
         signed = [page.extract_text() or "" for page in pages if "Nơi nhận" in (page.extract_text() or "")]
         assert signed and all("./." in text for text in signed), kind
@@ -288,7 +303,11 @@ def expected(document) -> tuple[str, datetime.date, str]:
         return c.number_display, c.decided_on, c.issuer_name
     if kind in ("council_minutes", "council_notice"):
         session = CouncilSession.objects.get(Q(minutes=document) | Q(notice=document))
-        return document.number_display, session.held_on, "Hội đồng xét duyệt địa bàn cấp xã không ma túy tỉnh Nghệ An"
+        return (
+            document.number_display,
+            session.held_on,
+            "Hội đồng xét duyệt địa bàn cấp xã không ma túy tỉnh Nghệ An",
+        )
     day = {"provincial_summary": datetime.date(2022, 12, 15), "ministry_report": datetime.date(2026, 11, 26)}
     return document.number_display, day[kind], "Công an tỉnh Nghệ An"
 
