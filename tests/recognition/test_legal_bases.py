@@ -286,7 +286,7 @@ def test_a_refusal_names_the_unmet_criteria_by_number_and_text_without_codes_or_
         )
     html = render_html(Document.objects.get(decision=decision, kind="non_recognition"))
     assert f"- Tiêu chí số 1: {first.text_vi}" in html and f"{first.code}:" not in html
-    assert "năm&nbsp;2024" in html  # the year never alone on the title's last line
+    assert "năm\u00a02024" in html  # the year never alone on the title's last line (a no-break space)
     assert "Lý do: Còn đối tượng mua bán ma túy." in html and ".." not in html
 
 
