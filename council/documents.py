@@ -29,7 +29,11 @@ def council_name(council) -> str:
 
 
 def session_of(document: Document) -> CouncilSession:
-    """The session whose minutes or notice `document` is."""
+    """The session whose minutes or notice `document` is (no query when the document was reached from
+    its session, as the session's page does)."""
+    for name in ("minutes_of", "notice_of"):
+        if getattr(Document, name).is_cached(document) and getattr(document, name) is not None:
+            return getattr(document, name)
     return CouncilSession.objects.select_related("council__province").get(
         Q(minutes=document) | Q(notice=document)
     )

@@ -190,3 +190,22 @@ def province_people(people):
     Xã Bắc Lý (in scope), Xã Tam Quang (another commune); plus the Ministry's viewer and an official of
     another province. The same reference world as `people` (every post held since 1 July 2025)."""
     return people
+
+
+@pytest.fixture
+def unreachable_cache(settings):
+    """A Redis cache where nothing listens (the cache's server is down)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+            "OPTIONS": {"socket_timeout": 0.2, "socket_connect_timeout": 0.2},
+            "KEY_PREFIX": "test",
+            "KEY_FUNCTION": "communes.deployment.make_key",
+        }
+    }
+    from communes import fragments
+
+    fragments._Health.down_until = 0.0
+    yield
+    fragments._Health.down_until = 0.0

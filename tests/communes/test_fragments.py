@@ -20,23 +20,6 @@ pytestmark = pytest.mark.django_db
 PAGES = ("/", "/dashboard/", "/units/")
 
 
-@pytest.fixture
-def unreachable_cache(settings):
-    """A Redis cache where nothing listens (the cache's server is down)."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:9/0",
-            "OPTIONS": {"socket_timeout": 0.2, "socket_connect_timeout": 0.2},
-            "KEY_PREFIX": "test",
-            "KEY_FUNCTION": "communes.deployment.make_key",
-        }
-    }
-    fragments._Health.down_until = 0.0
-    yield
-    fragments._Health.down_until = 0.0
-
-
 def test_without_the_cache_every_page_is_computed_and_every_write_succeeds(
     client, people, dossier, unreachable_cache
 ):

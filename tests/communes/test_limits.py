@@ -7,28 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from assessments.models import Evidence
-from communes import fragments
 from tests.assessments.test_uploads import post_with_file
 from tests.factories import PDF_BYTES
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def unreachable_cache(settings):
-    """A Redis cache where nothing listens (the cache's server is down)."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:9/0",
-            "OPTIONS": {"socket_timeout": 0.2, "socket_connect_timeout": 0.2},
-            "KEY_PREFIX": "test",
-            "KEY_FUNCTION": "communes.deployment.make_key",
-        }
-    }
-    fragments._Health.down_until = 0.0
-    yield
-    fragments._Health.down_until = 0.0
 
 
 def look_up(client, n: int, forwarded: str):
