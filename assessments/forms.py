@@ -483,6 +483,9 @@ class AppraisalForm(VersionedForm):
             self.fields[f"member_{i}_position"] = forms.CharField(
                 label=_("Position"), required=False, max_length=150, initial=member.position if member else ""
             )
+            self.fields[f"member_{i}_body"] = forms.CharField(
+                label=_("Body"), required=False, max_length=200, initial=member.body if member else ""
+            )
         self.team_size = max(self.TEAM_ROWS, len(members) + 2)
         for row in rows:
             criterion = row["criterion"]
@@ -563,6 +566,7 @@ class AppraisalForm(VersionedForm):
                 self[f"member_{i}_name"],
                 self[f"member_{i}_agency"],
                 self[f"member_{i}_position"],
+                self[f"member_{i}_body"],
             )
 
     def bound_rows(self):
@@ -577,6 +581,7 @@ class AppraisalForm(VersionedForm):
                 "name": self.cleaned_data[f"member_{i}_name"],
                 "agency": self.cleaned_data[f"member_{i}_agency"],
                 "position": self.cleaned_data[f"member_{i}_position"],
+                "body": self.cleaned_data[f"member_{i}_body"],
             }
             for i in range(self.team_size)
             if self.cleaned_data.get(f"member_{i}_name")

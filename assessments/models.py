@@ -557,6 +557,9 @@ class AppraisalMember(models.Model):
     name = models.CharField(_("full name"), max_length=150)
     agency = models.CharField(_("agency"), max_length=20, choices=Agency.choices)
     position = models.CharField(_("position"), max_length=150, blank=True)
+    # The body the member works for, by its name ("Trung tâm Y tế huyện Kỳ Sơn"), printed in the minutes;
+    # the agency above is only its category, never printed as a body.
+    body = models.CharField(_("body"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("team member")
@@ -578,7 +581,7 @@ class InspectionTeam(models.Model):
         "communes.Province", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     name = models.CharField(_("name of the team"), max_length=150)
-    # [{"duty", "name", "agency", "position"}], in the order of the minutes.
+    # [{"duty", "name", "agency", "position", "body"}], in the order of the minutes.
     members = models.JSONField(_("members"), default=list)
     saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     saved_at = models.DateTimeField(auto_now=True)

@@ -693,6 +693,7 @@ def appraisal_save(
                 name=nfc(m["name"]).strip(),
                 agency=m["agency"],
                 position=nfc(m.get("position", "")).strip(),
+                body=nfc(m.get("body", "")).strip(),
             )
             for m in members
             if m.get("name", "").strip()
@@ -970,7 +971,7 @@ def team_save(*, unit, actor: User, name: str, members: list[dict]) -> Inspectio
     if not name:
         raise DossierActionError(_("Give the team a name."))
     kept = [
-        {k: nfc(str(m.get(k, ""))).strip() for k in ("duty", "name", "agency", "position")}
+        {k: nfc(str(m.get(k, ""))).strip() for k in ("duty", "name", "agency", "position", "body")}
         for m in members
         if str(m.get("name", "")).strip()
     ]

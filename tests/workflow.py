@@ -49,7 +49,8 @@ def team(police_agency: str = "district_police", *, border: bool = False) -> lis
             "duty": "member",
             "name": "Lương Thị Hoa",
             "agency": "health",
-            "position": "Phó Giám đốc Trung tâm Y tế",
+            "position": "Phó Giám đốc",
+            "body": "Trung tâm Y tế huyện Kỳ Sơn",
         },
         {"duty": "secretary", "name": "Lô Văn Thư", "agency": police_agency, "position": "Cán bộ"},
         {"duty": "commune", "name": "Lô Văn Xã", "agency": "commune", "position": "Chủ tịch UBND xã"},
@@ -100,13 +101,14 @@ def appraise(
     recommendation: str = "recognise",
     complete: bool = True,
     inspection_date: datetime.date = datetime.date(2024, 10, 1),
+    members: list[dict] | None = None,
 ) -> Dossier:
     if dossier.state == Dossier.State.SUBMITTED:
         dossier = services.dossier_start_appraisal(dossier=dossier, actor=police)
     services.appraisal_save(
         dossier=dossier,
         actor=police,
-        members=team(border=needs_border_guard(dossier)),
+        members=members if members is not None else team(border=needs_border_guard(dossier)),
         **meeting(inspection_date),
         findings={c.pk: ("met", "") for c in dossier.applicable_criteria()},
         recommendation=recommendation,

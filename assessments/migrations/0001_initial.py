@@ -209,6 +209,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=150, verbose_name='full name')),
                 ('agency', models.CharField(choices=[('district_police', 'District police'), ('provincial_police', 'Provincial police'), ('labour', 'Labour, Invalids and Social Affairs'), ('health', 'Health'), ('border_guard', 'Border Guard'), ('commune', "Commune People's Committee"), ('other', 'Other')], max_length=20, verbose_name='agency')),
                 ('position', models.CharField(blank=True, max_length=150, verbose_name='position')),
+                ('body', models.CharField(blank=True, max_length=200, verbose_name='body')),
                 ('appraisal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='assessments.appraisal')),
             ],
             options={

@@ -113,7 +113,7 @@ def _minutes_context(dossier: Dossier) -> dict:
     for member in members:
         # A body the application knows by name; otherwise the post says it ("Phó Giám đốc Trung tâm Y
         # tế huyện"): an agency's category ("Y tế") is never printed as a body.
-        member.agency_name = own.get(member.agency, "")
+        member.agency_name = member.body or own.get(member.agency, "")
     by_duty = {
         duty: [m for m in members if m.duty == duty] for duty in ("leader", "member", "secretary", "commune")
     }

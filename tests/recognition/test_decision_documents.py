@@ -86,3 +86,34 @@ def test_download_has_a_readable_vietnamese_name_and_checks_permission(client, d
     )
     client.force_login(people.other_officer)
     assert client.get(url).status_code == 404
+
+
+def test_the_minutes_name_each_member_s_body_and_never_an_agency_category(
+    people, django_capture_on_commit_callbacks
+):
+    """A member's body is its own field, printed as typed; without one, the post alone: the category
+    ("Y tế") is never printed as a body (it read "Phó Giám đốc Trung tâm Y tế, Y tế")."""
+    import datetime
+
+    from recognition import services
+    from recognition.documents import render_html
+    from recognition.models import Document
+    from tests import workflow
+    from tests.factories import DossierFactory
+
+    team = workflow.team()
+    team.append({"duty": "member", "name": "Vi Thị Lao", "agency": "labour", "position": "Chuyên viên"})
+    dossier = workflow.appraise(
+        workflow.submit(DossierFactory(commune=people.my_ly, year=2024), people.officer),
+        people.police,
+        inspection_date=datetime.date(2024, 10, 1),
+        members=team,
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        decision = services.decision_record(
+            dossier=dossier, actor=people.chair, outcome="recognised", decided_on=datetime.date(2024, 11, 5)
+        )
+    html = render_html(Document.objects.get(decision=decision, kind="appraisal_minutes"))
+    assert "Lương Thị Hoa, Phó Giám đốc, Trung tâm Y tế huyện Kỳ Sơn;" in html
+    assert "Vi Thị Lao, Chuyên viên;" in html
+    assert ", Y tế" not in html and "Lao động" not in html
