@@ -366,6 +366,18 @@ def cycle_overview(*, province, year: int) -> dict:
     border_recognised = Dossier.objects.filter(
         year=year, commune__in=units.filter(is_border=True), state__in=Dossier.RECOGNISED_STATES
     ).count()
+    # Recognised (or recommended) communes whose counts still compute a key area: (type, name).
+    achieved_key_areas = list(
+        SituationCounts.objects.filter(
+            dossier__year=year,
+            dossier__commune__in=units,
+            population__isnull=False,
+            dossier__state__in=[*Dossier.RECOGNISED_STATES, *workflow.sources_of("leave_out")],
+        )
+        .exclude(classification="")
+        .order_by("classification", "dossier__commune__name")
+        .values_list("classification", "dossier__commune__name")
+    )
     cycle = EvaluationCycle.objects.filter(province=province, year=year).first()
     recognised = sum(by_state.get(s, 0) for s in Dossier.RECOGNISED_STATES)
     target = math.ceil(totals["units"] * float(cycle.target_percent) / 100) if cycle else None
@@ -380,6 +392,7 @@ def cycle_overview(*, province, year: int) -> dict:
         "target_units": target,
         "funnel": funnel_counts(Dossier.objects.filter(year=year, commune__in=units)),
         "classes": [(c, classes.get(c, 0)) for c in CLASSES],
+        "achieved_key_areas": achieved_key_areas,
     }
 
 

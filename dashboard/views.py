@@ -290,6 +290,9 @@ def cycle(request, year: int | None = None):
             raise Http404
         raise PermissionDenied
     year = _year_asked(request, year)
+    # One key-area type, or all of them (anything else reads as all).
+    key_area = request.GET.get("key_area", "")
+    key_area = key_area if key_area in KeyAreaType.values and key_area else ""
     # Cached under the versions of what the user sees (any dossier or unit change makes a new key).
     seen = seen_by(request.user, "units", "dossiers")
     overview, history = cached_value(
@@ -308,6 +311,13 @@ def cycle(request, year: int | None = None):
             "overview": overview,
             "funnel": [(FUNNEL_LABELS[step], n) for step, n in overview["funnel"]],
             "classes": [(KeyAreaType(c).label, n) for c, n in overview["classes"]],
+            "achieved_key_areas": [
+                (KeyAreaType(c).label, name)
+                for c, name in overview["achieved_key_areas"]
+                if not key_area or c == key_area
+            ],
+            "key_area": key_area,
+            "key_area_choices": [(t.value, t.label) for t in KeyAreaType if t.value],
             # Paged: 25 units a page, a few screens on a phone and at most 3 A4 pages printed.
             "history": Paginator(history, 25).get_page(request.GET.get("page")),
             "history_years": list(range(2022, min(year, 2025))),

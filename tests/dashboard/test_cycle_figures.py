@@ -163,3 +163,25 @@ def test_the_stages_each_state_has_passed_agree_with_the_table_s_graph():
     assert not table.states_past(district, "recommended") & table.states_through(
         district, table.INITIAL_STATE
     )
+
+
+def test_the_cycle_lists_the_recognised_communes_still_computed_as_key_areas(province_people, client):
+    """Recognised or recommended, and computed as a key-area type by their counts: listed apart on the
+    cycle's dashboard, filtered by type; a commune the council did not recommend is not among them."""
+    from assessments.models import SituationCounts
+
+    p = build_recommended(build_council(province_people))  # Mỹ Lý and Tam Quang recommended, Bắc Lý not
+    SituationCounts.objects.filter(dossier=p.dossier[p.tam_quang.pk]).update(classification="II")
+    client.force_login(p.provincial_police)
+    url = reverse("dashboard:cycle_year", args=[2026])
+    page = client.get(url).content.decode()
+    listed = page[page.index("data-key-areas") :]
+    listed = listed[: listed.index("</table>")]
+    assert '<th scope="row">Xã Mỹ Lý</th><td>Địa bàn trọng điểm loại III</td>' in listed
+    assert '<th scope="row">Xã Tam Quang</th><td>Địa bàn trọng điểm loại II</td>' in listed
+    assert "Xã Bắc Lý" not in listed
+    only_ii = client.get(url, {"key_area": "II"}).content.decode()
+    listed = only_ii[only_ii.index("data-key-areas") :]
+    listed = listed[: listed.index("</table>")]
+    assert "Xã Tam Quang" in listed and "Xã Mỹ Lý" not in listed
+    assert client.get(url, {"key_area": "IV"}).status_code == 200  # anything else reads as every type
