@@ -11,11 +11,12 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from ..models import Document
-from .fonts import typeface
+from .fonts import SHIPPED, typeface
 from .kinds import entry
 from .layout import RenderError, nfc_all
 
-FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+# The shipped fonts (one home: documents.fonts); the name is kept for the callers of before.
+FONT_DIR = SHIPPED
 
 
 def _metadata(document: Document, identity) -> dict:
@@ -77,7 +78,7 @@ def download_name(document: Document) -> str:
     return " - ".join(parts) + ".pdf"
 
 
-def _font_fetcher():
+def _font_fetcher(allowed: set[Path]):
     """A WeasyPrint fetcher for our own font files only: never the network, never another file on
     the machine. Errors stop the rendering, so a PDF never silently falls back to a system font."""
     from urllib.parse import unquote, urlparse
@@ -87,7 +88,6 @@ def _font_fetcher():
     class FontFetcher(URLFetcher):
         def fetch(self, url, headers=None):
             path = Path(unquote(urlparse(url).path)).resolve()
-            allowed = {FONT_DIR, typeface().folder}
             if not url.startswith("file:") or not any(folder in path.parents for folder in allowed):
                 raise ValueError(f"refused to fetch {url}")
             return super().fetch(url, headers)
@@ -104,9 +104,11 @@ def html_to_pdf(html: str) -> bytes:
     try:
         # PDF/A-3b: the form expected for electronic records kept in an archive (fonts embedded, an
         # output intent, XMP identification).
-        return HTML(string=html, base_url=FONT_DIR.as_uri() + "/", url_fetcher=_font_fetcher()).write_pdf(
-            font_config=FontConfiguration(), pdf_variant="pdf/a-3b"
-        )
+        return HTML(
+            string=html,
+            base_url=FONT_DIR.as_uri() + "/",
+            url_fetcher=_font_fetcher({SHIPPED, typeface().folder}),
+        ).write_pdf(font_config=FontConfiguration(), pdf_variant="pdf/a-3b")
     except FatalURLFetchingError as exc:  # a BaseException: it must not escape the task
         raise RenderError(str(exc)) from exc
 
