@@ -436,6 +436,7 @@ class AppraisalForm(VersionedForm):
         *args,
         rows: list[dict],
         appraisal: Appraisal | None,
+        papers=None,
         clerk_numbers: bool = False,
         start_empty: bool = False,
         team=None,
@@ -450,6 +451,14 @@ class AppraisalForm(VersionedForm):
             self.fields["proposal_date"].help_text = ""
         else:
             del self.fields["minutes_number"], self.fields["proposal_number"]
+        if papers is not None and not papers.proposal_kind:
+            # Decision 28: no Tờ trình per dossier (one per council session, from the standing body).
+            for name in ("proposal_date", "proposal_number"):
+                self.fields.pop(name, None)
+            if "minutes_number" in self.fields:
+                self.fields["minutes_number"].label = _(
+                    "Number of the appraisal report in the office's register"
+                )
         members = list(appraisal.members.all()) if appraisal else []
         if team is not None:  # "fill from a saved team": its members replace the rows shown
             members = [AppraisalMember(**m) for m in team.members]

@@ -228,13 +228,22 @@ def appraisal_problems(*, dossier: Dossier, police_numbering: str | None = None)
     ):
         if duty not in duties:
             problems.append(missing)
-    if appraisal.proposal_date is None:
+    # A proposal (Tờ trình) per dossier where the table has one (district); under Decision 28 the
+    # standing body sends one per council session.
+    per_dossier = bool(workflow.appraisal_papers(dossier).proposal_kind)
+    if per_dossier and appraisal.proposal_date is None:
         problems.append(_("Give the date of the proposal (Tờ trình) to the deciding authority."))
     from communes.selectors import register_numbering
 
     numbering = police_numbering or register_numbering(unit=workflow.appraising_unit(dossier), kind="police")
-    if numbering == "clerk" and not (appraisal.proposal_number and appraisal.minutes_number):
-        problems.append(_("Give the numbers of the minutes and of the proposal from the office's register."))
+    if numbering == "clerk" and not (
+        appraisal.minutes_number and (appraisal.proposal_number or not per_dossier)
+    ):
+        problems.append(
+            _("Give the numbers of the minutes and of the proposal from the office's register.")
+            if per_dossier
+            else _("Give the number of the appraisal report from the office's register.")
+        )
     found = {f.criterion_id for f in appraisal.findings.all()}
     for criterion in dossier.applicable_criteria():
         if criterion.pk not in found:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -200,6 +201,7 @@ def _transition(
     comment: str = "",
     expected_version: int | None = None,
     against_recommendation: bool = False,
+    signed_as: str = "",
 ) -> Dossier:
     locked = _lock(dossier.pk)
     if actor is not None and not perms.can_view(locked, actor):
@@ -224,7 +226,7 @@ def _transition(
 
     from_state = locked.state
     for effect in workflow.step_effects(locked, name):
-        STEP_EFFECTS[effect](locked)
+        STEP_EFFECTS[effect](locked, actor)
     keeps_snapshot = workflow.keeps_snapshot(locked, name)
     try:
         method()
@@ -239,7 +241,8 @@ def _transition(
     event = DossierEvent.objects.create(
         dossier=locked,
         actor=actor,
-        actor_name=actor.get_full_name() if actor else "",
+        # A decision's signer with the capacity they signed in: "Nguyễn Văn B, Q. Chủ tịch".
+        actor_name=(", ".join(filter(None, [actor.get_full_name(), signed_as])) if actor else "")[:150],
         transition=name,
         from_state=from_state,
         to_state=locked.state,
@@ -269,19 +272,21 @@ def dossier_snapshot(dossier: Dossier) -> dict:
     }
 
 
-def _number_appraisal(dossier: Dossier) -> None:
-    """The minutes and the proposal (Tờ trình) take their numbers in the appraising police command's
-    register: given here by the application, or checked against it when the command's clerk gave them."""
+def _number_appraisal(dossier: Dossier, actor: User | None = None) -> None:
+    """The appraisal's own paper (the minutes, or the provincial police's report) and, where there is one
+    per dossier, the proposal (Tờ trình) take their numbers in the appraising police command's register
+    (the table's AppraisalPapers): given here by the application, or checked against it when the
+    command's clerk gave them."""
     appraisal = dossier.appraisal
+    papers = workflow.appraisal_papers(dossier)
     body = issuing_body_for(unit=workflow.appraising_unit(dossier), kind=IssuingBody.Kind.POLICE)
     label = f"dossier {dossier.pk}"
-    numbered = (
-        ("minutes", appraisal.inspection_date, appraisal.minutes_number),
-        ("proposal", appraisal.proposal_date, appraisal.proposal_number),
-    )
-    numbers = {}
+    numbered = [("paper", papers.paper_series, appraisal.inspection_date, appraisal.minutes_number)]
+    if papers.proposal_kind:
+        numbered.append(("proposal", "proposal", appraisal.proposal_date, appraisal.proposal_number))
+    numbers: dict[str, int | None] = {"paper": None, "proposal": None}
     try:
-        for series, day, current in numbered:
+        for part, series, day, current in numbered:
             # The step needs the appraisal complete (workflow NEEDS): its inspection and proposal dates
             # are set, and under the clerk's numbering their numbers too.
             assert day is not None
@@ -292,27 +297,34 @@ def _number_appraisal(dossier: Dossier) -> None:
                 ).exists()
             ):
                 # Numbered when the appraisal was first completed (it was sent back since): kept.
-                numbers[series] = current
+                numbers[part] = current
             elif body.numbering == IssuingBody.Numbering.CLERK:
                 assert current is not None
-                numbers[series] = register_take(
+                numbers[part] = register_take(
                     body=body, series=series, number=current, issued_on=day, label=label
                 )
             else:
-                numbers[series] = register_next(body=body, series=series, issued_on=day, label=label)
+                numbers[part] = register_next(body=body, series=series, issued_on=day, label=label)
     except RegisterError as error:
         raise DossierActionError(error.message) from error
     Appraisal.objects.filter(pk=appraisal.pk).update(
-        minutes_number=numbers["minutes"],
-        minutes_symbol=body.symbol("minutes"),
+        minutes_number=numbers["paper"],
+        minutes_symbol=body.symbol(papers.paper_series),
         proposal_number=numbers["proposal"],
-        proposal_symbol=body.symbol("proposal"),
+        proposal_symbol=body.symbol("proposal") if papers.proposal_kind else "",
         police_body=body.name,
     )
+    appraisal.refresh_from_db()
 
 
-# What the steps' `effects` (in the workflow table) name: done before the dossier moves.
-STEP_EFFECTS = {"number_appraisal": _number_appraisal}
+# What the steps' `effects` (in the workflow table) name: done before the dossier moves, with the
+# dossier and who takes the step. The apps above register theirs when they are ready (recognition
+# renders the appraisal's papers): assessments never imports them.
+STEP_EFFECTS: dict[str, Callable[[Dossier, User | None], None]] = {"number_appraisal": _number_appraisal}
+
+
+def register_step_effect(name: str, effect: Callable[[Dossier, User | None], None]) -> None:
+    STEP_EFFECTS[name] = effect
 
 
 def _next_actors(dossier: Dossier) -> list:
@@ -427,9 +439,11 @@ def dossier_decide(
     reason: str = "",
     expected_version: int | None = None,
     against_recommendation: bool = False,
+    signed_as: str = "",
 ) -> Dossier:
     """Recognise, refuse or revoke. Called by `recognition.services`, which records the decision
-    itself in the same transaction (and says whether it goes against the police's recommendation)."""
+    itself in the same transaction (and says whether it goes against the police's recommendation, and
+    how its signer signs: "KT. Chủ tịch", kept with the name in the history)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("dossier_decide must run inside the decision's transaction")
     name = workflow.OUTCOME_TRANSITION[outcome]
@@ -440,6 +454,7 @@ def dossier_decide(
         comment=reason,
         expected_version=expected_version,
         against_recommendation=against_recommendation,
+        signed_as=signed_as,
     )
 
 

@@ -516,6 +516,7 @@ def appraisal(request, pk: int):
     clerk_numbers = register_numbering(unit=workflow.appraising_unit(dossier), kind="police") == "clerk"
     start_empty = dossier.criteria_set.appraisal_rule("findings_start_empty")
     agencies = dossier.criteria_set.appraisal_rule("agencies")
+    papers = workflow.appraisal_papers(dossier)
     unit = workflow.appraising_unit(dossier)
     if request.method != "POST":
         # "Fill from a saved team": one of this police command's teams fills the team's rows.
@@ -524,6 +525,7 @@ def appraisal(request, pk: int):
         form = AppraisalForm(
             rows=rows,
             appraisal=current,
+            papers=papers,
             clerk_numbers=clerk_numbers,
             start_empty=start_empty,
             team=team,
@@ -532,7 +534,12 @@ def appraisal(request, pk: int):
         )
         return _render_appraisal(request, dossier, form)
     form = AppraisalForm(
-        request.POST, rows=rows, appraisal=current, clerk_numbers=clerk_numbers, agencies=agencies
+        request.POST,
+        rows=rows,
+        appraisal=current,
+        papers=papers,
+        clerk_numbers=clerk_numbers,
+        agencies=agencies,
     )
     if not form.is_valid():
         messages.error(request, _("Some values are not valid; nothing was saved. Correct the marked fields."))
@@ -560,7 +567,12 @@ def appraisal(request, pk: int):
             data = request.POST.copy()
             data["version"] = str(Dossier.objects.values_list("version", flat=True).get(pk=pk))
             form = AppraisalForm(
-                data, rows=rows, appraisal=current, clerk_numbers=clerk_numbers, agencies=agencies
+                data,
+                rows=rows,
+                appraisal=current,
+                papers=papers,
+                clerk_numbers=clerk_numbers,
+                agencies=agencies,
             )
             form.is_valid()
         return _render_appraisal(request, dossier, form, status=status)

@@ -113,6 +113,22 @@ class StateRule:
 
 
 @dataclass(frozen=True)
+class AppraisalPapers:
+    """What the police's appraisal produces when it is completed, numbered in their register and rendered
+    then (recognition registers the step's effect): the appraisal's own paper, and the proposal (Tờ
+    trình) to the deciding authority when there is one per dossier. Under Decision 28 the standing body
+    sends one Tờ trình per council session instead (the council app), so none is reserved per dossier."""
+
+    # The kind of the appraisal's own paper (recognition's Document.Kind) and its register series; its
+    # number is kept on the appraisal (`minutes_number`), it is dated the day of the inspection.
+    paper_kind: str
+    paper_series: str
+    paper_label: StrOrPromise
+    # The kind of the proposal sent for each dossier; "": none per dossier.
+    proposal_kind: str = ""
+
+
+@dataclass(frozen=True)
 class Procedure:
     code: str
     label: StrOrPromise
@@ -131,6 +147,13 @@ class Procedure:
     executing_office: str = "Chánh Văn phòng Ủy ban nhân dân {unit}"
     # The last day its bodies issue documents (districts ended on 30 June 2025); None: still in force.
     documents_until: datetime.date | None = None
+    # What completing the appraisal numbers and renders (AppraisalPapers).
+    appraisal_papers: AppraisalPapers = AppraisalPapers(
+        paper_kind="appraisal_minutes",
+        paper_series="minutes",
+        paper_label=_("the minutes of the inspection and appraisal (Biên bản)"),
+        proposal_kind="proposal",
+    )
 
 
 _DISTRICT_APPRAISE = ("appraise_district_dossiers", DISTRICT)
@@ -178,7 +201,7 @@ CONSEQUENCES = {
         _("The reason is shown at the top of the dossier and in the commune's inbox."),
     ),
     ("complete_appraisal", "dossier"): (
-        _("The minutes and the proposal (Tờ trình) are numbered in the police register."),
+        _("The appraisal's papers are numbered in the police register and prepared as PDF."),
         _("The appraisal can no longer be changed; the dossier goes to the deciding authority."),
     ),
     ("reconsider", "dossier"): (
@@ -315,7 +338,7 @@ def _states(
                     State.APPRAISED,
                     *appraise,
                     label=_("Complete the appraisal"),
-                    effects=("number_appraisal",),
+                    effects=("number_appraisal", "prepare_appraisal_papers"),
                     needs="appraisal",
                 ),
             ),
@@ -428,6 +451,12 @@ PROCEDURES: dict[str, Procedure] = {
         editor=_COMMUNE_PREPARE,
         opens_through_cycle=True,
         copies_of_decision=("Như Điều 3;", "Bộ Công an (C04);", "Công an tỉnh (PC04);", "Lưu: VT, CA."),
+        # The provincial police's report on each commune, to the council; the Tờ trình is the session's.
+        appraisal_papers=AppraisalPapers(
+            paper_kind="appraisal_report",
+            paper_series="report",
+            paper_label=_("the provincial police's appraisal report (Báo cáo thẩm định)"),
+        ),
     ),
 }
 
@@ -812,6 +841,10 @@ def _edges() -> dict[str, tuple[tuple[str, ...], str]]:
 def appraisal_open(dossier) -> bool:
     """Whether the police record the dossier's appraisal in its state now (its page is open)."""
     return rule(dossier).appraisal_open
+
+
+def appraisal_papers(dossier) -> AppraisalPapers:
+    return procedure_of(dossier).appraisal_papers
 
 
 def step_effects(dossier, transition: str) -> tuple[str, ...]:

@@ -75,7 +75,7 @@ class CommuneAdmin(UnitSearchMixin, admin.ModelAdmin):
 class PostAdmin(admin.ModelAdmin):
     """Posts are created and ended through the services, so permissions follow them."""
 
-    list_display = ("user", "role", "unit_display", "title", "started_on", "ended_on")
+    list_display = ("user", "role", "unit_display", "title", "capacity", "started_on", "ended_on")
     list_filter = ("role", "ended_on")
     search_fields = ("user__username", "user__full_name", "title")
     autocomplete_fields = ("user", "commune", "district", "province")
@@ -100,6 +100,8 @@ class PostAdmin(admin.ModelAdmin):
                     role=obj.role,
                     unit=obj.commune or obj.district or obj.province,
                     title=obj.title,
+                    # Chosen, or read from the title ("Phó Chủ tịch" signs KT.).
+                    capacity=obj.capacity if "capacity" in form.changed_data else "",
                     started_on=obj.started_on,
                     actor=request.user,
                 )
@@ -107,7 +109,7 @@ class PostAdmin(admin.ModelAdmin):
             elif "ended_on" in form.changed_data and obj.ended_on:
                 post_end(post=obj, ended_on=obj.ended_on, actor=request.user)
             else:
-                obj.save(update_fields=["title"])
+                obj.save(update_fields=["title", "capacity"])
         except ValidationError as exc:
             self.message_user(request, "; ".join(exc.messages), messages.ERROR)
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.append_only import AppendOnlyModel
 
+from .signing import SigningCapacity
 from .text import fold, nfc, search_key
 
 
@@ -351,6 +352,16 @@ class Post(models.Model):
     )
     title = models.CharField(
         _("title"), max_length=150, blank=True, help_text=_("e.g. Trưởng Công an xã, Chủ tịch UBND huyện")
+    )
+    # How its holder signs (communes.signing): as the head, KT., Q., TL. or TUQ.
+    capacity = models.CharField(
+        _("signing capacity"),
+        max_length=12,
+        choices=SigningCapacity.choices,
+        default=SigningCapacity.HEAD,
+        # Left empty in a form, it is read from the title (communes.services.post_create).
+        blank=True,
+        help_text=_("How the holder signs: as the head, or for the head (KT., Q., TL., TUQ.)."),
     )
     started_on = models.DateField(_("started on"), default=timezone.localdate)
     ended_on = models.DateField(

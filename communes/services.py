@@ -22,6 +22,7 @@ from .models import (
 )
 from .permissions import ensure_role_group, forget_grants, role_group_name
 from .selectors import register_number_used
+from .signing import capacity_from_title
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -34,10 +35,12 @@ def post_create(
     role: str,
     unit: AdministrativeUnit | None,
     title: str = "",
+    capacity: str = "",
     started_on: datetime.date | None = None,
     actor: User | None = None,
 ) -> Post:
-    """Give `user` a post of `role` in `unit`, and the guardian permissions that go with it."""
+    """Give `user` a post of `role` in `unit`, and the guardian permissions that go with it. Its signing
+    capacity is given, or read from its title ("Phó Chủ tịch": KT.)."""
     level = ROLE_LEVEL[role]
     if (
         level == "country"
@@ -46,7 +49,13 @@ def post_create(
         and not isinstance(unit, LEVEL_MODEL[level])
     ):
         raise ValidationError(_("This role does not work in this kind of unit."))
-    post = Post(user=user, role=role, title=title, started_on=started_on or timezone.localdate())
+    post = Post(
+        user=user,
+        role=role,
+        title=title,
+        capacity=capacity or capacity_from_title(title),
+        started_on=started_on or timezone.localdate(),
+    )
     if unit is not None:
         setattr(post, level, unit)
     post.full_clean()

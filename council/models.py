@@ -128,6 +128,16 @@ class CouncilSession(models.Model):
         related_name="notice_of",
         verbose_name=_("notice"),
     )
+    # The standing body's Tờ trình to the chairman listing the communes recommended (Decision 28): one
+    # per session that recommended any, numbered in the police register.
+    proposal = models.OneToOneField(
+        "recognition.Document",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proposal_of",
+        verbose_name=_("proposal (Tờ trình)"),
+    )
 
     class Meta:
         verbose_name = _("council session")

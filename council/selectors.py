@@ -4,13 +4,31 @@ from __future__ import annotations
 
 from django.db.models import Count
 
+from assessments import workflow
+
 from .models import CouncilSession
 from .permissions import sits_on_a_council
 
 
 def documents_of(session: CouncilSession) -> list:
-    """The documents the session left: its minutes, and its notice when a commune was not recommended."""
-    return [d for d in (session.minutes, session.notice) if d is not None]
+    """The documents the session left: its minutes, its notice when a commune was not recommended, and
+    the standing body's Tờ trình when one was."""
+    return [d for d in (session.minutes, session.notice, session.proposal) if d is not None]
+
+
+def appraisal_papers_of(items) -> dict[int, list]:
+    """The appraisal's papers of each agenda item's dossier (the provincial police's report), by dossier
+    id, in one query: a session's agenda links each candidate to what the council weighs."""
+    from recognition.models import Document
+
+    papers: dict[int, list] = {}
+    kinds = {workflow.appraisal_papers(item.dossier).paper_kind for item in items}
+    for document in Document.objects.filter(
+        dossier__in=[item.dossier_id for item in items], kind__in=kinds, draft=False
+    ).order_by("pk"):
+        if document.dossier_id is not None:
+            papers.setdefault(document.dossier_id, []).append(document)
+    return papers
 
 
 def work_for(user) -> list:

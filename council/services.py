@@ -25,6 +25,7 @@ from communes.locks import lock_rows
 from communes.models import IssuingBody
 from communes.permissions import follows_province
 from communes.services import issuing_body_for
+from communes.signing import SigningCapacity
 from communes.text import nfc
 from recognition.models import Document
 from recognition.services.documents import numbered_document_request
@@ -359,6 +360,27 @@ def session_closing_refusals(
     return refusals
 
 
+def standing_body_signer(council: ReviewCouncil, actor: User) -> dict:
+    """Who signs the standing body's Tờ trình: the council's vice-chair (the provincial police's director,
+    Decision 28), else the official closing the session; as their post in the provincial police says."""
+    from communes.models import Post
+
+    vice_chair = council.members.filter(seat=CouncilMember.Seat.VICE_CHAIR).select_related("user").first()
+    user = vice_chair.user if vice_chair else actor
+    post = (
+        Post.objects.active()
+        .filter(user=user, province=council.province)
+        .exclude(title="")
+        .order_by("-started_on")
+        .first()
+    )
+    return {
+        "signer_name": user.get_full_name(),
+        "signer_title": post.title if post else "Giám đốc",
+        "signer_capacity": post.capacity if post else SigningCapacity.HEAD,
+    }
+
+
 @transaction.atomic
 def session_close(
     *,
@@ -443,7 +465,7 @@ def session_close(
 
     body = issuing_body_for(unit=council.province, kind=IssuingBody.Kind.POLICE)
 
-    def session_document(kind: str) -> Document:
+    def session_document(kind: str, **fields) -> Document:
         """A document of the session, numbered in the standing body's register on the session's day."""
         return numbered_document_request(
             kind=kind,
@@ -452,6 +474,7 @@ def session_close(
             label=f"council {locked.pk}",
             province=council.province,
             year=council.year,
+            **fields,
         )
 
     locked.minutes = session_document(Document.Kind.COUNCIL_MINUTES)
@@ -460,7 +483,14 @@ def session_close(
         # One notice tells the communes not recommended, each with the council's reason.
         locked.notice = session_document(Document.Kind.COUNCIL_NOTICE)
         documents.append(locked.notice)
-    locked.save(update_fields=["minutes", "notice"])
+    if any(item.outcome == AgendaItem.Outcome.RECOMMENDED for item in items):
+        # One Tờ trình of the standing body lists the recommended communes for the chairman's decision,
+        # signed by its head (the council's vice-chair, the police director), citing the minutes.
+        locked.proposal = session_document(
+            Document.Kind.SESSION_PROPOSAL, **standing_body_signer(council, actor)
+        )
+        documents.append(locked.proposal)
+    locked.save(update_fields=["minutes", "notice", "proposal"])
     with translation.override(settings.LANGUAGE_CODE):
         recommended_names = [
             i.dossier.commune.name for i in items if i.outcome == AgendaItem.Outcome.RECOMMENDED

@@ -104,7 +104,7 @@ def session(request, pk: int):
     from communes.selectors import province_of
 
     session = get_object_or_404(
-        CouncilSession.objects.select_related("council__province", "minutes", "notice"), pk=pk
+        CouncilSession.objects.select_related("council__province", "minutes", "notice", "proposal"), pk=pk
     )
     province = session.council.province
     if not follows_province(request.user, province):
@@ -112,7 +112,9 @@ def session(request, pk: int):
         raise Http404 if province_of(request.user) is not None else PermissionDenied
     members = list(session.council.members.select_related("user"))
     items = list(
-        session.items.select_related("dossier__commune", "dossier__counts").order_by("dossier__commune__name")
+        session.items.select_related("dossier__commune", "dossier__counts", "dossier__criteria_set").order_by(
+            "dossier__commune__name"
+        )
     )
     present = set(session.attendance.filter(present=True).values_list("member_id", flat=True))
     votes = {(v.item_id, v.member_id): v.choice for v in Vote.objects.filter(item__session=session)}
@@ -191,6 +193,10 @@ def session(request, pk: int):
             messages.error(request, INVALID)
     quorum = services.session_quorum(session)
     documents = selectors.documents_of(session)
+    # Each candidate with the police's appraisal paper the council weighs (its download is checked).
+    papers = selectors.appraisal_papers_of(items)
+    for item in items:
+        item.papers = [p for p in papers.get(item.dossier_id, []) if p.status == Document.Status.READY]
     return render(
         request,
         "council/session.html",

@@ -4,11 +4,20 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.forms import MAX_TEXT, DayInput, VersionedForm
 from communes.fields import PlainIntegerField
+from communes.signing import SigningCapacity
 
 
 def signer_title_field(help_text="") -> forms.CharField:
     """The signer's title as printed above the signature (e.g. "Phó Chủ tịch" signs as KT. CHỦ TỊCH)."""
     return forms.CharField(label=_("Signer's title"), required=False, max_length=150, help_text=help_text)
+
+
+def signer_capacity_field() -> forms.ChoiceField:
+    """How the signer signs (as the head, KT., Q., TL., TUQ.): their post's capacity unless chosen;
+    left empty, read from the title."""
+    return forms.ChoiceField(
+        label=_("Signing capacity"), required=False, choices=[("", "—"), *SigningCapacity.choices]
+    )
 
 
 class DecisionForm(VersionedForm):
@@ -27,6 +36,7 @@ class DecisionForm(VersionedForm):
         initial=timezone.localdate,
     )
     signer_title = signer_title_field()
+    signer_capacity = signer_capacity_field()
     reasons = forms.CharField(
         label=_("Reasons"), required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -79,6 +89,7 @@ class RevocationForm(forms.Form):
         initial=timezone.localdate,
     )
     signer_title = signer_title_field()
+    signer_capacity = signer_capacity_field()
 
     def clean(self):
         cleaned = super().clean()
@@ -103,6 +114,7 @@ class SummaryForm(forms.Form):
         initial=timezone.localdate,
     )
     signer_title = signer_title_field(_("“Phó Giám đốc” signs on the director's behalf (KT. GIÁM ĐỐC)."))
+    signer_capacity = signer_capacity_field()
 
     def clean(self):
         cleaned = super().clean()
@@ -153,6 +165,7 @@ class CollectiveDecisionForm(forms.Form):
         initial=timezone.localdate,
     )
     signer_title = signer_title_field(_("“Phó Chủ tịch” signs on the chairman's behalf (KT. CHỦ TỊCH)."))
+    signer_capacity = signer_capacity_field()
 
     # The communes the page was opened on: a decision confirmed from a stale page is refused with
     # what changed since, never recorded on another list than the one the chairman read.
@@ -241,6 +254,7 @@ class ReportForm(forms.Form):
             "director's behalf (KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC)."
         )
     )
+    signer_capacity = signer_capacity_field()
 
 
 class SentForm(forms.Form):
@@ -268,6 +282,7 @@ class DecideSeveralForm(forms.Form):
         initial=timezone.localdate,
     )
     signer_title = signer_title_field()
+    signer_capacity = signer_capacity_field()
 
     def __init__(self, *args, dossiers: list, **kwargs):
         super().__init__(*args, **kwargs)

@@ -19,6 +19,9 @@ class Ground:
     issued_on: datetime.date
     held_on: datetime.date
     what: str
+    # A proposal (Tờ trình) is cited "tại Tờ trình số … về việc …", before the minutes.
+    proposal: bool = False
+    subject: str = ""
 
 
 GroundSource = Callable[[Iterable], list[Ground]]
@@ -33,4 +36,5 @@ def register_ground_source(source: GroundSource) -> None:
 def grounds_of(dossiers) -> list[Ground]:
     """The grounds of a decision on `dossiers`, from every registered source, oldest meeting first."""
     found = [ground for source in SOURCES for ground in source(dossiers)]
-    return sorted(found, key=lambda g: (g.held_on, g.number))
+    # Oldest meeting first; a session's Tờ trình before its minutes, as its source gives them.
+    return sorted(found, key=lambda g: g.held_on)

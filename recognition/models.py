@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Dossier
+from communes.signing import SigningCapacity
 from communes.text import document_number
 
 
@@ -59,6 +60,10 @@ class CollectiveDecision(NumberedDocumentMixin, models.Model):
     )
     signer_name = models.CharField(_("signer's name"), max_length=150)
     signer_title = models.CharField(_("signer's title"), max_length=150, blank=True)
+    # How the signer signed (communes.signing): as the head, KT., Q., TL. or TUQ.
+    signer_capacity = models.CharField(
+        _("signing capacity"), max_length=12, choices=SigningCapacity.choices, default=SigningCapacity.HEAD
+    )
     legal_bases = models.JSONField(_("legal bases"), default=list, editable=False)
     # The council minutes it rests on, as cited ("Biên bản số 01/BB-HĐXD ngày ...").
     grounds = models.JSONField(
@@ -105,6 +110,10 @@ class RecognitionDecision(NumberedDocumentMixin, models.Model):
     )
     signer_name = models.CharField(_("signer's name"), max_length=150)
     signer_title = models.CharField(_("signer's title"), max_length=150, blank=True)
+    # How the signer signed (communes.signing): as the head, KT., Q., TL. or TUQ.
+    signer_capacity = models.CharField(
+        _("signing capacity"), max_length=12, choices=SigningCapacity.choices, default=SigningCapacity.HEAD
+    )
     reasons = models.TextField(_("reasons"), blank=True)
     # The authority decided otherwise than the police recommended (the reasons are then required).
     against_recommendation = models.BooleanField(_("against the police's recommendation"), default=False)
@@ -158,6 +167,10 @@ class Revocation(NumberedDocumentMixin, models.Model):
     )
     signer_name = models.CharField(_("signer's name"), max_length=150)
     signer_title = models.CharField(_("signer's title"), max_length=150, blank=True)
+    # How the signer signed (communes.signing): as the head, KT., Q., TL. or TUQ.
+    signer_capacity = models.CharField(
+        _("signing capacity"), max_length=12, choices=SigningCapacity.choices, default=SigningCapacity.HEAD
+    )
     legal_bases = models.JSONField(_("legal bases"), default=list, editable=False)
     year = models.PositiveIntegerField(editable=False, verbose_name=_("year of the number"))
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
@@ -193,6 +206,13 @@ class Document(models.Model):
         COUNCIL_NOTICE = "council_notice", _("Notice to the communes not recommended")
         COLLECTIVE_DECISION = "collective_decision", _("Recognition decision with its annex")
         MINISTRY_REPORT = "ministry_report", _("Report to the Ministry")
+        # The police's papers, rendered when the appraisal is completed (the district's minutes above).
+        APPRAISAL_REPORT = "appraisal_report", _("Provincial police's appraisal report")
+        PROPOSAL = "proposal", _("Police's proposal (Tờ trình) on a dossier")
+        SESSION_PROPOSAL = (
+            "session_proposal",
+            _("Standing body's proposal (Tờ trình) after a council session"),
+        )
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Being prepared")
@@ -249,6 +269,10 @@ class Document(models.Model):
     issued_on = models.DateField(_("date"), null=True, blank=True)
     signer_name = models.CharField(_("signer's name"), max_length=150, blank=True)
     signer_title = models.CharField(_("signer's title"), max_length=150, blank=True)
+    # How the signer signed (communes.signing): as the head, KT., Q., TL. or TUQ.
+    signer_capacity = models.CharField(
+        _("signing capacity"), max_length=12, choices=SigningCapacity.choices, default=SigningCapacity.HEAD
+    )
     # A report's figures as they stood on its date (its PDF and its spreadsheet both read them).
     figures = models.JSONField(default=dict, blank=True, editable=False, verbose_name=_("figures"))
     # The day a report was sent (to the Ministry); recorded by its author.

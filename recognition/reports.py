@@ -15,6 +15,7 @@ from assessments.services import (
 )
 from communes.models import IssuingBody
 from communes.services import issuing_body_for
+from communes.signing import capacity_from_title
 from communes.text import nfc
 
 from .models import Document
@@ -27,7 +28,13 @@ if TYPE_CHECKING:
 
 @transaction.atomic
 def summary_request(
-    *, year: int, province, actor: User, issued_on: datetime.date | None = None, signer_title: str = ""
+    *,
+    year: int,
+    province,
+    actor: User,
+    issued_on: datetime.date | None = None,
+    signer_title: str = "",
+    signer_capacity: str = "",
 ) -> Document:
     """The provincial police's summary dispatch for a year (by district, border communes first),
     numbered in the provincial police's own register, dated (default today) and signed by `actor`.
@@ -48,6 +55,7 @@ def summary_request(
         actor=actor,
         issued_on=issued_on,
         signer_title=signer_title,
+        signer_capacity=signer_capacity,
         label=f"summary {year}",
         busy=_("The %(year)s summary dispatch is already being prepared; it will appear below."),
     )
@@ -62,6 +70,7 @@ def _police_document(
     actor: User,
     issued_on: datetime.date | None,
     signer_title: str,
+    signer_capacity: str,
     label: str,
     busy: str,
     **fields,
@@ -93,13 +102,20 @@ def _police_document(
         year=year,
         signer_name=actor.get_full_name(),
         signer_title=nfc(signer_title).strip(),
+        signer_capacity=signer_capacity or capacity_from_title(signer_title),
         **fields,
     )
 
 
 @transaction.atomic
 def ministry_report_request(
-    *, province, year: int, actor: User, issued_on: datetime.date | None = None, signer_title: str = ""
+    *,
+    province,
+    year: int,
+    actor: User,
+    issued_on: datetime.date | None = None,
+    signer_title: str = "",
+    signer_capacity: str = "",
 ) -> Document:
     """Báo cáo: the provincial police's report of the year's results to the Ministry, as things stand
     on its date (the chairman's decision may come later: neither waits for the other). Numbered in the
@@ -116,6 +132,7 @@ def ministry_report_request(
         actor=actor,
         issued_on=issued_on,
         signer_title=signer_title,
+        signer_capacity=signer_capacity,
         label=f"report {year}",
         busy=_("The %(year)s report is already being prepared; it will appear below."),
         figures=ministry_report_figures(province=province, year=year),

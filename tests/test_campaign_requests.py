@@ -93,7 +93,7 @@ def test_a_district_takes_eleven_dossiers_to_decisions_in_few_pages(
         ready = [d.pk for d in page.context["ready"]]
         assert len(ready) == 11
         # The list says what completing does and who is told: it is its own confirmation.
-        assert "Biên bản và Tờ trình được lấy số" in page.content.decode()
+        assert "Các văn bản thẩm định được lấy số" in page.content.decode()
         police.post("/dossiers/appraisals/complete/", {"dossiers": ready, "confirmed": "1"})
 
         chair.get("/")

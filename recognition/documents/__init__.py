@@ -6,7 +6,10 @@ decisions, revocations and the police's reports; `render` the PDF. The names bel
 before it became a package; they are re-exported for one release.
 """
 
-from . import entries  # noqa: F401 - registers the kinds of decisions, revocations and reports
+from . import (
+    entries,  # noqa: F401 - registers the kinds of decisions, revocations and reports
+    police_papers,  # noqa: F401 - registers the police's papers on a dossier
+)
 from .entries import summary_chart_svg
 from .kinds import KINDS, DocumentKind, Identity, entry, missing_parts, naming_filter, register
 from .layout import (
@@ -21,6 +24,7 @@ from .layout import (
     proposal_line,
     sentence,
     signature_lines,
+    signature_of,
     vn_date,
 )
 from .render import FONT_DIR, download_name, html_to_pdf, render_html, render_pdf
@@ -49,6 +53,7 @@ __all__ = [
     "render_pdf",
     "sentence",
     "signature_lines",
+    "signature_of",
     "summary_chart_svg",
     "vn_date",
 ]

@@ -83,7 +83,7 @@ def _decision_context(decision: RecognitionDecision) -> dict:
         "proposal_line": layout.proposal_line(dossier, appraisal),
         **layout.police(dossier),
         "not_met": not_met,
-        **layout.signature(decision.signer_title, decision.signer_name),
+        **layout.signature_of(decision),
         "decision_recipients": layout.copies_of_decision(dossier),
         "dispatch_recipients": [
             "Như trên;",
@@ -166,10 +166,13 @@ def _collective_context(document: Document) -> dict:
         }
         for d in decisions
     ]
-    grounds = [
-        f"{g['title']} số\u00a0{g['number']} {layout.vn_date(datetime.date.fromisoformat(g['date']))}"
-        for g in collective.grounds
-    ]
+
+    def cited(g: dict) -> str:
+        text = f"{g['title']} số\u00a0{g['number']} {layout.vn_date(datetime.date.fromisoformat(g['date']))}"
+        return f"{text} về việc {g['subject']}" if g.get("subject") else text
+
+    proposals = [cited(g) for g in collective.grounds if g.get("proposal")]
+    grounds = [cited(g) for g in collective.grounds if not g.get("proposal")]
     number = layout.number_or_blank(collective)
     return {
         **layout.authority(first),
@@ -184,11 +187,13 @@ def _collective_context(document: Document) -> dict:
         "term": term,
         "count": len(rows),
         "rows": rows,
+        # "Xét đề nghị của Giám đốc Công an tỉnh tại Tờ trình số … về việc … và Biên bản họp Hội đồng …".
         "proposal_line": f"Xét đề nghị của {layout.police(first)['police_head']}"
+        + (f" tại {'; '.join(proposals)}" if proposals else "")
         + (f" và {'; '.join(grounds)}" if grounds else "")
         + ".",
         "valid_until": first.criteria_set.recognition_valid_until(collective.evaluated_year),
-        **layout.signature(collective.signer_title, collective.signer_name),
+        **layout.signature_of(collective),
         "decision_recipients": layout.copies_of_decision(first)[:-1]
         + ["Ủy ban nhân dân các xã, phường có tên tại Điều 1;", layout.copies_of_decision(first)[-1]],
     }
@@ -202,9 +207,6 @@ def decision_context(document: Document) -> dict:
 def notification_context(document: Document) -> dict:
     """The dispatch telling the commune its decision, sent with it."""
     context = _decision_context(document.decision)
-    # A dispatch of the People's Committee as a body: "TM. ỦY BAN NHÂN DÂN" above the chair's
-    # lines ("CHỦ TỊCH", or "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" for a vice-chair).
-    context["signer_lines"] = ["TM. ỦY BAN NHÂN DÂN", *context["signer_lines"]]
     context["dispatch_number"] = layout.number_or_blank(document)
     # Sent with the decision, on the day it is signed.
     context["date_line"] = layout.date_line(context["place"], document.decision.decided_on)
@@ -220,7 +222,7 @@ def revocation_context(document: Document) -> dict:
     context = _decision_context(revocation.decision)
     context.update(
         {
-            **layout.signature(revocation.signer_title, revocation.signer_name),
+            **layout.signature_of(revocation),
             "revocation": revocation,
             "revocation_reason_sentence": layout.sentence(revocation.reason),
             "incident_sentence": layout.sentence(revocation.incident_description),
@@ -248,9 +250,7 @@ def ministry_report_context(document: Document) -> dict:
         "dispatch_number": layout.number_or_blank(document),
         "date_line": layout.date_line(document.province.short_name, document.issued_on),
         "upper_police": "BỘ CÔNG AN",
-        **layout.signature(
-            document.signer_title, document.signer_name, layout.police_head_title(document.province)
-        ),
+        **layout.signature_of(document, layout.police_head_title(document.province)),
     }
 
 
@@ -270,9 +270,7 @@ def provincial_summary_context(document: Document) -> dict:
         "chart_svg": summary_chart_svg(summary),
         "date_line": layout.date_line(document.province.short_name, issued_on),
         "dispatch_number": layout.number_or_blank(document),
-        **layout.signature(
-            document.signer_title, document.signer_name, layout.police_head_title(document.province)
-        ),
+        **layout.signature_of(document, layout.police_head_title(document.province)),
     }
 
 
@@ -420,6 +418,8 @@ ENTRIES = [
         series="dispatch",
         signature_block=True,
         identity=notification_identity,
+        # A dispatch of the People's Committee as a body: "TM. ỦY BAN NHÂN DÂN" above the chair's lines.
+        signs_for="ỦY BAN NHÂN DÂN",
     ),
     DocumentKind(
         kind=Document.Kind.APPRAISAL_MINUTES,

@@ -46,6 +46,9 @@ class DocumentKind:
     # Its verification code is printed inside its signature block (never alone on a last page).
     signature_block: bool
     identity: Callable[..., Identity]
+    # The collective whose competence the kind is ("ỦY BAN NHÂN DÂN", "HỘI ĐỒNG"): its signer signs "TM."
+    # that body, above their own lines; empty: the competence is the head's (a chair's decision).
+    signs_for: str = ""
     # The dossiers a province-level document names commune by commune (none for a dossier's own).
     names: Callable[..., QuerySet] | None = None
     # The documents of this kind that name a dossier without belonging to it, as a filter on Document.

@@ -10,6 +10,7 @@ import unicodedata
 
 from assessments import workflow
 from assessments.models import Dossier
+from communes import signing
 from communes.text import in_sentence
 
 
@@ -72,18 +73,26 @@ def copies_of_decision(dossier: Dossier) -> list[str]:
     return [line.format(party_committee=party) for line in workflow.procedure_of(dossier).copies_of_decision]
 
 
-def signature(title: str, name: str, head: str = "CHỦ TỊCH") -> dict:
-    """The signature block from the signer's post: the head signs with the head's title ("CHỦ TỊCH",
-    "GIÁM ĐỐC", "TRƯỞNG CÔNG AN"); a deputy signs on the head's behalf, "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"
-    (Decree 30, Appendix I II.7.b: never "TM." over the chair's individual decision)."""
-    if title.strip().lower().startswith("phó"):
-        return {"signer_lines": [f"KT. {head}", f"PHÓ {head}"], "signer_name": name}
-    return {"signer_lines": [head], "signer_name": name}
+def signature(title: str, name: str, head: str = "CHỦ TỊCH", *, capacity: str = "") -> dict:
+    """The signature block from how the signer signs (communes.signing): the head under the head's title
+    ("CHỦ TỊCH", "GIÁM ĐỐC", "TRƯỞNG CÔNG AN"); a deputy "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"; the acting head
+    "Q. GIÁM ĐỐC"; by order or authorisation "TL. CHỦ TỊCH" or "TUQ. CHỦ TỊCH" over the signer's own title.
+    "TM." and the body's name are added above by the kind's entry when its competence is the collective's
+    (render.render_html), never over the chair's individual decision (Decree 30, App. I II.7)."""
+    return {
+        "signer_lines": signing.signature_lines(capacity=capacity, title=title, head=head),
+        "signer_name": name,
+    }
 
 
-def signature_lines(title: str, head: str) -> list[str]:
+def signature_of(record, head: str = "CHỦ TỊCH") -> dict:
+    """The block of a decision or a document that keeps its signer's name, title and capacity."""
+    return signature(record.signer_title, record.signer_name, head, capacity=record.signer_capacity)
+
+
+def signature_lines(title: str, head: str, capacity: str = "") -> list[str]:
     """The lines the signature block prints above the name for a signer of `title`."""
-    return signature(title, "", head)["signer_lines"]
+    return signing.signature_lines(capacity=capacity, title=title, head=head)
 
 
 def printed_title(title: str, head: str) -> str:
@@ -91,7 +100,9 @@ def printed_title(title: str, head: str) -> str:
     a deputy's ("Phó Giám đốc"); never the post's unit ("Phòng PC04, Công an tỉnh")."""
     words = head.capitalize()
     return (
-        f"Phó {words[0].upper()}{words[1:]}" if signature_lines(title, head)[0].startswith("KT.") else words
+        f"Phó {words[0].upper()}{words[1:]}"
+        if signing.capacity_from_title(title) == signing.SigningCapacity.DEPUTY
+        else words
     )
 
 
@@ -121,16 +132,42 @@ def police(dossier: Dossier) -> dict:
     }
 
 
+def proposal_subject(dossier: Dossier) -> str:
+    """The Tờ trình's trích yếu, as it is printed and cited by the decision that answers it."""
+    return (
+        f"đề nghị xét công nhận {commune_label(dossier)} đạt tiêu chí "
+        f"“{dossier.criteria_set.recognition_term}” năm\u00a0{dossier.year}"
+    )
+
+
 def proposal_line(dossier: Dossier, appraisal) -> str:
-    """ "Xét đề nghị của Trưởng Công an huyện Kỳ Sơn tại Tờ trình số 03/TTr-CAH ngày ... và Biên bản kiểm
-    tra, thẩm định số 03/BB-CAH ngày ...": the police's proposal cited by its own number and date."""
+    """ "Xét đề nghị của Trưởng Công an huyện Kỳ Sơn tại Tờ trình số 03/TTr-CAH ngày ... về việc đề nghị
+    xét công nhận xã ... và Biên bản kiểm tra, thẩm định số 03/BB-CAH ngày ...": the police's proposal
+    cited by its own number, date and subject."""
     text = f"Xét đề nghị của {police(dossier)['police_head']}"
     if appraisal is not None and appraisal.proposal_number and appraisal.proposal_date:
-        text += f" tại Tờ trình số\u00a0{appraisal.proposal_display} {vn_date(appraisal.proposal_date)}"
+        text += (
+            f" tại Tờ trình số\u00a0{appraisal.proposal_display} {vn_date(appraisal.proposal_date)}"
+            f" về việc {proposal_subject(dossier)}"
+        )
     if appraisal is not None and appraisal.inspection_date:
         number = f" số\u00a0{appraisal.minutes_display}" if appraisal.minutes_number else ""
         text += f" và Biên bản kiểm tra, thẩm định{number} {vn_date(appraisal.inspection_date)}"
     return text + "."
+
+
+def council_term(year: int) -> str:
+    """The term of the year's criteria set ("không ma túy"), which names the council and its papers."""
+    from assessments.selectors import criteria_set_for
+
+    criteria_set = criteria_set_for(year=year)
+    return criteria_set.recognition_term if criteria_set is not None else "không ma túy"
+
+
+def council_name(province, year: int) -> str:
+    """The review council's full name, as the decision setting it up gives it (Decision 28/2025): "Hội
+    đồng xét duyệt địa bàn cấp xã không ma túy tỉnh Nghệ An", from the year's criteria set's term."""
+    return f"Hội đồng xét duyệt địa bàn cấp xã {council_term(year)} {in_sentence(province.name)}"
 
 
 def clock(value) -> str:

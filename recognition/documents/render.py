@@ -55,6 +55,9 @@ def render_html(document: Document) -> str:
     # Official documents are always Vietnamese, whatever the language of the person asking.
     with translation.override("vi"):
         context = kind.context(document)
+        if kind.signs_for and "signer_lines" in context:
+            # The collective's competence (Decree 30, App. I II.7.a): "TM." and its name come first.
+            context["signer_lines"] = [f"TM. {kind.signs_for}", *context["signer_lines"]]
         context["draft"] = document.draft
         face = typeface()
         context.update({"font_family": face.family, "font_faces": face.faces})

@@ -17,6 +17,7 @@ from assessments.services import (
 )
 from communes.models import IssuingBody
 from communes.services import RegisterError, issuing_body_for, register_next
+from communes.signing import capacity_from_title
 from communes.text import nfc
 
 from ..documents import kinds
@@ -114,8 +115,11 @@ def default_valid_until(*, year: int, criteria_set) -> datetime.date:
     return criteria_set.recognition_valid_until(year)
 
 
-def _issued_by(*, body: IssuingBody, actor: User, decided_on: datetime.date, signer_title: str) -> dict:
-    """The fields every decision takes from its issuing body, its signer and its date."""
+def _issued_by(
+    *, body: IssuingBody, actor: User, decided_on: datetime.date, signer_title: str, signer_capacity: str = ""
+) -> dict:
+    """The fields every decision takes from its issuing body, its signer (and how they sign: given, or
+    read from the title) and its date."""
     return {
         "decided_on": decided_on,
         "approved_on": decided_on,
@@ -125,6 +129,7 @@ def _issued_by(*, body: IssuingBody, actor: User, decided_on: datetime.date, sig
         "signer": actor,
         "signer_name": actor.get_full_name(),
         "signer_title": nfc(signer_title).strip(),
+        "signer_capacity": signer_capacity or capacity_from_title(signer_title),
     }
 
 

@@ -23,6 +23,7 @@ from assessments.services import (
 from communes.models import IssuingBody
 from communes.selectors import register_number_used
 from communes.services import RegisterError, register_take
+from communes.signing import signed_as
 from communes.text import nfc
 
 from ..grounds import grounds_of
@@ -58,6 +59,7 @@ def decision_record(
     decided_on: datetime.date | None = None,
     reasons: str = "",
     signer_title: str = "",
+    signer_capacity: str = "",
     expected_version: int | None = None,
 ) -> RecognitionDecision:
     """Recognise or refuse: the dossier's transition, the decision and its documents, all in one
@@ -87,6 +89,14 @@ def decision_record(
     bases = _citations(
         dossier=dossier, document_kind="recognition" if recognised else "non_recognition", on=decided_on
     )
+    body = deciding_body(dossier)
+    signer = _issued_by(
+        body=body,
+        actor=actor,
+        decided_on=decided_on,
+        signer_title=signer_title,
+        signer_capacity=signer_capacity,
+    )
     locked = dossier_decide(
         dossier=dossier,
         actor=actor,
@@ -94,13 +104,13 @@ def decision_record(
         reason=reasons,
         expected_version=expected_version,
         against_recommendation=against,
+        signed_as=_signed_as(signer),
     )
-    body = deciding_body(locked)
     decision = RecognitionDecision(
         dossier=locked,
         outcome=outcome,
         against_recommendation=against,
-        **_issued_by(body=body, actor=actor, decided_on=decided_on, signer_title=signer_title),
+        **signer,
         reasons=reasons,
         legal_bases=bases,
         valid_until=default_valid_until(year=locked.year, criteria_set=locked.criteria_set)
@@ -114,21 +124,20 @@ def decision_record(
         )
     decision.save()
     kind = Document.Kind.RECOGNITION if recognised else Document.Kind.NON_RECOGNITION
-    now = timezone.now()
-    minutes = Document(
-        kind=Document.Kind.APPRAISAL_MINUTES,
-        dossier=locked,
-        decision=decision,
-        year=locked.year,
-        requested_at=now,
-    )
-    documents = [_save(minutes), *_decision_documents(decision, kind=kind, body=body, draft=by_clerk)]
+    # The police's minutes and Tờ trình were rendered when the appraisal was completed.
+    documents = _decision_documents(decision, kind=kind, body=body, draft=by_clerk)
     _enqueue_after_commit([d.pk for d in documents])
     if not by_clerk:
         _end_earlier_recognitions(decision)
     else:
         _tell_the_clerk(unit=workflow.deciding_unit(locked), what=str(locked), actor=actor)
     return decision
+
+
+def _signed_as(signer: dict) -> str:
+    """How the history names the signer's capacity after the name ("Q. Chủ tịch"): a decision is the
+    chair's (its head's title, whatever the kind)."""
+    return signed_as(capacity=signer["signer_capacity"], title=signer["signer_title"], head="CHỦ TỊCH")
 
 
 def against_recommendation(appraisal, *, recognised: bool) -> bool:
@@ -139,7 +148,12 @@ def against_recommendation(appraisal, *, recognised: bool) -> bool:
 
 
 def decisions_record(
-    *, choices: list[tuple[Dossier, str, str]], actor: User, decided_on: datetime.date, signer_title: str = ""
+    *,
+    choices: list[tuple[Dossier, str, str]],
+    actor: User,
+    decided_on: datetime.date,
+    signer_title: str = "",
+    signer_capacity: str = "",
 ) -> tuple[list[RecognitionDecision], list[tuple[Dossier, str]]]:
     """Several decisions of a district chair at once ((dossier, outcome, reasons) each): each its own
     transaction, number, history entry and documents. Returns (recorded, refused with the reason)."""
@@ -155,6 +169,7 @@ def decisions_record(
             reasons=reasons[dossier.pk][1],
             decided_on=decided_on,
             signer_title=signer_title,
+            signer_capacity=signer_capacity,
         ),
     )
 
@@ -360,6 +375,7 @@ def decision_revoke(
     reason: str,
     decided_on: datetime.date | None = None,
     signer_title: str = "",
+    signer_capacity: str = "",
 ) -> Revocation:
     """Thu hồi: a drug case shows the commune no longer qualifies; the authority withdraws it."""
     dossier = decision.dossier
@@ -384,14 +400,23 @@ def decision_revoke(
         dossier=dossier, day=decided_on, not_before=[(decision.decided_on, _("the recognition it revokes"))]
     )
     bases = _citations(dossier=dossier, document_kind="revocation", on=decided_on)
-    dossier_decide(dossier=dossier, actor=actor, outcome="revoked", reason=reason)
     body = IssuingBody.objects.get(code=decision.issuer_code)
+    signer = _issued_by(
+        body=body,
+        actor=actor,
+        decided_on=decided_on,
+        signer_title=signer_title,
+        signer_capacity=signer_capacity,
+    )
+    dossier_decide(
+        dossier=dossier, actor=actor, outcome="revoked", reason=reason, signed_as=_signed_as(signer)
+    )
     revocation = Revocation(
         decision=decision,
         incident_date=incident_date,
         incident_description=incident_description,
         reason=reason,
-        **_issued_by(body=body, actor=actor, decided_on=decided_on, signer_title=signer_title),
+        **signer,
         legal_bases=bases,
     )
     by_clerk = body.numbering == IssuingBody.Numbering.CLERK
@@ -419,6 +444,7 @@ def collective_decision_record(
     left_out: dict[int, str] | None = None,
     decided_on: datetime.date | None = None,
     signer_title: str = "",
+    signer_capacity: str = "",
 ) -> CollectiveDecision:
     """Quyết định công nhận: one decision of the provincial chairman (or a vice-chairman, "KT. CHỦ TỊCH")
     recognising the recommended communes `listed` (dossier ids), with an annex; those `left_out` go
@@ -471,16 +497,34 @@ def collective_decision_record(
         ],
     )
     bases = _citations(dossier=dossiers[0], document_kind="recognition", on=decided_on)
-    for pk, reason in left_out.items():
-        dossier_decide(dossier=waiting[pk], actor=actor, outcome="left_out", reason=reason)
     body = deciding_body(dossiers[0])
+    signer = _issued_by(
+        body=body,
+        actor=actor,
+        decided_on=decided_on,
+        signer_title=signer_title,
+        signer_capacity=signer_capacity,
+    )
+    for pk, reason in left_out.items():
+        dossier_decide(
+            dossier=waiting[pk], actor=actor, outcome="left_out", reason=reason, signed_as=_signed_as(signer)
+        )
     by_clerk = body.numbering == IssuingBody.Numbering.CLERK
     collective = CollectiveDecision(
         province=province,
         evaluated_year=year,
-        **_issued_by(body=body, actor=actor, decided_on=decided_on, signer_title=signer_title),
+        **signer,
         legal_bases=bases,
-        grounds=[{"title": g.title, "number": g.number, "date": g.issued_on.isoformat()} for g in grounds],
+        grounds=[
+            {
+                "title": g.title,
+                "number": g.number,
+                "date": g.issued_on.isoformat(),
+                "proposal": g.proposal,
+                "subject": g.subject,
+            }
+            for g in grounds
+        ],
     )
     if not by_clerk:
         collective.number = _next_number(
@@ -491,7 +535,12 @@ def collective_decision_record(
         )
     collective.save()
     for dossier in dossiers:
-        locked = dossier_decide(dossier=dossier, actor=actor, outcome=RecognitionDecision.Outcome.RECOGNISED)
+        locked = dossier_decide(
+            dossier=dossier,
+            actor=actor,
+            outcome=RecognitionDecision.Outcome.RECOGNISED,
+            signed_as=_signed_as(signer),
+        )
         decision = RecognitionDecision.objects.create(
             dossier=locked,
             collective=collective,
@@ -505,6 +554,7 @@ def collective_decision_record(
             signer=actor,
             signer_name=collective.signer_name,
             signer_title=collective.signer_title,
+            signer_capacity=collective.signer_capacity,
             legal_bases=bases,
             valid_until=default_valid_until(year=locked.year, criteria_set=locked.criteria_set),
         )

@@ -24,13 +24,19 @@ from communes.permissions import (
 from communes.selectors import active_posts_of
 
 from .. import permissions, services
-from ..documents import download_name
+from ..documents import download_name, signature_lines
 from ..forms import DecisionForm, IssueForm, RevocationForm
 from ..models import CollectiveDecision, Document, RecognitionDecision, Revocation
 
 
 def _post_title(request) -> str:
     return next((p.title for p in active_posts_of(request) if p.title), "")
+
+
+def _signer_initial(request) -> dict:
+    """The signer's title and capacity as their post gives them (the form may change both)."""
+    post = next((p for p in active_posts_of(request) if p.title), None)
+    return {"signer_title": post.title, "signer_capacity": post.capacity} if post else {}
 
 
 def decision(request, pk: int):
@@ -49,7 +55,7 @@ def decision(request, pk: int):
             recommendation=recommendation,
             initial={
                 "version": dossier.version,
-                "signer_title": _post_title(request),
+                **_signer_initial(request),
                 "decided_on": services.latest_issue_date(dossier),
             },
         )
@@ -71,6 +77,7 @@ def decision(request, pk: int):
                 decided_on=data["decided_on"],
                 reasons=data["reasons"],
                 signer_title=data["signer_title"],
+                signer_capacity=data["signer_capacity"],
                 expected_version=data["version"],
             )
             messages.success(
@@ -136,7 +143,13 @@ def _decision_confirmation(request, dossier: Dossier, form: DecisionForm) -> Con
             (_("Commune"), dossier.commune.name),
             (_("Decision"), dict(form.fields["outcome"].choices)[outcome]),
             (_("Date of the decision"), formats.date_format(data["decided_on"], "SHORT_DATE_FORMAT")),
-            (_("Signer"), f"{data['signer_title']} {request.user.get_full_name()}".strip()),
+            (
+                _("Signer"),
+                " / ".join(
+                    [*signature_lines(data["signer_title"], "CHỦ TỊCH", data["signer_capacity"])]
+                    + [request.user.get_full_name()]
+                ),
+            ),
             (_("Reasons"), data["reasons"] or "—"),
         ],
         consequences=consequences,
@@ -171,7 +184,7 @@ def revoke(request, pk: int):
         return redirect("assessments:dossier_detail", pk=pk)
     form = RevocationForm(
         request.POST or None,
-        initial={"signer_title": _post_title(request), "decided_on": services.latest_issue_date(dossier)},
+        initial={**_signer_initial(request), "decided_on": services.latest_issue_date(dossier)},
     )
     status = 200
 
@@ -342,7 +355,7 @@ def collective_decision(request, year: int):
     form = CollectiveDecisionForm(
         request.POST if request.method == "POST" else None,
         candidates=candidates,
-        initial={"signer_title": _post_title(request)},
+        initial=_signer_initial(request),
     )
     status = 200
     if request.method == "POST":
@@ -358,6 +371,7 @@ def collective_decision(request, year: int):
                 left_out=form.left_out(),
                 decided_on=form.cleaned_data["decided_on"],
                 signer_title=form.cleaned_data["signer_title"],
+                signer_capacity=form.cleaned_data["signer_capacity"],
             )
             messages.success(
                 request,
@@ -418,7 +432,7 @@ def decisions(request):
         request.POST or None,
         dossiers=dossiers,
         initial={
-            "signer_title": _post_title(request),
+            **_signer_initial(request),
             "decided_on": services.latest_issue_date(dossiers[0]) if dossiers else timezone.localdate(),
         },
     )
@@ -430,6 +444,7 @@ def decisions(request):
             actor=request.user,
             decided_on=form.cleaned_data["decided_on"],
             signer_title=form.cleaned_data["signer_title"],
+            signer_capacity=form.cleaned_data["signer_capacity"],
         )
         if done:
             messages.success(

@@ -20,7 +20,7 @@ from .. import permissions, selectors, services
 from ..documents import download_name, police_head_title, printed_title, signature_lines
 from ..forms import SummaryForm
 from ..models import Document
-from .decisions import _post_title
+from .decisions import _post_title, _signer_initial
 
 
 def summaries(request):
@@ -31,7 +31,7 @@ def summaries(request):
     if province is None or not follows_province(request.user, province):
         raise PermissionDenied
     can_request = permissions.can_send_summary(province, request.user)
-    form = SummaryForm(request.POST or None, initial={"signer_title": _post_title(request)})
+    form = SummaryForm(request.POST or None, initial=_signer_initial(request))
     status = 200
     if request.method == "POST":
         if not can_request:
@@ -77,7 +77,10 @@ def ministry_report(request, year: int):
     action = request.POST.get("action") if request.method == "POST" else None
     form = ReportForm(
         request.POST if action == "prepare" else None,
-        initial={"signer_title": printed_title(_post_title(request), police_head_title(province))},
+        initial={
+            **_signer_initial(request),
+            "signer_title": printed_title(_post_title(request), police_head_title(province)),
+        },
     )
     sent_form = SentForm(request.POST if action == "sent" else None)
     status = 200
@@ -151,7 +154,9 @@ def _report_confirmation(province, year: int, form) -> Confirmation:
         (_("Date of the report"), formats.date_format(data["issued_on"], "SHORT_DATE_FORMAT")),
         (
             _("Printed above the signature"),
-            " / ".join(signature_lines(data["signer_title"], police_head_title(province))),
+            " / ".join(
+                signature_lines(data["signer_title"], police_head_title(province), data["signer_capacity"])
+            ),
         ),
         (
             _("Reports already prepared for the year"),

@@ -160,7 +160,8 @@ def test_the_2026_cycle_up_to_the_provincial_polices_appraisal(
             page.check(f"#id_finding_{criterion.pk}_0")
         page.select_option("#id_recommendation", "recognise")
         page.fill("#id_conclusion", "Đạt ba tiêu chí tại Điều 6 Quyết định số 28/2025/QĐ-TTg.")
-        page.fill("#id_proposal_date", "2026-02-26")
+        # No Tờ trình per dossier under Decision 28 (the standing body sends one per council session).
+        assert page.locator("#id_proposal_date").count() == 0
         if shot:
             screenshot("2026-cycle-11-appraisal-by-the-provincial-police")
         page.click("text=Lưu và hoàn thành thẩm định")

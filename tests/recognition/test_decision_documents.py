@@ -113,7 +113,7 @@ def test_the_minutes_name_each_member_s_body_and_never_an_agency_category(
         decision = services.decision_record(
             dossier=dossier, actor=people.chair, outcome="recognised", decided_on=datetime.date(2024, 11, 5)
         )
-    html = render_html(Document.objects.get(decision=decision, kind="appraisal_minutes"))
+    html = render_html(Document.objects.get(dossier=decision.dossier, kind="appraisal_minutes"))
     assert "Lương Thị Hoa, Phó Giám đốc, Trung tâm Y tế huyện Kỳ Sơn;" in html
     assert "Vi Thị Lao, Chuyên viên;" in html
     assert ", Y tế" not in html and "Lao động" not in html

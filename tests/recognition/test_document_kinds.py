@@ -38,6 +38,7 @@ def test_each_kind_s_series_has_a_symbol_for_the_bodies_that_issue_it():
         "decision": ["ubnd"],
         "dispatch": ["ubnd", "police:district", "police:province"],
         "minutes": ["police:district", "police:province"],
+        "proposal": ["police:district", "police:province"],
         "council_minutes": ["police:province"],
         "council_notice": ["police:province"],
         "report": ["police:province"],

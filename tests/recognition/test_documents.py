@@ -220,7 +220,8 @@ def test_the_sweep_sends_documents_pending_too_long(recognised, monkeypatch):
     )
     assert services.documents_sweep(older_than_minutes=3) == 0  # just requested
     Document.objects.update(requested_at=recognised.created_at - datetime.timedelta(minutes=10))
-    assert services.documents_sweep(older_than_minutes=3) == 3
+    # The police's minutes and Tờ trình (rendered at the appraisal's completion), the decision, the dispatch.
+    assert services.documents_sweep(older_than_minutes=3) == 4
     assert sorted(sent) == sorted(Document.objects.values_list("pk", flat=True))
 
 

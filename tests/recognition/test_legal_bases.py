@@ -176,7 +176,7 @@ def test_documents_are_vietnamese_whatever_the_language_of_the_person_asking(
         _, decision = decide(people, outcome="not_recognised", reasons="Còn điểm tụ tập sử dụng ma túy")
     with translation.override("en"):
         html = render_html(Document.objects.get(decision=decision, kind="non_recognition"))
-        minutes = render_html(Document.objects.get(decision=decision, kind="appraisal_minutes"))
+        minutes = render_html(Document.objects.get(dossier=decision.dossier, kind="appraisal_minutes"))
     for text in (html, minutes):
         for english in ("District police", "Not met", "Recognise", "Met<", "Decision"):
             assert english not in text

@@ -27,6 +27,11 @@ def test_the_report_counts_what_stands_on_its_date_and_its_spreadsheet_agrees(
     p = recommended
     with pytest.raises(services.PermissionDenied):
         services.ministry_report_request(province=p.province, year=2026, actor=p.council_member)
+    # The appraisal reports on the communes took the police register's first report numbers.
+    from communes.models import RegisterNumber
+
+    taken = RegisterNumber.objects.filter(series="report").count()
+    assert taken == Document.objects.filter(kind="appraisal_report").count() > 0
     with django_capture_on_commit_callbacks(execute=False):
         report = services.ministry_report_request(
             province=p.province,
@@ -37,7 +42,7 @@ def test_the_report_counts_what_stands_on_its_date_and_its_spreadsheet_agrees(
         )
     units = Commune.objects.valid_on(datetime.date(2026, 12, 31)).filter(province=p.province).count()
     figures = report.figures
-    assert report.number_display == "01/BC-CAT-PC04"
+    assert report.number_display == f"{taken + 1:02d}/BC-CAT-PC04"
     assert figures["units"] == units and figures["recognised"] == []
     assert sorted(figures["recommended"]) == ["Xã Mỹ Lý", "Xã Tam Quang"]
     assert figures["target_percent"] == 30.0 and figures["target_units"] == -(-units * 30 // 100)

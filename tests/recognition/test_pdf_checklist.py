@@ -36,6 +36,7 @@ KINDS = [
     "appraisal_minutes",
     "revocation",
     "provincial_summary",
+    "proposal",
 ]
 DATE_LINE = re.compile(r"^\S.*, ngày (0[1-9]|[12]\d|3[01]) tháng (0[12]|[3-9]|1[0-2]) năm \d{4}$")
 NUMBER_LINE = re.compile(r"^Số: (\d{2,}/\S+|\s*/\S+)$")
@@ -74,6 +75,8 @@ def build_issued(people) -> dict:
     people.chair.save(update_fields=["full_name"])
     people.provincial_police.full_name = "Trần Văn Giám"
     people.provincial_police.save(update_fields=["full_name"])
+    people.police.full_name = "Lữ Văn Quân"  # signs the Tờ trình
+    people.police.save(update_fields=["full_name"])
     with django_capture_on_commit_callbacks(execute=False):
         refused = workflow.submit(DossierFactory(commune=people.my_ly, year=2021), people.officer)
         refused = dossier_services.dossier_start_appraisal(dossier=refused, actor=people.police)
@@ -152,7 +155,14 @@ def test_each_document_meets_the_decree_30_checklist(issued, kind):
     check_decree30(issued[kind].file.path, kind)
 
 
-PROVINCE_KINDS = ["council_minutes", "council_notice", "collective_decision", "ministry_report"]
+PROVINCE_KINDS = [
+    "council_minutes",
+    "council_notice",
+    "collective_decision",
+    "ministry_report",
+    "appraisal_report",
+    "session_proposal",
+]
 
 
 @pytest.fixture(scope="module")
@@ -295,6 +305,12 @@ def expected(document) -> tuple[str, datetime.date, str]:
     if kind == "appraisal_minutes":
         appraisal = document.dossier.appraisal
         return appraisal.minutes_display, appraisal.inspection_date, "Công an huyện Kỳ Sơn"
+    if kind == "proposal":
+        appraisal = document.dossier.appraisal
+        return appraisal.proposal_display, appraisal.proposal_date, "Công an huyện Kỳ Sơn"
+    if kind == "appraisal_report":
+        appraisal = document.dossier.appraisal
+        return appraisal.minutes_display, appraisal.inspection_date, "Công an tỉnh Nghệ An"
     if kind == "revocation":
         r = document.revocation
         return r.number_display, r.decided_on, r.issuer_name
@@ -308,6 +324,9 @@ def expected(document) -> tuple[str, datetime.date, str]:
             session.held_on,
             "Hội đồng xét duyệt địa bàn cấp xã không ma túy tỉnh Nghệ An",
         )
+    if kind == "session_proposal":
+        session = CouncilSession.objects.get(proposal=document)
+        return document.number_display, session.held_on, "Công an tỉnh Nghệ An"
     day = {"provincial_summary": datetime.date(2022, 12, 15), "ministry_report": datetime.date(2026, 11, 26)}
     return document.number_display, day[kind], "Công an tỉnh Nghệ An"
 

@@ -223,6 +223,7 @@ def test_completing_the_appraisal_numbers_the_minutes_and_the_proposal_and_the_d
     html = render_html(Document.objects.get(decision=decision, kind="recognition"))
     assert (
         "Xét đề nghị của Trưởng Công an huyện Kỳ Sơn tại Tờ trình số\u00a001/TTr-CAH ngày 01 tháng 10 năm 2024 "
+        "về việc đề nghị xét công nhận xã Mỹ Lý đạt tiêu chí “sạch về ma túy” năm\u00a02024 "
         "và Biên bản kiểm tra, thẩm định số\u00a001/BB-CAH ngày 01 tháng 10 năm 2024." in html
     )
 

@@ -58,8 +58,9 @@ def appraised(people, year=2024):
 
 
 def statuses(decision):
-    """The statuses of the decision's three documents (decision, dispatch, appraisal minutes)."""
-    return sorted(Document.objects.filter(dossier=decision.dossier).values_list("status", flat=True))
+    """The statuses of the decision's two documents (the decision, the dispatch); the police's papers
+    were requested when the appraisal was completed."""
+    return sorted(Document.objects.filter(decision=decision).values_list("status", flat=True))
 
 
 def test_the_worker_renders_the_decision_and_the_download_works(worker, people, client):
@@ -70,7 +71,7 @@ def test_the_worker_renders_the_decision_and_the_download_works(worker, people, 
         outcome="recognised",
     )
 
-    wait_for(lambda: statuses(decision) == ["ready", "ready", "ready"], timeout=90)
+    wait_for(lambda: statuses(decision) == ["ready", "ready"], timeout=90)
     document = Document.objects.get(decision=decision, kind="recognition")
     client.force_login(people.officer)
     response = client.get(reverse("recognition:document_download", args=[document.pk]))
@@ -94,7 +95,7 @@ def test_a_render_failure_marks_the_document_failed_and_a_retry_makes_it_ready(
     decision = services.decision_record(
         decided_on=datetime.date(2024, 12, 2), dossier=dossier, actor=people.chair, outcome="recognised"
     )
-    wait_for(lambda: statuses(decision) == ["failed", "failed", "failed"], timeout=90)
+    wait_for(lambda: statuses(decision) == ["failed", "failed"], timeout=90)
     document = Document.objects.get(decision=decision, kind="recognition")
     assert "Error" in document.error
 
@@ -120,12 +121,12 @@ def test_a_broker_outage_at_decision_time_loses_nothing(worker, people):
         reset_producer_pool()
 
     assert decision.pk is not None  # the decision committed
-    assert statuses(decision) == ["pending", "pending", "pending"]
+    assert statuses(decision) == ["pending", "pending"]
     Document.objects.filter(decision=decision).update(
         requested_at=decision.created_at - datetime.timedelta(minutes=10)
     )
-    assert services.documents_sweep() == 3  # the broker is back: the sweep sends them
-    wait_for(lambda: statuses(decision) == ["ready", "ready", "ready"], timeout=90)
+    assert services.documents_sweep() == 2  # the broker is back: the sweep sends them
+    wait_for(lambda: statuses(decision) == ["ready", "ready"], timeout=90)
 
 
 def test_summaries_wait_on_their_own_queue_never_in_front_of_decisions(worker, people):
@@ -144,6 +145,6 @@ def test_summaries_wait_on_their_own_queue_never_in_front_of_decisions(worker, p
         actor=people.chair,
         outcome="recognised",
     )
-    wait_for(lambda: statuses(decision) == ["ready", "ready", "ready"], timeout=90)
+    wait_for(lambda: statuses(decision) == ["ready", "ready"], timeout=90)
     assert Document.objects.get(pk=summary.pk).status == "pending"
     assert redis.Redis.from_url(os.environ["REDIS_URL"]).llen("pdf-bulk") == 1  # waiting for its worker
