@@ -6,6 +6,7 @@ Times New Roman puts its four files in the folder DOCUMENT_FONT_DIR; the documen
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,9 +48,24 @@ def licensed_folder() -> Path | None:
     return path if all(name in found for name in LICENSED_FILES) else None
 
 
+@functools.lru_cache(maxsize=8)
+def family_name(path: Path, modified: float) -> str:
+    """The family the font file itself declares (its name table): the PDF names the font it embeds by
+    it, so a file in the folder that is not Times New Roman is never printed as if it were."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, lazy=True) as font:
+        return font["name"].getDebugName(16) or font["name"].getDebugName(1) or path.stem
+
+
 def typeface() -> Typeface:
     folder = licensed_folder()
     if folder is not None:
         found = {p.name.lower(): p.name for p in folder.glob("*.ttf")}
-        return Typeface("Times New Roman", folder, _faces(folder, [found[n] for n in LICENSED_FILES]))
+        regular = folder / found[LICENSED_FILES[0]]
+        return Typeface(
+            family_name(regular, regular.stat().st_mtime),
+            folder,
+            _faces(folder, [found[n] for n in LICENSED_FILES]),
+        )
     return Typeface("Liberation Serif", SHIPPED, _faces(SHIPPED, SHIPPED_FILES))
