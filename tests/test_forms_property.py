@@ -2,6 +2,7 @@
 message (or the redirect of a successful action)."""
 
 import datetime
+import os
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -54,7 +55,10 @@ def test_self_assessment_form(client, people, dossier, values, notes, name, cont
     for criterion, value, note in zip(dossier.applicable_criteria(), values, notes, strict=True):
         data[f"value_{criterion.pk}"] = value
         data[f"explanation_{criterion.pk}"] = note
-    data[f"evidence_{dossier.applicable_criteria()[0].pk}"] = SimpleUploadedFile(name or "x", content)
+    # A browser sends a file's name without its folders (a name of "/" or ".." cannot be uploaded at all).
+    base = os.path.basename(name)
+    upload = SimpleUploadedFile(base if base not in {"", ".", ".."} else "x", content)
+    data[f"evidence_{dossier.applicable_criteria()[0].pk}"] = upload
     if submit:
         data["submit"] = "1"
     assert_handled(client.post(reverse("assessments:self_assessment", args=[dossier.pk]), data))
