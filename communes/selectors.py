@@ -152,3 +152,15 @@ def parent_column(communes) -> str:
     if True in has_district:
         return str(_("District (province for a unit without one)"))
     return ""
+
+
+def signing_post(user, unit) -> Post | None:
+    """The post `user` signs a document of `unit`'s body with: their latest active post there that has a
+    title (its title and capacity print the signature block); None when they hold none."""
+    return (
+        Post.objects.active()
+        .filter(user=user, **{unit._meta.model_name: unit})
+        .exclude(title="")
+        .order_by("-started_on")
+        .first()
+    )

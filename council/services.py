@@ -363,17 +363,11 @@ def session_closing_refusals(
 def standing_body_signer(council: ReviewCouncil, actor: User) -> dict:
     """Who signs the standing body's Tờ trình: the council's vice-chair (the provincial police's director,
     Decision 28), else the official closing the session; as their post in the provincial police says."""
-    from communes.models import Post
+    from communes.selectors import signing_post
 
     vice_chair = council.members.filter(seat=CouncilMember.Seat.VICE_CHAIR).select_related("user").first()
     user = vice_chair.user if vice_chair else actor
-    post = (
-        Post.objects.active()
-        .filter(user=user, province=council.province)
-        .exclude(title="")
-        .order_by("-started_on")
-        .first()
-    )
+    post = signing_post(user, council.province)
     return {
         "signer_name": user.get_full_name(),
         "signer_title": post.title if post else "Giám đốc",

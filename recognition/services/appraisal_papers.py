@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from assessments import workflow
 from assessments.models import Dossier
-from communes.models import Post
+from communes.selectors import signing_post
 from communes.signing import SigningCapacity
 
 from ..models import Document
@@ -26,13 +26,7 @@ def _signer(actor: User | None, unit) -> dict:
     command says (its title and how its holder signs: "Phó Trưởng Công an huyện" signs KT.)."""
     if actor is None:
         return {}
-    post = (
-        Post.objects.active()
-        .filter(user=actor, **{unit._meta.model_name: unit})
-        .exclude(title="")
-        .order_by("-started_on")
-        .first()
-    )
+    post = signing_post(actor, unit)
     return {
         "signer_name": actor.get_full_name(),
         "signer_title": post.title if post else "",
