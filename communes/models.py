@@ -473,12 +473,29 @@ class IssuingBody(models.Model):
         APPLICATION = "application", _("The application keeps the register")
         CLERK = "clerk", _("The office's clerk gives the number")
 
+    class Issuance(models.TextChoices):
+        """Hình thức ban hành: on paper (signed and stamped), or as electronic documents carrying the
+        competent person's and the organisation's digital signatures (Decree 30/2020, Art. 5)."""
+
+        PAPER = "paper", _("On paper, signed and stamped")
+        ELECTRONIC = "electronic", _("Electronic documents with digital signatures")
+
     # The register's key: the unit's code for a People's Committee, "CA-<code>" for a police command.
     code = models.CharField(_("register code"), max_length=10, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     level = models.CharField(_("level"), max_length=10, default="district")
     name = models.CharField(_("name"), max_length=150)
     numbering = models.CharField(_("numbering"), max_length=12, choices=Numbering.choices)
+    issuance = models.CharField(
+        _("how it issues its documents"),
+        max_length=12,
+        choices=Issuance.choices,
+        default=Issuance.PAPER,
+        help_text=_(
+            "Electronic: the signer and then the clerk upload the file signed with their digital "
+            "signatures; the application numbers the document when the signer approves it."
+        ),
+    )
     symbols = models.JSONField(
         _("symbols"),
         default=dict,
@@ -493,6 +510,23 @@ class IssuingBody(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # Decree 30, Art. 15.3: the system numbers an electronic document, so the number and the date are
+        # in the file the signer signs; a clerk's number typed after the signature would change it.
+        if self.issuance == self.Issuance.ELECTRONIC and self.numbering != self.Numbering.APPLICATION:
+            raise ValidationError(
+                {
+                    "numbering": _(
+                        "A body that issues electronic documents has them numbered by the application: "
+                        "the number is in the file the signer signs."
+                    )
+                }
+            )
+
+    @property
+    def issues_electronically(self) -> bool:
+        return self.issuance == self.Issuance.ELECTRONIC
 
     def symbol(self, series: str) -> str:
         """The symbol of the series ("QĐ-UBND"): the body's own, else its kind's default (a series

@@ -369,6 +369,7 @@ def standing_body_signer(council: ReviewCouncil, actor: User) -> dict:
     user = vice_chair.user if vice_chair else actor
     post = signing_post(user, council.province)
     return {
+        "signer": user,
         "signer_name": user.get_full_name(),
         "signer_title": post.title if post else "Giám đốc",
         "signer_capacity": post.capacity if post else SigningCapacity.HEAD,

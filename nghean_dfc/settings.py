@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "assessments",
     "recognition",
     "council",
+    "esign",
     "dashboard",
 ]
 
@@ -182,6 +183,9 @@ PASSWORD_RESET_REQUESTS_PER_CLIENT = env.int("PASSWORD_RESET_REQUESTS_PER_CLIENT
 PASSWORD_RESET_REQUESTS_PER_ADDRESS = env.int("PASSWORD_RESET_REQUESTS_PER_ADDRESS", default=3)
 # The public verification page (/verify/<code>/): lookups per address and minute.
 VERIFY_REQUESTS_PER_MINUTE = env.int("VERIFY_REQUESTS_PER_MINUTE", default=30)
+# Digital signatures: may the validation fetch revocation data (CRL, OCSP) from the network? Off by
+# default: it then relies on what the signed file embeds and on the CRLs uploaded in the admin.
+ESIGN_FETCH_REVOCATION = env.bool("ESIGN_FETCH_REVOCATION", default=False)
 # The limits (communes.limits, django-ratelimit) never refuse because the cache is down.
 RATELIMIT_FAIL_OPEN = True
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("dossiers/", include("assessments.urls")),
     path("", include("recognition.urls")),
     path("", include("council.urls")),
+    path("", include("esign.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("healthz", deployment_views.healthz, name="healthz"),
     path("verify/<str:code>/", recognition_views.verify, name="verify"),

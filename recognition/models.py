@@ -219,6 +219,15 @@ class Document(models.Model):
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
 
+    class SignatureStage(models.TextChoices):
+        """Where an electronic document stands in its digital signatures (Decree 30, Arts. 5, 13.7, 32.2):
+        the competent person signs the final file first, then the clerk adds the organisation's."""
+
+        NONE = "", _("On paper")
+        SIGNER = "signer", _("Waiting for the signer's digital signature")
+        ORGANISATION = "organisation", _("Waiting for the organisation's digital signature")
+        SIGNED = "signed", _("Signed: the electronic original")
+
     kind = models.CharField(_("document"), max_length=20, choices=Kind.choices)
     dossier = models.ForeignKey(
         Dossier,
@@ -273,6 +282,29 @@ class Document(models.Model):
     signer_capacity = models.CharField(
         _("signing capacity"), max_length=12, choices=SigningCapacity.choices, default=SigningCapacity.HEAD
     )
+    # The official who signs a document that is no decision's (the police's papers): the competent person
+    # whose digital signature an electronic body's document awaits first.
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("signer"),
+    )
+    # The register code of the body that numbers and signs it (an electronic body's documents wait for
+    # their digital signatures once rendered).
+    issuer_code = models.CharField(_("issuing body (register code)"), max_length=10, blank=True)
+    signature_stage = models.CharField(
+        _("digital signatures"), max_length=12, choices=SignatureStage.choices, blank=True, default=""
+    )
+    # The electronic original: the rendered file with the signer's and the organisation's signatures
+    # appended (after the signer's alone while the clerk's is awaited).
+    signed_file = models.FileField(
+        upload_to="signed/", max_length=200, blank=True, verbose_name=_("digitally signed file")
+    )
+    signed_sha256 = models.CharField(max_length=64, blank=True, verbose_name=_("SHA-256 of the signed file"))
+    signed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("signatures completed at"))
     # A report's figures as they stood on its date (its PDF and its spreadsheet both read them).
     figures = models.JSONField(default=dict, blank=True, editable=False, verbose_name=_("figures"))
     # The day a report was sent (to the Ministry); recorded by its author.
@@ -315,6 +347,19 @@ class Document(models.Model):
     @property
     def storage_name(self) -> str:
         return f"documents/{self.year}/{self.kind}-{self.pk}.pdf"
+
+    @property
+    def signed_storage_name(self) -> str:
+        return f"signed/{self.year}/{self.kind}-{self.pk}.pdf"
+
+    @property
+    def awaiting_signature(self) -> bool:
+        return self.signature_stage in (self.SignatureStage.SIGNER, self.SignatureStage.ORGANISATION)
+
+    @property
+    def original_sha256(self) -> str:
+        """The checksum /verify/ compares a copy with: the signed original's once signed."""
+        return self.signed_sha256 if self.signature_stage == self.SignatureStage.SIGNED else self.sha256
 
     @property
     def verification_display(self) -> str:

@@ -201,6 +201,8 @@ def verification_facts(document, *, today: datetime.date | None = None) -> dict:
             "year": revoked.dossier.year,
         }
         outcome = _("Revocation of the recognition")
+    if document.awaiting_signature:
+        standing = _("Not issued yet: waiting for its digital signatures")
     # The document's own number, date and issuer, as its kind's entry says (the minutes their own, the
     # council's papers the council, the police's reports the police).
     identity = kinds.entry(document.kind).identity(document)
@@ -215,9 +217,15 @@ def verification_facts(document, *, today: datetime.date | None = None) -> dict:
         "standing": standing,
         "communes": communes,
         "revokes": revokes,
-        "sha256": document.sha256,
+        "sha256": document.original_sha256,
         "code": document.verification_display,
+        "electronic": bool(document.signature_stage),
+        **{key: value for extra in VERIFICATION_EXTRAS for key, value in extra(document).items()},
     }
+
+
+# What an app above adds to the verification page of a document (esign: its digital signatures).
+VERIFICATION_EXTRAS: list = []
 
 
 # The units that sent no counts, beside the Article 4 types, in the report to the Ministry.

@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from assessments import workflow
 from assessments.models import Dossier
+from communes.models import IssuingBody
 from communes.selectors import signing_post
+from communes.services import issuing_body_for
 from communes.signing import SigningCapacity
 
 from ..models import Document
@@ -43,14 +45,20 @@ def appraisal_papers_prepare(dossier: Dossier, actor: User | None = None) -> lis
     days = {papers.paper_kind: appraisal.inspection_date}
     if papers.proposal_kind:
         days[papers.proposal_kind] = appraisal.proposal_date
-    signer = _signer(actor, workflow.appraising_unit(dossier))
+    unit = workflow.appraising_unit(dossier)
+    signer = _signer(actor, unit)
+    body = issuing_body_for(unit=unit, kind=IssuingBody.Kind.POLICE)
     now = timezone.now()
     prepared = []
     for kind, day in days.items():
         document = Document.objects.filter(dossier=dossier, kind=kind).order_by("pk").last() or Document(
             kind=kind, dossier=dossier, year=dossier.year
         )
-        document.issued_on = day
+        document.issued_on, document.issuer_code = day, body.code
+        document.signer = actor
+        # Rendered again, it is a new file: any signature on the earlier one no longer holds.
+        document.signature_stage, document.signed_sha256, document.signed_at = "", "", None
+        document.signed_file = ""
         document.requested_at, document.status, document.error = now, Document.Status.PENDING, ""
         for field, value in signer.items():
             setattr(document, field, value)

@@ -127,9 +127,10 @@ def decision_record(
     # The police's minutes and Tờ trình were rendered when the appraisal was completed.
     documents = _decision_documents(decision, kind=kind, body=body, draft=by_clerk)
     _enqueue_after_commit([d.pk for d in documents])
-    if not by_clerk:
+    if not by_clerk and not body.issues_electronically:
+        # An electronic decision takes effect at the organisation's signature (services.signatures).
         _end_earlier_recognitions(decision)
-    else:
+    if by_clerk:
         _tell_the_clerk(unit=workflow.deciding_unit(locked), what=str(locked), actor=actor)
     return decision
 
@@ -187,6 +188,7 @@ def _decision_documents(
         "year": dossier.year,
         "requested_at": now,
         "draft": draft,
+        "issuer_code": body.code,
     }
     if isinstance(record, Revocation):
         return [_save(Document(kind=Document.Kind.REVOCATION, revocation=record, **common))]
@@ -339,6 +341,7 @@ def _issue_collective(
         province=collective.province,
         year=collective.evaluated_year,
         requested_at=timezone.now(),
+        issuer_code=body.code,
     )
     _enqueue_after_commit([document.pk])
     for decision in RecognitionDecision.objects.filter(collective=collective).select_related("dossier"):
@@ -558,7 +561,7 @@ def collective_decision_record(
             legal_bases=bases,
             valid_until=default_valid_until(year=locked.year, criteria_set=locked.criteria_set),
         )
-        if not by_clerk:
+        if not by_clerk and not body.issues_electronically:
             _end_earlier_recognitions(decision)
     document = Document.objects.create(
         kind=Document.Kind.COLLECTIVE_DECISION,
@@ -567,6 +570,7 @@ def collective_decision_record(
         year=year,
         requested_at=timezone.now(),
         draft=by_clerk,
+        issuer_code=body.code,
     )
     _enqueue_after_commit([document.pk])
     if by_clerk:

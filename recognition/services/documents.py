@@ -28,6 +28,7 @@ from ..permissions import (
 )
 from ..selectors import failed_documents
 from .common import _next_number
+from .signatures import stage_after_render, tell_awaiting_signature
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -52,6 +53,7 @@ def numbered_document_request(
         issued_on=issued_on,
         number=_next_number(body=body, series=series, issued_on=issued_on, label=label),
         symbol=body.symbol(series),
+        issuer_code=body.code,
         **fields,
     )
     _enqueue_after_commit([document.pk])
@@ -116,7 +118,9 @@ def document_render(*, document_id: int) -> Document:
         if storage.exists(name):
             storage.delete(name)
         saved_name = storage.save(name, ContentFile(pdf))
+        stage = stage_after_render(locked)
         Document.objects.filter(pk=document_id).update(
+            signature_stage=stage,
             file=saved_name,
             status=Document.Status.READY,
             sha256=hashlib.sha256(pdf).hexdigest(),
@@ -125,7 +129,11 @@ def document_render(*, document_id: int) -> Document:
             render_seconds=seconds,
             rendered_at=timezone.now(),
         )
-        if locked.kind == Document.Kind.COLLECTIVE_DECISION and not locked.draft:
+        if stage == Document.SignatureStage.SIGNER:
+            # An electronic body's document: issued at the organisation's signature, not here.
+            locked.signature_stage = stage
+            tell_awaiting_signature(locked)
+        elif locked.kind == Document.Kind.COLLECTIVE_DECISION and not locked.draft:
             # Each recognised commune receives the issued decision by e-mail, its PDF attached.
             decision_mailing_queue(document_id=document_id, attachment_file=saved_name)
     return Document.objects.get(pk=document_id)

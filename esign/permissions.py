@@ -1,0 +1,30 @@
+"""Who may bring a digital signature to a document (named predicates; guardian's object grants)."""
+
+from __future__ import annotations
+
+from communes.permissions import has_unit_perm
+from recognition.models import Document
+from recognition.permissions import can_view_document
+from recognition.services.signatures import signer_of, signing_unit
+
+
+def can_sign_as_signer(document: Document, user) -> bool:
+    """The competent person recorded as the document's signer, while it waits for their signature."""
+    return (
+        document.signature_stage == Document.SignatureStage.SIGNER
+        and signer_of(document) == user
+        and can_view_document(document, user)
+    )
+
+
+def can_sign_for_organisation(document: Document, user) -> bool:
+    """The clerk (văn thư) of the issuing body's unit, once the competent person has signed."""
+    return document.signature_stage == Document.SignatureStage.ORGANISATION and has_unit_perm(
+        user, "keep_register", signing_unit(document)
+    )
+
+
+def can_see_signing(document: Document, user) -> bool:
+    return can_view_document(document, user) and (
+        signer_of(document) == user or has_unit_perm(user, "keep_register", signing_unit(document))
+    )

@@ -1,0 +1,99 @@
+"""Reads of the digital-signature registry: what a province trusts, the certificates on file."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from recognition.models import Document
+
+from .models import RevocationList, SignatureEvidence, SigningCertificate, TrustAnchor
+from .validation import Trust
+
+
+def province_of(document: Document):
+    if document.province_id:
+        return document.province
+    if document.collective is not None:
+        return document.collective.province
+    dossier = document.dossier or (document.decision.dossier if document.decision is not None else None)
+    return dossier.commune.province if dossier is not None else None
+
+
+def trust_for(province) -> Trust:
+    """The province's roots, intermediates and uploaded CRLs; fetching revocation data only where the
+    deployment allows it (ESIGN_FETCH_REVOCATION)."""
+    anchors = list(TrustAnchor.objects.filter(province=province))
+    return Trust(
+        roots=[bytes(a.der) for a in anchors if a.is_root],
+        intermediates=[bytes(a.der) for a in anchors if not a.is_root],
+        crls=[bytes(c.der) for c in RevocationList.objects.filter(province=province)],
+        allow_fetching=settings.ESIGN_FETCH_REVOCATION,
+    )
+
+
+def certificate_on_file(sha256: str) -> SigningCertificate | None:
+    return SigningCertificate.objects.filter(sha256=sha256).select_related("user", "issuing_body").first()
+
+
+def signatures_of(document: Document) -> list[SignatureEvidence]:
+    return list(
+        SignatureEvidence.objects.filter(document=document).select_related(
+            "certificate__user", "certificate__issuing_body"
+        )
+    )
+
+
+def awaiting_for(user) -> list[Document]:
+    """The documents waiting for `user`'s digital signature, or for their office's (the clerks')."""
+    from django.db.models import Q
+
+    from communes.permissions import has_unit_perm
+    from recognition.services.signatures import signer_of, signing_unit
+
+    waiting = (
+        Document.objects.filter(
+            signature_stage__in=[Document.SignatureStage.SIGNER, Document.SignatureStage.ORGANISATION]
+        )
+        .filter(
+            Q(decision__signer=user)
+            | Q(revocation__signer=user)
+            | Q(collective__signer=user)
+            | Q(signer=user)
+            | Q(signature_stage=Document.SignatureStage.ORGANISATION)
+        )
+        .select_related(
+            "decision__dossier__commune", "revocation__decision__dossier", "collective", "province"
+        )
+        .order_by("requested_at")[:200]
+    )
+    found = []
+    for document in waiting:
+        if document.signature_stage == Document.SignatureStage.SIGNER:
+            if signer_of(document) == user:
+                found.append(document)
+        elif has_unit_perm(user, "keep_register", signing_unit(document)):
+            found.append(document)
+    return found
+
+
+def verification_signatures(document: Document) -> dict:
+    """What /verify/ shows of an electronic original's signatures: who, as what, which organisation,
+    when (and whether a timestamp says so), and the trust anchor."""
+    if not document.signature_stage:
+        return {}
+    return {
+        "signatures": [
+            {
+                "position": s.position,
+                "role": s.get_role_display(),
+                "holder": s.certificate.user.get_full_name()
+                if s.certificate.user
+                else str(s.certificate.issuing_body),
+                "subject": s.signer_subject,
+                "when": s.signing_time,
+                "timestamped": s.time_from_timestamp,
+                "anchor": s.anchor_subject,
+            }
+            for s in signatures_of(document)
+        ]
+    }

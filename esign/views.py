@@ -1,0 +1,96 @@
+"""Ký số: the page where the signer, then the clerk, download the final file and bring it back signed."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from communes.protected_media import protected_file_response
+from recognition.documents import download_name
+from recognition.models import Document
+
+from . import permissions, selectors, services
+from .validation import SignatureRefused
+
+# A signed decision with its 130-row annex is a few MB; anything far larger is not one of ours.
+MAX_SIGNED_UPLOAD = 40 * 1024 * 1024
+
+
+def _document(request, document_id: int) -> Document:
+    document = get_object_or_404(
+        Document.objects.select_related(
+            "decision__dossier__commune__province", "revocation__decision__dossier", "collective", "province"
+        ),
+        pk=document_id,
+    )
+    if not permissions.can_see_signing(document, request.user):
+        raise Http404
+    return document
+
+
+def document_signing(request, document_id: int):
+    """GET: the document's signatures so far and the upload its stage waits for; POST: the upload."""
+    document = _document(request, document_id)
+    error = None
+    status = 200
+    if request.method == "POST":
+        uploaded = request.FILES.get("signed_file")
+        if uploaded is None:
+            error = _("Choose the signed PDF file.")
+        elif uploaded.size > MAX_SIGNED_UPLOAD:
+            error = _("The file is larger than %(mb)s MB.") % {"mb": MAX_SIGNED_UPLOAD // (1024 * 1024)}
+        else:
+            try:
+                services.signature_upload(
+                    document=document,
+                    actor=request.user,
+                    uploaded=uploaded.read(),
+                    seen_stage=request.POST.get("stage"),
+                )
+            except SignatureRefused as refused:
+                error = refused.message
+            else:
+                messages.success(request, _("The digital signature was validated and kept."))
+                return redirect("esign:document_signing", document_id=document.pk)
+        status = 400
+        document.refresh_from_db()
+    return render(
+        request,
+        "esign/document_signing.html",
+        {
+            "document": document,
+            "filename": download_name(document),
+            "signatures": selectors.signatures_of(document),
+            "can_sign": permissions.can_sign_as_signer(document, request.user)
+            or permissions.can_sign_for_organisation(document, request.user),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@require_GET
+def signed_download(request, document_id: int):
+    """The signed file (the electronic original once complete), behind the same permission check."""
+    from recognition.permissions import can_view_document
+
+    document = get_object_or_404(Document, pk=document_id)
+    if not can_view_document(document, request.user) or not document.signed_file:
+        raise Http404
+    if document.signature_stage != Document.SignatureStage.SIGNED and not permissions.can_see_signing(
+        document, request.user
+    ):
+        raise Http404
+    return protected_file_response(
+        document.signed_file,
+        filename=download_name(document).replace(".pdf", " (ký số).pdf"),
+        content_type="application/pdf",
+    )
+
+
+def awaiting(request):
+    """Văn bản chờ ký số: the documents waiting for the user's signature or for their office's."""
+    return render(request, "esign/awaiting.html", {"documents": selectors.awaiting_for(request.user)})

@@ -1,0 +1,169 @@
+"""The validation of a signed upload (esign.validation), check by check, on files signed by the stand-in
+signer with the test PKI: what is accepted, and each refusal with the check it names."""
+
+import datetime
+import functools
+import io
+
+import pypdf
+import pytest
+import time_machine
+import weasyprint
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign.fields import SigSeedSubFilter
+
+from esign.validation import SignatureRefused, Trust, validate_signed_upload
+from tests.esign.pki import NOW, crl, pki, sign, with_dss
+
+
+@functools.cache
+def rendered(text: str = "Số: 12/QĐ-UBND") -> bytes:
+    return weasyprint.HTML(string=f"<h1>QUYẾT ĐỊNH</h1><p>{text}</p>").write_pdf(pdf_variant="pdf/a-3b")
+
+
+def trust(**changes) -> Trust:
+    ca = pki()
+    values = {"roots": [ca.root.der], "intermediates": [ca.intermediate.der], "crls": ca.crls}
+    values.update(changes)
+    return Trust(**values)
+
+
+def refused(
+    uploaded: bytes, *, signatures: int = 1, base: bytes | None = None, **trust_changes
+) -> SignatureRefused:
+    with pytest.raises(SignatureRefused) as caught:
+        validate_signed_upload(
+            rendered=base or rendered(),
+            uploaded=uploaded,
+            signatures=signatures,
+            trust=trust(**trust_changes),
+        )
+    return caught.value
+
+
+def test_the_chairmans_signature_then_the_organisations_are_accepted():
+    ca = pki()
+    once = sign(rendered(), ca.chairman)
+    twice = sign(once, ca.organisation, field="ChuKy2")
+    facts = validate_signed_upload(rendered=rendered(), uploaded=twice, signatures=2, trust=trust())
+    assert [f.signer_subject.split(",")[0] for f in facts] == [
+        "Common Name: Chủ tịch (thử nghiệm)",
+        "Common Name: Ủy ban nhân dân (thử nghiệm)",
+    ]
+    assert all(f.time_source == "timestamp" for f in facts)
+    assert all("Root CA Ban Cơ yếu" in f.anchor_subject for f in facts)
+    # The second signature reads as form filling after the first, and nothing more.
+    assert [f.modification_level for f in facts] == ["FORM_FILLING", "NONE"]
+    # The rendered file is revision 0; the signer's signature signs revision 1, directly after it.
+    assert facts[0].signed_revision == 1
+
+
+def test_both_subfilters_are_accepted():
+    ca = pki()
+    adobe = sign(rendered(), ca.chairman, subfilter=SigSeedSubFilter.ADOBE_PKCS7_DETACHED)
+    [fact] = validate_signed_upload(rendered=rendered(), uploaded=adobe, signatures=1, trust=trust())
+    assert fact.subfilter == "/adbe.pkcs7.detached"
+
+
+def test_a_signature_over_another_file_or_an_earlier_draft_is_refused():
+    ca = pki()
+    draft = sign(rendered("DỰ THẢO"), ca.chairman)
+    assert refused(draft).check == "other_file"
+
+
+def test_a_file_the_tool_saved_again_whole_is_refused():
+    reader = pypdf.PdfReader(io.BytesIO(rendered()))
+    rewritten = io.BytesIO()
+    pypdf.PdfWriter(clone_from=reader).write(rewritten)
+    error = refused(sign(rewritten.getvalue(), pki().chairman))
+    assert error.check == "resaved"
+    assert "incremental" in error.message
+
+
+def test_page_content_added_after_the_signature_is_refused():
+    signed = sign(rendered(), pki().chairman)
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed))
+    # A tool writing the number on the page after the signature: a content stream appended to page 1.
+    number = writer.add_object(generic.StreamObject(stream_data=b"BT /F1 12 Tf 72 72 Td (So: 15) Tj ET"))
+    writer.add_stream_to_page(0, number)
+    out = io.BytesIO()
+    writer.write(out)
+    assert refused(out.getvalue()).check == "modified"
+
+
+def test_the_organisations_signature_alone_counts_as_one():
+    error = refused(sign(rendered(), pki().organisation), signatures=2)
+    assert error.check == "missing"
+
+
+def test_an_untrusted_root_is_refused():
+    assert refused(sign(rendered(), pki().stranger)).check == "untrusted"
+
+
+def test_no_trust_anchor_configured_refuses_every_upload():
+    error = refused(sign(rendered(), pki().chairman), roots=[])
+    assert error.check == "anchors"
+
+
+def test_an_expired_certificate_is_refused():
+    assert refused(sign(rendered(), pki().expired)).check == "expired"
+
+
+def test_a_revoked_certificate_is_refused_with_the_crl_only_uploaded():
+    ca = pki()
+    revoked_crl = crl(ca.intermediate, [(ca.revoked, NOW - datetime.timedelta(days=1))])
+    error = refused(sign(rendered(), ca.revoked), crls=[crl(ca.root), revoked_crl])
+    assert error.check == "revoked"
+
+
+def test_a_revoked_certificate_is_refused_with_the_crl_embedded():
+    ca = pki()
+    revoked_crl = crl(ca.intermediate, [(ca.revoked, NOW - datetime.timedelta(days=1))])
+    signed = with_dss(sign(rendered(), ca.revoked), [crl(ca.root), revoked_crl])
+    assert refused(signed, crls=[]).check == "revoked"
+
+
+def test_revocation_data_embedded_in_the_file_is_enough():
+    ca = pki()
+    signed = with_dss(sign(rendered(), ca.chairman), ca.crls)
+    [fact] = validate_signed_upload(rendered=rendered(), uploaded=signed, signatures=1, trust=trust(crls=[]))
+    assert fact.revocation_source == "embedded"
+
+
+def test_an_unknown_revocation_status_is_refused():
+    error = refused(sign(rendered(), pki().chairman), crls=[])
+    assert error.check == "revocation"
+    assert error.message
+
+
+def test_a_certificate_revoked_after_a_timestamped_signing_time_is_accepted():
+    ca = pki()
+    signed = sign(rendered(), ca.revoked)
+    later = NOW + datetime.timedelta(days=2)
+    revoked_crl = crl(ca.intermediate, [(ca.revoked, NOW + datetime.timedelta(days=1))], this_update=later)
+    with time_machine.travel(later + datetime.timedelta(hours=1)):
+        [fact] = validate_signed_upload(
+            rendered=rendered(),
+            uploaded=signed,
+            signatures=1,
+            trust=trust(crls=[crl(ca.root, this_update=later), revoked_crl]),
+        )
+    assert fact.time_source == "timestamp"
+    assert fact.signing_time < NOW + datetime.timedelta(days=1)
+
+
+def test_the_pdfa_identification_survives_signing_and_its_loss_is_refused():
+    ca = pki()
+    twice = sign(sign(rendered(), ca.chairman), ca.organisation, field="ChuKy2")
+    xmp = pypdf.PdfReader(io.BytesIO(twice)).xmp_metadata
+    assert xmp is not None and "pdfaid" in xmp.stream.get_data().decode()
+    validate_signed_upload(rendered=rendered(), uploaded=twice, signatures=2, trust=trust())
+    # A file whose catalogue lost its metadata: refused, naming PDF/A.
+    reader = pypdf.PdfReader(io.BytesIO(rendered()))
+    writer = pypdf.PdfWriter(clone_from=reader)
+    del writer._root_object["/Metadata"]
+    stripped = io.BytesIO()
+    writer.write(stripped)
+    base = stripped.getvalue()
+    assert refused(sign(base, ca.chairman), base=base).check == "pdfa"
