@@ -71,7 +71,7 @@ def signature_upload(
     the signed PDF. Every check of `esign.validation` and of the certificates on file; any failure
     refuses the whole upload (SignatureRefused) and the document keeps waiting."""
     locked = (
-        Document.objects.select_for_update()
+        Document.objects.select_for_update(of=("self",))
         .select_related(
             "decision__dossier__commune", "revocation__decision__dossier", "collective", "province"
         )

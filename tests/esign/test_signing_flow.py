@@ -1,0 +1,185 @@
+"""An electronic People's Committee issues a decision: the chair signs the final file and uploads it,
+the clerk adds the organisation's signature, the document is then the original and /verify/ shows both
+signatures. Refusals leave the document waiting. A body on paper is unchanged."""
+
+import datetime
+import hashlib
+
+import pytest
+from django.urls import reverse
+
+from communes.models import IssuingBody
+from esign.models import SignatureEvidence, TrustAnchor
+from esign.services import certificate_record
+from recognition import services
+from recognition.models import Document
+from tests import workflow
+from tests.esign.pki import pki, sign
+from tests.factories import DossierFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def electronic(people):
+    """Kỳ Sơn's People's Committee issues electronically; the province trusts the test root; the chair's
+    and the committee's certificates are on file."""
+    ca = pki()
+    body = IssuingBody.objects.get(code=people.ky_son.code)
+    body.issuance, body.numbering = IssuingBody.Issuance.ELECTRONIC, IssuingBody.Numbering.APPLICATION
+    body.full_clean()
+    body.save()
+    province = people.my_ly.province
+    for cert, is_root in ((ca.root, True), (ca.intermediate, False)):
+        anchor = TrustAnchor(province=province, is_root=is_root)
+        anchor.read(cert.der)
+        anchor.save()
+    from esign.models import RevocationList
+
+    for data in ca.crls:
+        crl = RevocationList(province=province)
+        crl.read(data)
+        crl.save()
+    certificate_record(data=ca.chairman.pem, actor=people.admin, user=people.chair)
+    certificate_record(data=ca.organisation.der, actor=people.admin, issuing_body=body)
+    return body
+
+
+def _decide(people, django_capture_on_commit_callbacks):
+    dossier = workflow.appraise(
+        workflow.submit(DossierFactory(commune=people.my_ly, year=2024), people.officer),
+        people.police,
+        inspection_date=datetime.date(2024, 10, 1),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = services.decision_record(
+            dossier=dossier, actor=people.chair, outcome="recognised", decided_on=datetime.date(2024, 11, 5)
+        )
+    return Document.objects.get(decision=decision, kind=Document.Kind.RECOGNITION)
+
+
+def _upload(client, document, data: bytes, stage: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(
+        reverse("esign:document_signing", args=[document.pk]),
+        {
+            "stage": stage,
+            "signed_file": SimpleUploadedFile("signed.pdf", data, content_type="application/pdf"),
+        },
+    )
+
+
+def _rendered(client, document) -> bytes:
+    response = client.get(reverse("recognition:document_download", args=[document.pk]))
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
+def test_the_chair_signs_then_the_clerk_and_verify_shows_both(
+    people, electronic, client, django_capture_on_commit_callbacks
+):
+    ca = pki()
+    document = _decide(people, django_capture_on_commit_callbacks)
+    # The number and date are taken when the chair approves: they are in the file the chair signs.
+    assert document.decision.number is not None
+    assert document.status == Document.Status.READY
+    assert document.signature_stage == Document.SignatureStage.SIGNER
+    client.force_login(people.chair)
+    # The bell tells the chair; the clerk is told once the chair has signed.
+    signing_url = reverse("esign:document_signing", args=[document.pk])
+    assert signing_url.encode() in client.get(reverse("notifications")).content
+    page = client.get(reverse("esign:awaiting"))
+    assert reverse("esign:document_signing", args=[document.pk]).encode() in page.content
+    rendered = _rendered(client, document)
+    signed = sign(rendered, ca.chairman)
+    response = _upload(client, document, signed, "signer")
+    assert response.status_code == 302, response.content.decode()[:2000]
+    document.refresh_from_db()
+    assert document.signature_stage == Document.SignatureStage.ORGANISATION
+
+    client.force_login(people.clerk)
+    assert signing_url.encode() in client.get(reverse("notifications")).content
+    assert (
+        reverse("esign:document_signing", args=[document.pk]).encode()
+        in client.get(reverse("esign:awaiting")).content
+    )
+    download = client.get(reverse("esign:signed_download", args=[document.pk]))
+    signer_signed = b"".join(download.streaming_content)
+    assert signer_signed == signed
+    final = sign(signer_signed, ca.organisation, field="ChuKy2")
+    response = _upload(client, document, final, "organisation")
+    assert response.status_code == 302, response.content.decode()[:2000]
+    document.refresh_from_db()
+    assert document.signature_stage == Document.SignatureStage.SIGNED
+    assert document.signed_sha256 == hashlib.sha256(final).hexdigest()
+    assert list(SignatureEvidence.objects.filter(document=document).values_list("role", flat=True)) == [
+        "signer",
+        "organisation",
+    ]
+
+    client.logout()
+    verify = client.get(reverse("verify", args=[document.verification_code])).content.decode()
+    assert document.signed_sha256 in verify
+    assert document.sha256 not in verify  # the unsigned file is no longer what a copy is compared with
+    assert verify.count("<tr><td>1</td>") == 1 and "<tr><td>2</td>" in verify
+    assert people.chair.get_full_name() in verify
+
+
+def test_refusals_leave_the_document_waiting(people, electronic, client, django_capture_on_commit_callbacks):
+    ca = pki()
+    document = _decide(people, django_capture_on_commit_callbacks)
+    client.force_login(people.chair)
+    rendered = _rendered(client, document)
+    # The organisation's signature without the signer's.
+    response = _upload(client, document, sign(rendered, ca.organisation), "signer")
+    assert response.status_code == 400
+    assert (
+        "người có thẩm quyền" in response.content.decode() or "competent person" in response.content.decode()
+    )
+    # A certificate not on file (the vice-chair's, never added).
+    response = _upload(client, document, sign(rendered, ca.vice_chair), "signer")
+    assert response.status_code == 400
+    document.refresh_from_db()
+    assert document.signature_stage == Document.SignatureStage.SIGNER
+    assert not document.signed_file
+    assert not SignatureEvidence.objects.exists()
+
+
+def test_a_certificate_on_file_for_another_official_of_the_same_name_is_refused(
+    people, electronic, client, django_capture_on_commit_callbacks
+):
+    ca = pki()
+    namesake = people.other_chair  # Thanh Chương's chair: the certificate is his, not Kỳ Sơn's chair's
+    certificate_record(data=ca.vice_chair.der, actor=people.admin, user=namesake)
+    document = _decide(people, django_capture_on_commit_callbacks)
+    client.force_login(people.chair)
+    response = _upload(client, document, sign(_rendered(client, document), ca.vice_chair), "signer")
+    assert response.status_code == 400
+    assert namesake.get_full_name() in response.content.decode()
+
+
+def test_only_the_recorded_signer_may_bring_the_first_signature(
+    people, electronic, client, django_capture_on_commit_callbacks
+):
+    document = _decide(people, django_capture_on_commit_callbacks)
+    client.force_login(people.clerk)
+    response = _upload(client, document, b"%PDF-1.7", "signer")
+    assert response.status_code in (403, 404) or b'name="signed_file"' not in response.content
+    document.refresh_from_db()
+    assert document.signature_stage == Document.SignatureStage.SIGNER
+
+
+def test_a_body_on_paper_issues_as_before(people, django_capture_on_commit_callbacks):
+    document = _decide(people, django_capture_on_commit_callbacks)
+    assert document.signature_stage == ""
+    assert not document.awaiting_signature
+
+
+def test_an_electronic_body_must_be_numbered_by_the_application(people):
+    from django.core.exceptions import ValidationError
+
+    body = IssuingBody.objects.get(code=people.ky_son.code)
+    body.issuance, body.numbering = IssuingBody.Issuance.ELECTRONIC, IssuingBody.Numbering.CLERK
+    with pytest.raises(ValidationError):
+        body.full_clean()
