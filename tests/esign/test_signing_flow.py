@@ -183,3 +183,32 @@ def test_an_electronic_body_must_be_numbered_by_the_application(people):
     body.issuance, body.numbering = IssuingBody.Issuance.ELECTRONIC, IssuingBody.Numbering.CLERK
     with pytest.raises(ValidationError):
         body.full_clean()
+
+
+def test_the_decision_takes_effect_at_the_organisations_signature(
+    people, electronic, client, django_capture_on_commit_callbacks
+):
+    """The 2024 recognition ends the 2023 one only once the organisation has signed, not at numbering."""
+    from assessments.models import Dossier
+
+    ca = pki()
+    with django_capture_on_commit_callbacks(execute=True):
+        earlier = workflow.bring_to(DossierFactory(commune=people.my_ly, year=2023), "recognised", people)
+    dossier = workflow.appraise(
+        workflow.submit(DossierFactory(commune=people.my_ly, year=2024), people.officer),
+        people.police,
+        inspection_date=datetime.date(2024, 12, 3),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = services.decision_record(
+            dossier=dossier, actor=people.chair, outcome="recognised", decided_on=datetime.date(2024, 12, 10)
+        )
+    document = Document.objects.get(decision=decision, kind=Document.Kind.RECOGNITION)
+    assert Dossier.objects.get(pk=earlier.pk).state == "recognised"
+    client.force_login(people.chair)
+    signed = sign(_rendered(client, document), ca.chairman)
+    assert _upload(client, document, signed, "signer").status_code == 302
+    assert Dossier.objects.get(pk=earlier.pk).state == "recognised"
+    client.force_login(people.clerk)
+    assert _upload(client, document, sign(signed, ca.organisation, field="ChuKy2"), "organisation").status_code == 302
+    assert Dossier.objects.get(pk=earlier.pk).state == "expired"
