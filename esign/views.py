@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_GET
 from communes.protected_media import protected_file_response
 from recognition.documents import download_name
 from recognition.models import Document
+from recognition.permissions import can_view_document
 
 from . import permissions, selectors, services
 from .validation import SignatureRefused
@@ -26,8 +28,10 @@ def _document(request, document_id: int) -> Document:
         ),
         pk=document_id,
     )
-    if not permissions.can_see_signing(document, request.user):
+    if not can_view_document(document, request.user):
         raise Http404
+    if not permissions.can_see_signing(document, request.user):
+        raise PermissionDenied
     return document
 
 
@@ -75,15 +79,16 @@ def document_signing(request, document_id: int):
 @require_GET
 def signed_download(request, document_id: int):
     """The signed file (the electronic original once complete), behind the same permission check."""
-    from recognition.permissions import can_view_document
-
     document = get_object_or_404(Document, pk=document_id)
-    if not can_view_document(document, request.user) or not document.signed_file:
+    if not can_view_document(document, request.user):
         raise Http404
-    if document.signature_stage != Document.SignatureStage.SIGNED and not permissions.can_see_signing(
-        document, request.user
-    ):
-        raise Http404
+    complete = document.signature_stage == Document.SignatureStage.SIGNED and document.signed_file
+    if not complete:
+        # Before the organisation's signature, the signer-signed file is for the signer and the clerk.
+        if not permissions.can_see_signing(document, request.user):
+            raise PermissionDenied
+        if not document.signed_file:
+            return redirect("esign:document_signing", document_id=document.pk)
     return protected_file_response(
         document.signed_file,
         filename=download_name(document).replace(".pdf", " (ký số).pdf"),

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["accounts", "outbox", "communes", "assessments", "recognition", "council", "dashboard"]
+LAYERS = ["accounts", "outbox", "communes", "assessments", "recognition", "council", "esign", "dashboard"]
 TEMPLATE_TAGS = {"dossiers": "assessments", "recognition_tags": "recognition"}
 
 
@@ -48,7 +48,8 @@ def test_import_linter_keeps_the_layers_on_the_tree():
     """The apps import one way (import-linter's layers contract, also run by .ci/run's lint phase)."""
     contracts = import_contracts()
     assert (
-        '"dashboard", "council", "recognition", "assessments", "communes", "outbox", "accounts"' in contracts
+        '"dashboard", "esign", "council", "recognition", "assessments", "communes", "outbox", "accounts"'
+        in contracts
     )
     done = lint_imports(ROOT / "pyproject.toml", ROOT)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -57,7 +58,16 @@ def test_import_linter_keeps_the_layers_on_the_tree():
 
 def test_import_linter_refuses_an_import_that_goes_upward(tmp_path):
     """Its self-test: the same contracts on a sample tree where accounts imports the dashboard."""
-    for app in ("accounts", "outbox", "communes", "assessments", "recognition", "council", "dashboard"):
+    for app in (
+        "accounts",
+        "outbox",
+        "communes",
+        "assessments",
+        "recognition",
+        "council",
+        "esign",
+        "dashboard",
+    ):
         (tmp_path / app).mkdir()
         (tmp_path / app / "__init__.py").write_text("")
     for package in ("documents", "views", "services"):

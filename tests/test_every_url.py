@@ -125,6 +125,18 @@ RULES = {
     "recognition:revoke": ("get", recognised, {"chair", "admin"}),
     "recognition:documents_panel": ("get", recognised, SEES_MY_LY),
     "recognition:document_download": ("get", lambda d: {"document_id": d["document"].pk}, SEES_MY_LY),
+    # Digital signatures: the document's signer and its body's clerk (the list: everyone, their own).
+    "esign:awaiting": ("get", lambda d: {}, EVERYONE),
+    "esign:document_signing": (
+        "get",
+        lambda d: {"document_id": d["document"].pk},
+        {"chair", "clerk", "admin"},
+    ),
+    "esign:signed_download": (
+        "get",
+        lambda d: {"document_id": d["document"].pk},
+        {"chair", "clerk", "admin"},
+    ),
     "recognition:document_retry": (
         "post",
         lambda d: {"document_id": d["failed"].pk},

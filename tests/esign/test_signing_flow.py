@@ -210,5 +210,8 @@ def test_the_decision_takes_effect_at_the_organisations_signature(
     assert _upload(client, document, signed, "signer").status_code == 302
     assert Dossier.objects.get(pk=earlier.pk).state == "recognised"
     client.force_login(people.clerk)
-    assert _upload(client, document, sign(signed, ca.organisation, field="ChuKy2"), "organisation").status_code == 302
+    assert (
+        _upload(client, document, sign(signed, ca.organisation, field="ChuKy2"), "organisation").status_code
+        == 302
+    )
     assert Dossier.objects.get(pk=earlier.pk).state == "expired"
