@@ -55,10 +55,19 @@ def certificate_facts(data: bytes) -> CertificateFacts:
     )
 
 
-def common_name(der: bytes) -> str:
-    cert = x509.load_der_x509_certificate(der)
-    names = cert.subject.get_attributes_for_oid(x509.oid.NameOID.COMMON_NAME)
-    return str(names[0].value) if names else cert.subject.rfc4514_string()
+def readable_name(name: x509.Name) -> str:
+    """A certificate's name as an official reads it: its common name, then its organisation
+    ("Nguyễn Văn A — Ủy ban nhân dân tỉnh Nghệ An"), never the attribute labels."""
+    parts = [
+        str(attribute.value)
+        for oid in (x509.oid.NameOID.COMMON_NAME, x509.oid.NameOID.ORGANIZATION_NAME)
+        for attribute in name.get_attributes_for_oid(oid)
+    ]
+    return " — ".join(parts) or name.rfc4514_string()
+
+
+def subject_of(der: bytes) -> str:
+    return readable_name(x509.load_der_x509_certificate(der).subject)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,8 @@ from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
 from pyhanko_certvalidator import errors as cv_errors
 
+from .certificates import subject_of
+
 ACCEPTED_SUBFILTERS = ("/adbe.pkcs7.detached", "/ETSI.CAdES.detached")
 
 
@@ -79,6 +81,16 @@ class SignatureFacts:
     modification_level: str
     signed_revision: int
     summary: str
+
+
+def outside_event_loop(function, *args, **kwargs):
+    """Run `function` on a thread of its own: pyHanko's synchronous calls start their own event loop
+    (asyncio.run), which fails on a thread where one already runs (an ASGI server, a browser driver's
+    greenlets, which asyncio.get_running_loop does not always see)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
 
 
 def _load(data: bytes) -> PdfFileReader:
@@ -224,6 +236,10 @@ def validate_signed_upload(
 ) -> list[SignatureFacts]:
     """Validate `uploaded` as `rendered` with `signatures` digital signatures appended, one revision
     each after the rendered one. Returns each signature's facts, in order; raises SignatureRefused."""
+    return outside_event_loop(_validate, rendered, uploaded, signatures, trust)
+
+
+def _validate(rendered: bytes, uploaded: bytes, signatures: int, trust: Trust) -> list[SignatureFacts]:
     if not trust.roots:
         raise SignatureRefused(
             "anchors",
@@ -308,10 +324,10 @@ def validate_signed_upload(
                 subfilter=subfilter,
                 certificate_der=cert_der,
                 certificate_sha256=hashlib.sha256(cert_der).hexdigest(),
-                signer_subject=sig.signer_cert.subject.human_friendly,
+                signer_subject=subject_of(cert_der),
                 signing_time=moment,
                 time_source=source,
-                anchor_subject=path.trust_anchor.authority.name.human_friendly if path is not None else "",
+                anchor_subject=subject_of(anchor_der) if anchor_der else "",
                 anchor_sha256=hashlib.sha256(anchor_der).hexdigest() if anchor_der else "",
                 revocation_source="embedded" if (crls or ocsps) else "uploaded or fetched",
                 modification_level=level.name,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from communes.protected_media import protected_file_response
-from recognition.documents import download_name
+from recognition.documents import download_name, kinds
 from recognition.models import Document
 from recognition.permissions import can_view_document
 
@@ -67,6 +67,7 @@ def document_signing(request, document_id: int):
         {
             "document": document,
             "filename": download_name(document),
+            "number": kinds.entry(document.kind).identity(document).number,
             "signatures": selectors.signatures_of(document),
             "can_sign": permissions.can_sign_as_signer(document, request.user)
             or permissions.can_sign_for_organisation(document, request.user),
@@ -98,4 +99,8 @@ def signed_download(request, document_id: int):
 
 def awaiting(request):
     """Văn bản chờ ký số: the documents waiting for the user's signature or for their office's."""
-    return render(request, "esign/awaiting.html", {"documents": selectors.awaiting_for(request.user)})
+    documents = [
+        (document, kinds.entry(document.kind).identity(document).number)
+        for document in selectors.awaiting_for(request.user)
+    ]
+    return render(request, "esign/awaiting.html", {"documents": documents})

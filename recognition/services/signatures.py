@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from assessments import workflow
 from communes.models import IssuingBody
 
+from ..documents import kinds
 from ..models import Document, RecognitionDecision
 from .common import _tell
 
@@ -65,7 +66,7 @@ def tell_awaiting_signature(document: Document) -> int:
 
     link = reverse("esign:document_signing", args=[document.pk])
     with translation.override(settings.LANGUAGE_CODE):
-        what = f"{document.get_kind_display()} {document.number_display}".strip()
+        what = f"{document.get_kind_display()} {kinds.entry(document.kind).identity(document).number}".strip()
         if document.signature_stage == Document.SignatureStage.SIGNER:
             signer = signer_of(document)
             recipients = [signer] if signer is not None else []

@@ -201,6 +201,12 @@ def sign(
     subfilter=SigSeedSubFilter.PADES,
 ) -> bytes:
     """The stand-in signer: pyHanko's incremental PAdES signature, as an official's tool would append it."""
+    from esign.validation import outside_event_loop
+
+    return outside_event_loop(_sign, data, holder, field, timestamp, embed_crls, subfilter)
+
+
+def _sign(data, holder, field, timestamp, embed_crls, subfilter) -> bytes:
     ca = pki()
     writer = IncrementalPdfFileWriter(io.BytesIO(data))
     signer = signers.SimpleSigner(

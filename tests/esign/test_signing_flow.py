@@ -9,12 +9,13 @@ import pytest
 from django.urls import reverse
 
 from communes.models import IssuingBody
-from esign.models import SignatureEvidence, TrustAnchor
+from esign.models import SignatureEvidence
 from esign.services import certificate_record
 from recognition import services
 from recognition.models import Document
 from tests import workflow
 from tests.esign.pki import pki, sign
+from tests.esign.world import make_electronic
 from tests.factories import DossierFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,26 +23,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def electronic(people):
-    """Kỳ Sơn's People's Committee issues electronically; the province trusts the test root; the chair's
-    and the committee's certificates are on file."""
-    ca = pki()
-    body = IssuingBody.objects.get(code=people.ky_son.code)
-    body.issuance, body.numbering = IssuingBody.Issuance.ELECTRONIC, IssuingBody.Numbering.APPLICATION
-    body.full_clean()
-    body.save()
-    province = people.my_ly.province
-    for cert, is_root in ((ca.root, True), (ca.intermediate, False)):
-        anchor = TrustAnchor(province=province, is_root=is_root)
-        anchor.read(cert.der)
-        anchor.save()
-    from esign.models import RevocationList
-
-    for data in ca.crls:
-        crl = RevocationList(province=province)
-        crl.read(data)
-        crl.save()
-    certificate_record(data=ca.chairman.pem, actor=people.admin, user=people.chair)
-    certificate_record(data=ca.organisation.der, actor=people.admin, issuing_body=body)
+    """Kỳ Sơn's People's Committee issues electronically; the chair's certificate is on file."""
+    body = make_electronic(
+        IssuingBody.objects.get(code=people.ky_son.code), people.my_ly.province, admin=people.admin
+    )
+    certificate_record(data=pki().chairman.pem, actor=people.admin, user=people.chair)
     return body
 
 
@@ -215,3 +201,67 @@ def test_the_decision_takes_effect_at_the_organisations_signature(
         == 302
     )
     assert Dossier.objects.get(pk=earlier.pk).state == "expired"
+
+
+def test_the_vice_chair_signs_kt_the_decision_with_its_130_row_annex(
+    province_people, official, client, django_capture_on_commit_callbacks
+):
+    """Decision 28: the provincial vice-chair's decision (KT. CHỦ TỊCH) recognising 130 communes, its
+    annex in the same file, signed once by him and once by the organisation; the communes receive the
+    signed file, and only after the organisation's signature."""
+    from assessments.models import CriteriaSet, Dossier, SituationCounts
+    from communes.models import Commune, Role
+    from communes.services import issuing_body_for
+    from outbox.models import Email
+
+    p = province_people
+    ca = pki()
+    body = make_electronic(
+        issuing_body_for(unit=p.province, kind=IssuingBody.Kind.PEOPLE_COMMITTEE), p.province, admin=p.admin
+    )
+    certificate_record(data=ca.vice_chair.der, actor=p.admin, user=p.provincial_vice_chair)
+    clerk = official(Role.PROVINCIAL_CLERK, p.province, username="vanthu_ky_so")
+    criteria_set = CriteriaSet.objects.filter(procedure="province").first()
+    dossiers = []
+    for i in range(130):
+        commune = Commune.objects.create(
+            code=f"8{i:04d}",
+            name=f"Xã Ký Số {i + 1:03d}",
+            kind="xa",
+            province=p.province,
+            valid_from=datetime.date(2025, 7, 1),
+        )
+        dossier = DossierFactory(commune=commune, year=2026, criteria_set=criteria_set)
+        SituationCounts.objects.create(dossier=dossier, population=4000, classification="")
+        dossiers.append(dossier)
+    official(Role.COMMUNE_CHAIR, dossiers[0].commune, username="ct_ky_so", email="ctks@example.vn")
+    # Test set-up only: the council's vote has its own tests; here, one signed decision for 130 communes.
+    Dossier.objects.filter(pk__in=[d.pk for d in dossiers]).update(state=Dossier.State.RECOMMENDED)
+    with django_capture_on_commit_callbacks(execute=True):
+        collective = services.collective_decision_record(
+            province=p.province,
+            year=2026,
+            actor=p.provincial_vice_chair,
+            listed=[d.pk for d in dossiers],
+            decided_on=datetime.date(2026, 11, 24),
+            signer_title="Phó Chủ tịch UBND tỉnh",
+        )
+    assert collective.signer_capacity == "deputy" and collective.number is not None
+    document = Document.objects.get(collective=collective)
+    assert document.issuer_code == body.code
+    assert document.signature_stage == Document.SignatureStage.SIGNER
+    assert not Email.objects.filter(attachment_file__startswith="signed/").exists()
+    assert not Email.objects.filter(key__startswith=f"decision:{document.pk}:").exists()
+
+    client.force_login(p.provincial_vice_chair)
+    signed = sign(_rendered(client, document), ca.vice_chair)
+    response = _upload(client, document, signed, "signer")
+    assert response.status_code == 302, response.content.decode()[:1500]
+    assert not Email.objects.filter(key__startswith=f"decision:{document.pk}:").exists()
+    client.force_login(clerk)
+    response = _upload(client, document, sign(signed, ca.organisation, field="ChuKy2"), "organisation")
+    assert response.status_code == 302, response.content.decode()[:1500]
+    document.refresh_from_db()
+    assert document.signature_stage == Document.SignatureStage.SIGNED
+    letter = Email.objects.get(key__startswith=f"decision:{document.pk}:")
+    assert letter.attachment_file == document.signed_file.name and letter.to == ["ctks@example.vn"]

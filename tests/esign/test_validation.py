@@ -47,9 +47,9 @@ def test_the_chairmans_signature_then_the_organisations_are_accepted():
     once = sign(rendered(), ca.chairman)
     twice = sign(once, ca.organisation, field="ChuKy2")
     facts = validate_signed_upload(rendered=rendered(), uploaded=twice, signatures=2, trust=trust())
-    assert [f.signer_subject.split(",")[0] for f in facts] == [
-        "Common Name: Chủ tịch (thử nghiệm)",
-        "Common Name: Ủy ban nhân dân (thử nghiệm)",
+    assert [f.signer_subject for f in facts] == [
+        "Chủ tịch (thử nghiệm) — Ban Cơ yếu Chính phủ (thử nghiệm)",
+        "Ủy ban nhân dân (thử nghiệm) — Ban Cơ yếu Chính phủ (thử nghiệm)",
     ]
     assert all(f.time_source == "timestamp" for f in facts)
     assert all("Root CA Ban Cơ yếu" in f.anchor_subject for f in facts)
