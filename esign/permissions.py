@@ -28,3 +28,13 @@ def can_see_signing(document: Document, user) -> bool:
     return can_view_document(document, user) and (
         signer_of(document) == user or has_unit_perm(user, "keep_register", signing_unit(document))
     )
+
+
+def can_attach_scan(document: Document, user) -> bool:
+    """The clerk of a body on paper, on an issued document (never a draft, never an electronic one)."""
+    return (
+        document.signature_stage == Document.SignatureStage.NONE
+        and not document.draft
+        and document.status == Document.Status.READY
+        and has_unit_perm(user, "keep_register", signing_unit(document))
+    )

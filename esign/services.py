@@ -149,3 +149,30 @@ def certificate_record(
     certificate.full_clean()
     certificate.save()
     return certificate
+
+
+@transaction.atomic
+def scan_attach(*, document: Document, actor: User, data: bytes) -> Document:
+    """Văn thư of a body on paper: the scan of the signed and stamped paper, listed beside the issued
+    file (a colour PDF of at least 200 dpi; a later scan replaces it)."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    from .scans import ScanRefused, check_scan
+
+    locked = Document.objects.select_for_update(of=("self",)).select_related("collective").get(pk=document.pk)
+    if not permissions.can_attach_scan(locked, actor):
+        raise PermissionDenied
+    try:
+        check_scan(data)
+    except ScanRefused as refused:
+        raise SignatureRefused("scan", str(refused)) from refused
+    storage = locked.scan.storage
+    old = locked.scan.name
+    if old:
+        transaction.on_commit(lambda: storage.delete(old))
+    locked.scan.name = storage.save(f"scans/{locked.year}/{locked.kind}-{locked.pk}.pdf", ContentFile(data))
+    locked.scan_sha256 = hashlib.sha256(data).hexdigest()
+    locked.save(update_fields=["scan", "scan_sha256"])
+    return locked

@@ -40,7 +40,15 @@ def document_signing(request, document_id: int):
     document = _document(request, document_id)
     error = None
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and "scan" in request.FILES:
+        try:
+            services.scan_attach(document=document, actor=request.user, data=request.FILES["scan"].read())
+        except SignatureRefused as refused:
+            error, status = refused.message, 400
+        else:
+            messages.success(request, _("The scan of the signed paper was attached."))
+            return redirect("esign:document_signing", document_id=document.pk)
+    elif request.method == "POST":
         uploaded = request.FILES.get("signed_file")
         if uploaded is None:
             error = _("Choose the signed PDF file.")
@@ -60,6 +68,7 @@ def document_signing(request, document_id: int):
                 messages.success(request, _("The digital signature was validated and kept."))
                 return redirect("esign:document_signing", document_id=document.pk)
         status = 400
+    if status == 400:
         document.refresh_from_db()
     return render(
         request,
@@ -69,6 +78,7 @@ def document_signing(request, document_id: int):
             "filename": download_name(document),
             "number": kinds.entry(document.kind).identity(document).number,
             "signatures": selectors.signatures_of(document),
+            "can_attach_scan": permissions.can_attach_scan(document, request.user),
             "can_sign": permissions.can_sign_as_signer(document, request.user)
             or permissions.can_sign_for_organisation(document, request.user),
             "error": error,
@@ -104,3 +114,18 @@ def awaiting(request):
         for document in selectors.awaiting_for(request.user)
     ]
     return render(request, "esign/awaiting.html", {"documents": documents})
+
+
+@require_GET
+def scan_download(request, document_id: int):
+    """The scan of the signed paper, for whoever may read the document."""
+    document = get_object_or_404(Document, pk=document_id)
+    if not can_view_document(document, request.user):
+        raise Http404
+    if not document.scan:
+        return redirect("esign:document_signing", document_id=document.pk)
+    return protected_file_response(
+        document.scan,
+        filename=download_name(document).replace(".pdf", " (bản quét).pdf"),
+        content_type="application/pdf",
+    )

@@ -305,6 +305,11 @@ class Document(models.Model):
     )
     signed_sha256 = models.CharField(max_length=64, blank=True, verbose_name=_("SHA-256 of the signed file"))
     signed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("signatures completed at"))
+    # A body on paper: the clerk's scan of the signed and stamped paper, listed beside the issued file.
+    scan = models.FileField(
+        upload_to="scans/", max_length=200, blank=True, verbose_name=_("scan of the signed paper")
+    )
+    scan_sha256 = models.CharField(max_length=64, blank=True, verbose_name=_("SHA-256 of the scan"))
     # A report's figures as they stood on its date (its PDF and its spreadsheet both read them).
     figures = models.JSONField(default=dict, blank=True, editable=False, verbose_name=_("figures"))
     # The day a report was sent (to the Ministry); recorded by its author.

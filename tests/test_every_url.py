@@ -127,6 +127,7 @@ RULES = {
     "recognition:document_download": ("get", lambda d: {"document_id": d["document"].pk}, SEES_MY_LY),
     # Digital signatures: the document's signer and its body's clerk (the list: everyone, their own).
     "esign:awaiting": ("get", lambda d: {}, EVERYONE),
+    "esign:scan_download": ("get", lambda d: {"document_id": d["document"].pk}, SEES_MY_LY),
     "esign:document_signing": (
         "get",
         lambda d: {"document_id": d["document"].pk},

@@ -59,12 +59,24 @@ def render_html(document: Document) -> str:
             # The collective's competence (Decree 30, App. I II.7.a): "TM." and its name come first.
             context["signer_lines"] = [f"TM. {kind.signs_for}", *context["signer_lines"]]
         context["draft"] = document.draft
+        context["electronic"] = issued_electronically(document)
         face = typeface()
         context.update({"font_family": face.family, "font_faces": face.faces})
         context.update(_metadata(document, kind.identity(document)))
         context.update(_verification(document))
         html = render_to_string(kind.template, nfc_all(context))
     return unicodedata.normalize("NFC", html)
+
+
+def issued_electronically(document: Document) -> bool:
+    """Whether the body that signs `document` issues electronic originals (its digital signatures)."""
+    from communes.models import IssuingBody
+
+    if document.draft or not document.issuer_code:
+        return False
+    return IssuingBody.objects.filter(
+        code=document.issuer_code, issuance=IssuingBody.Issuance.ELECTRONIC
+    ).exists()
 
 
 def download_name(document: Document) -> str:

@@ -18,6 +18,7 @@ from assessments.services import DossierActionError
 from communes.confirm import Confirmation
 from communes.permissions import (
     can_retry_documents,
+    has_unit_perm,
 )
 from communes.protected_media import protected_file_response
 
@@ -119,6 +120,8 @@ def documents_context(dossier: Dossier, user) -> dict:
     documents = [d for d in documents if d.dossier_id or permissions.can_view_document(d, user)]
     can_retry = bool(documents) and permissions.can_manage_document(documents[0], user)
     return {
+        # The deciding body's clerk attaches the scans of the signed papers (a body on paper).
+        "can_attach_scans": has_unit_perm(user, "keep_register", workflow.deciding_unit(dossier)),
         "dossier": dossier,
         "documents": [(d, download_name(d)) for d in documents],
         "any_pending": any(d.status == Document.Status.PENDING for d in documents),

@@ -265,3 +265,52 @@ def test_the_vice_chair_signs_kt_the_decision_with_its_130_row_annex(
     assert document.signature_stage == Document.SignatureStage.SIGNED
     letter = Email.objects.get(key__startswith=f"decision:{document.pk}:")
     assert letter.attachment_file == document.signed_file.name and letter.to == ["ctks@example.vn"]
+
+
+def _signature_gap(document: Document, signer_name: str) -> float:
+    """Points between the last title line of the signature block and the signer's name, on the page
+    (the right-hand column of the foot: "Nơi nhận" shares its lines on the left)."""
+    import itertools
+
+    import pdfplumber
+
+    with pdfplumber.open(document.file.path) as pdf:
+        for page in pdf.pages:
+            words = [w for w in page.extract_words() if w["x0"] > page.width * 0.45]
+            lines = [
+                (top, " ".join(w["text"] for w in group), max(w["bottom"] for w in group))
+                for top, group in (
+                    (t, list(g)) for t, g in itertools.groupby(words, key=lambda w: round(w["top"]))
+                )
+            ]
+            names = [line for line in lines if line[1] == signer_name]
+            if names:
+                titles = [line for line in lines if line[1] == "CHỦ TỊCH" and line[0] < names[-1][0]]
+                return names[-1][0] - titles[-1][2]
+    raise AssertionError("no signature block found")
+
+
+def test_an_electronic_original_leaves_room_for_the_signature_and_seal_images(
+    people, client, django_capture_on_commit_callbacks
+):
+    """Decree 30, App. I II.7.d and II.8.a: the signature image and the seal over its left third go
+    between the title and the name; on paper the same block keeps the room for a hand signature."""
+    paper = _decide(people, django_capture_on_commit_callbacks)
+    on_paper = _signature_gap(paper, people.chair.get_full_name())
+    make_electronic(
+        IssuingBody.objects.get(code=people.ky_son.code), people.my_ly.province, admin=people.admin
+    )
+    dossier = workflow.appraise(
+        workflow.submit(DossierFactory(commune=people.my_ly, year=2023), people.officer),
+        people.police,
+        inspection_date=datetime.date(2024, 10, 1),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = services.decision_record(
+            dossier=dossier, actor=people.chair, outcome="recognised", decided_on=datetime.date(2024, 11, 6)
+        )
+    electronic = _signature_gap(
+        Document.objects.get(decision=decision, kind=Document.Kind.RECOGNITION), people.chair.get_full_name()
+    )
+    # About 40 mm: a seal of 35–40 mm across the left third of the signature image.
+    assert electronic >= 110 > on_paper >= 55
