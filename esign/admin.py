@@ -51,6 +51,16 @@ class TrustAnchorAdmin(admin.ModelAdmin):
 class SigningCertificateAdmin(admin.ModelAdmin):
     form = SigningCertificateForm
     list_display = ["subject", "user", "issuing_body", "not_after", "confirmed_by", "confirmed_at"]
+    list_filter = [("confirmed_at", admin.EmptyFieldListFilter)]
+    actions = ["confirm"]
+
+    @admin.action(description=_("Confirm the selected certificates for their holders"))
+    def confirm(self, request, queryset):
+        from .services import certificates_confirm
+
+        count = certificates_confirm(certificates=list(queryset), actor=request.user)
+        self.message_user(request, _("%(count)s certificates confirmed.") % {"count": count})
+
     readonly_fields = [
         "subject",
         "issuer",

@@ -89,3 +89,9 @@ def revocation_list_facts(data: bytes) -> RevocationListFacts:
         this_update=crl.last_update_utc,
         next_update=crl.next_update_utc,
     )
+
+
+def common_name(der: bytes) -> str:
+    cert = x509.load_der_x509_certificate(der)
+    names = cert.subject.get_attributes_for_oid(x509.oid.NameOID.COMMON_NAME)
+    return str(names[0].value) if names else ""

@@ -166,6 +166,7 @@ class SignatureEvidence(models.Model):
     anchor_subject = models.CharField(_("trust anchor"), max_length=500)
     subfilter = models.CharField(max_length=40)
     report = models.TextField(_("validation report"))
+    evidence = models.JSONField(_("validation evidence"), default=dict, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
     )

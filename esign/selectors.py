@@ -32,7 +32,13 @@ def trust_for(province) -> Trust:
 
 
 def certificate_on_file(sha256: str) -> SigningCertificate | None:
-    return SigningCertificate.objects.filter(sha256=sha256).select_related("user", "issuing_body").first()
+    """A certificate an administrator put on file or confirmed (a suggestion awaiting confirmation is
+    not on file)."""
+    return (
+        SigningCertificate.objects.filter(sha256=sha256, confirmed_at__isnull=False)
+        .select_related("user", "issuing_body")
+        .first()
+    )
 
 
 def signatures_of(document: Document) -> list[SignatureEvidence]:

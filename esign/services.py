@@ -37,6 +37,7 @@ def _on_file(facts: SignatureFacts, *, role: str, document: Document) -> Signing
                 "administrator must add it for its holder before it is accepted."
             )
             % {"n": n, "sha": facts.certificate_sha256[:16] + "…", "subject": facts.signer_subject},
+            certificate_der=facts.certificate_der if role == SignatureEvidence.Role.SIGNER else b"",
         )
     if role == SignatureEvidence.Role.SIGNER:
         signer = signer_of(document)
@@ -126,6 +127,7 @@ def signature_upload(
             anchor_subject=fact.anchor_subject[:500],
             subfilter=fact.subfilter,
             report=fact.summary,
+            evidence=fact.evidence,
             uploaded_by=actor,
         )
     return document_signature_add(document_id=locked.pk, signed_pdf=uploaded)
@@ -176,3 +178,35 @@ def scan_attach(*, document: Document, actor: User, data: bytes) -> Document:
     locked.scan_sha256 = hashlib.sha256(data).hexdigest()
     locked.save(update_fields=["scan", "scan_sha256"])
     return locked
+
+
+@transaction.atomic
+def certificate_suggest(*, document: Document, data: bytes) -> SigningCertificate | None:
+    """A certificate seen for the first time on a refused upload, whose name is the recorded signer's:
+    kept as a suggestion for an administrator to confirm (admin "Signing certificates"). The name alone
+    never accepts a signature: until confirmed it is not on file. None when the names differ."""
+    from communes.text import search_key
+
+    from .certificates import certificate_facts, common_name
+
+    signer = signer_of(document)
+    facts = certificate_facts(data)
+    if signer is None or search_key(common_name(facts.der)) != search_key(signer.get_full_name()):
+        return None
+    existing = SigningCertificate.objects.filter(sha256=facts.sha256).first()
+    if existing is not None:
+        return existing
+    certificate = SigningCertificate(user=signer)
+    certificate.read(data)
+    certificate.save()
+    return certificate
+
+
+@transaction.atomic
+def certificates_confirm(*, certificates, actor: User) -> int:
+    """An administrator confirms suggested certificates for their holders: on file from now."""
+    from django.utils import timezone
+
+    return SigningCertificate.objects.filter(
+        pk__in=[c.pk for c in certificates], confirmed_at__isnull=True
+    ).update(confirmed_by=actor, confirmed_at=timezone.now())

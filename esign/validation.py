@@ -46,10 +46,12 @@ ACCEPTED_SUBFILTERS = ("/adbe.pkcs7.detached", "/ETSI.CAdES.detached")
 class SignatureRefused(Exception):
     """An upload refused: `check` names the failed check, `message` says it to the official."""
 
-    def __init__(self, check: str, message: str):
+    def __init__(self, check: str, message: str, *, certificate_der: bytes = b""):
         super().__init__(message)
         self.check = check
         self.message = message
+        # The certificate a "not on file" refusal names: it may be suggested for confirmation.
+        self.certificate_der = certificate_der
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,9 @@ class SignatureFacts:
     modification_level: str
     signed_revision: int
     summary: str
+    # The evidence the validation rested on: the path to the anchor, the revocation data (the file's and
+    # the uploaded CRLs) and the timestamp token, each by SHA-256 with what it is.
+    evidence: dict = field(default_factory=dict)
 
 
 def outside_event_loop(function, *args, **kwargs):
@@ -217,6 +222,41 @@ def _check_pdfa(reader: PdfFileReader) -> None:
         )
 
 
+def _evidence(sig, status, trust: Trust, crls, ocsps) -> dict:
+    def sha(data: bytes) -> str:
+        return hashlib.sha256(data).hexdigest()
+
+    path = []
+    if status.validation_path is not None:
+        for cert in status.validation_path.iter_certs(include_root=True):
+            path.append({"sha256": sha(cert.dump()), "subject": subject_of(cert.dump())})
+    revocation = [
+        {
+            "kind": "CRL",
+            "from": "file",
+            "sha256": sha(c.dump()),
+            "this_update": c["tbs_cert_list"]["this_update"].native.isoformat(),
+        }
+        for c in crls
+    ] + [{"kind": "OCSP", "from": "file", "sha256": sha(o.dump())} for o in ocsps]
+    revocation += [{"kind": "CRL", "from": "uploaded", "sha256": sha(der)} for der in trust.crls]
+    stamp = status.timestamp_validity
+    try:
+        token = find_unique_cms_attribute(sig.signer_info["unsigned_attrs"], "signature_time_stamp_token")
+    except (NonexistentAttributeError, MultivaluedAttributeError):
+        token = None
+    timestamp = (
+        {
+            "time": stamp.timestamp.isoformat(),
+            "token_sha256": sha(token.dump()) if token is not None else "",
+            "tsa": subject_of(stamp.signing_cert.dump()) if stamp.signing_cert is not None else "",
+        }
+        if stamp is not None
+        else {}
+    )
+    return {"path": path, "revocation": revocation, "timestamp": timestamp}
+
+
 def _signing_time(sig, trust: Trust, certs, crls, ocsps) -> tuple[datetime.datetime, str]:
     """The timestamp's time when the signature carries a valid, trusted one; else the time it claims."""
     status = validate_pdf_signature(
@@ -333,6 +373,7 @@ def _validate(rendered: bytes, uploaded: bytes, signatures: int, trust: Trust) -
                 modification_level=level.name,
                 signed_revision=sig.signed_revision,
                 summary=status.pretty_print_details(),
+                evidence=_evidence(sig, status, trust, crls, ocsps),
             )
         )
     _check_pdfa(reader)

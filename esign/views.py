@@ -64,6 +64,13 @@ def document_signing(request, document_id: int):
                 )
             except SignatureRefused as refused:
                 error = refused.message
+                if refused.certificate_der and services.certificate_suggest(
+                    document=document, data=refused.certificate_der
+                ):
+                    error += " " + _(
+                        "Its name is the signer's: it is proposed to an administrator, who confirms it "
+                        "before it is accepted."
+                    )
             else:
                 messages.success(request, _("The digital signature was validated and kept."))
                 return redirect("esign:document_signing", document_id=document.pk)

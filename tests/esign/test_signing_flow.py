@@ -99,10 +99,14 @@ def test_the_chair_signs_then_the_clerk_and_verify_shows_both(
     document.refresh_from_db()
     assert document.signature_stage == Document.SignatureStage.SIGNED
     assert document.signed_sha256 == hashlib.sha256(final).hexdigest()
-    assert list(SignatureEvidence.objects.filter(document=document).values_list("role", flat=True)) == [
-        "signer",
-        "organisation",
-    ]
+    evidence = list(SignatureEvidence.objects.filter(document=document))
+    assert [e.role for e in evidence] == ["signer", "organisation"]
+    # Kept with each signature: the path to the anchor, the revocation data, the timestamp token.
+    chain = [link["subject"].split(" — ")[0] for link in evidence[0].evidence["path"]]
+    assert chain == ["Root CA Ban Cơ yếu (thử nghiệm)", "CA Chính phủ (thử nghiệm)", "Chủ tịch (thử nghiệm)"]
+    assert {r["from"] for r in evidence[0].evidence["revocation"]} == {"uploaded"}
+    assert evidence[0].evidence["timestamp"]["token_sha256"]
+    assert "TSA" in evidence[0].evidence["timestamp"]["tsa"]
 
     client.logout()
     verify = client.get(reverse("verify", args=[document.verification_code])).content.decode()
@@ -314,3 +318,26 @@ def test_an_electronic_original_leaves_room_for_the_signature_and_seal_images(
     )
     # About 40 mm: a seal of 35–40 mm across the left third of the signature image.
     assert electronic >= 110 > on_paper >= 55
+
+
+def test_a_certificate_seen_first_with_the_signers_name_is_proposed_then_confirmed(
+    people, electronic, client, django_capture_on_commit_callbacks
+):
+    """Matching the name never accepts a signature: it proposes the certificate; once an administrator
+    confirms it, the same upload is accepted."""
+    from esign.models import SigningCertificate
+    from esign.services import certificates_confirm
+    from tests.esign.pki import issue
+
+    own = issue(people.chair.get_full_name(), by=pki().intermediate)
+    document = _decide(people, django_capture_on_commit_callbacks)
+    client.force_login(people.chair)
+    signed = sign(_rendered(client, document), own)
+    response = _upload(client, document, signed, "signer")
+    assert response.status_code == 400
+    assert "quản trị viên" in response.content.decode()
+    proposed = SigningCertificate.objects.get(user=people.chair, confirmed_at__isnull=True)
+    document.refresh_from_db()
+    assert document.signature_stage == Document.SignatureStage.SIGNER
+    certificates_confirm(certificates=[proposed], actor=people.admin)
+    assert _upload(client, document, signed, "signer").status_code == 302
