@@ -10,8 +10,11 @@ class EsignConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from assessments.panels import register_work_source
         from recognition.selectors import VERIFICATION_EXTRAS
 
-        from .selectors import verification_signatures
+        from .selectors import verification_signatures, work_for
 
-        VERIFICATION_EXTRAS.append(verification_signatures)
+        if verification_signatures not in VERIFICATION_EXTRAS:
+            VERIFICATION_EXTRAS.append(verification_signatures)
+        register_work_source(work_for)

@@ -103,3 +103,32 @@ def verification_signatures(document: Document) -> dict:
             for s in signatures_of(document)
         ]
     }
+
+
+# The grants of those who sign or apply an organisation's signature: the others' inbox asks nothing.
+_SIGNING_GRANTS = ("keep_register", "decide_", "appraise_")
+
+
+def work_for(user) -> list:
+    """The inbox's "other work": the documents waiting for the user's digital signature or for their
+    office's. No query for an official who neither signs nor keeps a register."""
+    from django.urls import reverse
+    from django.utils.translation import ngettext
+
+    from assessments.panels import Work
+    from communes.permissions import unit_grants
+
+    if not user.is_authenticated:
+        return []
+    held = {codename for _, codename in unit_grants(user)}
+    if not user.is_superuser and not any(c.startswith(_SIGNING_GRANTS) for c in held):
+        return []
+    waiting = awaiting_for(user)
+    if not waiting:
+        return []
+    label = ngettext(
+        "%(count)s document waiting for a digital signature",
+        "%(count)s documents waiting for a digital signature",
+        len(waiting),
+    ) % {"count": len(waiting)}
+    return [Work(label=label, url=reverse("esign:awaiting"), count=len(waiting))]

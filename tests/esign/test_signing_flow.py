@@ -75,6 +75,7 @@ def test_the_chair_signs_then_the_clerk_and_verify_shows_both(
     # The bell tells the chair; the clerk is told once the chair has signed.
     signing_url = reverse("esign:document_signing", args=[document.pk])
     assert signing_url.encode() in client.get(reverse("notifications")).content
+    assert "chờ ký số" in client.get(reverse("home")).content.decode()  # the inbox says so too
     page = client.get(reverse("esign:awaiting"))
     assert reverse("esign:document_signing", args=[document.pk]).encode() in page.content
     rendered = _rendered(client, document)
