@@ -476,7 +476,10 @@ def session_close(
     documents = [locked.minutes]
     if any(item.outcome == AgendaItem.Outcome.NOT_RECOMMENDED for item in items):
         # One notice tells the communes not recommended, each with the council's reason.
-        locked.notice = session_document(Document.Kind.COUNCIL_NOTICE)
+        # Signed for the council by its chair (TM. HỘI ĐỒNG), whose digital signature an electronic
+        # standing body's notice awaits first.
+        chair = council.members.filter(seat=CouncilMember.Seat.CHAIR).select_related("user").first()
+        locked.notice = session_document(Document.Kind.COUNCIL_NOTICE, signer=chair.user if chair else None)
         documents.append(locked.notice)
     if any(item.outcome == AgendaItem.Outcome.RECOMMENDED for item in items):
         # One Tờ trình of the standing body lists the recommended communes for the chairman's decision,
