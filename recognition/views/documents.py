@@ -98,9 +98,26 @@ def decision_panel(request, dossier: Dossier) -> str:
         workflow.target_of("expire"): "lapsed",
         workflow.target_of("refuse"): "refused",
     }.get(dossier.state, "in_force")
+    # An electronic decision takes effect at the organisation's signature: until then the panel says so.
+    awaiting_signature = next(
+        (
+            d
+            for d, _ in context["documents"]
+            if d.awaiting_signature
+            and d.kind
+            in (Document.Kind.RECOGNITION, Document.Kind.NON_RECOGNITION, Document.Kind.COLLECTIVE_DECISION)
+        ),
+        None,
+    )
     return render_to_string(
         "recognition/_decision_panel.html",
-        {"decision": decision, "can_keep_register": can_keep_register, "standing": standing, **context},
+        {
+            "decision": decision,
+            "can_keep_register": can_keep_register,
+            "standing": standing,
+            "awaiting_signature": awaiting_signature,
+            **context,
+        },
         request=request,
     )
 

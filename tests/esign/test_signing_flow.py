@@ -197,6 +197,8 @@ def test_the_decision_takes_effect_at_the_organisations_signature(
     document = Document.objects.get(decision=decision, kind=Document.Kind.RECOGNITION)
     assert Dossier.objects.get(pk=earlier.pk).state == "recognised"
     client.force_login(people.chair)
+    page = client.get(reverse("assessments:dossier_detail", args=[dossier.pk])).content.decode()
+    assert "data-awaiting-signature" in page
     signed = sign(_rendered(client, document), ca.chairman)
     assert _upload(client, document, signed, "signer").status_code == 302
     assert Dossier.objects.get(pk=earlier.pk).state == "recognised"
@@ -206,6 +208,8 @@ def test_the_decision_takes_effect_at_the_organisations_signature(
         == 302
     )
     assert Dossier.objects.get(pk=earlier.pk).state == "expired"
+    page = client.get(reverse("assessments:dossier_detail", args=[dossier.pk])).content.decode()
+    assert "data-awaiting-signature" not in page
 
 
 def test_the_vice_chair_signs_kt_the_decision_with_its_130_row_annex(
