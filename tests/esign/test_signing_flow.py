@@ -128,6 +128,11 @@ def test_refusals_leave_the_document_waiting(people, electronic, client, django_
     assert (
         "người có thẩm quyền" in response.content.decode() or "competent person" in response.content.decode()
     )
+    # Both signatures at once, the organisation's first and the chair's after it.
+    response = _upload(
+        client, document, sign(sign(rendered, ca.organisation), ca.chairman, field="ChuKy2"), "signer"
+    )
+    assert response.status_code == 400
     # A certificate not on file (the vice-chair's, never added).
     response = _upload(client, document, sign(rendered, ca.vice_chair), "signer")
     assert response.status_code == 400
@@ -141,13 +146,18 @@ def test_a_certificate_on_file_for_another_official_of_the_same_name_is_refused(
     people, electronic, client, django_capture_on_commit_callbacks
 ):
     ca = pki()
-    namesake = people.other_chair  # Thanh Chương's chair: the certificate is his, not Kỳ Sơn's chair's
+    # Thanh Chương's chair, renamed to share Kỳ Sơn's chair's name: the certificate is his, not hers.
+    namesake = people.other_chair
+    namesake.full_name = people.chair.get_full_name()
+    namesake.save(update_fields=["full_name"])
     certificate_record(data=ca.vice_chair.der, actor=people.admin, user=namesake)
     document = _decide(people, django_capture_on_commit_callbacks)
     client.force_login(people.chair)
     response = _upload(client, document, sign(_rendered(client, document), ca.vice_chair), "signer")
     assert response.status_code == 400
-    assert namesake.get_full_name() in response.content.decode()
+    assert "chứng thư số này được đăng ký cho" in response.content.decode()
+    document.refresh_from_db()
+    assert document.signature_stage == Document.SignatureStage.SIGNER
 
 
 def test_only_the_recorded_signer_may_bring_the_first_signature(
@@ -346,3 +356,21 @@ def test_a_certificate_seen_first_with_the_signers_name_is_proposed_then_confirm
     assert document.signature_stage == Document.SignatureStage.SIGNER
     certificates_confirm(certificates=[proposed], actor=people.admin)
     assert _upload(client, document, signed, "signer").status_code == 302
+
+
+def test_the_organisations_signature_before_the_signers_is_refused_at_the_clerks_step(
+    people, electronic, client, django_capture_on_commit_callbacks
+):
+    ca = pki()
+    document = _decide(people, django_capture_on_commit_callbacks)
+    client.force_login(people.chair)
+    rendered = _rendered(client, document)
+    assert _upload(client, document, sign(rendered, ca.chairman), "signer").status_code == 302
+    client.force_login(people.clerk)
+    reversed_order = sign(sign(rendered, ca.organisation), ca.chairman, field="ChuKy2")
+    response = _upload(client, document, reversed_order, "organisation")
+    assert response.status_code == 400
+    assert "người có thẩm quyền" in response.content.decode()
+    document.refresh_from_db()
+    assert document.signature_stage == Document.SignatureStage.ORGANISATION
+    assert SignatureEvidence.objects.filter(document=document).count() == 1
