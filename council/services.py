@@ -472,13 +472,15 @@ def session_close(
             **fields,
         )
 
-    locked.minutes = session_document(Document.Kind.COUNCIL_MINUTES)
+    # The minutes are signed by the session's chair and its secretary; an electronic body's minutes await
+    # the chair's digital signature first (the secretary's is not yet asked for: the note says so).
+    chair = council.members.filter(seat=CouncilMember.Seat.CHAIR).select_related("user").first()
+    locked.minutes = session_document(Document.Kind.COUNCIL_MINUTES, signer=chair.user if chair else None)
     documents = [locked.minutes]
     if any(item.outcome == AgendaItem.Outcome.NOT_RECOMMENDED for item in items):
         # One notice tells the communes not recommended, each with the council's reason.
         # Signed for the council by its chair (TM. HỘI ĐỒNG), whose digital signature an electronic
         # standing body's notice awaits first.
-        chair = council.members.filter(seat=CouncilMember.Seat.CHAIR).select_related("user").first()
         locked.notice = session_document(Document.Kind.COUNCIL_NOTICE, signer=chair.user if chair else None)
         documents.append(locked.notice)
     if any(item.outcome == AgendaItem.Outcome.RECOMMENDED for item in items):

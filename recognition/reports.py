@@ -100,6 +100,7 @@ def _police_document(
         label=label,
         province=province,
         year=year,
+        signer=actor,
         signer_name=actor.get_full_name(),
         signer_title=nfc(signer_title).strip(),
         signer_capacity=signer_capacity or capacity_from_title(signer_title),
