@@ -1,7 +1,6 @@
 """A body on paper: its clerk attaches the scan of the signed and stamped paper (a colour PDF of at
 least 200 dpi), listed beside the issued file; anything else is refused with the reason."""
 
-import datetime
 import io
 
 import pytest
@@ -9,10 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from recognition import services
-from recognition.models import Document
-from tests import workflow
-from tests.factories import DossierFactory
+from tests.esign.world import recognition_document
 
 pytestmark = pytest.mark.django_db
 
@@ -30,16 +26,7 @@ def scan(*, dpi: int = 200, mode: str = "RGB") -> bytes:
 
 @pytest.fixture
 def issued(people, django_capture_on_commit_callbacks):
-    dossier = workflow.appraise(
-        workflow.submit(DossierFactory(commune=people.my_ly, year=2024), people.officer),
-        people.police,
-        inspection_date=datetime.date(2024, 10, 1),
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        decision = services.decision_record(
-            dossier=dossier, actor=people.chair, outcome="recognised", decided_on=datetime.date(2024, 11, 5)
-        )
-    return Document.objects.get(decision=decision, kind=Document.Kind.RECOGNITION)
+    return recognition_document(people, django_capture_on_commit_callbacks)
 
 
 def _attach(client, document, data: bytes):

@@ -15,7 +15,7 @@ from recognition import services
 from recognition.models import Document
 from tests import workflow
 from tests.esign.pki import pki, sign
-from tests.esign.world import make_electronic
+from tests.esign.world import make_electronic, recognition_document
 from tests.factories import DossierFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,16 +32,7 @@ def electronic(people):
 
 
 def _decide(people, django_capture_on_commit_callbacks):
-    dossier = workflow.appraise(
-        workflow.submit(DossierFactory(commune=people.my_ly, year=2024), people.officer),
-        people.police,
-        inspection_date=datetime.date(2024, 10, 1),
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        decision = services.decision_record(
-            dossier=dossier, actor=people.chair, outcome="recognised", decided_on=datetime.date(2024, 11, 5)
-        )
-    return Document.objects.get(decision=decision, kind=Document.Kind.RECOGNITION)
+    return recognition_document(people, django_capture_on_commit_callbacks)
 
 
 def _upload(client, document, data: bytes, stage: str):
@@ -319,18 +310,10 @@ def test_an_electronic_original_leaves_room_for_the_signature_and_seal_images(
     make_electronic(
         IssuingBody.objects.get(code=people.ky_son.code), people.my_ly.province, admin=people.admin
     )
-    dossier = workflow.appraise(
-        workflow.submit(DossierFactory(commune=people.my_ly, year=2023), people.officer),
-        people.police,
-        inspection_date=datetime.date(2024, 10, 1),
+    document = recognition_document(
+        people, django_capture_on_commit_callbacks, year=2023, decided_on=datetime.date(2024, 11, 6)
     )
-    with django_capture_on_commit_callbacks(execute=True):
-        decision = services.decision_record(
-            dossier=dossier, actor=people.chair, outcome="recognised", decided_on=datetime.date(2024, 11, 6)
-        )
-    electronic = _signature_gap(
-        Document.objects.get(decision=decision, kind=Document.Kind.RECOGNITION), people.chair.get_full_name()
-    )
+    electronic = _signature_gap(document, people.chair.get_full_name())
     # About 40 mm: a seal of 35–40 mm across the left third of the signature image.
     assert electronic >= 110 > on_paper >= 55
 
