@@ -150,6 +150,10 @@ class Province(AdministrativeUnit):
             ("sit_on_council", _("Can take part in the review council")),
             ("keep_council_minutes", _("Can keep the review council's minutes (secretary)")),
             ("keep_register", _("Can enter the numbers of the register on approved decisions (clerk)")),
+            (
+                "keep_police_register",
+                _("Can apply the provincial police's organisation signature to its documents (police clerk)"),
+            ),
         ]
 
     def natural_key(self):
@@ -271,6 +275,8 @@ class Role(models.TextChoices):
     # Văn thư: enters the numbers of the office's register on approved decisions (both procedures).
     DISTRICT_CLERK = "district_clerk", _("District People's Committee clerk")
     PROVINCIAL_CLERK = "provincial_clerk", _("Provincial People's Committee clerk")
+    # Văn thư Công an tỉnh: applies the provincial police's organisation signature (electronic originals).
+    POLICE_CLERK = "police_clerk", _("Provincial police clerk")
     # The procedure in force since 1 July 2025 (Decision 28/2025/QĐ-TTg).
     COMMUNE_POLICE = "commune_police", _("Commune police officer")
     COMMUNE_CHAIR = "commune_chair", _("Commune People's Committee chair")
@@ -291,6 +297,7 @@ ROLE_LEVEL: dict[str, str] = {
     Role.DISTRICT_CHAIR: "district",
     Role.DISTRICT_CLERK: "district",
     Role.PROVINCIAL_CLERK: "province",
+    Role.POLICE_CLERK: "province",
     Role.COMMUNE_POLICE: "commune",
     Role.COMMUNE_CHAIR: "commune",
     Role.PROVINCIAL_POLICE: "province",
@@ -510,6 +517,14 @@ class IssuingBody(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    # The grant of the office's clerk (văn thư) of each kind of body: who numbers its register and applies
+    # its organisation signature.
+    CLERK_PERMISSION = {"ubnd": "keep_register", "police": "keep_police_register"}
+
+    @property
+    def clerk_permission(self) -> str:
+        return self.CLERK_PERMISSION[self.kind]
 
     def clean(self) -> None:
         # Decree 30, Art. 15.3: the system numbers an electronic document, so the number and the date are

@@ -31,6 +31,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.DISTRICT_CHAIR: ["view_district_dossiers", "decide_district_dossiers"],
     Role.DISTRICT_CLERK: ["view_district_dossiers", "keep_register"],
     Role.PROVINCIAL_CLERK: ["view_province_dossiers", "keep_register"],
+    Role.POLICE_CLERK: ["view_province_dossiers", "keep_police_register"],
     Role.COMMUNE_POLICE: ["view_commune_dossiers", "prepare_commune_dossiers"],
     Role.COMMUNE_CHAIR: ["view_commune_dossiers", "submit_commune_reports"],
     Role.PROVINCIAL_POLICE: [

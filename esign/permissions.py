@@ -5,7 +5,7 @@ from __future__ import annotations
 from communes.permissions import has_unit_perm
 from recognition.models import Document
 from recognition.permissions import can_view_document
-from recognition.services.signatures import signer_of, signing_unit
+from recognition.services.signatures import clerk_permission_of, signer_of, signing_unit
 
 
 def can_sign_as_signer(document: Document, user) -> bool:
@@ -20,13 +20,13 @@ def can_sign_as_signer(document: Document, user) -> bool:
 def can_sign_for_organisation(document: Document, user) -> bool:
     """The clerk (văn thư) of the issuing body's unit, once the competent person has signed."""
     return document.signature_stage == Document.SignatureStage.ORGANISATION and has_unit_perm(
-        user, "keep_register", signing_unit(document)
+        user, clerk_permission_of(document), signing_unit(document)
     )
 
 
 def can_see_signing(document: Document, user) -> bool:
     return can_view_document(document, user) and (
-        signer_of(document) == user or has_unit_perm(user, "keep_register", signing_unit(document))
+        signer_of(document) == user or has_unit_perm(user, clerk_permission_of(document), signing_unit(document))
     )
 
 
@@ -36,5 +36,5 @@ def can_attach_scan(document: Document, user) -> bool:
         document.signature_stage == Document.SignatureStage.NONE
         and not document.draft
         and document.status == Document.Status.READY
-        and has_unit_perm(user, "keep_register", signing_unit(document))
+        and has_unit_perm(user, clerk_permission_of(document), signing_unit(document))
     )

@@ -54,7 +54,7 @@ def awaiting_for(user) -> list[Document]:
     from django.db.models import Q
 
     from communes.permissions import has_unit_perm
-    from recognition.services.signatures import signer_of, signing_unit
+    from recognition.services.signatures import clerk_permission_of, signer_of, signing_unit
 
     waiting = (
         Document.objects.filter(
@@ -77,7 +77,7 @@ def awaiting_for(user) -> list[Document]:
         if document.signature_stage == Document.SignatureStage.SIGNER:
             if signer_of(document) == user:
                 found.append(document)
-        elif has_unit_perm(user, "keep_register", signing_unit(document)):
+        elif has_unit_perm(user, clerk_permission_of(document), signing_unit(document)):
             found.append(document)
     return found
 
@@ -106,7 +106,7 @@ def verification_signatures(document: Document) -> dict:
 
 
 # The grants of those who sign or apply an organisation's signature: the others' inbox asks nothing.
-_SIGNING_GRANTS = ("keep_register", "decide_", "appraise_")
+_SIGNING_GRANTS = ("keep_register", "keep_police_register", "decide_", "appraise_", "sit_on_council")
 
 
 def work_for(user) -> list:

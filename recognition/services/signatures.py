@@ -48,6 +48,13 @@ def signing_unit(document: Document):
     return document.province
 
 
+def clerk_permission_of(document: Document) -> str:
+    """The grant of the clerk who applies the organisation signature of the document's body (the People's
+    Committee's văn thư, or the police's), as the body's kind says."""
+    body = IssuingBody.objects.filter(code=document.issuer_code).first() if document.issuer_code else None
+    return body.clerk_permission if body is not None else "keep_register"
+
+
 def stage_after_render(document: Document) -> str:
     """The stage a freshly rendered document enters: an electronic body's issued document waits for its
     signer; a draft, or a body on paper, has none."""
@@ -73,7 +80,7 @@ def tell_awaiting_signature(document: Document) -> int:
             subject = _("Waiting for your digital signature: %(what)s") % {"what": what}
             note = _("Download the final file, sign it with your digital signature and upload it.")
         elif document.signature_stage == Document.SignatureStage.ORGANISATION:
-            recipients = list(holders_of("keep_register", signing_unit(document)))
+            recipients = list(holders_of(clerk_permission_of(document), signing_unit(document)))
             subject = _("Waiting for the organisation's digital signature: %(what)s") % {"what": what}
             note = _(
                 "The competent person has signed; add the organisation's digital signature and upload it."

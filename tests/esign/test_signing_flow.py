@@ -357,3 +357,39 @@ def test_the_organisations_signature_before_the_signers_is_refused_at_the_clerks
     document.refresh_from_db()
     assert document.signature_stage == Document.SignatureStage.ORGANISATION
     assert SignatureEvidence.objects.filter(document=document).count() == 1
+
+
+def test_the_provincial_polices_appraisal_report_is_signed_by_its_director_then_its_own_clerk(
+    province_people, official, client, django_capture_on_commit_callbacks
+):
+    """A police body's organisation signature is its own clerk's (keep_police_register), never the
+    People's Committee's clerk's."""
+    from communes.models import Role
+    from communes.services import issuing_body_for
+
+    p = province_people
+    ca = pki()
+    police = make_electronic(
+        issuing_body_for(unit=p.province, kind=IssuingBody.Kind.POLICE), p.province, admin=p.admin
+    )
+    certificate_record(data=ca.chairman.der, actor=p.admin, user=p.provincial_police)
+    police_clerk = official(Role.POLICE_CLERK, p.province, username="vanthu_ca")
+    committee_clerk = official(Role.PROVINCIAL_CLERK, p.province, username="vanthu_ub")
+    with django_capture_on_commit_callbacks(execute=True):
+        [dossier] = workflow.province_appraised(p, [(p.new_my_ly, p.commune_police, p.commune_chair)])
+    report = Document.objects.get(dossier=dossier, kind=Document.Kind.APPRAISAL_REPORT)
+    assert report.issuer_code == police.code and report.signature_stage == Document.SignatureStage.SIGNER
+    client.force_login(p.provincial_police)
+    signed = sign(_rendered(client, report), ca.chairman)
+    assert _upload(client, report, signed, "signer").status_code == 302
+    final = sign(signed, ca.organisation, field="ChuKy2")
+    client.force_login(committee_clerk)
+    assert _upload(client, report, final, "organisation").status_code == 403
+    client.force_login(police_clerk)
+    assert (
+        reverse("esign:document_signing", args=[report.pk]).encode()
+        in client.get(reverse("esign:awaiting")).content
+    )
+    assert _upload(client, report, final, "organisation").status_code == 302
+    report.refresh_from_db()
+    assert report.signature_stage == Document.SignatureStage.SIGNED

@@ -52,6 +52,7 @@ DEMO_ACCOUNTS = [
         "Phó Chủ tịch UBND tỉnh",
     ),
     ("vanthu.tinh", "Cao Thị Sổ", Role.PROVINCIAL_CLERK, Province, None, NEW, "Văn thư UBND tỉnh"),
+    ("vanthu.congan", "Lò Văn Thư", Role.POLICE_CLERK, Province, None, NEW, "Văn thư Công an tỉnh"),
     ("bocongan", "Bùi Văn Bộ", Role.MINISTRY_VIEWER, None, None, NEW, "Cục C04, Bộ Công an"),
     ("theodoi.tinh", "Trần Thị Theo", Role.PROVINCIAL_VIEWER, Province, None, NEW, "Sở Y tế"),
     ("quantri", "Quản Trị Viên", Role.ADMIN, Province, None, NEW, "Quản trị hệ thống"),
