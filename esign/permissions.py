@@ -26,7 +26,8 @@ def can_sign_for_organisation(document: Document, user) -> bool:
 
 def can_see_signing(document: Document, user) -> bool:
     return can_view_document(document, user) and (
-        signer_of(document) == user or has_unit_perm(user, clerk_permission_of(document), signing_unit(document))
+        signer_of(document) == user
+        or has_unit_perm(user, clerk_permission_of(document), signing_unit(document))
     )
 
 
