@@ -5,14 +5,14 @@ from __future__ import annotations
 from communes.permissions import has_unit_perm
 from recognition.models import Document
 from recognition.permissions import can_view_document
-from recognition.services.signatures import clerk_permission_of, signer_of, signing_unit
+from recognition.services.signatures import clerk_permission_of, signer_id_of, signing_unit
 
 
 def can_sign_as_signer(document: Document, user) -> bool:
     """The competent person recorded as the document's signer, while it waits for their signature."""
     return (
         document.signature_stage == Document.SignatureStage.SIGNER
-        and signer_of(document) == user
+        and signer_id_of(document) == user.pk
         and can_view_document(document, user)
     )
 
@@ -26,7 +26,7 @@ def can_sign_for_organisation(document: Document, user) -> bool:
 
 def can_see_signing(document: Document, user) -> bool:
     return can_view_document(document, user) and (
-        signer_of(document) == user
+        signer_id_of(document) == user.pk
         or has_unit_perm(user, clerk_permission_of(document), signing_unit(document))
     )
 

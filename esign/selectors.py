@@ -50,34 +50,42 @@ def signatures_of(document: Document) -> list[SignatureEvidence]:
 
 
 def awaiting_for(user) -> list[Document]:
-    """The documents waiting for `user`'s digital signature, or for their office's (the clerks')."""
+    """The documents waiting for `user`'s digital signature, or for their office's (the clerks'): two
+    queries, and the grants already read for the page, however many documents wait."""
     from django.db.models import Q
 
+    from communes.models import IssuingBody
     from communes.permissions import has_unit_perm
-    from recognition.services.signatures import clerk_permission_of, signer_of, signing_unit
+    from recognition.services.signatures import clerk_permission_of, signer_id_of, signing_unit
 
-    waiting = (
+    dossier_parts = ("commune__district", "commune__province", "criteria_set")
+    waiting = list(
         Document.objects.filter(
-            signature_stage__in=[Document.SignatureStage.SIGNER, Document.SignatureStage.ORGANISATION]
-        )
-        .filter(
-            Q(decision__signer=user)
-            | Q(revocation__signer=user)
-            | Q(collective__signer=user)
-            | Q(signer=user)
-            | Q(signature_stage=Document.SignatureStage.ORGANISATION)
+            Q(signature_stage=Document.SignatureStage.ORGANISATION)
+            | Q(signature_stage=Document.SignatureStage.SIGNER)
+            & (
+                Q(decision__signer=user)
+                | Q(revocation__signer=user)
+                | Q(collective__signer=user)
+                | Q(signer=user)
+            )
         )
         .select_related(
-            "decision__dossier__commune", "revocation__decision__dossier", "collective", "province"
+            *(f"decision__dossier__{part}" for part in dossier_parts),
+            *(f"revocation__decision__dossier__{part}" for part in dossier_parts),
+            *(f"dossier__{part}" for part in dossier_parts),
+            "collective__province",
+            "province",
         )
         .order_by("requested_at")[:200]
     )
+    bodies = {b.code: b for b in IssuingBody.objects.filter(code__in={d.issuer_code for d in waiting})}
     found = []
     for document in waiting:
         if document.signature_stage == Document.SignatureStage.SIGNER:
-            if signer_of(document) == user:
+            if signer_id_of(document) == user.pk:
                 found.append(document)
-        elif has_unit_perm(user, clerk_permission_of(document), signing_unit(document)):
+        elif has_unit_perm(user, clerk_permission_of(document, bodies), signing_unit(document)):
             found.append(document)
     return found
 

@@ -23,7 +23,7 @@ from communes.permissions import (
 from communes.protected_media import protected_file_response
 
 from .. import permissions, selectors, services
-from ..documents import download_name, naming_filter
+from ..documents import download_name, entry, naming_filter
 from ..models import Document
 
 
@@ -104,8 +104,13 @@ def decision_panel(request, dossier: Dossier) -> str:
             d
             for d, _ in context["documents"]
             if d.awaiting_signature
-            and d.kind
-            in (Document.Kind.RECOGNITION, Document.Kind.NON_RECOGNITION, Document.Kind.COLLECTIVE_DECISION)
+            and not d.revocation_id
+            # The decision's own document (numbered in the decisions' series), never its dispatch.
+            and entry(d.kind).series == services.DECISION_SERIES
+            and (
+                d.decision_id == decision.pk
+                or (decision.collective_id and d.collective_id == decision.collective_id)
+            )
         ),
         None,
     )

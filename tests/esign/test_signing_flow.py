@@ -393,3 +393,22 @@ def test_the_provincial_polices_appraisal_report_is_signed_by_its_director_then_
     assert _upload(client, report, final, "organisation").status_code == 302
     report.refresh_from_db()
     assert report.signature_stage == Document.SignatureStage.SIGNED
+
+
+def test_the_documents_awaiting_a_signature_are_read_in_a_fixed_number_of_queries(
+    people, electronic, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    """The inbox asks it on every visit of a signer or a clerk: no query per document waiting."""
+    from esign.selectors import awaiting_for
+
+    documents = [
+        recognition_document(people, django_capture_on_commit_callbacks, year=year, decided_on=day)
+        for year, day in ((2023, datetime.date(2024, 11, 5)), (2024, datetime.date(2024, 11, 6)))
+    ]
+    Document.objects.filter(pk=documents[0].pk).update(signature_stage=Document.SignatureStage.ORGANISATION)
+    awaiting_for(people.clerk)  # the clerk's grants, read once per request by the page
+    with django_assert_max_num_queries(2):
+        assert [d.pk for d in awaiting_for(people.clerk)] == [documents[0].pk]
+    awaiting_for(people.chair)
+    with django_assert_max_num_queries(2):
+        assert {d.pk for d in awaiting_for(people.chair)} >= {documents[1].pk}
