@@ -159,8 +159,16 @@ def _context(trust: Trust, certs, crls, ocsps, *, moment=None, mode="require") -
 
 def _trust_problem(cert, context: ValidationContext, position: int) -> SignatureRefused:
     """Why a certificate did not validate, by certvalidator's own verdict."""
+
+    async def validate():
+        try:
+            await CertificateValidator(cert, validation_context=context).async_validate_usage(set())
+        finally:
+            # Close the network session the context opened to fetch revocation data, in its own loop.
+            await context.aclose()
+
     try:
-        asyncio.run(CertificateValidator(cert, validation_context=context).async_validate_usage(set()))
+        asyncio.run(validate())
     except cv_errors.RevokedError:
         return SignatureRefused(
             "revoked",

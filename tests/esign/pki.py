@@ -78,6 +78,7 @@ def issue(
     not_before=None,
     not_after=None,
     org="Ban Cơ yếu Chính phủ (thử nghiệm)",
+    crl_url: str = CRL_URL + "ca.crl",
 ) -> Issued:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     subject = x509.Name(
@@ -106,7 +107,7 @@ def issue(
             x509.CRLDistributionPoints(
                 [
                     x509.DistributionPoint(
-                        full_name=[x509.UniformResourceIdentifier(CRL_URL + "ca.crl")],
+                        full_name=[x509.UniformResourceIdentifier(crl_url)],
                         relative_name=None,
                         reasons=None,
                         crl_issuer=None,
@@ -199,20 +200,24 @@ def sign(
     timestamp: bool = True,
     embed_crls: list[bytes] | None = None,
     subfilter=SigSeedSubFilter.PADES,
+    chain: list[Issued] | None = None,
 ) -> bytes:
-    """The stand-in signer: pyHanko's incremental PAdES signature, as an official's tool would append it."""
+    """The stand-in signer: pyHanko's incremental PAdES signature, as an official's tool would append it.
+    `chain` is the holder's issuers (the test PKI's intermediate and root unless given)."""
     from esign.validation import outside_event_loop
 
-    return outside_event_loop(_sign, data, holder, field, timestamp, embed_crls, subfilter)
+    return outside_event_loop(_sign, data, holder, field, timestamp, embed_crls, subfilter, chain)
 
 
-def _sign(data, holder, field, timestamp, embed_crls, subfilter) -> bytes:
+def _sign(data, holder, field, timestamp, embed_crls, subfilter, chain) -> bytes:
     ca = pki()
     writer = IncrementalPdfFileWriter(io.BytesIO(data))
     signer = signers.SimpleSigner(
         signing_cert=holder.asn1,
         signing_key=holder.asn1_key,
-        cert_registry=SimpleCertificateStore.from_certs([ca.intermediate.asn1, ca.root.asn1]),
+        cert_registry=SimpleCertificateStore.from_certs(
+            [issuer.asn1 for issuer in chain or [ca.intermediate, ca.root]]
+        ),
     )
     meta = signers.PdfSignatureMetadata(
         field_name=field,

@@ -167,3 +167,73 @@ def test_the_pdfa_identification_survives_signing_and_its_loss_is_refused():
     writer.write(stripped)
     base = stripped.getvalue()
     assert refused(sign(base, ca.chairman), base=base).check == "pdfa"
+
+
+@pytest.fixture
+def crl_server():
+    """A CRL distribution point on this machine: the files it serves, and the paths it was asked for."""
+    import http.server
+    import threading
+
+    served: dict[str, bytes] = {}
+    asked: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            asked.append(self.path)
+            body = served.get(self.path)
+            self.send_response(200 if body is not None else 404)
+            self.send_header("Content-Type", "application/pkix-crl")
+            self.end_headers()
+            self.wfile.write(body or b"")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", served, asked
+    server.shutdown()
+    server.server_close()
+
+
+def test_revocation_data_is_fetched_from_the_distribution_point_only_where_the_deployment_allows_it(
+    crl_server,
+):
+    from tests.esign.pki import YEAR, issue
+
+    base_url, served, asked = crl_server
+    root = issue("Root CA phân phối (thử nghiệm)", ca=True, not_before=NOW - 5 * YEAR)
+    official = issue("Chủ tịch (thử nghiệm)", by=root, crl_url=f"{base_url}/root.crl")
+    signed = sign(rendered(), official, timestamp=False, chain=[root])
+    fetching = Trust(roots=[root.der], allow_fetching=True)
+
+    # Nothing uploaded, nothing embedded, fetching off: the status is unknown and the upload refused,
+    # without a request leaving the machine.
+    with pytest.raises(SignatureRefused) as caught:
+        validate_signed_upload(
+            rendered=rendered(), uploaded=signed, signatures=1, trust=Trust(roots=[root.der])
+        )
+    assert caught.value.check == "revocation"
+    assert asked == []
+
+    # Fetching on: the CRL comes from the certificate's distribution point.
+    served["/root.crl"] = crl(root)
+    [fact] = validate_signed_upload(rendered=rendered(), uploaded=signed, signatures=1, trust=fetching)
+    assert asked and set(asked) == {"/root.crl"}
+    assert fact.time_source == "claimed"
+
+    # The fetched CRL lists the certificate as revoked an hour before: refused.
+    served["/root.crl"] = crl(
+        root, [(official, NOW - datetime.timedelta(hours=2))], this_update=NOW - datetime.timedelta(minutes=5)
+    )
+    with pytest.raises(SignatureRefused) as caught:
+        validate_signed_upload(rendered=rendered(), uploaded=signed, signatures=1, trust=fetching)
+    assert caught.value.check == "revoked"
+
+    # The distribution point does not answer with a CRL: the status is unknown.
+    del served["/root.crl"]
+    with pytest.raises(SignatureRefused) as caught:
+        validate_signed_upload(rendered=rendered(), uploaded=signed, signatures=1, trust=fetching)
+    assert caught.value.check == "revocation"
