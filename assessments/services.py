@@ -202,6 +202,7 @@ def _transition(
     expected_version: int | None = None,
     against_recommendation: bool = False,
     signed_as: str = "",
+    to_state: str | None = None,
 ) -> Dossier:
     locked = _lock(dossier.pk)
     if actor is not None and not perms.can_view(locked, actor):
@@ -228,8 +229,14 @@ def _transition(
     for effect in workflow.step_effects(locked, name):
         STEP_EFFECTS[effect](locked, actor)
     keeps_snapshot = workflow.keeps_snapshot(locked, name)
+    taken = workflow.step(locked, name)
+    if to_state is not None and (taken is None or to_state not in taken.targets):
+        raise DossierConflict(
+            _("This action is not possible now: the dossier is “%(state)s”. Reload the page.")
+            % {"state": locked.get_state_display()}
+        )
     try:
-        method()
+        method(to_state) if to_state is not None else method()
     except TransitionNotAllowed as exc:
         raise _conflict() from exc
     locked.version += 1
@@ -253,7 +260,8 @@ def _transition(
     )
     if workflow.appraisal_open(locked):  # the police record the appraisal from now on
         Appraisal.objects.get_or_create(dossier=locked, defaults={"appraised_by": actor})
-    _notify_next_actors(dossier=locked, event=event)
+    if taken is None or not taken.outside:  # what happened outside the application tells no one now
+        _notify_next_actors(dossier=locked, event=event)
     return locked
 
 
@@ -465,6 +473,45 @@ def dossier_council_outcome(*, dossier: Dossier, actor: User, recommended: bool,
         raise RuntimeError("dossier_council_outcome must run inside the session's transaction")
     name = "recommend" if recommended else "not_recommend"
     return _transition(dossier=dossier, actor=actor, name=name, comment=reason)
+
+
+def dossier_record_outcome(
+    *, commune: Commune, year: int, actor: User, outcome: str, comment: str, signed_as: str = ""
+) -> Dossier:
+    """Ghi nhận: the step `record_outcome` of the commune's dossier for `year`, to `outcome` (a state the
+    step leads to from the dossier's state), for a decision issued outside the application. The dossier
+    is opened in draft first when there is none, whatever the unit's standing today (a unit that no
+    longer exists keeps its past) and without the province's cycle; it must have existed at the end of
+    the evaluation period. Called by the recording service inside its transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("dossier_record_outcome must run inside the recording's transaction")
+    dossier = Dossier.objects.filter(commune=commune, year=year).select_related("criteria_set").first()
+    if dossier is None:
+        criteria_set = criteria_set_for(year=year)
+        if criteria_set is None:
+            raise DossierActionError(_("No criteria set applies to %(year)s.") % {"year": year})
+        if not commune.is_valid_in_year(year):
+            raise DossierActionError(
+                _("%(name)s did not exist in %(year)s.") % {"name": commune.name, "year": year}
+            )
+        dossier = Dossier.objects.create(commune=commune, year=year, criteria_set=criteria_set)
+    else:
+        found = workflow.step(dossier, "record_outcome")
+        if found is None or outcome not in found.targets:
+            raise DossierConflict(
+                _(
+                    "The dossier %(dossier)s is “%(state)s”: a decision issued outside the application can be recorded only on a dossier not yet sent (or, to revoke it, on a recognition)."
+                )
+                % {"dossier": dossier, "state": dossier.get_state_display()}
+            )
+    return _transition(
+        dossier=dossier,
+        actor=actor,
+        name="record_outcome",
+        comment=comment,
+        signed_as=signed_as,
+        to_state=outcome,
+    )
 
 
 def dossier_system_transition(*, dossier: Dossier, name: str, comment: str = "") -> Dossier:

@@ -85,6 +85,16 @@ class Step:
     # What it needs of the dossier first (a key of NEEDS): the report complete ("report"), the appraisal
     # complete ("appraisal").
     needs: str = ""
+    # The other states it may lead to, chosen by the one who takes it (a recorded decision's outcome).
+    also_to: tuple[str, ...] = ()
+    # It records what was done outside the application (a decision signed on paper before it was used):
+    # nobody is told, and the procedure's paths (states_through) do not run through it.
+    outside: bool = False
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        """The states it may lead to: its target, then `also_to`."""
+        return (self.target, *self.also_to)
 
     @property
     def consequences(self) -> list[str]:
@@ -164,6 +174,9 @@ _COMMUNE_PREPARE = ("prepare_commune_dossiers", COMMUNE)
 _COMMUNE_SUBMIT = ("submit_commune_reports", COMMUNE)
 _COUNCIL_SECRETARY = ("keep_council_minutes", PROVINCE)
 _STANDING_BODY = ("manage_cycles", PROVINCE)  # the provincial police, the council's standing body
+# Who records a decision issued outside the application: the provincial People's Committee's clerk (the
+# district bodies ceased on 30 June 2025; their past decisions are entered by the province).
+_RECORD = ("record_decisions", PROVINCE)
 # The limit of the council's steps: the year's decision with its annex has been issued (recognition
 # registers what it means, LIMITS).
 YEAR_DECISION_ISSUED = "year_decision_issued"
@@ -219,6 +232,15 @@ CONSEQUENCES = {
     ),
     ("recommend", "council"): _VOTED,
     ("not_recommend", "council"): _VOTED,
+    ("record_outcome", "record"): (
+        _(
+            "The outcome is entered as the decision issued outside the application states it, with its number."
+        ),
+        _(
+            "The number is entered in the issuing body's register as taken: the register never gives it again."
+        ),
+        _("The history keeps who entered it and when; nothing is rendered and no one is notified."),
+    ),
     ("recognise", "provincial_decision"): _ANNEXED,
     ("leave_out", "provincial_decision"): _ANNEXED,
 }
@@ -288,6 +310,7 @@ def _states(
     appraise: Holder,
     decide: Holder,
     submit_label: StrOrPromise,
+    record: Holder,
     council: Holder | None = None,
     standing_body: Holder | None = None,
 ) -> dict[str, StateRule]:
@@ -298,6 +321,16 @@ def _states(
     # The funnel's stages a state has passed: with a council, a recognised commune was recommended.
     opened, submitted, appraised = ("opened",), ("opened", "submitted"), ("opened", "submitted", "appraised")
     decided = (*appraised, *(("recommended",) if council is not None else ()), "recognised")
+    # A decision issued outside the application (a province's past) is recorded on a dossier not yet
+    # sent: recognised, not recognised or revoked; a recognition on record can later be revoked so.
+    record_outcome = Step(
+        "record_outcome",
+        State.RECOGNISED,
+        *record,
+        page="record",
+        also_to=(State.NOT_RECOGNISED, State.REVOKED),
+        outside=True,
+    )
     editable_steps = (Step("submit", State.SUBMITTED, *submit, label=submit_label, needs="report"),)
     # The police send the dossier back from the report and from the appraisal alike.
     return_to_commune = Step(
@@ -310,7 +343,11 @@ def _states(
     )
     return {
         State.DRAFT: StateRule(
-            funnel=opened, steps=editable_steps, editable=True, waiting=True, actors=told_commune
+            funnel=opened,
+            steps=(*editable_steps, record_outcome),
+            editable=True,
+            waiting=True,
+            actors=told_commune,
         ),
         State.RETURNED: StateRule(
             funnel=submitted,
@@ -398,6 +435,7 @@ def _states(
             steps=(
                 Step("revoke", State.REVOKED, *decide, reason_required=True, page="revoke"),
                 Step("expire", State.EXPIRED, None, page=""),
+                Step("record_outcome", State.REVOKED, *record, page="record", outside=True),
             ),
             actors=told_commune,
         ),
@@ -418,6 +456,7 @@ PROCEDURES: dict[str, Procedure] = {
             appraise=_DISTRICT_APPRAISE,
             decide=_DISTRICT_DECIDE,
             submit_label=_("Submit to the district police"),
+            record=_RECORD,
         ),
         decided_at=DISTRICT,
         appraised_at=DISTRICT,
@@ -441,6 +480,7 @@ PROCEDURES: dict[str, Procedure] = {
             appraise=_PROVINCE_APPRAISE,
             decide=_PROVINCE_DECIDE,
             submit_label=_("Sign and send the commune's report to the provincial police"),
+            record=_RECORD,
             # The review council votes on the appraised dossiers; the chairman recognises the
             # recommended ones in one decision with an annex (recognition.services).
             council=_COUNCIL_SECRETARY,
@@ -514,7 +554,12 @@ def transitions() -> set[str]:
 
 def edges(procedure: Procedure) -> set[tuple[str, str, str]]:
     """(source, transition, target) of a procedure: what the model must declare."""
-    return {(state, s.transition, s.target) for state, r in procedure.states.items() for s in r.steps}
+    return {
+        (state, s.transition, target)
+        for state, r in procedure.states.items()
+        for s in r.steps
+        for target in s.targets
+    }
 
 
 def column_of_state() -> dict[str, str]:
@@ -560,7 +605,9 @@ def states_through(procedure: Procedure, state: str) -> set[str]:
                 continue
             seen.add(current)
             todo.extend(
-                s.target for s in procedure.states.get(current, StateRule()).steps if s.target != without
+                s.target
+                for s in procedure.states.get(current, StateRule()).steps
+                if s.target != without and not s.outside
             )
         return seen
 
@@ -706,6 +753,7 @@ STEP_WORDS = {
     "not_recommend": _("The council's vote: not recommended"),
     "leave_out": _("Leave it out of the decision, with a reason"),
     "revoke": _("Revoke the recognition"),
+    "record_outcome": _("Record a decision issued outside the application"),
 }
 
 
@@ -793,22 +841,46 @@ STEP_MEANINGS = {
     "send_back": "The deciding authority sends the dossier back to the police (reason required).",
     "revoke": "The authority withdraws the recognition after a drug case (reason required).",
     "expire": "The recognition's validity ended (system, no user).",
+    "record_outcome": "The clerk records the outcome of a decision issued outside the application "
+    "(recognised, not recognised or revoked), with its number, date, signer and file.",
 }
 
 
 def model_edges() -> dict[str, tuple[tuple[str, ...], str]]:
     """Each transition of every procedure -> (the states it leaves, in the tables' order; its target):
-    what Dossier declares to django-fsm. A transition leads to one state whatever the procedure."""
+    what Dossier declares to django-fsm. A transition leads to one state whatever the procedure; a step
+    whose taker chooses among several (Step.also_to) is declared with every state it may lead to
+    (`choice_targets`), and its first target here."""
     found: dict[str, tuple[list[str], str]] = {}
     for procedure in PROCEDURES.values():
         for state, state_rule in procedure.states.items():
             for st in state_rule.steps:
                 sources, target = found.setdefault(st.transition, ([], st.target))
-                if target != st.target:
+                if target != st.target and st.transition not in choice_targets():
                     raise ValueError(f"{st.transition} leads to {target} and to {st.target}")
                 if state not in sources:
                     sources.append(state)
     return {name: (tuple(sources), target) for name, (sources, target) in found.items()}
+
+
+@functools.cache
+def choice_targets() -> dict[str, dict[str, tuple[str, ...]]]:
+    """The steps whose taker chooses where they lead (Step.also_to) -> for each state they leave, the
+    states they may lead to from it (the same in every procedure)."""
+    chosen = {
+        st.transition for p in PROCEDURES.values() for r in p.states.values() for st in r.steps if st.also_to
+    }
+    found: dict[str, dict[str, tuple[str, ...]]] = {}
+    for procedure in PROCEDURES.values():
+        for state, state_rule in procedure.states.items():
+            for st in state_rule.steps:
+                if st.transition in chosen:
+                    targets = found.setdefault(st.transition, {}).setdefault(state, st.targets)
+                    if targets != st.targets:
+                        raise ValueError(
+                            f"{st.transition} from {state} leads to {targets} and to {st.targets}"
+                        )
+    return found
 
 
 def needs_met(transition: str) -> Callable:
@@ -875,20 +947,31 @@ def is_system_step(transition: str) -> bool:
 
 
 def _fsm_transition(name: str, sources: tuple[str, ...], target: str):
-    from django_fsm import transition
+    from django_fsm import RETURN_VALUE, transition
 
-    def take(self):
-        pass  # the step's effects are its service's (assessments.services, recognition.services)
+    def take(self, to_state: str | None = None):
+        # The step's effects are its service's (assessments.services, recognition.services); a step
+        # that leads where its taker chooses returns the state chosen (django-fsm's RETURN_VALUE).
+        return to_state
 
     take.__name__ = take.__qualname__ = name
     take.__doc__ = STEP_MEANINGS.get(name, "")
-    return transition(
-        field="state",
-        source=list(sources),
-        target=target,
-        permission=None if is_system_step(name) else permitted(name),
-        conditions=[in_table(name), needs_met(name)],
-    )(take)
+    permission = None if is_system_step(name) else permitted(name)
+    conditions = [in_table(name), needs_met(name)]
+    if name not in choice_targets():
+        return transition(
+            field="state", source=list(sources), target=target, permission=permission, conditions=conditions
+        )(take)
+    # One declaration per state it leaves, with the states it may lead to from there.
+    for source, targets in choice_targets()[name].items():
+        take = transition(
+            field="state",
+            source=source,
+            target=RETURN_VALUE(*targets),
+            permission=permission,
+            conditions=conditions,
+        )(take)
+    return take
 
 
 class DossierTransitions:
@@ -928,7 +1011,8 @@ def completeness_problems(procedures: dict[str, Procedure] | None = None) -> lis
                 where = f"{procedure.code}: step '{st.transition}' from '{state}'"
                 if not st.consequences:
                     problems.append(f"{where} has no confirmation text (page {st.page!r})")
-                target = procedure.states.get(st.target)
-                if target is None or not target.actors:
-                    problems.append(f"{where} has no notice rule: its target '{st.target}' tells no one")
+                for to in st.targets:
+                    target = procedure.states.get(to)
+                    if target is None or not target.actors:
+                        problems.append(f"{where} has no notice rule: its target '{to}' tells no one")
     return problems

@@ -151,6 +151,10 @@ class Province(AdministrativeUnit):
             ("keep_council_minutes", _("Can keep the review council's minutes (secretary)")),
             ("keep_register", _("Can enter the numbers of the register on approved decisions (clerk)")),
             (
+                "record_decisions",
+                _("Can record the decisions issued outside the application, the province's past (clerk)"),
+            ),
+            (
                 "keep_police_register",
                 _("Can apply the provincial police's organisation signature to its documents (police clerk)"),
             ),

@@ -30,7 +30,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.DISTRICT_POLICE: ["view_district_dossiers", "appraise_district_dossiers"],
     Role.DISTRICT_CHAIR: ["view_district_dossiers", "decide_district_dossiers"],
     Role.DISTRICT_CLERK: ["view_district_dossiers", "keep_register"],
-    Role.PROVINCIAL_CLERK: ["view_province_dossiers", "keep_register"],
+    Role.PROVINCIAL_CLERK: ["view_province_dossiers", "keep_register", "record_decisions"],
     Role.POLICE_CLERK: ["view_province_dossiers", "keep_police_register"],
     Role.COMMUNE_POLICE: ["view_commune_dossiers", "prepare_commune_dossiers"],
     Role.COMMUNE_CHAIR: ["view_commune_dossiers", "submit_commune_reports"],
@@ -47,7 +47,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Read-only, on every province (granted on each Province row, like any other role).
     Role.MINISTRY_VIEWER: ["view_province_dossiers"],
     Role.PROVINCIAL_VIEWER: ["view_province_dossiers"],
-    Role.ADMIN: ["view_province_dossiers", "manage_criteria"],
+    Role.ADMIN: ["view_province_dossiers", "manage_criteria", "record_decisions"],
 }
 
 

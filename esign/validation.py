@@ -287,14 +287,23 @@ def validate_signed_upload(
     return outside_event_loop(_validate, rendered, uploaded, signatures, trust)
 
 
-def _validate(rendered: bytes, uploaded: bytes, signatures: int, trust: Trust) -> list[SignatureFacts]:
+def validate_signed_file(*, uploaded: bytes, trust: Trust) -> list[SignatureFacts]:
+    """Validate a signed file the application did not render (a decision issued outside it and recorded
+    afterwards): every signature it carries, at least one, with the same checks of integrity, trust,
+    revocation and modification as an upload; it is compared with no rendered file."""
+    return outside_event_loop(_validate, None, uploaded, None, trust)
+
+
+def _validate(
+    rendered: bytes | None, uploaded: bytes, signatures: int | None, trust: Trust
+) -> list[SignatureFacts]:
     if not trust.roots:
         raise SignatureRefused(
             "anchors",
             _("No trust anchor is configured for the province: a digitally signed file cannot be accepted."),
         )
     reader = _load(uploaded)
-    if not uploaded.startswith(rendered):
+    if rendered is not None and not uploaded.startswith(rendered):
         same_document = _first_id(reader) is not None and _first_id(reader) == _first_id(_load(rendered))
         if same_document:
             raise SignatureRefused(
@@ -306,6 +315,8 @@ def _validate(rendered: bytes, uploaded: bytes, signatures: int, trust: Trust) -
             _("The file signed is not the final file of this document (another file, or an earlier draft)."),
         )
     embedded = list(reader.embedded_signatures)
+    if signatures is None:  # a file from outside: whatever it carries, at least one
+        signatures = max(len(embedded), 1)
     if len(embedded) < signatures:
         raise SignatureRefused(
             "missing",
@@ -318,9 +329,8 @@ def _validate(rendered: bytes, uploaded: bytes, signatures: int, trust: Trust) -
             _("The file carries %(found)s digital signatures; this step needs %(needed)s.")
             % {"found": len(embedded), "needed": signatures},
         )
-    rendered_revisions = _load(rendered).xrefs.total_revisions
     embedded.sort(key=lambda s: s.signed_revision)
-    if embedded[0].signed_revision != rendered_revisions:
+    if rendered is not None and embedded[0].signed_revision != _load(rendered).xrefs.total_revisions:
         raise SignatureRefused(
             "revision", _("The first signature does not sign the revision the application rendered.")
         )
@@ -384,5 +394,6 @@ def _validate(rendered: bytes, uploaded: bytes, signatures: int, trust: Trust) -
                 evidence=_evidence(sig, status, trust, crls, ocsps),
             )
         )
-    _check_pdfa(reader)
+    if rendered is not None:  # the application's own files are PDF/A; a file from outside may not be
+        _check_pdfa(reader)
     return facts

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "recognition",
     "council",
     "esign",
+    "records",
     "dashboard",
 ]
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("recognition.urls")),
     path("", include("council.urls")),
     path("", include("esign.urls")),
+    path("", include("records.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("healthz", deployment_views.healthz, name="healthz"),
     path("verify/<str:code>/", recognition_views.verify, name="verify"),

@@ -85,6 +85,104 @@ class CollectiveDecision(NumberedDocumentMixin, models.Model):
         super().save(*args, **kwargs)
 
 
+class RecordedDecision(NumberedDocumentMixin, models.Model):
+    """Quyết định ban hành ngoài hệ thống: a decision signed outside the application (a district chair's
+    of 2022–2024, the provincial chairman's on the 2025 cycle), recorded by the clerk so that the past
+    reads like any other year. Each commune it names is a line; each line's dossier takes the step
+    `record_outcome` and keeps a RecognitionDecision (or a Revocation) carrying this number. Nothing is
+    rendered: the original is the attached scan or signed file, kept with its SHA-256."""
+
+    class Attachment(models.TextChoices):
+        SCAN = "scan", _("Scan of the signed and stamped paper")
+        SIGNED = "signed", _("Digitally signed file")
+
+    # The issuing body as it was: a district's People's Committee that has since ceased keeps its code.
+    province = models.ForeignKey(
+        "communes.Province", on_delete=models.PROTECT, related_name="+", verbose_name=_("province")
+    )
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("signer (an official of the application)"),
+    )
+    signer_name = models.CharField(_("signer's name"), max_length=150)
+    signer_title = models.CharField(_("signer's title"), max_length=150, blank=True)
+    signer_capacity = models.CharField(
+        _("signing capacity"), max_length=12, choices=SigningCapacity.choices, default=SigningCapacity.HEAD
+    )
+    attachment = models.FileField(_("attached file"), upload_to="recorded/", max_length=200, blank=True)
+    attachment_kind = models.CharField(
+        _("kind of attached file"), max_length=10, choices=Attachment.choices, blank=True
+    )
+    attachment_name = models.CharField(_("name of the attached file"), max_length=200, blank=True)
+    attachment_sha256 = models.CharField(_("SHA-256 of the attached file"), max_length=64, blank=True)
+    # A signed file's signatures as validated on entry (esign.validation): who, when, trust, integrity.
+    signatures = models.JSONField(_("signatures validated"), default=list, blank=True, editable=False)
+    # Where it came from: "" (entered by hand) or the name of the imported file.
+    source = models.CharField(_("entered from"), max_length=200, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("entered by")
+    )
+    entered_at = models.DateTimeField(auto_now_add=True, verbose_name=_("entered at"))
+    # The code /verify/ answers for it (it is listed there as recorded, never as issued by the application).
+    verification_code = models.CharField(_("verification code"), max_length=12, unique=True, editable=False)
+    year = models.PositiveIntegerField(_("year of the number"), editable=False)
+
+    class Meta:
+        verbose_name = _("recorded decision")
+        verbose_name_plural = _("recorded decisions")
+        ordering = ["-decided_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer_code", "symbol", "number", "year"], name="recorded_decision_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number_display} — {self.issuer_name}"
+
+    def save(self, *args, **kwargs):
+        self.year = self.decided_on.year
+        if not self.verification_code:
+            self.verification_code = new_verification_code()
+        super().save(*args, **kwargs)
+
+
+class RecordedOutcome(models.Model):
+    """One commune named in a recorded decision: its dossier of the year and the outcome recorded."""
+
+    class Outcome(models.TextChoices):
+        RECOGNISED = "recognised", _("Recognised")
+        NOT_RECOGNISED = "not_recognised", _("Not recognised")
+        REVOKED = "revoked", _("Recognition revoked")
+
+    decision = models.ForeignKey(
+        RecordedDecision,
+        on_delete=models.PROTECT,
+        related_name="outcomes",
+        verbose_name=_("recorded decision"),
+    )
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, related_name="recorded_outcomes", verbose_name=_("dossier")
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    reasons = models.TextField(_("reasons"), blank=True)
+
+    class Meta:
+        verbose_name = _("recorded outcome")
+        verbose_name_plural = _("recorded outcomes")
+        ordering = ["decision", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "dossier"], name="recorded_outcome_once_per_dossier")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} — {self.get_outcome_display()}"
+
+
 class RecognitionDecision(NumberedDocumentMixin, models.Model):
     """Quyết định: the deciding authority's decision on a dossier, with its signer and reasons."""
 
@@ -105,8 +203,23 @@ class RecognitionDecision(NumberedDocumentMixin, models.Model):
         related_name="decisions",
         verbose_name=_("decision with an annex"),
     )
+    # Issued outside the application and recorded (a province's past): it carries that decision's number.
+    recorded = models.ForeignKey(
+        RecordedDecision,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        verbose_name=_("recorded decision"),
+    )
+    # None for a recorded decision whose signer never used the application (a former district chair).
     signer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("signer")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("signer"),
     )
     signer_name = models.CharField(_("signer's name"), max_length=150)
     signer_title = models.CharField(_("signer's title"), max_length=150, blank=True)
@@ -129,10 +242,11 @@ class RecognitionDecision(NumberedDocumentMixin, models.Model):
         verbose_name_plural = _("recognition decisions")
         ordering = ["-decided_on", "-pk"]
         constraints = [
-            # Communes recognised in one decision with an annex share its number.
+            # Communes recognised in one decision with an annex, or in one recorded decision, share its
+            # number.
             models.UniqueConstraint(
                 fields=["issuer_code", "symbol", "number", "year"],
-                condition=models.Q(collective__isnull=True),
+                condition=models.Q(collective__isnull=True, recorded__isnull=True),
                 name="decision_number_unique",
             )
         ]
@@ -159,11 +273,24 @@ class Revocation(NumberedDocumentMixin, models.Model):
         related_name="revocation",
         verbose_name=_("decision revoked"),
     )
-    incident_date = models.DateField(_("date of the incident"))
-    incident_description = models.TextField(_("the incident"))
+    incident_date = models.DateField(_("date of the incident"), null=True, blank=True)
+    incident_description = models.TextField(_("the incident"), blank=True)
     reason = models.TextField(_("reason"))
+    recorded = models.ForeignKey(
+        RecordedDecision,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="revocations",
+        verbose_name=_("recorded decision"),
+    )
     signer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("signer")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("signer"),
     )
     signer_name = models.CharField(_("signer's name"), max_length=150)
     signer_title = models.CharField(_("signer's title"), max_length=150, blank=True)
@@ -180,7 +307,9 @@ class Revocation(NumberedDocumentMixin, models.Model):
         verbose_name_plural = _("revocations")
         constraints = [
             models.UniqueConstraint(
-                fields=["issuer_code", "symbol", "number", "year"], name="revocation_number_unique"
+                fields=["issuer_code", "symbol", "number", "year"],
+                condition=models.Q(recorded__isnull=True),
+                name="revocation_number_unique",
             )
         ]
 

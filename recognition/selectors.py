@@ -228,6 +228,55 @@ def verification_facts(document, *, today: datetime.date | None = None) -> dict:
 VERIFICATION_EXTRAS: list = []
 
 
+def recorded_verification_facts(recorded, *, today: datetime.date | None = None) -> dict:
+    """What the public verification page shows of a decision issued outside the application and
+    recorded: listed as recorded, never as issued by the application, with its attached file's SHA-256
+    and each commune's standing today."""
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from .models import RecognitionDecision
+
+    today = today or timezone.localdate()
+    communes = []
+    for outcome in recorded.outcomes.select_related("dossier__commune").order_by("dossier__commune__name"):
+        decision = (
+            RecognitionDecision.objects.filter(dossier=outcome.dossier)
+            .select_related("dossier", "revocation")
+            .first()
+        )
+        words = outcome.get_outcome_display()
+        if decision is not None and outcome.outcome == "recognised":
+            words = decision_standing(decision, today=today)[1]
+        communes.append(
+            {
+                "name": f"{outcome.dossier.commune.name} — {outcome.dossier.year}",
+                "code": outcome.outcome,
+                "standing": words,
+            }
+        )
+    code = recorded.verification_code
+    return {
+        "kind": _("Decision issued outside the application (recorded)"),
+        "number": recorded.number_display,
+        "date": recorded.decided_on,
+        "issuer": recorded.issuer_name,
+        "commune": "",
+        "outcome": "",
+        "standing": _(
+            "Recorded on %(day)s from the signed paper; the application did not issue it and holds no original of it."
+        )
+        % {"day": recorded.entered_at.strftime("%d/%m/%Y")},
+        "communes": communes,
+        "revokes": None,
+        "sha256": recorded.attachment_sha256,
+        "code": "-".join(code[i : i + 5] for i in range(0, len(code), 5)),
+        "electronic": False,
+        "recorded": True,
+        "attachment_kind": recorded.get_attachment_kind_display(),
+    }
+
+
 # The units that sent no counts, beside the Article 4 types, in the report to the Ministry.
 NOT_REPORTED = "not_reported"
 

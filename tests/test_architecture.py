@@ -9,7 +9,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["accounts", "outbox", "communes", "assessments", "recognition", "council", "esign", "dashboard"]
+LAYERS = [
+    "accounts",
+    "outbox",
+    "communes",
+    "assessments",
+    "recognition",
+    "council",
+    "esign",
+    "records",
+    "dashboard",
+]
 TEMPLATE_TAGS = {"dossiers": "assessments", "recognition_tags": "recognition"}
 
 
@@ -48,7 +58,7 @@ def test_import_linter_keeps_the_layers_on_the_tree():
     """The apps import one way (import-linter's layers contract, also run by .ci/run's lint phase)."""
     contracts = import_contracts()
     assert (
-        '"dashboard", "esign", "council", "recognition", "assessments", "communes", "outbox", "accounts"'
+        '"dashboard", "records", "esign", "council", "recognition", "assessments", "communes", "outbox", "accounts"'
         in contracts
     )
     done = lint_imports(ROOT / "pyproject.toml", ROOT)
@@ -66,6 +76,7 @@ def test_import_linter_refuses_an_import_that_goes_upward(tmp_path):
         "recognition",
         "council",
         "esign",
+        "records",
         "dashboard",
     ):
         (tmp_path / app).mkdir()

@@ -14,7 +14,7 @@ from assessments.models import Dossier
 from communes.models import Commune, IssuingBody
 from council.models import CouncilSession, ReviewCouncil
 from recognition import services as recognition_services
-from recognition.models import Document
+from recognition.models import Document, RecordedDecision
 from recognition.selectors import ministry_report_figures
 from tests import workflow
 from tests.answers import refusal_messages, refused_back_to, signed_out, taken
@@ -180,6 +180,13 @@ RULES = {
         lambda d: {},
         {"provincial_police", "other_province_police", "admin"},
     ),
+    # A province's past: its officials read the recorded decisions; the clerk (here the administrator)
+    # records them.
+    "records:list": ("get", lambda d: {}, PROVINCE | {"other_province_police"}),
+    "records:new": ("get", lambda d: {}, {"admin"}),
+    "records:import": ("get", lambda d: {}, {"admin"}),
+    "records:detail": ("get", lambda d: {"pk": d["recorded"].pk}, PROVINCE),
+    "records:file": ("get", lambda d: {"pk": d["recorded"].pk}, PROVINCE),
     # "Stay signed in" before the idle timeout: every signed-in official.
     "keepalive": ("get", lambda d: {}, EVERYONE),
     "healthz": ("get", lambda d: {}, PUBLIC),
@@ -276,7 +283,22 @@ def _build_data(world):
         number=1,
         symbol="BC-CAT-PC04",
     )
+    recorded = RecordedDecision(
+        province=people.province,
+        issuer_code="417",
+        issuer_name="Ủy ban nhân dân huyện Kỳ Sơn",
+        number=30,
+        symbol="QĐ-UBND",
+        decided_on=datetime.date(2023, 12, 18),
+        signer_name="Lô Văn Chủ",
+        entered_by=people.admin,
+        attachment_kind="scan",
+        attachment_name="qd-30.pdf",
+    )
+    recorded.attachment.save("recorded-30.pdf", ContentFile(PDF_BYTES), save=False)
+    recorded.save()
     built = {
+        "recorded": recorded,
         "report": report,
         "session": session,
         "cycle": cycle,
@@ -292,6 +314,7 @@ def _build_data(world):
     for label, obj in built.items():
         world.keep(label, obj)
     world.keep_file("document", built["document"].file.path)
+    world.keep_file("recorded", recorded.attachment.path)
     world.freeze()
     return built
 

@@ -168,6 +168,13 @@ def verify(request, code: str):
         .first()
     )
     if document is None:
+        from ..models import RecordedDecision
+
+        recorded = RecordedDecision.objects.filter(verification_code=normalised).first()
+        if recorded is not None:
+            return render(
+                request, "recognition/verify.html", {"facts": selectors.recorded_verification_facts(recorded)}
+            )
         return render(request, "recognition/verify.html", {"unknown": code[:40]}, status=404)
     return render(request, "recognition/verify.html", {"facts": selectors.verification_facts(document)})
 

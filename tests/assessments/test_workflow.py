@@ -19,7 +19,9 @@ def model_edges() -> set[tuple[str, str, str]]:
         if meta is None:
             continue
         for source, transition in meta.transitions.items():
-            found.add((source, name, transition.target))
+            # A step whose taker chooses where it leads declares every state it may lead to.
+            for target in getattr(transition.target, "allowed_states", None) or [transition.target]:
+                found.add((source, name, target))
     return found
 
 

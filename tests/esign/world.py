@@ -12,13 +12,9 @@ from tests.esign.pki import pki
 from tests.factories import DossierFactory
 
 
-def make_electronic(body: IssuingBody, province, *, admin) -> IssuingBody:
-    """`body` issues electronically; `province` trusts the test root (with its intermediate and CRLs);
-    the body's organisation certificate is on file."""
+def trust_test_root(province) -> None:
+    """`province` trusts the test root, with its intermediate and their CRLs (uploaded)."""
     ca = pki()
-    body.issuance, body.numbering = IssuingBody.Issuance.ELECTRONIC, IssuingBody.Numbering.APPLICATION
-    body.full_clean()
-    body.save()
     for cert, is_root in ((ca.root, True), (ca.intermediate, False)):
         anchor = TrustAnchor(province=province, is_root=is_root)
         anchor.read(cert.der)
@@ -27,6 +23,16 @@ def make_electronic(body: IssuingBody, province, *, admin) -> IssuingBody:
         crl = RevocationList(province=province)
         crl.read(data)
         crl.save()
+
+
+def make_electronic(body: IssuingBody, province, *, admin) -> IssuingBody:
+    """`body` issues electronically; `province` trusts the test root (with its intermediate and CRLs);
+    the body's organisation certificate is on file."""
+    ca = pki()
+    body.issuance, body.numbering = IssuingBody.Issuance.ELECTRONIC, IssuingBody.Numbering.APPLICATION
+    body.full_clean()
+    body.save()
+    trust_test_root(province)
     certificate_record(data=ca.organisation.der, actor=admin, issuing_body=body)
     return body
 
