@@ -322,7 +322,8 @@ def _states(
     opened, submitted, appraised = ("opened",), ("opened", "submitted"), ("opened", "submitted", "appraised")
     decided = (*appraised, *(("recommended",) if council is not None else ()), "recognised")
     # A decision issued outside the application (a province's past) is recorded on a dossier not yet
-    # sent: recognised, not recognised or revoked; a recognition on record can later be revoked so.
+    # sent: recognised, not recognised or revoked; a recognition (in force or lapsed) can later be revoked
+    # so.
     record_outcome = Step(
         "record_outcome",
         State.RECOGNISED,
@@ -441,8 +442,13 @@ def _states(
         ),
         State.NOT_RECOGNISED: StateRule(funnel=appraised, actors=told_commune),
         State.REVOKED: StateRule(funnel=decided, actors=told_commune),
-        # An expired recognition still stands for the year it was given.
-        State.EXPIRED: StateRule(funnel=decided, column="recognised"),
+        # An expired recognition still stands for the year it was given; a revocation issued outside
+        # the application before it lapsed is recorded on it.
+        State.EXPIRED: StateRule(
+            funnel=decided,
+            column="recognised",
+            steps=(Step("record_outcome", State.REVOKED, *record, page="record", outside=True),),
+        ),
     }
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune, District, Province
 from communes.signing import SigningCapacity
+from communes.text import in_sentence
 from recognition.models import RecordedOutcome
 
 LINES_SHOWN = 5  # empty rows offered for the communes; more come with "Add rows"
@@ -15,10 +16,10 @@ LINES_SHOWN = 5  # empty rows offered for the communes; more come with "Add rows
 
 def _unit_choices(province: Province) -> list[tuple[str, str]]:
     """The province's People's Committee, then every district's that ever was (ceased ones included)."""
-    choices = [(f"province:{province.pk}", f"Ủy ban nhân dân {province.name}")]
+    choices = [(f"province:{province.pk}", f"Ủy ban nhân dân {in_sentence(province.name)}")]
     for district in District.objects.filter(province=province).order_by("name"):
         until = f" (đến {district.valid_until:%d/%m/%Y})" if district.valid_until else ""
-        choices.append((f"district:{district.pk}", f"Ủy ban nhân dân {district.name}{until}"))
+        choices.append((f"district:{district.pk}", f"Ủy ban nhân dân {in_sentence(district.name)}{until}"))
     return choices
 
 
@@ -36,7 +37,7 @@ class PastDecisionForm(forms.Form):
     """Ghi nhận quyết định: what the paper says, the communes it names and the file."""
 
     unit = forms.ChoiceField(label=_("Issuing body"))
-    number = forms.IntegerField(label=_("Number"), min_value=1)
+    number = forms.IntegerField(label=_("Number of the decision"), min_value=1)
     symbol = forms.CharField(
         label=_("Symbol"), max_length=40, required=False, help_text=_("Empty: the body's own (QĐ-UBND).")
     )

@@ -116,7 +116,7 @@ def record_new(request):
             cancel_url=reverse("records:list"),
             facts=[
                 (_("Issuing body"), body.name),
-                (_("Number"), decision.number_display(body)),
+                (_("Number of the decision"), decision.number_display(body)),
                 (_("Date of the decision"), formats.date_format(decision.decided_on, "SHORT_DATE_FORMAT")),
                 (_("Signer"), ", ".join(filter(None, [decision.signer_name, decision.signer_title]))),
                 *[

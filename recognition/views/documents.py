@@ -92,12 +92,15 @@ def decision_panel(request, dossier: Dossier) -> str:
     can_keep_register = decision.is_draft and permissions.can_keep_register(
         decision.collective if decision.collective_id else decision, request.user
     )
-    # What the panel says of the decision's standing, by where the table's steps led the dossier.
-    standing = {
-        workflow.target_of("revoke"): "revoked_by",
-        workflow.target_of("expire"): "lapsed",
-        workflow.target_of("refuse"): "refused",
-    }.get(dossier.state, "in_force")
+    # What the panel says of the decision's standing: revoked or lapsed as decision_standing reads it
+    # today (a recorded recognition of 2022 has lapsed before the nightly expiry reaches it), refused by
+    # where the table's steps led the dossier.
+    from django.utils import timezone
+
+    code = selectors.decision_standing(decision, today=timezone.localdate())[0]
+    standing = {"revoked": "revoked_by", "lapsed": "lapsed"}.get(code) or (
+        "refused" if dossier.state == workflow.target_of("refuse") else "in_force"
+    )
     # An electronic decision takes effect at the organisation's signature: until then the panel says so.
     awaiting_signature = next(
         (

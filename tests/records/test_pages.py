@@ -190,3 +190,26 @@ def test_a_grey_scan_is_refused_with_its_reason_before_the_confirmation(client, 
     assert "Bản quét đính kèm" in text and "màu" in text
     assert "qd-xam.pdf" in text  # the file chosen is kept, to be replaced
     assert not RecordedDecision.objects.exists()
+
+
+def test_the_past_reads_on_the_pages_like_any_other_year(client, recorder, province):
+    """After the file of the past: the recorded dossier's page (its decision and history row), the 2026
+    cycle dashboard (each new unit beside its predecessors' 2022 and 2023 states) and the report to the
+    Ministry (the year before)."""
+    url = reverse("records:import")
+    good = past_file(province).encode()
+    confirm(client, client.post(url, {"table": SimpleUploadedFile("qua_khu.csv", good)}), url)
+    dossier = Dossier.objects.get(commune__code="16816", commune__district__isnull=False, year=2023)
+    page = client.get(reverse("assessments:dossier_detail", args=[dossier.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    # Kỳ Sơn is the file's second district: its 2023 decision is number 23.
+    assert "Ghi nhận từ quyết định số 23/QĐ-UBND ngày 18/12/2023" in text
+    assert "Ngoài hệ thống, ghi nhận từ bản giấy đã ký" in text
+    # Its validity ended on 31/12/2024: the panel says so, even before the nightly expiry.
+    assert "Hết hiệu lực: công nhận có hiệu lực đến 31/12/2024" in text
+    assert "Được công nhận, hiệu lực đến" not in text
+    cycle = client.get(reverse("dashboard:cycle_year", kwargs={"year": 2026})).content.decode()
+    assert "2022: Được công nhận" in cycle and "2023: Được công nhận" in cycle
+    report = client.get(reverse("recognition:ministry_report", kwargs={"year": 2026}))
+    assert report.status_code == 200

@@ -207,3 +207,20 @@ def test_only_the_provincial_clerk_or_an_administrator_records(province, people)
     for official in (people.chair, people.clerk, people.provincial_police, people.viewer):
         with pytest.raises(PermissionDenied):
             past_decision_record(actor=official, decision=ky_son_decision(("16816", "recognised", "")))
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_revocation_is_recorded_on_a_recognition_the_nightly_expiry_has_closed(province, recorder):
+    from recognition.services import recognitions_expire
+
+    past_decision_record(actor=recorder, decision=ky_son_decision(("16816", "recognised", "")))
+    assert recognitions_expire() >= 1
+    dossier = Dossier.objects.get(commune__code="16816", commune__district__isnull=False, year=2022)
+    assert Dossier.objects.get(pk=dossier.pk).state == "expired"
+    past_decision_record(
+        actor=recorder,
+        decision=ky_son_decision(
+            ("16816", "revoked", "Vụ việc ngày 02/3/2023"), number=4, day=datetime.date(2023, 3, 15)
+        ),
+    )
+    assert Dossier.objects.get(pk=dossier.pk).state == "revoked"
