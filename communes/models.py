@@ -329,6 +329,19 @@ class PostQuerySet(models.QuerySet):
         # ended_on is the day the post stops: a post ended today grants nothing from now on.
         return self.filter(started_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
 
+    def serving(self, on: datetime.date | None = None):
+        """The active posts whose unit still exists on `on`: a post of a unit that ceased (a district, on
+        30 June 2025) grants no action after its unit's `valid_until`, only reading (F17)."""
+        on = on or timezone.localdate()
+        still = Q()
+        for level in ("province", "district", "commune"):
+            still &= (
+                Q(**{f"{level}__isnull": True})
+                | Q(**{f"{level}__valid_until__isnull": True})
+                | Q(**{f"{level}__valid_until__gte": on})
+            )
+        return self.active(on).filter(still)
+
 
 class Post(models.Model):
     """A post (chức vụ): a user holds a role in one unit for a time. A person may hold several."""

@@ -96,12 +96,17 @@ def country_roles_grant(*, provinces: list[Province]) -> None:
             assign_perm(f"communes.{codename}", group, list(provinces))  # type: ignore[arg-type]
 
 
+# What a post of a unit that ceased still grants after the unit's `valid_until` (F17): reading its
+# dossiers, the history. Every other permission is an action, and ends with the unit.
+READ_PERMISSIONS = frozenset({"view_commune_dossiers", "view_district_dossiers", "view_province_dossiers"})
+
+
 def held_groups(user_ref) -> Q:
-    """The condition on a group (as `group`) that its permissions count for `user_ref` (a user or an
+    """The condition on a group (as `group`) that its actions count for `user_ref` (a user or an
     OuterRef): a group no post manages counts as guardian says; a role group counts only through an
-    active post of that user."""
+    active post of that user whose unit still exists (Post.objects.serving)."""
     return ~Exists(Post.objects.filter(group=OuterRef("group"))) | Exists(
-        Post.objects.active().filter(user=user_ref, group=OuterRef("group"))
+        Post.objects.serving().filter(user=user_ref, group=OuterRef("group"))
     )
 
 
@@ -120,8 +125,12 @@ def unit_grants(user) -> dict[tuple[str, str], frozenset[int]]:
         types = ContentType.objects.get_for_models(*UNIT_MODELS)  # cached by Django after the first
         names = {ct.pk: str(model._meta.model_name) for model, ct in types.items()}
         day = timezone.localdate()
+        reads = sorted(READ_PERMISSIONS)
         with connection.cursor() as cursor:
-            cursor.execute(_grants_sql(len(names)), [user.pk, *names, day, day, user.pk, *names, user.pk])
+            cursor.execute(
+                _grants_sql(len(names), len(reads)),
+                [user.pk, *names, day, day, user.pk, *reads, day, *names, user.pk],
+            )
             for type_id, codename, object_pk in cursor.fetchall():
                 found.setdefault((names[type_id], codename), set()).add(int(object_pk))
     grants = {key: frozenset(pks) for key, pks in found.items()}
@@ -130,7 +139,7 @@ def unit_grants(user) -> dict[tuple[str, str], frozenset[int]]:
 
 
 @functools.cache
-def _grants_sql(type_count: int) -> str:
+def _grants_sql(type_count: int, read_count: int) -> str:
     """The rows `unit_grants` reads, as one SQL statement written once per process: the same rows as
     guardian's (through the user's groups, and direct) with `held_groups`' rule on role groups. This is
     the one query every page runs; composing it through the ORM cost more than running it. (Its answers
@@ -140,7 +149,12 @@ def _grants_sql(type_count: int) -> str:
     memberships = get_user_model().groups.through._meta.db_table
     permissions = Permission._meta.db_table
     posts = Post._meta.db_table
+    units = {
+        level: model._meta.db_table
+        for level, model in (("province", Province), ("district", District), ("commune", Commune))
+    }
     types = ", ".join(["%s"] * type_count)
+    reads = ", ".join(["%s"] * read_count)
     return f"""
         SELECT gp.content_type_id, p.codename, gp.object_pk
         FROM {group_perms} gp
@@ -148,8 +162,16 @@ def _grants_sql(type_count: int) -> str:
         JOIN {memberships} m ON m.group_id = gp.group_id AND m.user_id = %s
         WHERE gp.content_type_id IN ({types})
           AND (
-            EXISTS (SELECT 1 FROM {posts} a WHERE a.group_id = gp.group_id
-                    AND a.started_on <= %s AND (a.ended_on IS NULL OR a.ended_on > %s) AND a.user_id = %s)
+            EXISTS (SELECT 1 FROM {posts} a
+                    LEFT JOIN {units["province"]} pv ON pv.id = a.province_id
+                    LEFT JOIN {units["district"]} d ON d.id = a.district_id
+                    LEFT JOIN {units["commune"]} c ON c.id = a.commune_id
+                    WHERE a.group_id = gp.group_id
+                    AND a.started_on <= %s AND (a.ended_on IS NULL OR a.ended_on > %s) AND a.user_id = %s
+                    -- a post of a unit that ceased reads, and does nothing else (F17)
+                    AND (p.codename IN ({reads})
+                         OR COALESCE(pv.valid_until, d.valid_until, c.valid_until) IS NULL
+                         OR COALESCE(pv.valid_until, d.valid_until, c.valid_until) >= %s))
             OR NOT EXISTS (SELECT 1 FROM {posts} b WHERE b.group_id = gp.group_id)
           )
         UNION
@@ -172,6 +194,15 @@ def has_unit_perm(user, codename: str, unit: AdministrativeUnit) -> bool:
     if user.is_superuser:
         return True
     return unit.pk in unit_grants(user).get((str(unit._meta.model_name), codename), ())
+
+
+def serves_in(user, unit: AdministrativeUnit) -> bool:
+    """Holds an active post in `unit` today, the unit still existing (F17): who signs for its body. A
+    signer recorded on a document signs it only while serving."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    level = str(unit._meta.model_name)
+    return Post.objects.serving().filter(user=user, **{level: unit}).exists()
 
 
 def can_view_commune(user, commune: Commune) -> bool:

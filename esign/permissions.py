@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from communes.permissions import has_unit_perm
+from communes.permissions import has_unit_perm, serves_in
 from recognition.models import Document
 from recognition.permissions import can_view_document
 from recognition.services.signatures import clerk_permission_of, signer_id_of, signing_unit
@@ -14,6 +14,8 @@ def can_sign_as_signer(document: Document, user) -> bool:
         document.signature_stage == Document.SignatureStage.SIGNER
         and signer_id_of(document) == user.pk
         and can_view_document(document, user)
+        # A signer whose post or unit has ended signs nothing more (F17).
+        and serves_in(user, signing_unit(document))
     )
 
 
@@ -26,7 +28,7 @@ def can_sign_for_organisation(document: Document, user) -> bool:
 
 def can_see_signing(document: Document, user) -> bool:
     return can_view_document(document, user) and (
-        signer_id_of(document) == user.pk
+        (signer_id_of(document) == user.pk and serves_in(user, signing_unit(document)))
         or has_unit_perm(user, clerk_permission_of(document), signing_unit(document))
     )
 

@@ -130,12 +130,10 @@ def decision_standing(decision, *, today: datetime.date) -> tuple[str, str]:
     from django.utils.translation import gettext as _
 
     dossier = decision.dossier
-    revocation = getattr(decision, "revocation", None)
-    if (
-        revocation is not None
-        and revocation.number is not None
-        and dossier.state == workflow.target_of("revoke")
-    ):
+    # Only a revoked dossier's decision is looked up for its revocation (no query for the others).
+    revoked = dossier.state == workflow.target_of("revoke")
+    revocation = getattr(decision, "revocation", None) if revoked else None
+    if revocation is not None and revocation.number is not None:
         return "revoked", _("Revoked by decision %(number)s of %(day)s") % {
             "number": revocation.number_display,
             "day": revocation.decided_on.strftime("%d/%m/%Y"),

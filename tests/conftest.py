@@ -49,6 +49,23 @@ def pytest_runtest_setup(item):
         pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def _district_clock(request):
+    """A test marked `district_clock` (or in a module so marked) runs while the district bodies exist,
+    before 1 July 2025 (tests.world.DISTRICT_CLOCK): the district procedure's posts grant nothing after
+    (F17); `district_clock(moment)` travels to another moment of those years."""
+    marker = request.node.get_closest_marker("district_clock")
+    if marker is None:
+        yield
+        return
+    import time_machine
+
+    from tests.world import DISTRICT_CLOCK
+
+    with time_machine.travel(marker.args[0] if marker.args else DISTRICT_CLOCK, tick=True):
+        yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database with the reference world: units, laws, criteria sets and officials of every

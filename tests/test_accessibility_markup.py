@@ -14,6 +14,7 @@ def ids(html: str) -> Counter:
     return Counter(re.findall(r'\sid="([^"]+)"', html))
 
 
+@pytest.mark.district_clock
 def test_the_commune_inbox_has_unique_ids(client, people):
     from tests.factories import small_criteria_set
 
@@ -33,6 +34,7 @@ def test_help_text_is_tied_to_its_field(client, people):
         assert f'id="{target}"' in page, target
 
 
+@pytest.mark.district_clock
 def test_radio_groups_are_fieldsets_with_a_legend(client, people, dossier):
     from tests import workflow
 

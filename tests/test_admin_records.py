@@ -32,10 +32,25 @@ READ_ONLY = [
 def records(django_db_setup, django_db_blocker, tmp_path_factory):
     """A closed council session with its votes, the chairman's decision with its annex, and a district
     decision revoked: one row at least of every official record."""
+    import time_machine
     from django.test import TestCase
 
+    from tests.world import DISTRICT_CLOCK
+
     with module_world("admin-records", django_db_blocker, tmp_path_factory) as world:
-        p = build_recommended(build_council(load_people()))
+        people = load_people()
+        # The district decision and its revocation, while Kỳ Sơn's bodies existed.
+        with time_machine.travel(DISTRICT_CLOCK, tick=True), TestCase.captureOnCommitCallbacks(execute=False):
+            decision = build_recognised(people)
+            services.decision_revoke(
+                decision=decision,
+                actor=people.chair,
+                incident_date=datetime.date(2022, 11, 2),
+                incident_description="Phát hiện 01 đối tượng tàng trữ trái phép chất ma túy",
+                reason="Không còn đạt tiêu chí",
+                decided_on=datetime.date(2022, 11, 15),
+            )
+        p = build_recommended(build_council(people))
         with TestCase.captureOnCommitCallbacks(execute=False):
             services.collective_decision_record(
                 province=p.province,
@@ -43,15 +58,6 @@ def records(django_db_setup, django_db_blocker, tmp_path_factory):
                 actor=p.provincial_vice_chair,
                 listed=[p.dossier[p.new_my_ly.pk].pk],
                 decided_on=datetime.date(2026, 11, 24),
-            )
-            decision = build_recognised(p)
-            services.decision_revoke(
-                decision=decision,
-                actor=p.chair,
-                incident_date=datetime.date(2022, 11, 2),
-                incident_description="Phát hiện 01 đối tượng tàng trữ trái phép chất ma túy",
-                reason="Không còn đạt tiêu chí",
-                decided_on=datetime.date(2022, 11, 15),
             )
         world.freeze()
         yield p

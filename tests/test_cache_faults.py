@@ -120,10 +120,28 @@ def app_env(**extra) -> dict:
     }
 
 
+@pytest.fixture
+def standing(people):
+    """A district with no end date, its commune's officer and its police, and the commune's draft: the
+    server runs in its own process on today's clock, where the border districts' posts only read (F17);
+    the cache's faults are what this test is about, not the reform."""
+    from tests.factories import CommuneFactory, DistrictFactory, DossierFactory
+    from tests.world import make_official
+
+    district = DistrictFactory(province=people.province)
+    commune = CommuneFactory(district=district, province=people.province)
+    officer = make_official("commune_officer", commune, username="officer_standing")
+    police = make_official("district_police", district, username="police_standing")
+    return type("Standing", (), {"officer": officer, "police": police})(), DossierFactory(
+        commune=commune, year=2024
+    )
+
+
 @pytest.mark.postgres
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
-def test_a_paused_cache_serves_every_page_and_nothing_stale_after_it_resumes(people, dossier, cache_redis):
+def test_a_paused_cache_serves_every_page_and_nothing_stale_after_it_resumes(standing, cache_redis):
+    people, dossier = standing
     cache_process, cache_url = cache_redis
     workflow.fill(dossier, people.officer)  # answers and evidence: ready to submit
     with_production_password(people.police, people.officer)
@@ -133,7 +151,7 @@ def test_a_paused_cache_serves_every_page_and_nothing_stale_after_it_resumes(peo
     worker.start()
     server, base = serve(env, ARTEFACTS / "cache-fault-gunicorn.log")
     try:
-        police, officer = Browser(base, "police"), Browser(base, "officer")
+        police, officer = Browser(base, "police_standing"), Browser(base, "officer_standing")
         pages = ["/", "/dashboard/?year=2024", f"/dossiers/{dossier.pk}/"]
         for path in pages * 2:  # computed, then served from the cache
             assert police.get(path)[0] == 200

@@ -59,6 +59,7 @@ def record(name: str, figures: dict) -> None:
     OUT.write_text(json.dumps(known, ensure_ascii=False, indent=1))
 
 
+@pytest.mark.district_clock
 def test_a_district_takes_eleven_dossiers_to_decisions_in_few_pages(
     people, django_capture_on_commit_callbacks
 ):

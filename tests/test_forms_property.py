@@ -64,6 +64,7 @@ def test_self_assessment_form(client, people, dossier, values, notes, name, cont
     assert_handled(client.post(reverse("assessments:self_assessment", args=[dossier.pk]), data))
 
 
+@pytest.mark.district_clock
 @FUZZ
 @given(
     date=date_like,
@@ -107,6 +108,7 @@ def _dossier_in(state: str, people):
     return workflow.bring_to(DossierFactory(commune=people.my_ly, year=year), state, people)
 
 
+@pytest.mark.district_clock
 @FUZZ
 @given(
     outcome=text | st.sampled_from(["recognised", "not_recognised", "send_back"]),
@@ -129,6 +131,7 @@ def test_decision_form(client, people, outcome, date, title, reasons, version):
     assert_handled(client.post(reverse("recognition:decision", args=[dossier.pk]), data))
 
 
+@pytest.mark.district_clock
 @FUZZ
 @given(incident=date_like, description=text, reason=text, decided=date_like, title=text)
 def test_revocation_form(client, people, incident, description, reason, decided, title):

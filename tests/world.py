@@ -28,6 +28,12 @@ REFERENCE_FIXTURES = ("border_communes", "legal_bases", "criteria_qd28_2025")
 SENTINEL_USERNAME = "root"
 # Held since the reform: tests on a frozen clock (2026, 2027) find every post active.
 POSTS_START = datetime.date(2025, 7, 1)
+# The district procedure's officials hold their posts from before it ran (2022), until their units ceased
+# on 30 June 2025: from then on their posts only read (F17).
+DISTRICT_POSTS_START = datetime.date(2022, 1, 1)
+# The district procedure runs only while its bodies exist: its tests travel to this day (the
+# `district_clock` marker, tests/conftest.py), 10 days before the districts ceased.
+DISTRICT_CLOCK = datetime.datetime(2025, 6, 20, 9, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=7)))
 
 # attribute of `People` -> (role, where the post sits, username, extra user fields)
 DISTRICT_OFFICIALS = [
@@ -118,12 +124,13 @@ def seed_reference_world() -> None:
         code="14800", name="Xã Thử Thanh Hóa", kind="xa", province=other, valid_from=POSTS_START
     )
     units = _units()
-    for _attribute, role, unit, username, fields in OFFICIALS:
+    for attribute, role, unit, username, fields in OFFICIALS:
+        district_era = any(attribute == row[0] for row in DISTRICT_OFFICIALS)
         post_create(
             user=UserFactory(username=username, **fields),
             role=role,
             unit=units[unit] if unit else None,
-            started_on=POSTS_START,
+            started_on=DISTRICT_POSTS_START if district_era else POSTS_START,
         )
     UserFactory(username=SENTINEL_USERNAME, is_staff=True, is_superuser=True)
     # Both districts let the application keep their register, so a decision is numbered when it is

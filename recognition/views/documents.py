@@ -97,6 +97,7 @@ def decision_panel(request, dossier: Dossier) -> str:
     # where the table's steps led the dossier.
     from django.utils import timezone
 
+    decision.dossier = dossier  # the page's own dossier: no query for it
     code = selectors.decision_standing(decision, today=timezone.localdate())[0]
     standing = {"revoked": "revoked_by", "lapsed": "lapsed"}.get(code) or (
         "refused" if dossier.state == workflow.target_of("refuse") else "in_force"

@@ -30,6 +30,7 @@ def rows(dossier, people):
     }
 
 
+@pytest.mark.district_clock
 @pytest.mark.parametrize("model", [AuditEntry, DossierEvent, RegisterNumber], ids=lambda m: m.__name__)
 def test_a_stored_record_is_neither_changed_nor_deleted(rows, model):
     from django.utils import translation

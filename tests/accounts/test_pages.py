@@ -148,13 +148,20 @@ def test_vietnamese_even_when_the_browser_asks_for_english(client):
 
 
 @pytest.mark.django_db
-def test_demo_opens_2024_dossiers_for_the_ky_son_border_communes(settings, border_units):
+def test_demo_records_ky_sons_past_decisions_on_its_border_communes(settings, border_units):
+    """The district's history comes in through the record path, as a province adopting the application
+    enters it; run again, the demo records nothing twice."""
     from assessments.models import Dossier
+    from recognition.models import RecordedDecision
 
     call_command("loaddata", "criteria_nghean_2022", verbosity=0)
     settings.DEBUG = True
     call_command("demo_setup", stdout=open("/dev/null", "w"))
-    assert Dossier.objects.filter(year=2024, commune__district__code="417").count() == 11
+    states = Dossier.objects.filter(year=2024, commune__district__code="417").values_list("state", flat=True)
+    assert sorted(states) == ["not_recognised"] + ["recognised"] * 10
+    assert Dossier.objects.filter(year=2023, commune__district__code="417", state="recognised").count() == 11
+    call_command("demo_setup", stdout=open("/dev/null", "w"))
+    assert RecordedDecision.objects.count() == 2
 
 
 @pytest.mark.django_db
@@ -192,7 +199,16 @@ def test_the_demo_leaves_work_for_every_account_it_prints(settings, border_units
     assert len(accounts) == 16
     # The police's clerk has work only once the provincial police issue electronically (the demo's
     # bodies issue on paper): until then the account follows the dossiers, like the viewers.
-    viewers = {"bocongan", "theodoi.tinh", "vanthu.congan"}
+    # The district accounts read the history: their units ceased on 30 June 2025 (F17).
+    viewers = {
+        "bocongan",
+        "theodoi.tinh",
+        "vanthu.congan",
+        "xa.mylyky",
+        "congan.kyson",
+        "chutich.kyson",
+        "vanthu.kyson",
+    }
     for username in accounts:
         client.force_login(get_user_model().objects.get(username=username))
         page = client.get("/").content.decode()

@@ -52,6 +52,7 @@ def test_the_fixture_holds_the_district_requirements():
     }
 
 
+@pytest.mark.district_clock
 def test_a_one_person_team_without_border_guard_or_conclusion_cannot_complete(strict, people):
     leader, _member, secretary, commune = team()
     lone = [leader, commune]  # the leader alone, with the commune's representative
@@ -66,6 +67,7 @@ def test_a_one_person_team_without_border_guard_or_conclusion_cannot_complete(st
     assert Dossier.objects.get(pk=dossier.pk).state == Dossier.State.UNDER_APPRAISAL
 
 
+@pytest.mark.district_clock
 def test_a_full_team_with_the_border_guard_completes(strict, people):
     members = [
         *team(),
@@ -76,6 +78,7 @@ def test_a_full_team_with_the_border_guard_completes(strict, people):
     assert services.dossier_complete_appraisal(dossier=dossier, actor=people.police).state == "appraised"
 
 
+@pytest.mark.district_clock
 def test_an_inland_commune_needs_no_border_guard(people):
     from tests.factories import DossierFactory
 
@@ -88,6 +91,7 @@ def test_an_inland_commune_needs_no_border_guard(people):
     assert dossier.state == Dossier.State.APPRAISED
 
 
+@pytest.mark.district_clock
 def test_findings_start_empty_with_the_commune_claim_beside(strict, people, client):
     rows = selectors.criterion_rows(dossier=strict)
     assert all(row["is_met"] for row in rows)  # the commune claims every criterion

@@ -147,6 +147,7 @@ def _prepare(dossier, state, people):
     return Dossier.objects.get(pk=dossier.pk), dossier.evidence.first()
 
 
+@pytest.mark.district_clock
 @pytest.mark.parametrize("who", IN_SCOPE + OUT_OF_SCOPE + ["anonymous"])
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 def test_authorization_matrix(client, people, dossier, endpoint, who):
@@ -186,6 +187,7 @@ def test_anonymous_is_sent_to_sign_in_from_the_inbox_and_notifications(client, p
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
+@pytest.mark.district_clock
 @pytest.mark.parametrize(
     ("who", "status"), [("officer", 302), ("other_officer", 403), ("police", 403), ("viewer", 403)]
 )

@@ -70,15 +70,19 @@ def test_the_agencies_offered_follow_the_procedure(client, province_people, unde
     response = client.post(reverse("assessments:appraisal", args=[under_appraisal.pk]), data)
     assert response.status_code == 400
 
-    # The district procedure (before 1 July 2025) still offers the district police.
-    district = workflow.submit(dossier, people.officer)
-    from assessments import services
+    # The district procedure (before 1 July 2025, while its bodies existed) offers the district police.
+    import time_machine
 
-    district = services.dossier_start_appraisal(dossier=district, actor=people.police)
-    client.force_login(people.police)
-    offered = agencies_offered(
-        client.get(reverse("assessments:appraisal", args=[district.pk])).content.decode()
-    )
+    from assessments import services
+    from tests.world import DISTRICT_CLOCK
+
+    with time_machine.travel(DISTRICT_CLOCK, tick=True):
+        district = workflow.submit(dossier, people.officer)
+        district = services.dossier_start_appraisal(dossier=district, actor=people.police)
+        client.force_login(people.police)
+        offered = agencies_offered(
+            client.get(reverse("assessments:appraisal", args=[district.pk])).content.decode()
+        )
     assert "Công an huyện" in offered
 
 

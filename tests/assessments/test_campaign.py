@@ -38,6 +38,7 @@ def saved_team(people):
     )
 
 
+@pytest.mark.district_clock
 def test_police_start_several_appraisals_with_a_saved_team(client, people, submitted, saved_team):
     client.force_login(people.police)
     inbox = client.get("/").content.decode()
@@ -68,6 +69,7 @@ def test_police_start_several_appraisals_with_a_saved_team(client, people, submi
         assert dossier.events.last().transition == "start_appraisal"
 
 
+@pytest.mark.district_clock
 def test_a_team_is_saved_from_the_form_and_fills_the_next_one(client, people, submitted):
     client.force_login(people.police)
     for d in submitted:
@@ -95,6 +97,7 @@ def test_a_team_is_saved_from_the_form_and_fills_the_next_one(client, people, su
     assert InspectionTeam.objects.filter(district=people.thanh_chuong).count() == 0
 
 
+@pytest.mark.district_clock
 def test_the_ready_appraisals_are_completed_together(client, people, submitted):
     for d in submitted[:2]:
         workflow.appraise(Dossier.objects.get(pk=d.pk), people.police, complete=False)

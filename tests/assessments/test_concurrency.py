@@ -49,6 +49,7 @@ def slow_lock(monkeypatch):
     monkeypatch.setattr(services, "_lock", lock_and_wait)
 
 
+@pytest.mark.district_clock
 def test_two_police_officers_act_at_once_exactly_one_transition_happens(people, dossier, official, slow_lock):
     assert connection.vendor == "postgresql"
     second_police = official(Role.DISTRICT_POLICE, people.ky_son, username="police2")
@@ -78,6 +79,7 @@ def test_two_police_officers_act_at_once_exactly_one_transition_happens(people, 
     assert final.events.last().to_state == final.state
 
 
+@pytest.mark.district_clock
 def test_the_same_transition_twice_at_once_happens_once(people, dossier, official, slow_lock):
     second_police = official(Role.DISTRICT_POLICE, people.ky_son, username="police2")
     submitted = workflow.submit(dossier, people.officer)
@@ -91,6 +93,7 @@ def test_the_same_transition_twice_at_once_happens_once(people, dossier, officia
     assert DossierEvent.objects.filter(dossier=dossier, transition="start_appraisal").count() == 1
 
 
+@pytest.mark.district_clock
 def test_two_commune_officers_saving_the_same_draft_do_not_overwrite_each_other(
     people, dossier, official, slow_lock
 ):

@@ -51,6 +51,7 @@ def media_files() -> set[str]:
     return {str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()}
 
 
+@pytest.mark.district_clock
 def test_an_upload_on_a_full_disk_is_refused_and_leaves_no_partial_file(client, people, dossier, full_disk):
     client.force_login(people.officer)
     before = media_files()

@@ -73,6 +73,7 @@ def two_files(client, dossier, first):
     )
 
 
+@pytest.mark.district_clock
 def test_a_forged_cross_reference_table_is_refused_and_the_other_file_kept(client, people, dossier):
     client.force_login(people.officer)
     response = two_files(client, dossier, SimpleUploadedFile("bao-cao.pdf", forged_xref(), "application/pdf"))
@@ -83,6 +84,7 @@ def test_a_forged_cross_reference_table_is_refused_and_the_other_file_kept(clien
     assert list(Evidence.objects.values_list("original_name", flat=True)) == ["bien-ban.pdf"]
 
 
+@pytest.mark.district_clock
 @pytest.mark.parametrize("name", ACTIVE)
 def test_a_pdf_with_active_content_is_refused_with_how_to_send_a_plain_copy(client, people, dossier, name):
     client.force_login(people.officer)
@@ -93,6 +95,7 @@ def test_a_pdf_with_active_content_is_refused_with_how_to_send_a_plain_copy(clie
     assert list(Evidence.objects.values_list("original_name", flat=True)) == ["bien-ban.pdf"]
 
 
+@pytest.mark.district_clock
 def test_a_plain_pdf_with_a_link_is_accepted(client, people, dossier):
     def link(writer):
         writer.add_uri(0, "https://nghean.gov.vn", [10, 10, 100, 30])

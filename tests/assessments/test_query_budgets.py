@@ -53,6 +53,7 @@ def test_inbox_query_count_does_not_grow_with_the_number_of_dossiers(
         client.get("/", {"district": "417", "state": "draft"})
 
 
+@pytest.mark.district_clock
 def test_dossier_page_query_count_does_not_grow_with_criteria_files_and_history(
     client, people, django_assert_max_num_queries
 ):
@@ -88,6 +89,7 @@ def test_dossier_page_query_count_does_not_grow_with_criteria_files_and_history(
             client.get(reverse("assessments:dossier_detail", args=[big.pk]))
 
 
+@pytest.mark.district_clock
 def test_self_assessment_and_appraisal_pages_stay_within_budget(
     client, people, django_assert_max_num_queries
 ):
@@ -105,6 +107,7 @@ def test_self_assessment_and_appraisal_pages_stay_within_budget(
         assert client.get(reverse("assessments:appraisal", args=[dossier.pk])).status_code == 200
 
 
+@pytest.mark.district_clock
 def test_the_campaign_pages_do_not_grow_with_the_dossiers(client, people, django_assert_max_num_queries):
     """Start several, complete several, decide several: the same number of queries for 2 dossiers as for
     8 (what each still misses, who is told: read for all of them at once)."""

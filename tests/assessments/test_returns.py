@@ -2,6 +2,7 @@
 in the inbox row and on the form being corrected; after resubmission the police and the chair see
 what changed since the return (answers before and after, files added and removed, with their dates)."""
 
+import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -20,6 +21,7 @@ def returned_dossier(dossier, people, django_capture_on_commit_callbacks):
         return services.dossier_return_to_commune(dossier=dossier, actor=people.police, reason=REASON)
 
 
+@pytest.mark.district_clock
 def test_the_reason_is_where_the_commune_acts(client, people, dossier, django_capture_on_commit_callbacks):
     dossier = returned_dossier(dossier, people, django_capture_on_commit_callbacks)
     # The e-mail names the reason.
@@ -37,6 +39,7 @@ def test_the_reason_is_where_the_commune_acts(client, people, dossier, django_ca
     assert REASON in form.split("novalidate")[0]
 
 
+@pytest.mark.district_clock
 def test_the_police_see_what_changed_since_the_return(
     client, people, dossier, django_capture_on_commit_callbacks
 ):
@@ -70,6 +73,7 @@ def test_the_police_see_what_changed_since_the_return(
     assert "Hồ sơ bị trả lại xã" not in page.split('id="changes-title"')[0]
 
 
+@pytest.mark.district_clock
 def test_a_resubmission_without_changes_says_so(client, people, dossier, django_capture_on_commit_callbacks):
     dossier = returned_dossier(dossier, people, django_capture_on_commit_callbacks)
     services.dossier_submit(dossier=dossier, actor=people.officer)
@@ -78,6 +82,7 @@ def test_a_resubmission_without_changes_says_so(client, people, dossier, django_
     assert "Không có thay đổi nào kể từ khi trả lại." in page
 
 
+@pytest.mark.district_clock
 def test_a_send_back_reason_is_on_the_appraisal_form(client, people, dossier):
     dossier = workflow.appraise(workflow.submit(dossier, people.officer), people.police)
     services.dossier_send_back(dossier=dossier, actor=people.chair, reason="Kiểm tra lại tiêu chí C2")

@@ -28,6 +28,7 @@ def test_met_is_computed_from_the_value_and_the_target():
     assert yes.is_met_by(None) is None
 
 
+@pytest.mark.district_clock
 def test_commune_officer_submits_a_complete_self_assessment(dossier, people):
     submitted = workflow.submit(dossier, people.officer)
 
@@ -42,6 +43,7 @@ def test_commune_officer_submits_a_complete_self_assessment(dossier, people):
     assert event.object_repr == "Xã Mỹ Lý — 2024"
 
 
+@pytest.mark.district_clock
 def test_submitting_with_something_missing_lists_what_is_missing_and_keeps_the_answers(dossier, people):
     workflow.fill(dossier, people.officer, with_evidence=False)
 
@@ -54,18 +56,21 @@ def test_submitting_with_something_missing_lists_what_is_missing_and_keeps_the_a
     assert dossier.answers.count() == 3
 
 
+@pytest.mark.district_clock
 def test_an_unanswered_criterion_is_listed(dossier, people):
     with pytest.raises(services.DossierActionError) as error:
         services.dossier_submit(dossier=dossier, actor=people.officer)
     assert "C2: chưa trả lời." in error.value.problems
 
 
+@pytest.mark.district_clock
 def test_officer_of_another_commune_cannot_submit(dossier, people):
     workflow.fill(dossier, people.officer)
     with pytest.raises(PermissionDenied):
         services.dossier_submit(dossier=dossier, actor=people.other_officer)
 
 
+@pytest.mark.district_clock
 def test_police_cannot_submit_for_the_commune(dossier, people):
     workflow.fill(dossier, people.officer)
     with pytest.raises(PermissionDenied):
@@ -78,6 +83,7 @@ def test_transition_not_allowed_from_the_state_is_a_clear_conflict(dossier, peop
     assert "Draft" in error.value.message or "Nháp" in error.value.message
 
 
+@pytest.mark.district_clock
 def test_police_return_a_dossier_only_with_a_reason(dossier, people):
     submitted = workflow.submit(dossier, people.officer)
     with pytest.raises(services.DossierActionError):
@@ -92,6 +98,7 @@ def test_police_return_a_dossier_only_with_a_reason(dossier, people):
     assert workflow.submit(returned, people.officer).state == Dossier.State.SUBMITTED
 
 
+@pytest.mark.district_clock
 def test_completing_the_appraisal_needs_a_finding_for_every_criterion_and_a_recommendation(dossier, people):
     dossier = services.dossier_start_appraisal(
         dossier=workflow.submit(dossier, people.officer), actor=people.police
@@ -116,6 +123,7 @@ def test_completing_the_appraisal_needs_a_finding_for_every_criterion_and_a_reco
     assert appraised.state == Dossier.State.APPRAISED
 
 
+@pytest.mark.district_clock
 def test_a_stale_form_is_refused_and_nothing_is_overwritten(dossier, people):
     seen_version = dossier.version
     criterion = dossier.applicable_criteria()[0]
@@ -133,6 +141,7 @@ def test_a_stale_form_is_refused_and_nothing_is_overwritten(dossier, people):
     assert dossier.answers.get().explanation == "A"
 
 
+@pytest.mark.district_clock
 def test_the_answers_cannot_change_after_submission(dossier, people):
     submitted = workflow.submit(dossier, people.officer)
     criterion = submitted.applicable_criteria()[0]
@@ -142,6 +151,7 @@ def test_the_answers_cannot_change_after_submission(dossier, people):
         )
 
 
+@pytest.mark.district_clock
 def test_history_is_append_only(dossier, people):
     workflow.submit(dossier, people.officer)
     event = DossierEvent.objects.get()
@@ -152,6 +162,7 @@ def test_history_is_append_only(dossier, people):
         event.delete()
 
 
+@pytest.mark.district_clock
 def test_each_transition_notifies_who_acts_next_in_app_and_by_email(
     dossier, people, django_capture_on_commit_callbacks
 ):
@@ -163,11 +174,13 @@ def test_each_transition_notifies_who_acts_next_in_app_and_by_email(
     assert "Xã Mỹ Lý — 2024" in mail.outbox[0].subject
 
 
+@pytest.mark.district_clock
 def test_no_notification_goes_to_another_district(dossier, people):
     workflow.submit(dossier, people.officer)
     assert not Notification.objects.filter(recipient=people.other_police).exists()
 
 
+@pytest.mark.district_clock
 def test_the_reevaluation_criterion_applies_only_to_a_reevaluation(people):
     from django.core.management import call_command
 
@@ -183,6 +196,7 @@ def test_the_reevaluation_criterion_applies_only_to_a_reevaluation(people):
     assert "SX-10" in [c.code for c in second.applicable_criteria()]
 
 
+@pytest.mark.district_clock
 def test_the_2025_national_set_is_decided_by_the_province_not_the_district_chair(people):
     from django.core.management import call_command
 
@@ -209,11 +223,13 @@ def test_the_2025_national_set_is_decided_by_the_province_not_the_district_chair
     assert not permissions.can_decide(dossier, people.chair)
 
 
+@pytest.mark.district_clock
 def test_only_one_dossier_per_commune_and_year(dossier, people):
     with pytest.raises(services.DossierActionError):
         services.dossier_open(commune=people.my_ly, year=2024, actor=people.officer)
 
 
+@pytest.mark.district_clock
 def test_a_criteria_set_in_use_cannot_be_edited_in_place_but_gets_a_new_version(dossier, people):
     criteria_set = dossier.criteria_set
     workflow.submit(dossier, people.officer)
@@ -250,6 +266,7 @@ def test_criteria_fixtures_load_ten_and_three_criteria():
     assert Criterion.objects.get(criteria_set=nghean, code="SX-06").is_met_by(Decimal(12))
 
 
+@pytest.mark.district_clock
 def test_admin_cannot_edit_a_criteria_set_in_use(admin_client, dossier, people):
     workflow.submit(dossier, people.officer)
     url = f"/admin/assessments/criteriaset/{dossier.criteria_set_id}/change/"

@@ -49,6 +49,7 @@ STORED = [
 ]
 
 
+@pytest.mark.district_clock
 @pytest.mark.parametrize(
     ("name", "content", "safe"), STORED, ids=["html", "bat", "nul", "rtl", "300", "docm"]
 )
@@ -82,6 +83,7 @@ REFUSED = [
 ]
 
 
+@pytest.mark.district_clock
 @pytest.mark.parametrize(
     ("name", "content", "message"), REFUSED, ids=["hta", "html", "jar", "macro", "zip-slip", "broken-png"]
 )
@@ -96,6 +98,7 @@ def test_refused_with_a_clear_message_and_the_draft_intact(client, people, dossi
     assert not Evidence.objects.exists()
 
 
+@pytest.mark.district_clock
 def test_a_zip_bomb_is_refused_before_anyone_opens_it(client, people, dossier, settings):
     settings.EVIDENCE_MAX_UNCOMPRESSED_BYTES = 5 * 1024 * 1024
     bomb = zip_bytes({**DOCX_PARTS, "word/media/image1.bin": b"\x00" * (20 * 1024 * 1024)})
@@ -107,6 +110,7 @@ def test_a_zip_bomb_is_refused_before_anyone_opens_it(client, people, dossier, s
     assert not Evidence.objects.exists()
 
 
+@pytest.mark.district_clock
 def test_a_dossier_has_a_quota(client, people, dossier, settings):
     settings.EVIDENCE_DOSSIER_QUOTA_BYTES = 2 * len(PDF_BYTES) + 10
     client.force_login(people.officer)
@@ -119,6 +123,7 @@ def test_a_dossier_has_a_quota(client, people, dossier, settings):
     assert Evidence.objects.count() == 2
 
 
+@pytest.mark.district_clock
 def test_one_user_may_send_only_so_many_files_an_hour(client, people, dossier, settings):
     settings.EVIDENCE_UPLOADS_PER_HOUR = 3
     client.force_login(people.officer)
@@ -130,6 +135,7 @@ def test_one_user_may_send_only_so_many_files_an_hour(client, people, dossier, s
     assert Evidence.objects.count() == 3
 
 
+@pytest.mark.district_clock
 def test_a_file_over_the_limit_is_not_stored_and_the_typed_values_are_kept(client, people, dossier, settings):
     settings.EVIDENCE_MAX_BYTES = 1024 * 1024
     client.force_login(people.officer)

@@ -28,6 +28,7 @@ def post_with_file(client, dossier, upload, **extra):
     return client.post(reverse("assessments:self_assessment", args=[dossier.pk]), data)
 
 
+@pytest.mark.district_clock
 @pytest.mark.parametrize(
     ("name", "content", "expected"),
     [
@@ -51,6 +52,7 @@ def test_a_refused_file_gives_a_clear_message_and_keeps_the_draft(
     assert dossier.answers.count() == 3  # the draft answers were saved, not lost
 
 
+@pytest.mark.district_clock
 def test_an_oversize_file_is_refused(client, people, dossier, settings):
     settings.EVIDENCE_MAX_BYTES = 1024 * 1024
     client.force_login(people.officer)
@@ -61,6 +63,7 @@ def test_an_oversize_file_is_refused(client, people, dossier, settings):
     assert Evidence.objects.count() == 0
 
 
+@pytest.mark.district_clock
 def test_a_path_and_unicode_in_the_name_are_stored_safely(client, people, dossier, settings):
     client.force_login(people.officer)
     # A path and decomposed Vietnamese (as some keyboards send it).
@@ -77,6 +80,7 @@ def test_a_path_and_unicode_in_the_name_are_stored_safely(client, people, dossie
     assert str(settings.MEDIA_ROOT) in evidence.file.path
 
 
+@pytest.mark.district_clock
 def test_the_type_comes_from_the_content_not_the_extension(client, people, dossier):
     client.force_login(people.officer)
     post_with_file(client, dossier, SimpleUploadedFile("anh-chup.pdf", PNG_BYTES))
@@ -84,6 +88,7 @@ def test_the_type_comes_from_the_content_not_the_extension(client, people, dossi
     assert (evidence.extension, evidence.content_type) == ("png", "image/png")
 
 
+@pytest.mark.district_clock
 def test_evidence_is_downloaded_through_the_checked_view_with_its_name(client, people, dossier):
     workflow.fill(dossier, people.officer)
     evidence = Evidence.objects.get()
@@ -100,6 +105,7 @@ def test_evidence_is_downloaded_through_the_checked_view_with_its_name(client, p
     assert client.get(url).status_code == 404
 
 
+@pytest.mark.district_clock
 def test_media_files_are_not_served_by_url(client, people, dossier):
     workflow.fill(dossier, people.officer)
     evidence = Evidence.objects.get()
@@ -108,6 +114,7 @@ def test_media_files_are_not_served_by_url(client, people, dossier):
     assert client.get("/media-not-served/" + evidence.file.name).status_code == 404
 
 
+@pytest.mark.district_clock
 def test_evidence_can_be_removed_only_while_the_dossier_is_editable(client, people, dossier):
     workflow.fill(dossier, people.officer)
     evidence = Evidence.objects.get()
@@ -125,6 +132,7 @@ def test_evidence_can_be_removed_only_while_the_dossier_is_editable(client, peop
     assert "không thể sửa nữa" in response.content.decode()
 
 
+@pytest.mark.district_clock
 def test_a_docx_is_accepted(client, people, dossier):
     import io
     import zipfile

@@ -25,6 +25,7 @@ def form_data(dossier, **values):
     return data
 
 
+@pytest.mark.district_clock
 def test_inbox_lists_what_awaits_me_first(client, people, dossier):
     workflow.submit(dossier, people.officer)
     client.force_login(people.police)
@@ -34,6 +35,7 @@ def test_inbox_lists_what_awaits_me_first(client, people, dossier):
     assert "Xã Mỹ Lý" in response.content.decode()
 
 
+@pytest.mark.district_clock
 def test_inbox_of_another_district_is_empty(client, people, dossier):
     workflow.submit(dossier, people.officer)
     client.force_login(people.other_police)
@@ -42,6 +44,7 @@ def test_inbox_of_another_district_is_empty(client, people, dossier):
     assert response.context["page"].count_if_known == 0
 
 
+@pytest.mark.district_clock
 def test_the_cached_inbox_follows_each_step_of_the_procedure(client, people, dossier):
     client.force_login(people.police)
     assert dossier_links(client.get("/"), "awaiting-title") == []
@@ -90,6 +93,7 @@ def test_inbox_search_without_diacritics_and_filters(client, people, dossier):
     assert client.get("/", {"border": "1", "state": "draft"}).context["page"].count_if_known == 2
 
 
+@pytest.mark.district_clock
 def test_commune_officer_opens_a_dossier_for_a_year(client, people):
     from django.core.management import call_command
 
@@ -112,6 +116,7 @@ def test_officer_cannot_open_a_dossier_for_another_commune(client, people):
     assert not Dossier.objects.exists()
 
 
+@pytest.mark.district_clock
 def test_saving_a_draft_keeps_values_and_computes_met(client, people, dossier):
     client.force_login(people.officer)
     c1, c2, c3 = dossier.applicable_criteria()
@@ -123,6 +128,7 @@ def test_saving_a_draft_keeps_values_and_computes_met(client, people, dossier):
     assert rows["C3"]["is_met"] is False  # 8 sessions < 12: computed, not claimed
 
 
+@pytest.mark.district_clock
 def test_submit_with_missing_evidence_shows_the_list_and_keeps_everything(client, people, dossier):
     client.force_login(people.officer)
     response = client.post(sa_url(dossier), form_data(dossier, submit="1"), follow=True)
@@ -134,6 +140,7 @@ def test_submit_with_missing_evidence_shows_the_list_and_keeps_everything(client
     assert 'value="Đã rà soát"' in content or "Đã rà soát</textarea>" in content
 
 
+@pytest.mark.district_clock
 def test_submit_with_evidence_moves_the_dossier_and_notifies_police(client, people, dossier):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -161,6 +168,7 @@ def test_submit_with_evidence_moves_the_dossier_and_notifies_police(client, peop
     assert Notification.objects.filter(recipient=people.police).count() == 1
 
 
+@pytest.mark.district_clock
 def test_invalid_number_keeps_what_was_typed_and_saves_nothing(client, people, dossier):
     client.force_login(people.officer)
     c3 = dossier.applicable_criteria()[2]
@@ -170,6 +178,7 @@ def test_invalid_number_keeps_what_was_typed_and_saves_nothing(client, people, d
     assert dossier.answers.count() == 0
 
 
+@pytest.mark.district_clock
 def test_a_stale_page_is_refused_with_a_message(client, people, dossier):
     client.force_login(people.officer)
     stale = form_data(dossier)
@@ -179,6 +188,7 @@ def test_a_stale_page_is_refused_with_a_message(client, people, dossier):
     assert "Người khác đã lưu hồ sơ này sau khi bạn mở trang" in response.content.decode()
 
 
+@pytest.mark.district_clock
 def test_dossier_page_shows_only_the_buttons_i_may_use(client, people, dossier):
     workflow.submit(dossier, people.officer)
     url = reverse("assessments:dossier_detail", args=[dossier.pk])
@@ -193,6 +203,7 @@ def test_dossier_page_shows_only_the_buttons_i_may_use(client, people, dossier):
     assert client.get(url).context["actions"] == []
 
 
+@pytest.mark.district_clock
 def test_a_transition_not_allowed_any_more_gives_a_message_not_a_500(client, people, dossier):
     workflow.submit(dossier, people.officer)
     client.force_login(people.police)
@@ -205,6 +216,7 @@ def test_a_transition_not_allowed_any_more_gives_a_message_not_a_500(client, peo
     assert "Không thể thực hiện thao tác này" in response.content.decode()
 
 
+@pytest.mark.district_clock
 def test_return_without_a_reason_is_refused_with_a_message(client, people, dossier):
     workflow.submit(dossier, people.officer)
     client.force_login(people.police)
@@ -218,6 +230,7 @@ def test_return_without_a_reason_is_refused_with_a_message(client, people, dossi
     assert Dossier.objects.get(pk=dossier.pk).state == "submitted"
 
 
+@pytest.mark.district_clock
 def test_police_appraise_in_the_browser_form(client, people, dossier):
     dossier = workflow.submit(dossier, people.officer)
     client.force_login(people.police)
@@ -260,6 +273,7 @@ def test_police_appraise_in_the_browser_form(client, people, dossier):
     assert Notification.objects.filter(recipient=people.chair).count() == 1
 
 
+@pytest.mark.district_clock
 def test_chair_recognises_with_a_decision_record(client, people, dossier):
     dossier = workflow.appraise(workflow.submit(dossier, people.officer), people.police)
     client.force_login(people.chair)
@@ -285,6 +299,7 @@ def test_chair_recognises_with_a_decision_record(client, people, dossier):
     )
 
 
+@pytest.mark.district_clock
 def test_chair_must_give_reasons_to_refuse(client, people, dossier):
     dossier = workflow.appraise(workflow.submit(dossier, people.officer), people.police)
     client.force_login(people.chair)
@@ -302,6 +317,7 @@ def test_chair_must_give_reasons_to_refuse(client, people, dossier):
     assert Dossier.objects.get(pk=dossier.pk).state == "appraised"
 
 
+@pytest.mark.district_clock
 def test_chair_sends_back_to_police_with_a_reason(client, people, dossier):
     dossier = workflow.appraise(workflow.submit(dossier, people.officer), people.police)
     client.force_login(people.chair)
@@ -320,6 +336,7 @@ def test_chair_sends_back_to_police_with_a_reason(client, people, dossier):
     assert dossier.events.last().comment == "Kiểm tra lại SX-03"
 
 
+@pytest.mark.district_clock
 def test_bell_counts_unread_notifications_and_the_list_marks_them_read(client, people, dossier):
     workflow.submit(dossier, people.officer)
     client.force_login(people.police)
@@ -329,6 +346,7 @@ def test_bell_counts_unread_notifications_and_the_list_marks_them_read(client, p
     assert client.get("/").context["unread_notifications"] == 0
 
 
+@pytest.mark.district_clock
 def test_history_timeline_on_the_dossier_page(client, people, dossier):
     workflow.submit(dossier, people.officer)
     client.force_login(people.viewer)
@@ -336,6 +354,7 @@ def test_history_timeline_on_the_dossier_page(client, people, dossier):
     assert "Nháp → Đã nộp" in content
 
 
+@pytest.mark.district_clock
 def test_dates_and_numbers_are_in_vietnamese_format(client, people):
     from decimal import Decimal
 
@@ -371,6 +390,7 @@ def record_html(client, dossier):
     return html[html.index('id="sa-title"') :]
 
 
+@pytest.mark.district_clock
 def test_the_cached_record_follows_every_change_of_the_dossier(client, people, dossier):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -407,6 +427,7 @@ def test_the_cached_record_is_per_language(client, people, dossier):
     assert "Self-assessment" in record_html(client, dossier)
 
 
+@pytest.mark.district_clock
 def test_a_cached_dossier_page_stays_within_a_few_queries_of_the_reference_page(client, people, dossier):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -444,6 +465,7 @@ def test_the_inbox_pages_through_dossiers_without_counting_them(client, people, 
     assert len(second) == 5 and not second.has_next and second.has_previous()
 
 
+@pytest.mark.district_clock
 def test_a_refused_value_keeps_the_files_chosen_with_it(client, people, dossier):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -11,6 +11,7 @@ from tests.factories import PDF_BYTES, DossierFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.mark.district_clock
 def test_commune_police_and_chair_take_a_dossier_to_recognition(
     live_server, page, sign_in, screenshot, clerk_mode, tmp_path, monkeypatch
 ):

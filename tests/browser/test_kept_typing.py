@@ -17,6 +17,7 @@ def kept_keys(page) -> list[str]:
     return page.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('nghean:kept:'))")
 
 
+@pytest.mark.district_clock
 def test_what_one_official_typed_is_never_put_back_into_another_officials_form(
     live_server, page, sign_in, official, people
 ):
@@ -40,6 +41,7 @@ def test_what_one_official_typed_is_never_put_back_into_another_officials_form(
     assert not kept_keys(page)
 
 
+@pytest.mark.district_clock
 def test_what_was_kept_is_dropped_once_the_form_reached_the_server_and_at_sign_out(
     live_server, page, sign_in, people, tmp_path
 ):

@@ -24,6 +24,7 @@ def confirm(page):
     page.click("button[name=confirmed]")
 
 
+@pytest.mark.district_clock
 def test_a_decision_against_the_police_needs_reasons_and_is_marked(
     live_server, page, sign_in, screenshot, people
 ):
@@ -50,6 +51,7 @@ def test_a_decision_against_the_police_needs_reasons_and_is_marked(
     screenshot("guard-02-decision-marked")
 
 
+@pytest.mark.district_clock
 def test_the_revocation_is_confirmed_and_the_page_tells_the_standing(
     live_server, page, sign_in, screenshot, people, django_capture_on_commit_callbacks
 ):
@@ -85,6 +87,7 @@ def test_the_revocation_is_confirmed_and_the_page_tells_the_standing(
     assert Dossier.objects.get(pk=dossier.pk).state == "revoked"
 
 
+@pytest.mark.district_clock
 def test_a_return_is_read_and_answered_from_the_notification(live_server, page, sign_in, screenshot, people):
     from assessments import services
 
@@ -112,6 +115,7 @@ def test_a_return_is_read_and_answered_from_the_notification(live_server, page, 
     screenshot("return-03-police-see-what-changed")
 
 
+@pytest.mark.district_clock
 def test_a_session_that_expires_during_a_save_loses_nothing(live_server, page, sign_in, screenshot, people):
     dossier = DossierFactory(commune=people.my_ly, year=2024)
     c1, c2, c3 = dossier.applicable_criteria()
@@ -142,6 +146,7 @@ def test_a_session_that_expires_during_a_save_loses_nothing(live_server, page, s
     assert Answer.objects.get(dossier=dossier, criterion=c3).value_number == 12
 
 
+@pytest.mark.district_clock
 def test_files_are_checked_before_they_upload_and_several_go_at_once(
     live_server, page, sign_in, people, tmp_path
 ):
@@ -186,6 +191,7 @@ def test_the_idle_warning_keeps_the_session(live_server, page, sign_in, people):
     page.wait_for_selector("text=Phiên làm việc đã hết hạn. Hãy đăng nhập lại")
 
 
+@pytest.mark.district_clock
 def test_a_chair_decides_five_dossiers_at_once(
     live_server, page, sign_in, screenshot, people, django_capture_on_commit_callbacks
 ):

@@ -22,6 +22,7 @@ def _choose(page, data: bytes, name: str, selector: str = "#signed_file"):
     page.set_input_files(selector, files=[{"name": name, "mimeType": "application/pdf", "buffer": data}])
 
 
+@pytest.mark.district_clock
 def test_the_chair_and_the_clerk_sign_and_verify_shows_it(live_server, page, screenshot, sign_in, people):
     ca = pki()
     make_electronic(

@@ -13,6 +13,7 @@ from tests.factories import DossierFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.mark.district_clock
 def test_a_copy_is_checked_in_the_browser_without_signing_in(live_server, page, screenshot, people):
     dossier = workflow.appraise(
         workflow.submit(DossierFactory(commune=people.my_ly, year=2024), people.officer),

@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 PAGES = ("/", "/dashboard/", "/units/")
 
 
+@pytest.mark.district_clock
 def test_without_the_cache_every_page_is_computed_and_every_write_succeeds(
     client, people, dossier, unreachable_cache
 ):
@@ -98,6 +99,7 @@ def test_a_miss_is_computed_once_by_concurrent_requests():
     assert len(computed) == 1
 
 
+@pytest.mark.district_clock
 def test_a_write_in_one_district_leaves_other_districts_pages_cached(client, people, dossier):
     client.force_login(people.other_police)  # Thanh Chương
     client.get("/")
@@ -112,6 +114,7 @@ def test_a_write_in_one_district_leaves_other_districts_pages_cached(client, peo
     assert dossier.commune.name in client.get("/").content.decode().split('id="all-title"')[0]
 
 
+@pytest.mark.district_clock
 def test_a_dossier_change_bumps_its_commune_district_province_and_the_whole(people, dossier):
     before = dict(DataVersion.objects.values_list("key", "version"))
     workflow.submit(dossier, people.officer)

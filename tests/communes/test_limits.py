@@ -36,6 +36,7 @@ def test_verify_is_open_with_the_cache_down(client, settings, unreachable_cache)
     assert statuses == [404] * 5
 
 
+@pytest.mark.district_clock
 def test_uploads_are_open_with_the_cache_down(client, people, dossier, settings, unreachable_cache):
     settings.EVIDENCE_UPLOADS_PER_HOUR = 1
     client.force_login(people.officer)
@@ -45,6 +46,7 @@ def test_uploads_are_open_with_the_cache_down(client, people, dossier, settings,
     assert Evidence.objects.count() == 3
 
 
+@pytest.mark.district_clock
 def test_uploads_are_counted_per_official(client, people, dossier, settings):
     settings.EVIDENCE_UPLOADS_PER_HOUR = 1
     client.force_login(people.officer)

@@ -24,6 +24,7 @@ def run(path, *args):
     return out.getvalue()
 
 
+@pytest.mark.district_clock
 def test_a_clean_file_then_a_second_run_that_changes_nothing(people, tmp_path):
     path = tmp_path / "can_bo.csv"
     path.write_text(HEADER + GOOD, encoding="utf-8")

@@ -21,6 +21,7 @@ def appraised(people, dossier):
     return workflow.appraise(workflow.submit(dossier, people.officer), people.police)
 
 
+@pytest.mark.district_clock
 def test_the_forms_post_is_answered_by_a_redirect_to_the_confirmation_page(client, people, appraised):
     client.force_login(people.chair)
     url = reverse("recognition:decision", args=[appraised.pk])
@@ -32,6 +33,7 @@ def test_the_forms_post_is_answered_by_a_redirect_to_the_confirmation_page(clien
     assert not RecognitionDecision.objects.exists()
 
 
+@pytest.mark.district_clock
 def test_back_after_a_confirmed_act_is_a_get_page_and_a_replayed_post_does_nothing_twice(
     client, people, appraised, django_capture_on_commit_callbacks
 ):
@@ -53,6 +55,7 @@ def test_back_after_a_confirmed_act_is_a_get_page_and_a_replayed_post_does_nothi
     assert RecognitionDecision.objects.count() == 1
 
 
+@pytest.mark.district_clock
 def test_a_pending_act_is_the_officials_and_expires(client, people, appraised, monkeypatch):
     client.force_login(people.chair)
     url = reverse("recognition:decision", args=[appraised.pk])
@@ -71,6 +74,7 @@ def test_a_pending_act_is_the_officials_and_expires(client, people, appraised, m
     assert not RecognitionDecision.objects.exists()
 
 
+@pytest.mark.district_clock
 def test_going_back_from_the_confirmation_keeps_the_token_and_the_values(client, people, appraised):
     client.force_login(people.chair)
     url = reverse("recognition:decision", args=[appraised.pk])

@@ -44,6 +44,7 @@ def assert_same_as_guardian(user):
                 )
 
 
+@pytest.mark.district_clock
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", list(ROLE_PERMISSIONS))
 def test_every_role_is_granted_what_guardian_grants(role, border_units):
@@ -60,6 +61,7 @@ def test_a_permission_assigned_to_the_user_directly_counts_too(border_units):
     assert has_unit_perm(user, "view_commune_dossiers", border_units["17722"])
 
 
+@pytest.mark.district_clock
 @pytest.mark.django_db
 def test_several_posts_and_no_post(border_units):
     user = UserFactory()
@@ -84,6 +86,7 @@ def test_one_query_per_request_for_all_checks(border_units, django_assert_num_qu
             has_unit_perm(user, "view_province_dossiers", commune.district.province)
 
 
+@pytest.mark.district_clock
 @pytest.mark.django_db
 def test_ending_a_post_takes_effect_on_the_same_user_object(border_units):
     user = UserFactory()
@@ -107,6 +110,7 @@ def test_inactive_users_hold_nothing_and_superusers_everything(border_units):
     assert units_with_perm(root, "view_commune_dossiers", Commune).count() == Commune.objects.count()
 
 
+@pytest.mark.district_clock
 @pytest.mark.django_db
 def test_the_scope_key_is_shared_by_same_posts_and_differs_otherwise(border_units):
     district = border_units["16816"].district

@@ -30,11 +30,13 @@ def moved(people):
         user=user, role=Role.DISTRICT_POLICE, unit=people.ky_son, started_on=datetime.date(2020, 1, 1)
     )
     post_create(user=user, role=Role.COMMUNE_OFFICER, unit=people.hanh_lam)
-    Post.objects.filter(pk=police_post.pk).update(ended_on=YESTERDAY)  # the date passed; no service ran
+    # The date passed (yesterday on the test's clock); no service ran.
+    Post.objects.filter(pk=police_post.pk).update(ended_on=timezone.localdate() - datetime.timedelta(days=1))
     assert user.groups.filter(name=role_group_name("district_police", people.ky_son)).exists()
     return type(user).objects.get(pk=user.pk)
 
 
+@pytest.mark.district_clock
 def test_an_ended_post_opens_nothing_of_the_old_unit(client, people, moved, dossier):
     submitted = workflow.submit(dossier, people.officer)
     evidence = submitted.evidence.first()
@@ -62,6 +64,7 @@ def test_an_ended_post_opens_nothing_of_the_old_unit(client, people, moved, doss
     assert people.my_ly.name not in inbox
 
 
+@pytest.mark.district_clock
 def test_an_ended_post_is_not_notified(people, moved, dossier):
     submitted = workflow.submit(dossier, people.officer)
     notified = set(

@@ -24,6 +24,7 @@ def thanh_chuong(border_units):
     return District.objects.get(code="428")
 
 
+@pytest.mark.district_clock
 @pytest.mark.django_db
 def test_a_district_police_post_grants_appraisal_in_that_district_only(ky_son, thanh_chuong):
     user = UserFactory()

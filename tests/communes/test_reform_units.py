@@ -125,6 +125,7 @@ def test_old_and_new_my_ly_share_a_code_but_no_group_key_or_url(border_units, ne
     assert set(old.successors.all()) == {new}
 
 
+@pytest.mark.district_clock
 @pytest.mark.django_db
 def test_an_officer_of_the_new_my_ly_reads_the_old_dossier_but_cannot_act(
     client, people, new_units, official

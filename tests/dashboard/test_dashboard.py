@@ -266,6 +266,7 @@ def test_the_query_count_is_the_same_at_27_460_and_5000_communes(
         client.get(url + "&district=417&state=recognised&page=2")
 
 
+@pytest.mark.district_clock
 def test_cached_figures_follow_a_transition(client, known_set):
     from tests import workflow
 
@@ -338,6 +339,7 @@ def test_exports_are_inert_whatever_a_unit_is_called(client, known_set, name):
     assert row[5].data_type == "n"  # numbers stay numbers
 
 
+@pytest.mark.district_clock
 def test_a_commune_officer_is_not_told_a_district_is_complete_when_only_their_commune_is(client, people):
     """1 of 21 communes recognised is not "1 district with 100 % of its communes recognised"."""
     from tests import workflow
@@ -364,6 +366,7 @@ def test_the_page_has_the_province_total_row(client, known_set):
     assert "Tổng cộng" in foot and f'<td class="num">{total.communes}</td>' in foot
 
 
+@pytest.mark.district_clock
 def test_the_commune_export_carries_the_decision(client, people, django_capture_on_commit_callbacks):
     from openpyxl import load_workbook
 

@@ -94,7 +94,8 @@ def issue(
         .issuer_name(by.cert.subject if by else subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(not_before or NOW - YEAR)
+        # Valid since three years back: the district procedure's tests sign on a clock of June 2025.
+        .not_valid_before(not_before or NOW - 3 * YEAR)
         .not_valid_after(not_after or NOW + YEAR)
         .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
         .add_extension(_usage(ca=ca), critical=True)
@@ -124,8 +125,9 @@ def issue(
 
 
 def crl(issuer: Issued, revoked: list[tuple[Issued, datetime.datetime]] = (), *, this_update=None) -> bytes:
-    """The issuer's CRL, issued an hour ago (or at `this_update`), next update in a week."""
-    this_update = this_update or NOW - datetime.timedelta(hours=1)
+    """The issuer's CRL, issued an hour before the test's clock (or at `this_update`), next update in a
+    week."""
+    this_update = this_update or datetime.datetime.now(UTC) - datetime.timedelta(hours=1)
     builder = (
         x509.CertificateRevocationListBuilder()
         .issuer_name(issuer.cert.subject)

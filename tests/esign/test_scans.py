@@ -36,6 +36,7 @@ def _attach(client, document, data: bytes):
     )
 
 
+@pytest.mark.district_clock
 def test_the_clerk_attaches_a_colour_scan_listed_beside_the_issued_file(people, issued, client):
     client.force_login(people.clerk)
     panel = client.get(reverse("recognition:documents_panel", args=[issued.dossier_id])).content.decode()
@@ -53,6 +54,7 @@ def test_the_clerk_attaches_a_colour_scan_listed_beside_the_issued_file(people, 
     assert b"".join(response.streaming_content) == data
 
 
+@pytest.mark.district_clock
 @pytest.mark.parametrize(
     ("data", "words"),
     [
@@ -70,6 +72,7 @@ def test_a_scan_below_200_dpi_in_grey_or_no_pdf_is_refused(people, issued, clien
     assert not issued.scan
 
 
+@pytest.mark.district_clock
 def test_only_the_clerk_attaches_a_scan(people, issued, client):
     client.force_login(people.chair)
     response = _attach(client, issued, scan())

@@ -53,6 +53,7 @@ def _rendered(client, document) -> bytes:
     return b"".join(response.streaming_content)
 
 
+@pytest.mark.district_clock
 def test_the_chair_signs_then_the_clerk_and_verify_shows_both(
     people, electronic, client, django_capture_on_commit_callbacks
 ):
@@ -108,6 +109,7 @@ def test_the_chair_signs_then_the_clerk_and_verify_shows_both(
     assert people.chair.get_full_name() in verify
 
 
+@pytest.mark.district_clock
 def test_refusals_leave_the_document_waiting(people, electronic, client, django_capture_on_commit_callbacks):
     ca = pki()
     document = _decide(people, django_capture_on_commit_callbacks)
@@ -133,6 +135,7 @@ def test_refusals_leave_the_document_waiting(people, electronic, client, django_
     assert not SignatureEvidence.objects.exists()
 
 
+@pytest.mark.district_clock
 def test_a_certificate_on_file_for_another_official_of_the_same_name_is_refused(
     people, electronic, client, django_capture_on_commit_callbacks
 ):
@@ -151,6 +154,7 @@ def test_a_certificate_on_file_for_another_official_of_the_same_name_is_refused(
     assert document.signature_stage == Document.SignatureStage.SIGNER
 
 
+@pytest.mark.district_clock
 def test_only_the_recorded_signer_may_bring_the_first_signature(
     people, electronic, client, django_capture_on_commit_callbacks
 ):
@@ -162,6 +166,7 @@ def test_only_the_recorded_signer_may_bring_the_first_signature(
     assert document.signature_stage == Document.SignatureStage.SIGNER
 
 
+@pytest.mark.district_clock
 def test_a_body_on_paper_issues_as_before(people, django_capture_on_commit_callbacks):
     document = _decide(people, django_capture_on_commit_callbacks)
     assert document.signature_stage == ""
@@ -177,6 +182,7 @@ def test_an_electronic_body_must_be_numbered_by_the_application(people):
         body.full_clean()
 
 
+@pytest.mark.district_clock
 def test_the_decision_takes_effect_at_the_organisations_signature(
     people, electronic, client, django_capture_on_commit_callbacks
 ):
@@ -300,6 +306,7 @@ def _signature_gap(document: Document, signer_name: str) -> float:
     raise AssertionError("no signature block found")
 
 
+@pytest.mark.district_clock
 def test_an_electronic_original_leaves_room_for_the_signature_and_seal_images(
     people, client, django_capture_on_commit_callbacks
 ):
@@ -318,6 +325,7 @@ def test_an_electronic_original_leaves_room_for_the_signature_and_seal_images(
     assert electronic >= 110 > on_paper >= 55
 
 
+@pytest.mark.district_clock
 def test_a_certificate_seen_first_with_the_signers_name_is_proposed_then_confirmed(
     people, electronic, client, django_capture_on_commit_callbacks
 ):
@@ -341,6 +349,7 @@ def test_a_certificate_seen_first_with_the_signers_name_is_proposed_then_confirm
     assert _upload(client, document, signed, "signer").status_code == 302
 
 
+@pytest.mark.district_clock
 def test_the_organisations_signature_before_the_signers_is_refused_at_the_clerks_step(
     people, electronic, client, django_capture_on_commit_callbacks
 ):
@@ -395,6 +404,7 @@ def test_the_provincial_polices_appraisal_report_is_signed_by_its_director_then_
     assert report.signature_stage == Document.SignatureStage.SIGNED
 
 
+@pytest.mark.district_clock
 def test_the_documents_awaiting_a_signature_are_read_in_a_fixed_number_of_queries(
     people, electronic, django_capture_on_commit_callbacks, django_assert_max_num_queries
 ):

@@ -27,6 +27,7 @@ def test_every_effect_the_table_names_is_registered():
     assert named <= set(dossier_services.STEP_EFFECTS)
 
 
+@pytest.mark.district_clock
 def test_completing_a_district_appraisal_prepares_the_minutes_and_the_proposal(
     people, django_capture_on_commit_callbacks, client
 ):
@@ -54,6 +55,7 @@ def test_completing_a_district_appraisal_prepares_the_minutes_and_the_proposal(
     assert reverse("recognition:document_download", args=[proposal.pk]) in page
 
 
+@pytest.mark.district_clock
 def test_completed_again_after_being_sent_back_the_same_papers_are_rendered_again(
     people, django_capture_on_commit_callbacks
 ):

@@ -32,6 +32,7 @@ def appraised(people):
     return out
 
 
+@pytest.mark.district_clock
 def test_the_chair_decides_five_dossiers_after_one_confirmation(
     client, people, appraised, django_capture_on_commit_callbacks
 ):
@@ -40,7 +41,7 @@ def test_the_chair_decides_five_dossiers_after_one_confirmation(
     url = reverse("recognition:decisions")
     page = client.get(url).content.decode()
     assert page.count('name="outcome_') == 5 and "Không công nhận" in page
-    assert 'value="2025-06-30"' in page  # the last day a district body issues, not today
+    assert 'value="2025-06-20"' in page  # today on the test's clock, before the district body's last day
     data = {"decided_on": "2024-10-20", "signer_title": "Chủ tịch UBND huyện"}
     for d in appraised:
         data[f"outcome_{d.pk}"] = "recognised"
@@ -62,6 +63,7 @@ def test_the_chair_decides_five_dossiers_after_one_confirmation(
         assert Document.objects.filter(decision__dossier=d, kind="recognition").count() == 1
 
 
+@pytest.mark.district_clock
 def test_the_provincial_police_prepare_failed_documents_again(
     client, people, appraised, django_capture_on_commit_callbacks
 ):

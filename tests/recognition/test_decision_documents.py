@@ -14,12 +14,15 @@ pytestmark = pytest.mark.django_db
 def decision_2022(django_db_setup, django_db_blocker, tmp_path_factory):
     """The recognition of `recognised` with its decision, dispatch and minutes rendered once for the
     module's tests that read them."""
+    import time_machine
+
     from tests.recognition.conftest import build_recognised
-    from tests.world import load_people, module_world
+    from tests.world import DISTRICT_CLOCK, load_people, module_world
 
     with module_world("decision-2022", django_db_blocker, tmp_path_factory) as world:
-        build_recognised(load_people())
-        rendered = {kind: render(kind) for kind in ("recognition", "notification", "appraisal_minutes")}
+        with time_machine.travel(DISTRICT_CLOCK, tick=True):  # while Kỳ Sơn's bodies exist
+            build_recognised(load_people())
+            rendered = {kind: render(kind) for kind in ("recognition", "notification", "appraisal_minutes")}
         for kind, document in rendered.items():
             world.keep(kind, document)
             world.keep_file(kind, document.file.path)
@@ -27,6 +30,7 @@ def decision_2022(django_db_setup, django_db_blocker, tmp_path_factory):
         yield rendered
 
 
+@pytest.mark.district_clock
 def test_recognition_decision_pdf(decision_2022):
     document = decision_2022["recognition"]
     text = pdf_text(document.file.path)
@@ -44,6 +48,7 @@ def test_recognition_decision_pdf(decision_2022):
     assert_embedded_serif(document.file.path)
 
 
+@pytest.mark.district_clock
 def test_notification_dispatch_pdf(decision_2022):
     document = decision_2022["notification"]
     text = pdf_text(document.file.path)
@@ -54,6 +59,7 @@ def test_notification_dispatch_pdf(decision_2022):
     assert_embedded_serif(document.file.path)
 
 
+@pytest.mark.district_clock
 def test_appraisal_minutes_pdf(decision_2022):
     document = decision_2022["appraisal_minutes"]
     text = pdf_text(document.file.path)
@@ -63,12 +69,14 @@ def test_appraisal_minutes_pdf(decision_2022):
     assert_embedded_serif(document.file.path)
 
 
+@pytest.mark.district_clock
 def test_a_ready_document_is_not_rendered_again(decision_2022, monkeypatch):
     first = decision_2022["recognition"]
     monkeypatch.setattr("recognition.documents.render_pdf", lambda d: pytest.fail("rendered again"))
     assert services.document_render(document_id=first.pk).sha256 == first.sha256
 
 
+@pytest.mark.district_clock
 def test_download_has_a_readable_vietnamese_name_and_checks_permission(client, decision_2022, people):
     document = decision_2022["recognition"]
     url = reverse("recognition:document_download", args=[document.pk])
@@ -88,6 +96,7 @@ def test_download_has_a_readable_vietnamese_name_and_checks_permission(client, d
     assert client.get(url).status_code == 404
 
 
+@pytest.mark.district_clock
 def test_the_minutes_name_each_member_s_body_and_never_an_agency_category(
     people, django_capture_on_commit_callbacks
 ):

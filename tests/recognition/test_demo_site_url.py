@@ -31,6 +31,7 @@ def test_make_demo_takes_the_address_from_host_and_port():
     assert demo_site_url(SITE_URL="https://demo.example.vn") == "https://demo.example.vn"
 
 
+@pytest.mark.district_clock
 def test_a_document_of_the_demo_on_another_port_points_there(
     settings, people, tmp_path, django_capture_on_commit_callbacks
 ):

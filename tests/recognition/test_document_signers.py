@@ -23,6 +23,7 @@ def test_the_councils_papers_and_the_standing_bodys_proposal_name_their_signer(r
     assert signer_of(session.proposal) == p.provincial_police  # the council's vice-chair, the director
 
 
+@pytest.mark.district_clock
 def test_a_decision_its_dispatch_and_the_police_papers_name_their_signer(
     people, django_capture_on_commit_callbacks
 ):

@@ -54,6 +54,7 @@ def test_the_place_and_date_line_follows_decree_30():
     assert date_line("Vinh", datetime.date(2020, 3, 15)) == "Vinh, ngày 15 tháng 3 năm 2020"
 
 
+@pytest.mark.district_clock
 def test_non_recognition_decision_lists_the_criteria_not_met(people, django_capture_on_commit_callbacks):
     dossier = DossierFactory(commune=people.my_ly, year=2023)
     dossier = workflow.submit(dossier, people.officer)
@@ -94,6 +95,7 @@ def test_non_recognition_decision_lists_the_criteria_not_met(people, django_capt
     assert_embedded_serif(document.file.path)
 
 
+@pytest.mark.district_clock
 def test_revocation_decision_pdf(recognised, people, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
         revocation = services.decision_revoke(
@@ -114,6 +116,7 @@ def test_revocation_decision_pdf(recognised, people, django_capture_on_commit_ca
     assert_embedded_serif(document.file.path)
 
 
+@pytest.mark.district_clock
 def test_provincial_summary_pdf_counts_border_communes_first(
     recognised, people, django_capture_on_commit_callbacks
 ):
@@ -142,6 +145,7 @@ def test_provincial_summary_pdf_counts_border_communes_first(
     assert not pdf_text(document.file.path, 1).startswith("1 ")
 
 
+@pytest.mark.district_clock
 def test_a_unit_name_with_markup_renders_as_text_in_the_summary(
     recognised, people, django_capture_on_commit_callbacks
 ):
@@ -170,6 +174,7 @@ def test_the_summary_chart_escapes_every_label():
     assert root[0].text == name
 
 
+@pytest.mark.district_clock
 def test_rendering_twice_gives_one_file_with_the_same_checksum(recognised):
     first = render("recognition")
     Document.objects.filter(pk=first.pk).update(status="pending")  # as if the task were delivered again
@@ -179,12 +184,14 @@ def test_rendering_twice_gives_one_file_with_the_same_checksum(recognised):
     assert len(list(Path(first.file.path).parent.glob("recognition-*.pdf"))) == 1
 
 
+@pytest.mark.district_clock
 def test_a_pending_document_cannot_be_downloaded_yet(client, recognised, people):
     document = Document.objects.get(kind="recognition")
     client.force_login(people.chair)
     assert client.get(reverse("recognition:document_download", args=[document.pk])).status_code == 404
 
 
+@pytest.mark.district_clock
 def test_a_failed_render_is_marked_failed_and_a_retry_makes_it_ready(
     client, recognised, people, monkeypatch, django_capture_on_commit_callbacks
 ):
@@ -213,6 +220,7 @@ def test_a_failed_render_is_marked_failed_and_a_retry_makes_it_ready(
     assert document.status == "ready"
 
 
+@pytest.mark.district_clock
 def test_the_sweep_sends_documents_pending_too_long(recognised, monkeypatch):
     sent = []
     monkeypatch.setattr(
@@ -225,6 +233,7 @@ def test_the_sweep_sends_documents_pending_too_long(recognised, monkeypatch):
     assert sorted(sent) == sorted(Document.objects.values_list("pk", flat=True))
 
 
+@pytest.mark.district_clock
 def test_dossier_page_shows_each_document_with_its_status(client, recognised, people):
     render("recognition")
     client.force_login(people.viewer)
@@ -235,6 +244,7 @@ def test_dossier_page_shows_each_document_with_its_status(client, recognised, pe
     assert panel.status_code == 200 and "<html" not in panel.content.decode()
 
 
+@pytest.mark.district_clock
 def test_the_bundled_font_loads_without_falling_back(recognised, caplog):
     import logging
 

@@ -21,6 +21,7 @@ def pool_children(pid: int) -> list[int]:
     return [int(x) for x in out.split()]
 
 
+@pytest.mark.district_clock
 def test_a_worker_killed_while_rendering_still_produces_the_document_once(worker, people, monkeypatch):  # noqa: F811
     held = []
     monkeypatch.setattr(

@@ -28,6 +28,7 @@ def rendered(decision) -> Document:
     return services.document_render(document_id=document.pk)
 
 
+@pytest.mark.district_clock
 def test_the_shipped_font_is_named_as_what_it_is(recognised):
     names = embedded_fonts(rendered(recognised))
     assert names and all(name.startswith("Liberation-Serif") for name in names), names
@@ -57,12 +58,14 @@ def pdffonts(document) -> list[str]:
     return [line.split()[0].split("+", 1)[-1] for line in out.splitlines()[2:] if line.strip()]
 
 
+@pytest.mark.district_clock
 def test_a_font_folder_s_files_are_the_ones_embedded_and_named(recognised, settings, tmp_path):
     settings.DOCUMENT_FONT_DIR = dejavu_folder(tmp_path)
     names = pdffonts(rendered(recognised))
     assert names and all(name.startswith("DejaVu") for name in names), names
 
 
+@pytest.mark.district_clock
 def test_without_the_folder_pdffonts_reads_liberation_serif(recognised, settings):
     settings.DOCUMENT_FONT_DIR = ""
     names = pdffonts(rendered(recognised))

@@ -1,6 +1,7 @@
 """Guard rails: each irreversible step shows what will happen and to whom, and is taken only once
 confirmed; a decision against the police's recommendation needs reasons and is marked everywhere."""
 
+import pytest
 from django.urls import reverse
 
 from assessments.models import Dossier, DossierEvent
@@ -19,6 +20,7 @@ def decision_data(dossier, **extra):
     }
 
 
+@pytest.mark.district_clock
 def test_the_decision_is_shown_before_it_is_recorded(client, people, dossier):
     dossier = workflow.appraise(workflow.submit(dossier, people.officer), people.police)
     client.force_login(people.chair)
@@ -37,6 +39,7 @@ def test_the_decision_is_shown_before_it_is_recorded(client, people, dossier):
     assert Dossier.objects.get(pk=dossier.pk).state == "recognised"
 
 
+@pytest.mark.district_clock
 def test_recognising_against_a_not_recognise_recommendation_needs_reasons_and_is_marked(
     client, people, dossier
 ):
@@ -67,6 +70,7 @@ def test_recognising_against_a_not_recognise_recommendation_needs_reasons_and_is
     assert "Quyết định khác với đề nghị của công an" in board and reasons in board
 
 
+@pytest.mark.district_clock
 def test_a_decision_that_follows_the_recommendation_is_not_marked(client, people, dossier):
     dossier = workflow.appraise(workflow.submit(dossier, people.officer), people.police)
     client.force_login(people.chair)
@@ -77,6 +81,7 @@ def test_a_decision_that_follows_the_recommendation_is_not_marked(client, people
     assert "Quyết định khác với đề nghị của công an" not in board
 
 
+@pytest.mark.district_clock
 def test_the_clerk_confirms_the_number_before_it_is_taken(client, clerk_mode, dossier):
     people = clerk_mode
     dossier = workflow.appraise(workflow.submit(dossier, people.officer), people.police)

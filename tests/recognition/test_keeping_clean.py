@@ -13,6 +13,7 @@ from recognition.models import Document, Revocation
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.district_clock
 def test_chair_revokes_a_recognition_with_the_incident(client, recognised, people):
     client.force_login(people.chair)
     url = reverse("recognition:revoke", args=[recognised.dossier_id])
@@ -50,6 +51,7 @@ def test_chair_revokes_a_recognition_with_the_incident(client, recognised, peopl
     assert download_name(Document.objects.get(kind="revocation")).startswith("Quyết định thu hồi 02-QĐ-UBND")
 
 
+@pytest.mark.district_clock
 def test_revocation_needs_the_incident_and_a_reason(client, recognised, people):
     client.force_login(people.chair)
     response = client.post(
@@ -65,6 +67,7 @@ def test_revocation_needs_the_incident_and_a_reason(client, recognised, people):
     assert Dossier.objects.get(pk=recognised.dossier_id).state == "recognised"
 
 
+@pytest.mark.district_clock
 @pytest.mark.parametrize("who", ["officer", "police", "viewer", "other_chair"])
 def test_only_the_deciding_authority_revokes(client, recognised, people, who):
     client.force_login(getattr(people, who))
@@ -81,6 +84,7 @@ def test_only_the_deciding_authority_revokes(client, recognised, people, who):
     assert Dossier.objects.get(pk=recognised.dossier_id).state == "recognised"
 
 
+@pytest.mark.district_clock
 def test_recognitions_past_their_validity_expire(recognised):
     out = io.StringIO()
     call_command("expire_recognitions", "--today", "2023-12-31", stdout=out)  # through the year after
@@ -92,6 +96,7 @@ def test_recognitions_past_their_validity_expire(recognised):
     assert "1 recognition(s) expired" in out.getvalue()
 
 
+@pytest.mark.district_clock
 def test_next_years_dossier_opens_as_a_reevaluation(recognised):
     from tests.factories import small_criteria_set
 
@@ -104,6 +109,7 @@ def test_next_years_dossier_opens_as_a_reevaluation(recognised):
     assert Dossier.objects.filter(year=2023).count() == 1
 
 
+@pytest.mark.district_clock
 def test_reminders_go_to_whoever_must_act_after_n_days(people, dossier):
     from tests import workflow
 
@@ -138,6 +144,7 @@ def test_beat_schedules_every_yearly_and_daily_job(settings):
     assert tasks <= set(app.tasks)
 
 
+@pytest.mark.district_clock(datetime.datetime(2023, 6, 1, 9, 0, tzinfo=datetime.UTC))
 def test_the_status_panel_tells_the_current_standing(client, recognised, people):
     """Recognised (number, date, until when); once expired, no longer in force."""
     client.force_login(people.viewer)

@@ -77,6 +77,7 @@ def decide(people, *, year=2024, inspected=datetime.date(2024, 10, 1), on=dateti
     )
 
 
+@pytest.mark.district_clock
 def test_the_decision_prints_the_bases_of_its_date_and_no_free_text_as_law(
     people, django_capture_on_commit_callbacks
 ):
@@ -94,6 +95,7 @@ def test_the_decision_prints_the_bases_of_its_date_and_no_free_text_as_law(
     assert "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;" in html
 
 
+@pytest.mark.district_clock
 def test_a_basis_lacking_what_it_prints_stops_the_decision_with_a_message(people):
     LegalBasis.objects.filter(number="1041/UBND-NC").update(issuer="")
     with pytest.raises(services.DossierActionError) as refused:
@@ -105,6 +107,7 @@ def test_a_basis_lacking_what_it_prints_stops_the_decision_with_a_message(people
     assert Dossier.objects.get(commune=people.my_ly, year=2024).state == "appraised"  # nothing happened
 
 
+@pytest.mark.district_clock
 def test_without_any_law_in_force_the_decision_is_refused(people):
     LegalBasis.objects.filter(kind="law").delete()
     with pytest.raises(services.DossierActionError) as refused:
@@ -112,12 +115,14 @@ def test_without_any_law_in_force_the_decision_is_refused(people):
     assert "05/11/2024" in " ".join(refused.value.problems)
 
 
+@pytest.mark.district_clock
 def test_a_decision_is_not_dated_before_the_inspection_it_rests_on(people):
     with pytest.raises(services.DossierActionError, match="01/10/2024"):
         decide(people, inspected=datetime.date(2024, 10, 1), on=datetime.date(2024, 9, 30))
     assert not RecognitionDecision.objects.exists()
 
 
+@pytest.mark.district_clock
 def test_a_revocation_follows_the_decision_it_revokes(people, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
         _, decision = decide(people)
@@ -146,6 +151,7 @@ def test_a_revocation_follows_the_decision_it_revokes(people, django_capture_on_
     assert revocation.legal_bases[-1].startswith("Công văn số 1041/UBND-NC")
 
 
+@pytest.mark.district_clock
 def test_a_recognition_signed_after_its_year_holds_and_the_next_decision_ends_it(
     people, django_capture_on_commit_callbacks
 ):
@@ -167,6 +173,7 @@ def test_a_recognition_signed_after_its_year_holds_and_the_next_decision_ends_it
     assert second.valid_until == datetime.date(2025, 12, 31)
 
 
+@pytest.mark.district_clock
 def test_documents_are_vietnamese_whatever_the_language_of_the_person_asking(
     people, django_capture_on_commit_callbacks
 ):
@@ -183,6 +190,7 @@ def test_documents_are_vietnamese_whatever_the_language_of_the_person_asking(
     assert "QUYẾT ĐỊNH" in html and "Không công nhận" in html
 
 
+@pytest.mark.district_clock
 def test_a_vice_chair_signs_for_the_chair_and_the_copies_follow_the_units_kind(
     people, django_capture_on_commit_callbacks
 ):
@@ -214,6 +222,7 @@ def test_a_vice_chair_signs_for_the_chair_and_the_copies_follow_the_units_kind(
     assert District(kind="thi_xa").party_committee == "Thị ủy"
 
 
+@pytest.mark.district_clock
 def test_each_pdf_names_itself_and_is_written_as_pdf_a_3b(people, django_capture_on_commit_callbacks):
     import io
 
@@ -250,6 +259,7 @@ def test_a_typed_reason_never_doubles_its_full_stop():
     assert sentence("") == ""
 
 
+@pytest.mark.district_clock
 def test_a_refusal_names_the_unmet_criteria_by_number_and_text_without_codes_or_hints(
     people, django_capture_on_commit_callbacks
 ):

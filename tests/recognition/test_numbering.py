@@ -23,6 +23,7 @@ def appraised_dossiers(district, n, year=2024):
     return [Dossier.objects.get(pk=d.pk) for d in dossiers]
 
 
+@pytest.mark.district_clock
 @pytest.mark.django_db
 def test_numbers_run_per_district_and_restart_each_calendar_year(people, django_capture_on_commit_callbacks):
     first, second, third = appraised_dossiers(people.ky_son, 3)
@@ -52,6 +53,7 @@ def test_numbers_run_per_district_and_restart_each_calendar_year(people, django_
     assert d.number_display == "01/QĐ-UBND" and d.year == 2025
 
 
+@pytest.mark.district_clock
 @pytest.mark.django_db
 def test_a_refused_decision_gives_its_number_back(people, django_capture_on_commit_callbacks):
     first, second = appraised_dossiers(people.ky_son, 2)
@@ -70,6 +72,7 @@ def test_a_refused_decision_gives_its_number_back(people, django_capture_on_comm
     assert decision.number == 1
 
 
+@pytest.mark.district_clock
 @pytest.mark.django_db
 def test_the_recognition_stands_to_the_end_of_the_year_after_the_assessed_one(
     people, django_capture_on_commit_callbacks
@@ -87,6 +90,7 @@ def test_the_recognition_stands_to_the_end_of_the_year_after_the_assessed_one(
     assert services.default_valid_until(year=2023, criteria_set=criteria_set) == datetime.date(2023, 12, 31)
 
 
+@pytest.mark.district_clock
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_fifty_decisions_at_once_in_one_district_get_numbers_1_to_50_each_once(people, monkeypatch):

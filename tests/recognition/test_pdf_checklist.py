@@ -46,8 +46,14 @@ NUMBER_LINE = re.compile(r"^Số: (\d{2,}/\S+|\s*/\S+)$")
 def issued(django_db_setup, django_db_blocker, tmp_path_factory):
     """One document of each kind, issued by the district procedure's bodies, rendered once for the module
     (the checklist and the golden files read the same six files)."""
+    import time_machine
+
+    from tests.world import DISTRICT_CLOCK
+
     with module_world("district-documents", django_db_blocker, tmp_path_factory) as world:
-        yield watched(world, build_issued(load_people()))
+        with time_machine.travel(DISTRICT_CLOCK, tick=True):  # while the district bodies exist
+            built = build_issued(load_people())
+        yield watched(world, built)
 
 
 def watched(world, rendered: dict) -> dict:

@@ -48,6 +48,7 @@ def test_closing_with_a_vote_missing_names_and_marks_the_commune(client, council
     assert page.count('<tr class="has-error">') == 1
 
 
+@pytest.mark.district_clock
 def test_a_clerks_date_before_the_signing_is_refused_on_the_form(
     clerk_mode, client, django_capture_on_commit_callbacks
 ):
@@ -67,6 +68,7 @@ def test_a_clerks_date_before_the_signing_is_refused_on_the_form(
     assert RecognitionDecision.objects.get(pk=decision.pk).number is None
 
 
+@pytest.mark.district_clock
 def test_a_number_already_used_is_refused_on_the_form(clerk_mode, client, django_capture_on_commit_callbacks):
     people = clerk_mode
     with django_capture_on_commit_callbacks(execute=False):

@@ -8,11 +8,14 @@ import datetime
 import threading
 
 import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.urls import reverse
 
 from assessments.models import Dossier
 from communes.models import District, IssuingBody, RegisterNumber
+from communes.permissions import forget_grants
 from communes.services import issuing_body_for
 from recognition import services
 from recognition.documents import render_html
@@ -49,6 +52,7 @@ def test_a_peoples_committee_numbers_in_the_office_register_and_the_police_in_th
     assert police.name == f"Công an huyện {district.name.split(' ', 1)[1]}"
 
 
+@pytest.mark.district_clock
 @pytest.mark.django_db
 def test_an_approved_decision_is_a_draft_without_number_until_the_clerk_enters_it(
     clerk_mode, client, django_capture_on_commit_callbacks
@@ -87,6 +91,7 @@ def test_an_approved_decision_is_a_draft_without_number_until_the_clerk_enters_i
     assert "DỰ THẢO" not in render_html(issued.get(kind="recognition"))
 
 
+@pytest.mark.district_clock
 @pytest.mark.django_db
 def test_a_number_already_used_in_the_register_that_year_is_refused_with_what_was_typed_kept(
     clerk_mode, client, django_capture_on_commit_callbacks
@@ -125,6 +130,7 @@ def test_a_number_already_used_in_the_register_that_year_is_refused_with_what_wa
     assert RecognitionDecision.objects.get(pk=second.pk).number_display == "37/QĐ-UBND"
 
 
+@pytest.mark.district_clock
 @pytest.mark.django_db
 def test_the_clerks_date_follows_the_approval_and_the_districts_end(
     clerk_mode, django_capture_on_commit_callbacks
@@ -132,21 +138,42 @@ def test_the_clerks_date_follows_the_approval_and_the_districts_end(
     people = clerk_mode
     with django_capture_on_commit_callbacks(execute=False):
         decision = approve(people, appraised(people))
-    for day, message in [
-        (
-            datetime.date(2024, 12, 1),
-            "Văn bản không được mang ngày trước ngày người có thẩm quyền ký duyệt (02/12/2024).",
-        ),
-        (datetime.date(2025, 7, 1), "Các cơ quan của quy trình này chỉ ban hành văn bản đến ngày 30/06/2025"),
-    ]:
+    with pytest.raises(services.DossierActionError) as refused:
+        services.record_issue(
+            record=decision,
+            actor=people.clerk,
+            number=5,
+            issued_on=datetime.date(2024, 12, 1),
+            dispatch_number=5,
+        )
+    assert "Văn bản không được mang ngày trước ngày người có thẩm quyền ký duyệt (02/12/2024)." in (
+        refused.value.message
+    )
+    # After the district ceased its clerk gives no number at all (F17); an administrator is refused a
+    # date after the body's last day.
+    with time_machine.travel(datetime.datetime(2025, 7, 5, 9, 0, tzinfo=datetime.UTC)):
+        forget_grants(people.clerk)  # what the clerk held is read again, on the new day
+        with pytest.raises(PermissionDenied):
+            services.record_issue(
+                record=decision,
+                actor=people.clerk,
+                number=5,
+                issued_on=datetime.date(2025, 6, 30),
+                dispatch_number=5,
+            )
         with pytest.raises(services.DossierActionError) as refused:
             services.record_issue(
-                record=decision, actor=people.clerk, number=5, issued_on=day, dispatch_number=5
+                record=decision,
+                actor=people.admin,
+                number=5,
+                issued_on=datetime.date(2025, 7, 1),
+                dispatch_number=5,
             )
-        assert message in refused.value.message
+    assert "Các cơ quan của quy trình này chỉ ban hành văn bản đến ngày 30/06/2025" in refused.value.message
     assert not RegisterNumber.objects.filter(body__code="417", number=5).exists()
 
 
+@pytest.mark.district_clock
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_clerks_giving_the_same_number_at_once_cannot_both_have_it(clerk_mode, monkeypatch):
@@ -190,6 +217,7 @@ def test_two_clerks_giving_the_same_number_at_once_cannot_both_have_it(clerk_mod
     assert RecognitionDecision.objects.filter(number=9, year=2024).count() == 1
 
 
+@pytest.mark.district_clock
 @pytest.mark.django_db
 def test_the_application_register_refuses_a_date_earlier_than_its_last_number(
     people, django_capture_on_commit_callbacks
@@ -211,6 +239,7 @@ def test_the_application_register_refuses_a_date_earlier_than_its_last_number(
     assert "đã có số 01 ngày 10/12/2024: số sau không thể mang ngày sớm hơn." in refused.value.message
 
 
+@pytest.mark.district_clock
 @pytest.mark.django_db
 def test_completing_the_appraisal_numbers_the_minutes_and_the_proposal_and_the_decision_cites_them(
     people, django_capture_on_commit_callbacks
@@ -228,6 +257,7 @@ def test_completing_the_appraisal_numbers_the_minutes_and_the_proposal_and_the_d
     )
 
 
+@pytest.mark.district_clock
 @pytest.mark.django_db
 def test_a_decision_cannot_be_dated_before_the_proposal_nor_after_the_districts_ended(people):
     dossier = appraised(people, inspected=datetime.date(2024, 10, 1))
@@ -235,18 +265,34 @@ def test_a_decision_cannot_be_dated_before_the_proposal_nor_after_the_districts_
         proposal_date=datetime.date(2024, 10, 8)
     )
     dossier = Dossier.objects.get(pk=dossier.pk)
-    for day, message in [
-        (datetime.date(2024, 10, 7), "trước ngày Tờ trình của cơ quan Công an (08/10/2024)"),
-        (datetime.date(2025, 7, 1), "chỉ ban hành văn bản đến ngày 30/06/2025"),
-    ]:
+    with pytest.raises(services.DossierActionError) as refused:
+        services.decision_record(
+            dossier=dossier, actor=people.chair, outcome="recognised", decided_on=datetime.date(2024, 10, 7)
+        )
+    assert "trước ngày Tờ trình của cơ quan Công an (08/10/2024)" in refused.value.message
+    # After the district ceased: its chair decides nothing (F17); an administrator is refused a date
+    # after the body's last day.
+    with time_machine.travel(datetime.datetime(2025, 7, 5, 9, 0, tzinfo=datetime.UTC)):
+        forget_grants(people.chair)  # what the chair held is read again, on the new day
+        with pytest.raises(PermissionDenied):
+            services.decision_record(
+                dossier=dossier,
+                actor=people.chair,
+                outcome="recognised",
+                decided_on=datetime.date(2025, 6, 30),
+            )
         with pytest.raises(services.DossierActionError) as refused:
             services.decision_record(
-                dossier=dossier, actor=people.chair, outcome="recognised", decided_on=day
+                dossier=dossier,
+                actor=people.admin,
+                outcome="recognised",
+                decided_on=datetime.date(2025, 7, 1),
             )
-        assert message in refused.value.message
+    assert "chỉ ban hành văn bản đến ngày 30/06/2025" in refused.value.message
     assert Dossier.objects.get(pk=dossier.pk).state == "appraised"
 
 
+@pytest.mark.district_clock
 @pytest.mark.django_db
 def test_an_inspection_before_the_evaluated_year_is_refused_on_the_form(people, client):
     dossier = services_start(people)
@@ -297,6 +343,7 @@ def test_the_summary_is_numbered_in_the_provincial_polices_register_dated_and_si
     assert IssuingBody.objects.get(code="CA-40").name == "Công an tỉnh Nghệ An"
 
 
+@pytest.mark.district_clock
 @pytest.mark.django_db
 def test_an_appraisal_sent_back_and_completed_again_keeps_its_numbers(people):
     from assessments import services as dossier_services

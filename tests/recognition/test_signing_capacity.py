@@ -36,6 +36,7 @@ def _block(html: str) -> str:
     return html[start : html.index("</td>", start)]
 
 
+@pytest.mark.district_clock
 @pytest.mark.parametrize(
     ("capacity", "title", "lines"),
     [
@@ -70,6 +71,7 @@ def test_the_decision_and_its_dispatch_print_the_signers_capacity(
     assert event.actor_name == f"{people.chair.get_full_name()}, {mark}Chủ tịch"
 
 
+@pytest.mark.district_clock
 def test_without_a_capacity_the_title_gives_it(people, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
         decision = _decide(people, signer_title="Phó Chủ tịch UBND huyện")
@@ -90,6 +92,7 @@ def test_the_police_director_signs_a_report_as_his_post_gives(people, django_cap
     assert '<div class="title">Q. GIÁM ĐỐC</div>' in block and "TM." not in block
 
 
+@pytest.mark.district_clock
 def test_the_decision_page_offers_the_posts_capacity(people, client):
     from communes.models import Post
 

@@ -33,12 +33,14 @@ def issued(people, django_capture_on_commit_callbacks):
     return services.document_render(document_id=document.pk)
 
 
+@pytest.mark.district_clock
 def test_the_document_prints_its_code_and_a_qr_code(issued):
     html = render_html(issued)
     assert issued.verification_display in html and "/verify/" + issued.verification_code in html
     assert "<svg" in html and "Mã xác thực" in html
 
 
+@pytest.mark.district_clock
 def test_the_public_page_shows_what_the_document_is_and_its_standing(client, issued, people):
     import time_machine
 
@@ -56,8 +58,9 @@ def test_the_public_page_shows_what_the_document_is_and_its_standing(client, iss
         assert fact in page
     for private in ("Đã rà soát", people.officer.username, "evidence"):  # no answers, people or files
         assert private not in page
-    later = client.get(reverse("verify", args=[issued.verification_code])).content.decode()
-    assert "Không còn hiệu lực" in later and "31/12/2025" in later  # today: lapsed at the end of 2025
+    with time_machine.travel(datetime.date(2026, 1, 15), tick=False):
+        later = client.get(reverse("verify", args=[issued.verification_code])).content.decode()
+    assert "Không còn hiệu lực" in later and "31/12/2025" in later  # lapsed at the end of 2025
 
     # The commune no longer qualifies: the recognition is revoked.
     services.decision_revoke(
@@ -78,6 +81,7 @@ def test_an_unknown_code_says_so_plainly(client, people):
     assert "ZZZZZ-ZZZZZ" in response.content.decode()
 
 
+@pytest.mark.district_clock
 @override_settings(CACHES=LOCMEM, VERIFY_REQUESTS_PER_MINUTE=5)
 def test_lookups_are_rate_limited(client, issued):
     from django.core.cache import cache
@@ -88,6 +92,7 @@ def test_lookups_are_rate_limited(client, issued):
     assert statuses[:5] == [404] * 5 and statuses[5] == 429
 
 
+@pytest.mark.district_clock
 def test_the_hash_on_the_page_is_the_issued_files(client, issued):
     import hashlib
 

@@ -63,6 +63,7 @@ def statuses(decision):
     return sorted(Document.objects.filter(decision=decision).values_list("status", flat=True))
 
 
+@pytest.mark.district_clock
 def test_the_worker_renders_the_decision_and_the_download_works(worker, people, client):
     decision = services.decision_record(
         decided_on=datetime.date(2024, 12, 2),
@@ -80,6 +81,7 @@ def test_the_worker_renders_the_decision_and_the_download_works(worker, people, 
     assert "succeeded" in worker.log_path.read_text()
 
 
+@pytest.mark.district_clock
 def test_a_render_failure_marks_the_document_failed_and_a_retry_makes_it_ready(
     worker, people, client, settings
 ):
@@ -105,6 +107,7 @@ def test_a_render_failure_marks_the_document_failed_and_a_retry_makes_it_ready(
     wait_for(lambda: Document.objects.get(pk=document.pk).status == "ready", timeout=60)
 
 
+@pytest.mark.district_clock
 def test_a_broker_outage_at_decision_time_loses_nothing(worker, people):
     real_broker = celery_app.conf.broker_url
     celery_app.conf.broker_url = "redis://127.0.0.1:9/0"  # nothing listens there: the broker is down
@@ -129,6 +132,7 @@ def test_a_broker_outage_at_decision_time_loses_nothing(worker, people):
     wait_for(lambda: statuses(decision) == ["ready", "ready"], timeout=90)
 
 
+@pytest.mark.district_clock
 def test_summaries_wait_on_their_own_queue_never_in_front_of_decisions(worker, people):
     import redis
 

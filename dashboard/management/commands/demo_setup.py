@@ -147,8 +147,7 @@ class Command(BaseCommand):
             logging.getLogger(name).setLevel(logging.ERROR)
         with transaction.atomic():
             accounts = self._accounts(options["password"])
-            self._open_demo_dossiers()
-            self._prepare_district_work()
+            self._record_district_past()
             self._open_demo_cycle()
             self._prepare_demo_council()
         self._print(accounts, options["password"])
@@ -193,57 +192,50 @@ class Command(BaseCommand):
                 for line in waiting_for(user):
                     self.stdout.write(f"      {line}")
 
-    def _open_demo_dossiers(self):
-        """2024 drafts for the border communes of Kỳ Sơn, so the inbox has work to show."""
-        from assessments.models import Dossier
+    def _record_district_past(self):
+        """The district procedure's history, as a province that adopts the application enters it: the
+        provincial clerk records Kỳ Sơn's chair's decisions of 2023 and 2024 on its border communes (one
+        not recognised in 2024), signed on paper before the district ceased on 30 June 2025. From that day
+        the district accounts only read (F17): nothing waits for them."""
         from assessments.selectors import criteria_set_for
-        from assessments.services import dossier_open
+        from recognition.models import RecordedOutcome
+        from records.services import OutcomeLine, PastDecision, already_recorded, past_decision_record
 
         if criteria_set_for(year=2024) is None:
             self.stdout.write(
-                "  (chưa có bộ tiêu chí năm 2024: chạy 'manage.py loaddata criteria_nghean_2022')"
+                "  (chưa có bộ tiêu chí năm 2023–2024: chạy 'manage.py loaddata criteria_nghean_2022')"
             )
             return
-        for commune in Commune.objects.valid_on(OLD).filter(district__code="417", is_border=True):
-            if not Dossier.objects.filter(commune=commune, year=2024).exists():
-                dossier_open(commune=commune, year=2024, actor=None)
-
-    def _prepare_district_work(self):
-        """The district procedure's history has work at each step: Mỹ Lý stays a draft for its commune
-        officer; of the other border communes of Kỳ Sơn, one waits for the district police, one for the
-        district chair and one, recognised, for the district clerk's number."""
-        from assessments import services, workflow
-        from assessments.models import Dossier
-        from recognition.services import decision_record
-
-        User = get_user_model()
-        admin, police, chair = (
-            User.objects.get(username=u) for u in ("quantri", "congan.kyson", "chutich.kyson")
-        )
-        others = list(
-            Dossier.objects.filter(year=2024, state=workflow.INITIAL_STATE, commune__district__code="417")
-            .exclude(commune__code="16816")
-            .select_related("commune")
-            .order_by("commune__code")[:3]
-        )
-        if len(others) < 3:
-            return
-        day = datetime.date(2024, 10, 15)
-        for n, dossier in enumerate(others):
-            dossier = services.dossier_submit(dossier=_filled(dossier, admin), actor=admin)
-            if n == 0:
-                continue  # submitted: the district police start the appraisal
-            dossier = services.dossier_start_appraisal(dossier=dossier, actor=police)
-            services.appraisal_save(
-                dossier=dossier, actor=police, **_appraisal(dossier, day, "district_police")
-            )
-            dossier = services.dossier_complete_appraisal(
-                dossier=Dossier.objects.get(pk=dossier.pk), actor=police
-            )
-            if n == 2:  # recognised by the chair; the clerk of the district's People's Committee numbers it
-                decision_record(
-                    dossier=dossier, actor=chair, outcome="recognised", decided_on=datetime.date(2024, 12, 20)
+        clerk = get_user_model().objects.get(username="vanthu.tinh")
+        ky_son = District.objects.get(code="417")
+        border = list(Commune.objects.valid_on(OLD).filter(district=ky_son, is_border=True).order_by("code"))
+        for year, number, day in (
+            (2023, 198, datetime.date(2023, 12, 18)),
+            (2024, 215, datetime.date(2024, 12, 20)),
+        ):
+            lines = tuple(
+                OutcomeLine(
+                    commune=commune,
+                    year=year,
+                    outcome=RecordedOutcome.Outcome.NOT_RECOGNISED
+                    if year == 2024 and commune.code == "16822"
+                    else RecordedOutcome.Outcome.RECOGNISED,
+                    reasons="Còn 02 đối tượng mua bán trái phép chất ma túy chưa xử lý"
+                    if year == 2024 and commune.code == "16822"
+                    else "",
                 )
+                for commune in border
+            )
+            decision = PastDecision(
+                unit=ky_son,
+                number=number,
+                decided_on=day,
+                signer_name="Lữ Văn Chủ",
+                signer_title="Chủ tịch UBND huyện Kỳ Sơn",
+                lines=lines,
+            )
+            if already_recorded(decision) is None:
+                past_decision_record(actor=clerk, decision=decision, source="demo")
 
     def _open_demo_cycle(self):
         """The 2026 cycle (Decision 28): five new communes assigned, their counts filled in."""
@@ -398,22 +390,6 @@ def _with_evidence(dossier, actor):
                 upload=SimpleUploadedFile("Báo cáo rà soát.pdf", report, content_type="application/pdf"),
             )
     return Dossier.objects.get(pk=dossier.pk)
-
-
-def _filled(dossier, actor):
-    """A 2024 dossier answered as a commune meeting every criterion would answer it, with evidence."""
-    from assessments import services
-    from assessments.models import Criterion
-
-    answers = {}
-    for criterion in dossier.applicable_criteria():
-        if criterion.measure == Criterion.Measure.BOOLEAN:
-            value = criterion.target != 0
-        else:
-            value = criterion.target if criterion.target is not None else 0
-        answers[criterion.pk] = (value, "Đã rà soát, có biên bản kèm theo")
-    services.self_assessment_save(dossier=dossier, actor=actor, answers=answers)
-    return _with_evidence(dossier, actor)
 
 
 def _appraisal(dossier, day: datetime.date, police_agency: str) -> dict:
