@@ -237,12 +237,15 @@ def recorded_verification_facts(recorded, *, today: datetime.date | None = None)
 
     today = today or timezone.localdate()
     communes = []
+    # The communes' decisions read once (a recorded decision may name 130 communes).
+    decisions = {
+        d.dossier_id: d
+        for d in RecognitionDecision.objects.filter(
+            dossier__recorded_outcomes__decision=recorded
+        ).select_related("dossier", "revocation")
+    }
     for outcome in recorded.outcomes.select_related("dossier__commune").order_by("dossier__commune__name"):
-        decision = (
-            RecognitionDecision.objects.filter(dossier=outcome.dossier)
-            .select_related("dossier", "revocation")
-            .first()
-        )
+        decision = decisions.get(outcome.dossier_id)
         words = outcome.get_outcome_display()
         if decision is not None and outcome.outcome == "recognised":
             words = decision_standing(decision, today=today)[1]

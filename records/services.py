@@ -163,6 +163,14 @@ def record_problems(decision: PastDecision, *, today: datetime.date | None = Non
     ):
         refuse(decision.line, used)
     seen: set[tuple[int, int]] = set()
+    # Read once for the decision: the criteria set of each year, the dossiers of the communes named.
+    sets = {year: criteria_set_for(year=year) for year in {line.year for line in decision.lines}}
+    dossiers = {
+        (d.commune_id, d.year): d
+        for d in Dossier.objects.filter(
+            commune__in=[line.commune.pk for line in decision.lines], year__in=list(sets)
+        ).select_related("criteria_set", "commune")
+    }
     for line in decision.lines:
         where = line.line or decision.line
         commune = line.commune
@@ -182,7 +190,7 @@ def record_problems(decision: PastDecision, *, today: datetime.date | None = Non
                 % {"name": commune.name, "unit": decision.unit.name},
             )
             continue
-        criteria_set = criteria_set_for(year=line.year)
+        criteria_set = sets[line.year]
         if criteria_set is None:
             refuse(where, _("No criteria set applies to %(year)s.") % {"year": line.year})
             continue
@@ -217,7 +225,7 @@ def record_problems(decision: PastDecision, *, today: datetime.date | None = Non
             refuse(where, _("Give the reason of the revocation (the drug case)."))
         if line.outcome == Outcome.NOT_RECOGNISED and not nfc(line.reasons).strip():
             refuse(where, _("Give the reasons for not recognising the commune."))
-        dossier = Dossier.objects.filter(commune=commune, year=line.year).first()
+        dossier = dossiers.get((commune.pk, line.year))
         if dossier is not None:
             found = workflow.step(dossier, "record_outcome")
             if found is None or line.outcome not in found.targets:
