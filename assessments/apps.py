@@ -21,6 +21,40 @@ class AssessmentsConfig(AppConfig):
         # Lists and dashboards show each dossier's state; pages show the criteria's text.
         bump_on_change("dossiers", Dossier, keys=dossier_version_keys)
         bump_on_change("criteria", CriteriaSet, Criterion)
+        keep_tallies()
+
+
+def keep_tallies() -> None:
+    """The dashboards' tallies move with whatever changes what a dossier counts as: its state (every
+    transition saves it), its counts' class, its commune's unit, border flag or dates. Each handler runs
+    in the writing transaction (assessments.tallies). Fixtures (raw) are counted by `rebuild_tallies`."""
+    from django.db.models.signals import post_delete, post_save, pre_delete
+
+    from communes.models import Commune
+
+    from . import tallies
+    from .models import Dossier, SituationCounts
+
+    def dossier_saved(instance, raw=False, **kwargs) -> None:
+        if not raw:
+            tallies.recount(dossier_ids=[instance.pk])
+
+    def dossier_deleted(instance, **kwargs) -> None:
+        tallies.forget(dossier_id=instance.pk)
+
+    def counts_changed(instance, raw=False, **kwargs) -> None:
+        if not raw:
+            tallies.recount(dossier_ids=[instance.dossier_id])
+
+    def commune_saved(instance, raw=False, created=False, **kwargs) -> None:
+        if not raw and not created:  # a new commune has no dossier yet
+            tallies.recount(commune_id=instance.pk)
+
+    post_save.connect(dossier_saved, sender=Dossier, dispatch_uid="tallies-dossier", weak=False)
+    pre_delete.connect(dossier_deleted, sender=Dossier, dispatch_uid="tallies-dossier-delete", weak=False)
+    post_save.connect(counts_changed, sender=SituationCounts, dispatch_uid="tallies-counts", weak=False)
+    post_delete.connect(counts_changed, sender=SituationCounts, dispatch_uid="tallies-counts-del", weak=False)
+    post_save.connect(commune_saved, sender=Commune, dispatch_uid="tallies-commune", weak=False)
 
 
 def dossier_version_keys(dossier) -> list[str]:

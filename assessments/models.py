@@ -350,6 +350,9 @@ class Dossier(ConcurrentTransitionMixin, workflow.DossierTransitions, models.Mod
     # Optimistic lock for edits that are not transitions (answers, findings): a stale form is refused.
     version = models.PositiveIntegerField(default=1)
     state_changed_at = models.DateTimeField(_("in this state since"), default=timezone.now)
+    # The StateTally row this dossier is counted in now ("" when in none): written by assessments.tallies
+    # only, so that a change moves exactly one count out and one in.
+    tally_key = models.CharField(max_length=80, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -870,3 +873,33 @@ class CycleCommune(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle}: {self.commune} ({self.get_how_display()})"
+
+
+class StateTally(models.Model):
+    """Số liệu tổng hợp: how many dossiers of `year` are in `state` among the communes of one unit (a
+    district, or the province for communes directly under it), border communes apart, by Article 4 class.
+
+    Kept by `assessments.tallies` in the transaction that changes a dossier (its state, its counts, its
+    commune), so the dashboards read a few hundred rows instead of every dossier. Only communes in place
+    at the end of `year` are counted, as on every dashboard. A nightly job recomputes the tallies from
+    the dossiers and reports any drift (`tallies.tallies_drift`)."""
+
+    key = models.CharField(max_length=80, unique=True)
+    province = models.ForeignKey("communes.Province", on_delete=models.CASCADE, related_name="+")
+    district = models.ForeignKey(
+        "communes.District", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveIntegerField()
+    state = models.CharField(max_length=30)
+    is_border = models.BooleanField()
+    # The class of the dossier's counts (KeyAreaType: "" is "not a key area"); None: no counts entered.
+    classification = models.CharField(max_length=5, null=True, blank=True)  # noqa: DJ001 (None ≠ "")
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("dossier tally")
+        verbose_name_plural = _("dossier tallies")
+        indexes = [models.Index(fields=["year", "province"])]
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.count}"

@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from assessments import workflow
 from assessments.classification import KeyAreaType
 from assessments.models import Dossier
+from assessments.tallies import tally_rows
 from communes.models import Commune, UnitQuerySet, valid_on_q
-from communes.permissions import communes_visible_to
+from communes.permissions import communes_visible_to, unit_grants
 from communes.text import document_number
 
 S = Dossier.State
@@ -77,8 +78,97 @@ class DistrictRow:
         return getattr(self, key)
 
 
-def district_rows(*, user, year: int, waiting_days: int, sort: str = "") -> list[DistrictRow]:
-    """The district table: one query, grouped by district, border districts first unless sorted.
+def whole_units(user) -> Q | None:
+    """The user's scope as a condition on the tallies' units (StateTally.province / .district), when it is
+    made of whole units (a province, districts); None when it holds single communes (a commune officer,
+    the units their own replaced): those figures are computed from the dossiers."""
+    if user.is_superuser:
+        return Q()
+    grants = unit_grants(user)
+    if grants.get(("commune", "view_commune_dossiers")):
+        return None
+    return Q(province_id__in=sorted(grants.get(("province", "view_province_dossiers"), ()))) | Q(
+        district_id__in=sorted(grants.get(("district", "view_district_dossiers"), ()))
+    )
+
+
+def scope_tallies(*, user, years: list[int]) -> list[dict] | None:
+    """The tallies of `years` in the user's scope (one query), or None for a scope of single communes."""
+    units = whole_units(user)
+    return None if units is None else tally_rows(years=years, units=units)
+
+
+def district_rows(
+    *, user, year: int, waiting_days: int, sort: str = "", tallies: list[dict] | None = None
+) -> list[DistrictRow]:
+    """The district table: the units of the scope in place at the year's end with the dossiers waiting
+    longer than `waiting_days` (time-dependent, so counted from the dossiers: a join on that year's
+    waiting ones only), and the year's tallies (`tallies`, read once for the page, or read here). Two
+    queries, none over every dossier; border districts first unless sorted."""
+    if tallies is None:
+        tallies = scope_tallies(user=user, years=[year])
+        if tallies is None:
+            return district_rows_from_dossiers(user=user, year=year, waiting_days=waiting_days, sort=sort)
+    cutoff = timezone.now() - datetime.timedelta(days=waiting_days)
+    districts: Any = (
+        communes_in_scope(user=user, year=year)
+        .annotate(
+            waiting_dossier=FilteredRelation(
+                "dossiers",
+                condition=Q(
+                    dossiers__year=year,
+                    dossiers__state__in=WAITING_STATES,
+                    dossiers__state_changed_at__lt=cutoff,
+                ),
+            )
+        )
+        .values("district_id", "district__code", "district__name", "district__is_border")
+        .annotate(
+            n_communes=Count("id"),
+            n_border=Count("id", filter=Q(is_border=True)),
+            n_waiting=Count("waiting_dossier"),
+        )
+        .order_by("-district__is_border", "district__code")
+    )
+    counts: dict[int | None, dict[str, int]] = {}
+    border_recognised: dict[int | None, int] = {}
+    for row in tallies:
+        column = COLUMN_OF_STATE.get(row["state"])
+        if row["year"] != year or column is None:
+            continue
+        per_district = counts.setdefault(row["district_id"], dict.fromkeys(STATE_COLUMNS, 0))
+        per_district[column] += row["count"]
+        if column == "recognised" and row["is_border"]:
+            border_recognised[row["district_id"]] = (
+                border_recognised.get(row["district_id"], 0) + row["count"]
+            )
+    result = [
+        DistrictRow(
+            code=r["district__code"] or "",
+            # Since 1 July 2025 communes sit directly under the province: one row for them.
+            name=r["district__name"] or str(_("Directly under the province")),
+            is_border=bool(r["district__is_border"]),
+            communes=r["n_communes"],
+            border_communes=r["n_border"],
+            border_recognised=border_recognised.get(r["district_id"], 0),
+            waiting=r["n_waiting"],
+            counts=counts.get(r["district_id"], dict.fromkeys(STATE_COLUMNS, 0)),
+        )
+        for r in districts
+    ]
+    return _sorted(result, sort)
+
+
+def _sorted(rows: list[DistrictRow], sort: str) -> list[DistrictRow]:
+    key, descending = sort.lstrip("-"), sort.startswith("-")
+    if key in SORT_KEYS:
+        rows.sort(key=lambda row: (row.value(key), row.code), reverse=descending)
+    return rows
+
+
+def district_rows_from_dossiers(*, user, year: int, waiting_days: int, sort: str = "") -> list[DistrictRow]:
+    """The district table computed from the dossiers: one query, grouped by district, border districts
+    first unless sorted (the figures of a scope that is not whole units, and the tallies' check).
 
     Each commune is joined to its dossier of `year` only (at most one: unique per commune and year), so
     the query reads that year's dossiers and counts without DISTINCT (no sort of every year's rows)."""
@@ -120,10 +210,7 @@ def district_rows(*, user, year: int, waiting_days: int, sort: str = "") -> list
         )
         for r in rows
     ]
-    key, descending = sort.lstrip("-"), sort.startswith("-")
-    if key in SORT_KEYS:
-        result.sort(key=lambda row: (row.value(key), row.code), reverse=descending)
-    return result
+    return _sorted(result, sort)
 
 
 @dataclass
@@ -223,27 +310,46 @@ def with_decisions(communes: UnitQuerySet[Commune]) -> UnitQuerySet[Any]:
     )
 
 
-def recognised_per_year(*, user, years: list[int]) -> list[dict]:
-    """Recognised communes per year, border and all, against the communes of that year: two queries."""
+def recognised_per_year(*, user, years: list[int], tallies: list[dict] | None = None) -> list[dict]:
+    """Recognised communes per year, border and all, against the communes of that year: two queries (the
+    units of the scope, and the years' tallies unless given; from the dossiers for a scope of single
+    communes)."""
     scope = communes_visible_to(user)
     totals = scope.aggregate(
         **{f"all_{y}": Count("id", filter=valid_on_q(year_end(y))) for y in years},
         **{f"border_{y}": Count("id", filter=valid_on_q(year_end(y)) & Q(is_border=True)) for y in years},
     )
-    recognised = {
-        r["year"]: r
-        for r in Dossier.objects.filter(
-            commune__in=scope.values("pk"), year__in=years, state__in=STATE_COLUMNS["recognised"]
-        )
-        .values("year")
-        .annotate(n_all=Count("id"), n_border=Count("id", filter=Q(commune__is_border=True)))
-    }
+    if tallies is None:
+        tallies = scope_tallies(user=user, years=years)
+    recognised: dict[int, dict[str, int]] = {y: {"n_all": 0, "n_border": 0} for y in years}
+    if tallies is None:
+        for r in (
+            # Only the communes in place at the end of each year, as the totals count them.
+            Dossier.objects.filter(
+                commune__in=scope.values("pk"),
+                year__in=years,
+                state__in=STATE_COLUMNS["recognised"],
+            )
+            .values("year", "commune__valid_from", "commune__valid_until", "commune__is_border")
+            .annotate(n=Count("id"))
+        ):
+            end = year_end(r["year"])
+            if (r["commune__valid_from"] or end) <= end and (r["commune__valid_until"] or end) >= end:
+                recognised[r["year"]]["n_all"] += r["n"]
+                if r["commune__is_border"]:
+                    recognised[r["year"]]["n_border"] += r["n"]
+    else:
+        for r in tallies:
+            if r["year"] in recognised and r["state"] in STATE_COLUMNS["recognised"]:
+                recognised[r["year"]]["n_all"] += r["count"]
+                if r["is_border"]:
+                    recognised[r["year"]]["n_border"] += r["count"]
     return [
         {
             "year": y,
-            "recognised": recognised.get(y, {}).get("n_all", 0),
+            "recognised": recognised[y]["n_all"],
             "communes": totals[f"all_{y}"],
-            "border_recognised": recognised.get(y, {}).get("n_border", 0),
+            "border_recognised": recognised[y]["n_border"],
             "border_communes": totals[f"border_{y}"],
         }
         for y in years
@@ -343,16 +449,26 @@ def funnel_counts(dossiers: QuerySet[Dossier]) -> list[tuple[str, int]]:
 CLASSES = tuple(KeyAreaType.values)
 
 
-def cycle_overview(*, province, year: int) -> dict:
-    """A province's year under Decision 28, in a fixed number of queries: the units at the year's end (and
-    its border ones), the dossiers by state, the funnel, their Article 4 classes, and the cycle's target.
-    The due days are `cycle_deadlines`'."""
-    import math
+def cycle_tallies(*, province, year: int) -> dict:
+    """A province's dossiers of `year` by state, by Article 4 class (those with counts), and its border
+    communes recognised, from the tallies: one query."""
+    by_state: dict[str, int] = {}
+    classes: dict[str, int] = {}
+    border_recognised = 0
+    for row in tally_rows(years=[year], units=Q(province_id=province.pk)):
+        by_state[row["state"]] = by_state.get(row["state"], 0) + row["count"]
+        if row["classification"] is not None:
+            classes[row["classification"]] = classes.get(row["classification"], 0) + row["count"]
+        if row["is_border"] and row["state"] in Dossier.RECOGNISED_STATES:
+            border_recognised += row["count"]
+    return {"by_state": by_state, "classes": classes, "border_recognised": border_recognised}
 
-    from assessments.models import EvaluationCycle, SituationCounts
+
+def cycle_tallies_from_dossiers(*, province, year: int) -> dict:
+    """`cycle_tallies` computed from the dossiers (the tallies' check)."""
+    from assessments.models import SituationCounts
 
     units = Commune.objects.valid_on(year_end(year)).filter(province=province)
-    totals = units.aggregate(units=Count("pk"), border=Count("pk", filter=Q(is_border=True)))
     by_state = dict(
         Dossier.objects.filter(year=year, commune__in=units).values_list("state").annotate(n=Count("pk"))
     )
@@ -366,6 +482,21 @@ def cycle_overview(*, province, year: int) -> dict:
     border_recognised = Dossier.objects.filter(
         year=year, commune__in=units.filter(is_border=True), state__in=Dossier.RECOGNISED_STATES
     ).count()
+    return {"by_state": by_state, "classes": classes, "border_recognised": border_recognised}
+
+
+def cycle_overview(*, province, year: int) -> dict:
+    """A province's year under Decision 28, in a fixed number of queries: the units at the year's end (and
+    its border ones), the dossiers by state, the funnel, their Article 4 classes, and the cycle's target.
+    The due days are `cycle_deadlines`'."""
+    import math
+
+    from assessments.models import EvaluationCycle, SituationCounts
+
+    units = Commune.objects.valid_on(year_end(year)).filter(province=province)
+    totals = units.aggregate(units=Count("pk"), border=Count("pk", filter=Q(is_border=True)))
+    figures = cycle_tallies(province=province, year=year)
+    by_state, classes = figures["by_state"], figures["classes"]
     # Recognised (or recommended) communes whose counts still compute a key area: (type, name).
     achieved_key_areas = list(
         SituationCounts.objects.filter(
@@ -385,7 +516,7 @@ def cycle_overview(*, province, year: int) -> dict:
         "year": year,
         "units": totals["units"],
         "border_units": totals["border"],
-        "border_recognised": border_recognised,
+        "border_recognised": figures["border_recognised"],
         "recognised": recognised,
         "percent": round(100 * recognised / totals["units"], 1) if totals["units"] else 0.0,
         "target_percent": cycle.target_percent if cycle else None,
@@ -518,35 +649,23 @@ def predecessors_history(*, province, year: int, since: int = 2022) -> list[dict
 
 def national_rows(*, provinces, year: int) -> list[dict]:
     """One row per province: its units at the year's end, recognised, %, target, Article 4 classes; in a
-    fixed number of queries whatever the number of provinces and units."""
-    from assessments.models import EvaluationCycle, SituationCounts
+    fixed number of queries whatever the number of provinces and units (the units, their tallies, the
+    cycles' targets)."""
+    from assessments.models import EvaluationCycle
 
     end = year_end(year)
     ids = [p.pk for p in provinces]
     units = dict(
         Commune.objects.valid_on(end).filter(province__in=ids).values_list("province").annotate(n=Count("pk"))
     )
-    in_place = Q(commune__valid_from__lte=end) & (
-        Q(commune__valid_until__isnull=True) | Q(commune__valid_until__gte=end)
-    )
-    recognised = dict(
-        Dossier.objects.filter(
-            in_place, year=year, commune__province__in=ids, state__in=Dossier.RECOGNISED_STATES
-        )
-        .values_list("commune__province")
-        .annotate(n=Count("pk"))
-    )
-    class_counts: dict[tuple[int, str], int] = {
-        (province, c): n
-        for province, c, n in SituationCounts.objects.filter(
-            valid_on_q(end, "dossier__commune__"),
-            dossier__year=year,
-            dossier__commune__province__in=ids,
-            population__isnull=False,
-        )
-        .values_list("dossier__commune__province", "classification")
-        .annotate(n=Count("pk"))
-    }
+    recognised: dict[int, int] = {}
+    class_counts: dict[tuple[int, str], int] = {}
+    for row in tally_rows(years=[year], units=Q(province_id__in=ids)):
+        if row["state"] in Dossier.RECOGNISED_STATES:
+            recognised[row["province_id"]] = recognised.get(row["province_id"], 0) + row["count"]
+        if row["classification"] is not None:
+            key = (row["province_id"], row["classification"])
+            class_counts[key] = class_counts.get(key, 0) + row["count"]
     targets = dict(
         EvaluationCycle.objects.filter(year=year, province__in=ids).values_list("province", "target_percent")
     )

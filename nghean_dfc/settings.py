@@ -279,6 +279,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.tasks.send_cycle_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    "reconcile-tallies": {
+        "task": "assessments.tasks.reconcile_tallies",
+        "schedule": crontab(hour=3, minute=15),
+    },
     "send-reminders": {
         "task": "assessments.tasks.send_reminders",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon-fri"),

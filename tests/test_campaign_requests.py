@@ -18,7 +18,7 @@ from assessments.models import Dossier, InspectionTeam, SituationCounts
 from communes.models import Commune, IssuingBody, Role
 from recognition.models import RecognitionDecision
 from tests import workflow
-from tests.factories import DossierFactory, small_criteria_set
+from tests.factories import DossierFactory, put_in_state, small_criteria_set
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +139,7 @@ def test_the_province_takes_forty_appraised_communes_to_recognised_in_few_pages(
         official(Role.COMMUNE_CHAIR, commune, username=f"ct_thu_{i}")
         dossiers.append(dossier)
     # Test set-up: the 40 dossiers appraised (the appraisal pages are counted in the district's test).
-    Dossier.objects.filter(pk__in=[d.pk for d in dossiers]).update(state=Dossier.State.APPRAISED)
+    put_in_state(dossiers, Dossier.State.APPRAISED)
     council_services.council_set_up(
         province=p.province,
         year=2026,

@@ -13,7 +13,7 @@ from django.urls import reverse
 from assessments import workflow
 from assessments.models import CriteriaSet, Dossier
 from tests.answers import refused_back_to
-from tests.factories import DossierFactory, small_criteria_set
+from tests.factories import DossierFactory, put_in_state, small_criteria_set
 from tests.world import OFFICIALS, load_people, module_world
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -93,7 +93,7 @@ def every_state(django_db_setup, django_db_blocker, tmp_path_factory):
             for offset, state in enumerate(procedure.states):
                 for unit, dossier_year in ((home, first_year + offset), (units[offset], year)):
                     dossier = DossierFactory(commune=unit, year=dossier_year, criteria_set=criteria_set)
-                    Dossier.objects.filter(pk=dossier.pk).update(state=state)
+                    put_in_state([dossier], state)
                     dossier = world.keep(f"{code}:{state}:{dossier_year}", Dossier.objects.get(pk=dossier.pk))
                     if unit == home and dossier_year != year:
                         cases.append(dossier)

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from assessments import services
 from assessments.models import CriteriaSet, Criterion, Dossier, DossierEvent, Notification
 from tests import workflow
-from tests.factories import CriterionFactory, DossierFactory, small_criteria_set
+from tests.factories import CriterionFactory, DossierFactory, put_in_state, small_criteria_set
 
 pytestmark = pytest.mark.django_db
 
@@ -189,7 +189,7 @@ def test_the_reevaluation_criterion_applies_only_to_a_reevaluation(people):
     first = services.dossier_open(commune=people.my_ly, year=2023, actor=people.officer)
     assert first.criteria_set == criteria_set
     assert "SX-10" not in [c.code for c in first.applicable_criteria()]
-    Dossier.objects.filter(pk=first.pk).update(state=Dossier.State.RECOGNISED)
+    put_in_state([first], Dossier.State.RECOGNISED)
 
     second = services.dossier_open(commune=people.my_ly, year=2024, actor=people.officer)
     assert second.is_reevaluation

@@ -17,7 +17,7 @@ from council.models import AgendaItem, CouncilMember, CouncilSession
 from recognition import services
 from recognition.documents import render_html
 from recognition.models import Document
-from tests.factories import DossierFactory
+from tests.factories import DossierFactory, put_in_state
 from tests.recognition.conftest import SESSION_DAY, VOTERS
 from tests.world import make_official
 
@@ -148,7 +148,7 @@ def big_council(p, *, voters: int = 11):
         )
         dossier = DossierFactory(commune=commune, year=2026, criteria_set=criteria_set)
         dossiers.append(dossier)
-    Dossier.objects.filter(pk__in=[d.pk for d in dossiers]).update(state="appraised")
+    put_in_state(dossiers, "appraised")
     session = council_services.session_schedule(
         council=council,
         held_on=SESSION_DAY,

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from assessments.models import Dossier
 from communes.fragments import bump_everything
-from tests.factories import DossierFactory, small_criteria_set
+from tests.factories import DossierFactory, put_in_state, small_criteria_set
 
 pytestmark = pytest.mark.django_db
 
@@ -46,12 +46,10 @@ def known_set(people):
             year=2024,
             criteria_set=criteria_set,
         )
-        Dossier.objects.filter(pk=dossier.pk).update(
-            state=state, state_changed_at=old if code == "16852" else timezone.now()
-        )
+        put_in_state([dossier], state, state_changed_at=old if code == "16852" else timezone.now())
     # A 2023 recognition, to show in the per-year chart only.
     dossier = DossierFactory(commune=people.my_ly, year=2023, criteria_set=criteria_set)
-    Dossier.objects.filter(pk=dossier.pk).update(state="expired")
+    put_in_state([dossier], "expired")
     return people
 
 

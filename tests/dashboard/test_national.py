@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from assessments.models import Dossier, EvaluationCycle, SituationCounts
 from communes.models import Commune, Province, Role
-from tests.factories import DossierFactory
+from tests.factories import DossierFactory, put_in_state
 
 pytestmark = pytest.mark.django_db
 NEW = datetime.date(2025, 7, 1)
@@ -46,7 +46,7 @@ def make_country(people, n_provinces: int, n_units: int, first: int = 0) -> list
             )
             dossier = DossierFactory(commune=commune, year=2026, criteria_set=criteria_set)
             state = ["recognised", "recommended", "appraised"][j % 3]
-            Dossier.objects.filter(pk=dossier.pk).update(state=state)
+            put_in_state([dossier], state)
             SituationCounts.objects.create(
                 dossier=dossier, population=3000, classification="III" if j % 2 else ""
             )

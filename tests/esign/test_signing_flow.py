@@ -16,7 +16,7 @@ from recognition.models import Document
 from tests import workflow
 from tests.esign.pki import pki, sign
 from tests.esign.world import make_electronic, recognition_document
-from tests.factories import DossierFactory
+from tests.factories import DossierFactory, put_in_state
 
 pytestmark = pytest.mark.django_db
 
@@ -252,7 +252,7 @@ def test_the_vice_chair_signs_kt_the_decision_with_its_130_row_annex(
         dossiers.append(dossier)
     official(Role.COMMUNE_CHAIR, dossiers[0].commune, username="ct_ky_so", email="ctks@example.vn")
     # Test set-up only: the council's vote has its own tests; here, one signed decision for 130 communes.
-    Dossier.objects.filter(pk__in=[d.pk for d in dossiers]).update(state=Dossier.State.RECOMMENDED)
+    put_in_state(dossiers, Dossier.State.RECOMMENDED)
     with django_capture_on_commit_callbacks(execute=True):
         collective = services.collective_decision_record(
             province=p.province,

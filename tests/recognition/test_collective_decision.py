@@ -17,7 +17,7 @@ from communes.services import issuing_body_for
 from recognition import services
 from recognition.documents import render_html
 from recognition.models import CollectiveDecision, Document, RecognitionDecision
-from tests.factories import DossierFactory
+from tests.factories import DossierFactory, put_in_state
 from tests.recognition.conftest import SESSION_DAY, keep_sample
 
 DECIDED = datetime.date(2026, 11, 24)
@@ -119,7 +119,7 @@ def test_one_decision_for_forty_communes_one_number_one_annex_of_forty_rows(
         official(Role.COMMUNE_CHAIR, commune, username=f"ct_thu_{i}")  # each commune is told
         dossiers.append(dossier)
     # Test set-up only: the council's vote is covered above; here, one decision for forty communes.
-    Dossier.objects.filter(pk__in=[d.pk for d in dossiers]).update(state=Dossier.State.RECOMMENDED)
+    put_in_state(dossiers, Dossier.State.RECOMMENDED)
     with django_capture_on_commit_callbacks(execute=False):
         collective = services.collective_decision_record(
             province=p.province,

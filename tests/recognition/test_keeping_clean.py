@@ -137,6 +137,7 @@ def test_beat_schedules_every_yearly_and_daily_job(settings):
         "assessments.tasks.send_cycle_reminders",
         "communes.tasks.sync_posts",
         "outbox.tasks.sweep_emails",
+        "assessments.tasks.reconcile_tallies",
     }
     from nghean_dfc.celery import app
 

@@ -10,11 +10,11 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from assessments.models import Dossier
 from communes.models import Commune
 from recognition import services
 from recognition.documents import render_html
 from recognition.models import Document
+from tests.factories import put_in_state
 
 REPORTED = datetime.date(2026, 11, 25)
 
@@ -56,7 +56,7 @@ def test_the_report_counts_what_stands_on_its_date_and_its_spreadsheet_agrees(
     assert "Kính gửi: Bộ Công an" in html and "so với chỉ tiêu 30%" in html
     assert "Địa bàn trọng điểm loại III" in html and "Xã Bắc Lý, Xã Mỹ Lý, Xã Tam Quang" in html
     # The report is fixed: a later decision changes the next report, not this one.
-    Dossier.objects.filter(pk=p.dossier[p.new_my_ly.pk].pk).update(state="recognised")
+    put_in_state([p.dossier[p.new_my_ly.pk]], "recognised")
     report.refresh_from_db()
     assert report.figures["recognised"] == []
 

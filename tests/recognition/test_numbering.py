@@ -9,7 +9,7 @@ from django.db import connection
 from assessments.models import Dossier
 from recognition import services
 from recognition.models import RecognitionDecision
-from tests.factories import CommuneFactory, DossierFactory, small_criteria_set
+from tests.factories import CommuneFactory, DossierFactory, put_in_state, small_criteria_set
 
 
 def appraised_dossiers(district, n, year=2024):
@@ -19,7 +19,7 @@ def appraised_dossiers(district, n, year=2024):
         for _ in range(n)
     ]
     # Test set-up only: the workflow to "appraised" is covered elsewhere; here we test numbering.
-    Dossier.objects.filter(pk__in=[d.pk for d in dossiers]).update(state=Dossier.State.APPRAISED)
+    put_in_state(dossiers, Dossier.State.APPRAISED)
     return [Dossier.objects.get(pk=d.pk) for d in dossiers]
 
 

@@ -11,6 +11,7 @@ from assessments import services as dossier_services
 from assessments.models import Dossier
 from recognition import services
 from recognition.models import CollectiveDecision
+from tests.factories import put_in_state
 from tests.workflow import open_cycle
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,7 @@ def test_a_second_chair_on_a_stale_decision_form_is_told_what_changed(
             left_out={tam_quang.pk: "Chờ xác minh"},
             decided_on=DECIDED,
         )
-    Dossier.objects.filter(pk=tam_quang.pk).update(state="recommended")  # back on the list
+    put_in_state([tam_quang], "recommended")  # back on the list
     typed = {
         "opened_on": stale,
         f"include_{my_ly.pk}": "on",
@@ -67,9 +68,9 @@ def test_a_commune_recommended_after_the_page_was_opened_is_named_and_listed(rec
     url = reverse("recognition:collective_decision", args=[2026])
     client.force_login(p.provincial_chair)
     bac_ly = p.dossier[p.bac_ly.pk]
-    Dossier.objects.filter(pk=bac_ly.pk).update(state="not_recommended")
+    put_in_state([bac_ly], "not_recommended")
     stale = opened_on(client.get(url).content.decode())
-    Dossier.objects.filter(pk=bac_ly.pk).update(state="recommended")
+    put_in_state([bac_ly], "recommended")
     page = client.post(url, {"opened_on": stale, "decided_on": "2026-11-25"}).content.decode()
     assert "Mới thêm: <ins>Xã Bắc Lý</ins>" in page
     assert f'name="include_{bac_ly.pk}" id="id_include_{bac_ly.pk}" checked' in page

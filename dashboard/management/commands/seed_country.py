@@ -16,6 +16,7 @@ from django.db import transaction
 
 from assessments import workflow
 from assessments.models import CriteriaSet, Dossier, EvaluationCycle, SituationCounts
+from assessments.tallies import tallies_rebuild
 from communes.fragments import bump_everything
 from communes.models import Commune, Province
 from communes.permissions import country_roles_grant
@@ -115,6 +116,7 @@ class Command(BaseCommand):
                 ignore_conflicts=True,
             )
             bump_everything()
+            tallies_rebuild()  # nor do they move the tallies
         self.stdout.write(
             self.style.SUCCESS(
                 f"{len(provinces)} provinces, {len(units)} units, {len(units) * len(years)} dossiers, "

@@ -31,6 +31,7 @@ from assessments.models import (
     DossierEvent,
     Finding,
 )
+from assessments.tallies import tallies_rebuild
 from communes.fragments import bump_everything
 from communes.models import Commune, District, IssuingBody, RegisterNumber, Role
 from communes.permissions import ROLE_PERMISSIONS
@@ -111,6 +112,7 @@ class Command(BaseCommand):
             people = self._people({c.district for c in communes})
             created = self._dossiers(communes, years, criteria, people, rng)
             bump_everything()  # bulk writes send no signals: cached pages are stale
+            tallies_rebuild()  # nor do they move the tallies
         self.stdout.write(
             self.style.SUCCESS(
                 f"{created} dossiers seeded for {len(communes)} communes, {years[0]}-{years[-1]}"

@@ -1,0 +1,253 @@
+"""Số liệu tổng hợp: the dossiers counted per (unit, year, state, border, class), kept as the data changes.
+
+Each dossier is counted in exactly one `StateTally` row (or none: its commune was not in place at the
+end of its year) and remembers which (`Dossier.tally_key`). Whatever changes what a dossier counts as
+(its state, its counts' class, its commune's unit, border flag or dates) calls `recount`, in the same
+transaction: the dossier's row is locked, one count moves out and one in, in a single
+`INSERT … ON CONFLICT DO UPDATE` on rows taken in key order, so concurrent writers never deadlock and
+a rolled-back change leaves the tallies as they were.
+
+`tallies_drift` recomputes every tally from the dossiers (the nightly job, which must find none);
+`tallies_rebuild` rewrites them (after bulk writes that bypass the models, or when a drift was found).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import Count, Q
+
+from .models import Dossier, SituationCounts, StateTally
+
+logger = logging.getLogger(__name__)
+
+# What a dossier counts as: (province, district or None, year, state, border, class or None).
+TallyKey = tuple[int, int | None, int, str, bool, str | None]
+_FIELDS = (
+    "pk",
+    "year",
+    "state",
+    "tally_key",
+    "commune__province_id",
+    "commune__district_id",
+    "commune__is_border",
+    "commune__valid_from",
+    "commune__valid_until",
+    "counts__population",
+    "counts__classification",
+)
+
+
+def _tally_of(row: dict) -> TallyKey | None:
+    """The tally a dossier counts in, from its row of `_FIELDS`: none when its commune was not in place
+    at the end of the dossier's year (the dashboards count the units of that day only)."""
+    end = datetime.date(row["year"], 12, 31)
+    valid_from, valid_until = row["commune__valid_from"], row["commune__valid_until"]
+    if (valid_from is not None and valid_from > end) or (valid_until is not None and valid_until < end):
+        return None
+    counted = row["counts__population"] is not None
+    return (
+        row["commune__province_id"],
+        row["commune__district_id"],
+        row["year"],
+        row["state"],
+        bool(row["commune__is_border"]),
+        (row["counts__classification"] or "") if counted else None,
+    )
+
+
+def key_text(key: TallyKey | None) -> str:
+    if key is None:
+        return ""
+    province, district, year, state, border, classification = key
+    cls = "~" if classification is None else classification
+    return f"{province}:{district or 0}:{year}:{state}:{int(border)}:{cls}"
+
+
+def _parse(text: str) -> TallyKey:
+    province, district, year, state, border, cls = text.split(":")
+    return (
+        int(province),
+        int(district) or None,
+        int(year),
+        state,
+        border == "1",
+        None if cls == "~" else cls,
+    )
+
+
+def _add(deltas: dict[str, int]) -> None:
+    """Add each delta to its tally row (created at need): one statement, rows in key order."""
+    rows = [(text, delta) for text, delta in sorted(deltas.items()) if delta and text]
+    if not rows:
+        return
+    table = connection.ops.quote_name(StateTally._meta.db_table)
+    values: list[str] = []
+    params: list[str | int | bool | None] = []
+    for text, delta in rows:
+        province, district, year, state, border, cls = _parse(text)
+        values.append("(%s, %s, %s, %s, %s, %s, %s, %s)")
+        params.extend([text, province, district, year, state, border, cls, delta])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (key, province_id, district_id, year, state, is_border, classification,"
+            f" count) VALUES {', '.join(values)}"
+            f" ON CONFLICT (key) DO UPDATE SET count = {table}.count + EXCLUDED.count",
+            params,
+        )
+
+
+@transaction.atomic
+def recount(*, dossier_ids: Iterable[int] = (), commune_id: int | None = None) -> int:
+    """Move the given dossiers (or every dossier of the commune) to the tallies they count in now;
+    returns how many moved. Locks their rows (the caller's transaction may already hold them)."""
+    if commune_id is not None:
+        chosen = Dossier.objects.filter(commune_id=commune_id)
+    else:
+        ids = sorted(set(dossier_ids))
+        if not ids:
+            return 0
+        chosen = Dossier.objects.filter(pk__in=ids)
+    rows = list(chosen.order_by("pk").select_for_update(of=("self",)).values(*_FIELDS))
+    deltas: Counter[str] = Counter()
+    moved: dict[int, str] = {}
+    for row in rows:
+        now = key_text(_tally_of(row))
+        if now != row["tally_key"]:
+            deltas[row["tally_key"]] -= 1
+            deltas[now] += 1
+            moved[row["pk"]] = now
+    _add(deltas)
+    for pk, text in moved.items():
+        Dossier.objects.filter(pk=pk).update(tally_key=text)
+    return len(moved)
+
+
+@transaction.atomic
+def forget(*, dossier_id: int) -> None:
+    """A dossier about to be deleted leaves its tally."""
+    text = Dossier.objects.filter(pk=dossier_id).values_list("tally_key", flat=True).first()
+    if text:
+        _add({text: -1})
+        Dossier.objects.filter(pk=dossier_id).update(tally_key="")
+
+
+# --- reading --------------------------------------------------------------------------------------
+
+
+def tally_rows(*, years: Iterable[int], units: Q) -> list[dict]:
+    """The non-empty tallies of `years` for the units matched by `units` (a Q on province / district)."""
+    return [
+        dict(row)
+        for row in StateTally.objects.filter(units, year__in=list(years), count__gt=0).values(
+            "province_id", "district_id", "year", "state", "is_border", "classification", "count"
+        )
+    ]
+
+
+# --- the nightly check, and the rebuild -----------------------------------------------------------
+
+
+def _key_sql() -> tuple[str, str]:
+    """The key `key_text(_tally_of(row))` gives, as SQL over the dossier `d` (the same text on PostgreSQL
+    and SQLite), and the tables it reads: so the nightly pass and the rebuild run in the database."""
+    from communes.models import Commune
+
+    q = connection.ops.quote_name
+    dossier, commune = q(Dossier._meta.db_table), q(Commune._meta.db_table)
+    counts = q(SituationCounts._meta.db_table)
+    end = "(CAST(d.year AS TEXT) || '-12-31')"
+    # Dates are compared as ISO text on SQLite; PostgreSQL compares the date with the text cast to date.
+    end_date = end if connection.vendor == "sqlite" else f"CAST({end} AS DATE)"
+    cls = (
+        f"COALESCE((SELECT CASE WHEN sc.population IS NULL THEN '~' ELSE COALESCE(sc.classification, '') END"
+        f" FROM {counts} sc WHERE sc.dossier_id = d.id), '~')"
+    )
+    key = (
+        f"CASE WHEN (c.valid_from IS NULL OR c.valid_from <= {end_date})"
+        f" AND (c.valid_until IS NULL OR c.valid_until >= {end_date})"
+        f" THEN CAST(c.province_id AS TEXT) || ':' || CAST(COALESCE(c.district_id, 0) AS TEXT) || ':'"
+        f" || CAST(d.year AS TEXT) || ':' || d.state || ':' || CASE WHEN c.is_border THEN '1' ELSE '0' END"
+        f" || ':' || {cls} ELSE '' END"
+    )
+    return key, f"{dossier} d JOIN {commune} c ON c.id = d.commune_id"
+
+
+def _expected() -> Counter[str]:
+    """Every tally computed from the dossiers, in one grouped query."""
+    key, tables = _key_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {key} AS k, COUNT(*) FROM {tables} GROUP BY k")
+        return Counter({text: n for text, n in cursor.fetchall() if text})
+
+
+@dataclass(frozen=True)
+class Drift:
+    """A tally that differs from the dossiers' count (chênh lệch)."""
+
+    key: str
+    kept: int
+    counted: int
+
+    def __str__(self) -> str:
+        return f"{self.key}: kept {self.kept}, counted {self.counted}"
+
+
+def tallies_drift() -> list[Drift]:
+    """Every tally whose kept count differs from the count of the dossiers, sorted by key; and every
+    dossier that remembers another key than the one it counts in (kept -1: it would move a wrong count)."""
+    expected = _expected()
+    kept = dict(StateTally.objects.exclude(count=0).values_list("key", "count"))
+    drift = [
+        Drift(key=key, kept=kept.get(key, 0), counted=expected.get(key, 0))
+        for key in sorted(set(expected) | set(kept))
+        if kept.get(key, 0) != expected.get(key, 0)
+    ]
+    key, tables = _key_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT d.id, d.tally_key, {key} FROM {tables} WHERE d.tally_key <> {key}")
+        drift.extend(
+            Drift(key=f"dossier {pk}: {old!r} → {new!r}", kept=-1, counted=-1) for pk, old, new in cursor
+        )
+    return drift
+
+
+@transaction.atomic
+def tallies_rebuild() -> int:
+    """Rewrite every tally and every dossier's key from the dossiers, in the database (locking the
+    tallies against concurrent moves); returns the number of rows written."""
+    table = connection.ops.quote_name(StateTally._meta.db_table)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {table}")
+    key, _tables = _key_sql()
+    from communes.models import Commune
+
+    dossier = connection.ops.quote_name(Dossier._meta.db_table)
+    commune = connection.ops.quote_name(Commune._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {dossier} AS d SET tally_key = {key} FROM {commune} c"
+            f" WHERE c.id = d.commune_id AND d.tally_key IS DISTINCT FROM {key}"
+            if connection.vendor == "postgresql"
+            else f"UPDATE {dossier} AS d SET tally_key = {key} FROM {commune} c WHERE c.id = d.commune_id"
+        )
+    StateTally.objects.all().delete()
+    counts = Counter(
+        dict(
+            Dossier.objects.exclude(tally_key="").values_list("tally_key").annotate(n=Count("pk")).order_by()
+        )
+    )
+    _add_in_batches(counts)
+    return len(counts)
+
+
+def _add_in_batches(counts: Counter[str], size: int = 500) -> None:
+    items = sorted(counts.items())
+    for start in range(0, len(items), size):
+        _add(dict(items[start : start + size]))
