@@ -14,6 +14,10 @@ class User(AbstractUser):
         blank=True,
         help_text=_("As printed under a signature, family name first, e.g. Nguyễn Văn An."),
     )
+    # Phiên bản quyền: changed in the transaction that changes the user's posts or groups (or renames a
+    # unit of theirs), so what is kept per user (communes.selectors.active_posts_of) is read under it and
+    # never stale. Read with the user's row on every request: it costs no query.
+    grants_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("user")

@@ -32,7 +32,7 @@ from communes.protected_media import protected_file_response
 from communes.selectors import districts_in_view, parent_column, register_numbering
 
 from . import permissions as perms
-from . import selectors, services, workflow
+from . import selectors, services, tables, workflow
 from .context_processors import unread_notifications
 from .evidence import safe_name
 from .forms import (
@@ -137,15 +137,19 @@ def _render_inbox_lists(request, *, params: dict, page: int, years: list[int], d
     )
     query = urlencode(params)
     listed = uncounted_page(dossiers, page, 25)  # no COUNT of every visible dossier
+    awaiting_parent = parent_column(d.commune for d in awaiting)
+    listed_parent = parent_column(d.commune for d in listed.object_list)
     return render_to_string(
         "assessments/_inbox_lists.html",
         {
             "request": request,
             "awaiting": awaiting,
-            "awaiting_parent": parent_column(d.commune for d in awaiting),
+            "awaiting_parent": awaiting_parent,
+            "awaiting_rows": tables.awaiting_rows(awaiting, parent=bool(awaiting_parent)),
             "campaign": campaign,
             "page": listed,
-            "listed_parent": parent_column(d.commune for d in listed.object_list),
+            "listed_parent": listed_parent,
+            "listed_rows": tables.listed_rows(listed.object_list, parent=bool(listed_parent)),
             "filters": filters,
             "page_query": f"{query}&" if query else "",
         },

@@ -78,6 +78,22 @@ def wrk(url: str, cookie: str, seconds: int) -> dict:
     }
 
 
+# Issue 32's targets: p50 as a multiple of the sign-in page's, per scale and mode (None: no target).
+TARGETS = {
+    "reference": {"460": (2, 2, 2), "10000": (2, 2, 2), "34x100": (2, 2, 2)},
+    "inbox": {"460": (5, 6, 7), "10000": (7, 8, 10)},
+    "dashboard": {"460": (5, 6, 7), "10000": (7, 8, 10)},
+    "dossier page": {"460": (5, 6, 7), "10000": (7, 8, 10)},
+    "national": {"34x100": (5, 6, 7)},
+}
+MODES = ("cached", "writes", "off")
+
+
+def target_of(page: str, scale: str, mode: str) -> float | None:
+    per_scale = TARGETS.get(page, {}).get(scale)
+    return per_scale[MODES.index(mode)] if per_scale and mode in MODES else None
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--scales", default="460,10000")
@@ -213,14 +229,18 @@ def main():
             results = run_mode(mode, env, pages, args.seconds)
             print(f"\nmode: {mode}")
             print(
-                f"{'page':<14}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'x sign-in':>11}{'errors':>8}{'queries':>9}"
+                f"{'page':<14}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'x sign-in':>11}{'target':>8}{'':>7}"
+                f"{'errors':>8}{'queries':>9}"
             )
             yardstick = results["sign-in"]["p50"]
             for name, r in results.items():
                 q = queries.get(name, "") if mode != "off" else miss_queries.get(name, "")
+                ratio = r["p50"] / yardstick
+                target = target_of(name, str(scale), mode)
+                verdict = "" if target is None else ("met" if ratio <= target else "MISSED")
                 print(
-                    f"{name:<14}{r['rps']:>9.0f}{r['p50']:>9.1f}{r['p99']:>9.1f}{r['p50'] / yardstick:>11.2f}"
-                    f"{r['errors']:>8}{q!s:>9}"
+                    f"{name:<14}{r['rps']:>9.0f}{r['p50']:>9.1f}{r['p99']:>9.1f}{ratio:>11.2f}"
+                    f"{'' if target is None else f'<= {target}':>8}{verdict:>7}{r['errors']:>8}{q!s:>9}"
                 )
                 if "writes" in r:
                     print(f"  (background writes during the run: {r['writes']})")

@@ -1,5 +1,6 @@
 from django.shortcuts import render
 
+from .permissions import version_read
 from .selectors import active_posts_of
 
 
@@ -12,6 +13,8 @@ class PostRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # The user's row was read for this request: what is kept under its grants version serves it.
+        version_read(request.user)
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):

@@ -120,7 +120,8 @@ def officials_import(*, rows: list[OfficialRow], actor=None) -> ImportReport:
             post_create(user=user, role=row.role, unit=row.unit, title=row.title, actor=actor)
             report.created["post"] += 1
         elif post.title != row.title:
-            Post.objects.filter(pk=post.pk).update(title=row.title)
+            post.title = row.title
+            post.save(update_fields=["title"])  # saved, not updated: the holder's grants version moves
             report.updated["post"] += 1
         else:
             report.unchanged["post"] += 1

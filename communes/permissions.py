@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections import OrderedDict
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
@@ -94,6 +95,8 @@ def country_roles_grant(*, provinces: list[Province]) -> None:
         for codename in ROLE_PERMISSIONS[role]:
             # guardian assigns on a list of objects at once (its stubs name one object only)
             assign_perm(f"communes.{codename}", group, list(provinces))  # type: ignore[arg-type]
+        # Assigned in bulk, without signals: the members' grants version moves here.
+        grants_changed(user_ids=group.user_set.values("pk"))
 
 
 # What a post of a unit that ceased still grants after the unit's `valid_until` (F17): reading its
@@ -120,11 +123,19 @@ def unit_grants(user) -> dict[tuple[str, str], frozenset[int]]:
     grants = user.__dict__.get("_unit_grants")
     if grants is not None:
         return grants
+    day = timezone.localdate()
+    # Kept per process only for a user row read by this request (`version_read`): an object held
+    # across writes (a service's caller, a task) may carry a version older than its grants.
+    fresh = getattr(user, "_version_read", False)
+    key = (user.pk, getattr(user, "grants_version", 0), day, user.is_active, user.is_superuser)
+    grants = _GRANTS.get(key) if fresh else None
+    if grants is not None:
+        user.__dict__["_unit_grants"] = grants
+        return grants
     found: dict[tuple[str, str], set[int]] = {}
     if user.is_authenticated and user.is_active and not user.is_superuser:
         types = ContentType.objects.get_for_models(*UNIT_MODELS)  # cached by Django after the first
         names = {ct.pk: str(model._meta.model_name) for model, ct in types.items()}
-        day = timezone.localdate()
         reads = sorted(READ_PERMISSIONS)
         with connection.cursor() as cursor:
             cursor.execute(
@@ -133,9 +144,34 @@ def unit_grants(user) -> dict[tuple[str, str], frozenset[int]]:
             )
             for type_id, codename, object_pk in cursor.fetchall():
                 found.setdefault((names[type_id], codename), set()).add(int(object_pk))
-    grants = {key: frozenset(pks) for key, pks in found.items()}
+    grants = {name: frozenset(pks) for name, pks in found.items()}
     user.__dict__["_unit_grants"] = grants
+    if fresh and user.pk is not None:
+        _GRANTS[key] = grants
+        while len(_GRANTS) > _GRANTS_KEPT:
+            _GRANTS.popitem(last=False)
     return grants
+
+
+# Per process: (user, grants version, day, active, superuser) -> the user's grants. The version is read
+# with the user's row on every request and changes in the transaction of every change to what grants
+# them (their posts and groups, the groups' and their own object permissions, their units' dates), so an
+# entry is never stale; the day is in the key because posts and units start and end on days.
+_GRANTS: OrderedDict[tuple, dict[tuple[str, str], frozenset[int]]] = OrderedDict()
+_GRANTS_KEPT = 2000
+
+
+def version_read(user) -> None:
+    """`user` was read from the database for this request (its grants version is current): what is kept
+    per process under that version may be used for it (the sign-in middleware's user)."""
+    if getattr(user, "is_authenticated", False):  # evaluates the request's lazy user
+        getattr(user, "_wrapped", user).__dict__["_version_read"] = True
+
+
+def grants_changed(*, user_ids) -> None:
+    """What grants these users changed: what is kept under their grants version is stale (one UPDATE, in
+    the caller's transaction)."""
+    get_user_model().objects.filter(pk__in=user_ids).update(grants_version=F("grants_version") + 1)
 
 
 @functools.cache
@@ -183,8 +219,12 @@ def _grants_sql(type_count: int, read_count: int) -> str:
 
 
 def forget_grants(user) -> None:
-    """After a change to the user's groups: the next check reads guardian's rows again."""
+    """After a change to what grants the user: the next check reads them again (the user's grants version
+    read again too, as the next request would)."""
     user.__dict__.pop("_unit_grants", None)
+    if user.pk is not None:
+        version = get_user_model().objects.filter(pk=user.pk).values_list("grants_version", flat=True).first()
+        user.grants_version = version or 0
 
 
 def has_unit_perm(user, codename: str, unit: AdministrativeUnit) -> bool:

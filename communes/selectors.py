@@ -3,27 +3,45 @@
 from __future__ import annotations
 
 import datetime
+from collections import OrderedDict
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Commune, IssuingBody, Post, Province, RegisterNumber, UnitQuerySet
 from .permissions import communes_visible_to, units_with_perm
 
+# Per process: (user, grants version, day) -> the user's active posts. The version is read with the
+# user's row on every request, so an entry is never stale; the oldest go first past the bound.
+_POSTS: OrderedDict[tuple[int, int, datetime.date], list[Post]] = OrderedDict()
+_POSTS_KEPT = 2000
+
 
 def active_posts_of(request) -> list[Post]:
-    """The request user's active posts, fetched once per request."""
+    """The request user's active posts, read once per request and kept in this process under the user's
+    grants version and the day (a post that starts, ends or changes changes the version)."""
     cached = getattr(request, "_active_posts", None)
-    if cached is None:
-        # On every page: only what the header shows (the unit's name), no ordering (posts are few; sorted
-        # here), which halves the cost of compiling this query.
-        cached = sorted(
+    if cached is not None:
+        return cached
+    user = request.user
+    # Kept only for a user row read by this request (communes.permissions.version_read).
+    fresh = getattr(user, "_version_read", False)
+    key = (user.pk, getattr(user, "grants_version", 0), timezone.localdate())
+    found = _POSTS.get(key) if fresh else None
+    if found is None:
+        # Only what the header shows (the unit's name), no ordering (posts are few; sorted here).
+        found = sorted(
             Post.objects.active()
-            .filter(user=request.user)
+            .filter(user=user)
             .select_related("commune", "district", "province")
             .order_by(),
             key=lambda post: (post.started_on, post.pk),
         )
-        request._active_posts = cached
+        if fresh:
+            _POSTS[key] = found
+        while len(_POSTS) > _POSTS_KEPT:
+            _POSTS.popitem(last=False)
+    request._active_posts = cached = list(found)
     return cached
 
 

@@ -158,6 +158,12 @@ def _vietnamese_by_default_and_own_media(request, settings, tmp_path):
     settings.LANGUAGE_CODE = "vi"
     settings.MEDIA_ROOT = str(media_of_active_world() or tmp_path / "media")
     cache.clear()
+    # Kept per process under the users' grants versions: a test's rolled-back writes never reach it.
+    from communes.permissions import _GRANTS
+    from communes.selectors import _POSTS
+
+    _POSTS.clear()
+    _GRANTS.clear()
     worlds = list(module_world.active)
     yield
     if worlds:

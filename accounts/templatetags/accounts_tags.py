@@ -28,3 +28,11 @@ def fast_select(field):
     return mark_safe(  # noqa: S308 - escaped above
         f'<select name="{escape(field.html_name)}" id="{escape(field.id_for_label)}">{options}</select>'
     )
+
+
+@register.simple_tag
+def layout_link(name: str) -> str:
+    """`{% url name %}` for the layout's own links, reversed once per process."""
+    from accounts.context_processors import layout_link as link
+
+    return link(name)

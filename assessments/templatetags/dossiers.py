@@ -16,9 +16,14 @@ _BADGE = {
 }
 
 
+def badge_tone(state: str) -> str:
+    """The badge's colour of a state (a state the table adds later shows as information)."""
+    return _BADGE.get(state, "info")
+
+
 @register.inclusion_tag("assessments/_state_badge.html")
 def state_badge(dossier):
-    return {"label": dossier.get_state_display(), "tone": _BADGE.get(dossier.state, "info")}
+    return {"label": dossier.get_state_display(), "tone": badge_tone(dossier.state)}
 
 
 @register.filter

@@ -32,7 +32,9 @@ def province():
 
 @pytest.fixture
 def recorder(province):
-    return clerk(province)
+    """The clerk, in post since the day the tests run on (TODAY: in Hanoi, the real day may be later)."""
+    with time_machine.travel(TODAY, tick=False):
+        return clerk(province)
 
 
 def ky_son_decision(*lines, number=12, day=datetime.date(2022, 12, 20), year=2022) -> PastDecision:
