@@ -143,20 +143,30 @@ def district_rows(
                 border_recognised.get(row["district_id"], 0) + row["count"]
             )
     result = [
-        DistrictRow(
-            code=r["district__code"] or "",
-            # Since 1 July 2025 communes sit directly under the province: one row for them.
-            name=r["district__name"] or str(_("Directly under the province")),
-            is_border=bool(r["district__is_border"]),
-            communes=r["n_communes"],
-            border_communes=r["n_border"],
+        _district_row(
+            r,
             border_recognised=border_recognised.get(r["district_id"], 0),
-            waiting=r["n_waiting"],
             counts=counts.get(r["district_id"], dict.fromkeys(STATE_COLUMNS, 0)),
         )
         for r in districts
     ]
     return _sorted(result, sort)
+
+
+def _district_row(r: dict, *, border_recognised: int, counts: dict[str, int]) -> DistrictRow:
+    """A row of the district table from a row grouped by district (its code, name, border flag, the
+    numbers of communes, border communes and dossiers waiting)."""
+    return DistrictRow(
+        code=r["district__code"] or "",
+        # Since 1 July 2025 communes sit directly under the province: one row for them.
+        name=r["district__name"] or str(_("Directly under the province")),
+        is_border=bool(r["district__is_border"]),
+        communes=r["n_communes"],
+        border_communes=r["n_border"],
+        border_recognised=border_recognised,
+        waiting=r["n_waiting"],
+        counts=counts,
+    )
 
 
 def _sorted(rows: list[DistrictRow], sort: str) -> list[DistrictRow]:
@@ -197,15 +207,9 @@ def district_rows_from_dossiers(*, user, year: int, waiting_days: int, sort: str
         .order_by("-district__is_border", "district__code")
     )
     result = [
-        DistrictRow(
-            code=r["district__code"] or "",
-            # Since 1 July 2025 communes sit directly under the province: one row for them.
-            name=r["district__name"] or str(_("Directly under the province")),
-            is_border=bool(r["district__is_border"]),
-            communes=r["n_communes"],
-            border_communes=r["n_border"],
+        _district_row(
+            r,
             border_recognised=r["n_border_recognised"],
-            waiting=r["n_waiting"],
             counts={key: r[f"n_{key}"] for key in STATE_COLUMNS},
         )
         for r in rows

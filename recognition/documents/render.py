@@ -3,6 +3,7 @@ builder, the PDF's properties and verification code, the fonts that ship with th
 
 from __future__ import annotations
 
+import atexit
 import functools
 import unicodedata
 from pathlib import Path
@@ -126,6 +127,11 @@ def _renderer(face: Typeface):
         )
     stylesheet = CSS(string=text, base_url=FONT_DIR.as_uri() + "/", url_fetcher=fetcher, font_config=fonts)
     return fonts, stylesheet, fetcher
+
+
+# Released before the interpreter tears its modules down (WeasyPrint's FontConfiguration.__del__ needs
+# them: "TypeError: 'NoneType' object is not callable" at exit otherwise).
+atexit.register(_renderer.cache_clear)
 
 
 def html_to_pdf(html: str) -> bytes:
