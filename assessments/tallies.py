@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Sum, Value
 
 from .models import Dossier, SituationCounts, StateTally
 
@@ -140,14 +140,47 @@ def forget(*, dossier_id: int) -> None:
 # --- reading --------------------------------------------------------------------------------------
 
 
-def tally_rows(*, years: Iterable[int], units: Q) -> list[dict]:
-    """The non-empty tallies of `years` for the units matched by `units` (a Q on province / district)."""
+def tally_rows(
+    *, years: Iterable[int], units: Q, by: tuple[str, ...] = ("state", "is_border", "classification")
+) -> list[dict]:
+    """The tallies of `years` for the units matched by `units` (a Q on province / district), summed in the
+    database per `by` (fields of StateTally) and year."""
     return [
         dict(row)
-        for row in StateTally.objects.filter(units, year__in=list(years), count__gt=0).values(
-            "province_id", "district_id", "year", "state", "is_border", "classification", "count"
-        )
+        for row in StateTally.objects.filter(units, year__in=list(years), count__gt=0)
+        .values("year", *by)
+        .annotate(count=Sum("count"))
+        .order_by()
     ]
+
+
+def column_sums(*, units: Q, year: int, years: list[int], columns: dict[str, tuple[str, ...]]) -> dict:
+    """For the units matched by `units`: per district (None: directly under the province) in `year`, and
+    per year of `years`, the dossiers in each column's states, and border communes in the "recognised"
+    column's; one query (two sums, UNION ALL), a row per district and per year."""
+    recognised = columns.get("recognised", ())
+
+    def sums(queryset, group: str, kind: str):
+        return (
+            queryset.values(group_key=F(group))
+            .annotate(
+                group_kind=Value(kind),
+                **{f"n_{key}": Sum("count", filter=Q(state__in=states)) for key, states in columns.items()},
+                n_border_recognised=Sum("count", filter=Q(is_border=True, state__in=recognised)),
+            )
+            .order_by()
+        )
+
+    rows = StateTally.objects.filter(units, count__gt=0)
+    found: dict[str, dict] = {"district": {}, "year": {}}
+    for row in sums(rows.filter(year=year), "district_id", "district").union(
+        sums(rows.filter(year__in=years), "year", "year"), all=True
+    ):
+        found[row["group_kind"]][row["group_key"]] = {
+            **{key: row[f"n_{key}"] or 0 for key in columns},
+            "border_recognised": row["n_border_recognised"] or 0,
+        }
+    return found
 
 
 # --- the nightly check, and the rebuild -----------------------------------------------------------

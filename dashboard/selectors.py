@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from assessments import workflow
 from assessments.classification import KeyAreaType
 from assessments.models import Dossier
-from assessments.tallies import tally_rows
-from communes.models import Commune, UnitQuerySet, valid_on_q
+from assessments.tallies import column_sums, tally_rows
+from communes.models import Commune, UnitQuerySet
 from communes.permissions import communes_visible_to, unit_grants
 from communes.text import document_number
 
@@ -92,70 +92,59 @@ def whole_units(user) -> Q | None:
     )
 
 
-def scope_tallies(*, user, years: list[int]) -> list[dict] | None:
-    """The tallies of `years` in the user's scope (one query), or None for a scope of single communes."""
+def scope_tallies(*, user, year: int, years: list[int]) -> dict | None:
+    """The tallies of the user's scope summed by state column, per district in `year` and per year of
+    `years` (one query), or None for a scope of single communes."""
     units = whole_units(user)
-    return None if units is None else tally_rows(years=years, units=units)
+    if units is None:
+        return None
+    return column_sums(units=units, year=year, years=sorted({year, *years}), columns=STATE_COLUMNS)
 
 
 def district_rows(
-    *, user, year: int, waiting_days: int, sort: str = "", tallies: list[dict] | None = None
+    *, user, year: int, waiting_days: int, sort: str = "", tallies: dict | None = None
 ) -> list[DistrictRow]:
     """The district table: the units of the scope in place at the year's end with the dossiers waiting
     longer than `waiting_days` (time-dependent, so counted from the dossiers: a join on that year's
     waiting ones only), and the year's tallies (`tallies`, read once for the page, or read here). Two
     queries, none over every dossier; border districts first unless sorted."""
     if tallies is None:
-        tallies = scope_tallies(user=user, years=[year])
+        tallies = scope_tallies(user=user, year=year, years=[])
         if tallies is None:
             return district_rows_from_dossiers(user=user, year=year, waiting_days=waiting_days, sort=sort)
     cutoff = timezone.now() - datetime.timedelta(days=waiting_days)
+    scope = communes_in_scope(user=user, year=year)
     districts: Any = (
-        communes_in_scope(user=user, year=year)
-        .annotate(
-            waiting_dossier=FilteredRelation(
-                "dossiers",
-                condition=Q(
-                    dossiers__year=year,
-                    dossiers__state__in=WAITING_STATES,
-                    dossiers__state_changed_at__lt=cutoff,
-                ),
-            )
-        )
-        .values("district_id", "district__code", "district__name", "district__is_border")
-        .annotate(
-            n_communes=Count("id"),
-            n_border=Count("id", filter=Q(is_border=True)),
-            n_waiting=Count("waiting_dossier"),
-        )
+        scope.values("district_id", "district__code", "district__name", "district__is_border")
+        .annotate(n_communes=Count("id"), n_border=Count("id", filter=Q(is_border=True)))
         .order_by("-district__is_border", "district__code")
     )
-    counts: dict[int | None, dict[str, int]] = {}
-    border_recognised: dict[int | None, int] = {}
-    for row in tallies:
-        column = COLUMN_OF_STATE.get(row["state"])
-        if row["year"] != year or column is None:
-            continue
-        per_district = counts.setdefault(row["district_id"], dict.fromkeys(STATE_COLUMNS, 0))
-        per_district[column] += row["count"]
-        if column == "recognised" and row["is_border"]:
-            border_recognised[row["district_id"]] = (
-                border_recognised.get(row["district_id"], 0) + row["count"]
-            )
+    # A join of every commune on its waiting dossier cost more than this query of the few waiting.
+    waiting = dict(
+        Dossier.objects.filter(
+            year=year, state__in=WAITING_STATES, state_changed_at__lt=cutoff, commune__in=scope.values("pk")
+        )
+        .values_list("commune__district_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    per_district = tallies["district"]
+    empty = {**dict.fromkeys(STATE_COLUMNS, 0), "border_recognised": 0}
     result = [
         _district_row(
             r,
-            border_recognised=border_recognised.get(r["district_id"], 0),
-            counts=counts.get(r["district_id"], dict.fromkeys(STATE_COLUMNS, 0)),
+            border_recognised=per_district.get(r["district_id"], empty)["border_recognised"],
+            counts={key: per_district.get(r["district_id"], empty)[key] for key in STATE_COLUMNS},
+            waiting=waiting.get(r["district_id"], 0),
         )
         for r in districts
     ]
     return _sorted(result, sort)
 
 
-def _district_row(r: dict, *, border_recognised: int, counts: dict[str, int]) -> DistrictRow:
+def _district_row(r: dict, *, border_recognised: int, counts: dict[str, int], waiting: int) -> DistrictRow:
     """A row of the district table from a row grouped by district (its code, name, border flag, the
-    numbers of communes, border communes and dossiers waiting)."""
+    numbers of communes and border communes)."""
     return DistrictRow(
         code=r["district__code"] or "",
         # Since 1 July 2025 communes sit directly under the province: one row for them.
@@ -164,7 +153,7 @@ def _district_row(r: dict, *, border_recognised: int, counts: dict[str, int]) ->
         communes=r["n_communes"],
         border_communes=r["n_border"],
         border_recognised=border_recognised,
-        waiting=r["n_waiting"],
+        waiting=waiting,
         counts=counts,
     )
 
@@ -211,6 +200,7 @@ def district_rows_from_dossiers(*, user, year: int, waiting_days: int, sort: str
             r,
             border_recognised=r["n_border_recognised"],
             counts={key: r[f"n_{key}"] for key in STATE_COLUMNS},
+            waiting=r["n_waiting"],
         )
         for r in rows
     ]
@@ -314,17 +304,25 @@ def with_decisions(communes: UnitQuerySet[Commune]) -> UnitQuerySet[Any]:
     )
 
 
-def recognised_per_year(*, user, years: list[int], tallies: list[dict] | None = None) -> list[dict]:
+def recognised_per_year(*, user, years: list[int], tallies: dict | None = None) -> list[dict]:
     """Recognised communes per year, border and all, against the communes of that year: two queries (the
     units of the scope, and the years' tallies unless given; from the dossiers for a scope of single
     communes)."""
     scope = communes_visible_to(user)
-    totals = scope.aggregate(
-        **{f"all_{y}": Count("id", filter=valid_on_q(year_end(y))) for y in years},
-        **{f"border_{y}": Count("id", filter=valid_on_q(year_end(y)) & Q(is_border=True)) for y in years},
-    )
-    if tallies is None:
-        tallies = scope_tallies(user=user, years=years)
+    # The units share a few validity windows: counted per window, then per year here (ten conditional
+    # counts over every commune cost several times more).
+    totals = dict.fromkeys([f"{kind}_{y}" for y in years for kind in ("all", "border")], 0)
+    for valid_from, valid_until, border, n in (
+        scope.values_list("valid_from", "valid_until", "is_border").annotate(n=Count("id")).order_by()
+    ):
+        for y in years:
+            end = year_end(y)
+            if (valid_from is None or valid_from <= end) and (valid_until is None or valid_until >= end):
+                totals[f"all_{y}"] += n
+                if border:
+                    totals[f"border_{y}"] += n
+    if tallies is None and years:
+        tallies = scope_tallies(user=user, year=years[0], years=years)
     recognised: dict[int, dict[str, int]] = {y: {"n_all": 0, "n_border": 0} for y in years}
     if tallies is None:
         for r in (
@@ -343,11 +341,10 @@ def recognised_per_year(*, user, years: list[int], tallies: list[dict] | None = 
                 if r["commune__is_border"]:
                     recognised[r["year"]]["n_border"] += r["n"]
     else:
-        for r in tallies:
-            if r["year"] in recognised and r["state"] in STATE_COLUMNS["recognised"]:
-                recognised[r["year"]]["n_all"] += r["count"]
-                if r["is_border"]:
-                    recognised[r["year"]]["n_border"] += r["count"]
+        for y in years:
+            sums = tallies["year"].get(y)
+            if sums is not None:
+                recognised[y] = {"n_all": sums["recognised"], "n_border": sums["border_recognised"]}
     return [
         {
             "year": y,
@@ -664,7 +661,9 @@ def national_rows(*, provinces, year: int) -> list[dict]:
     )
     recognised: dict[int, int] = {}
     class_counts: dict[tuple[int, str], int] = {}
-    for row in tally_rows(years=[year], units=Q(province_id__in=ids)):
+    for row in tally_rows(
+        years=[year], units=Q(province_id__in=ids), by=("province_id", "state", "classification")
+    ):
         if row["state"] in Dossier.RECOGNISED_STATES:
             recognised[row["province_id"]] = recognised.get(row["province_id"], 0) + row["count"]
         if row["classification"] is not None:

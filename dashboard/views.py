@@ -54,8 +54,9 @@ def _render_dashboard(request, *, data: dict, page: int, figures_key: str) -> tu
     def figures() -> dict:
         """The figures above the commune list, cached on their own: shared by every page and filter of
         the list below them."""
-        years = sorted({*range(2022, this_year + 1), year})
-        tallies = selectors.scope_tallies(user=request.user, years=years)  # read once for both
+        per_year_years = list(range(2022, this_year + 1))
+        # Read once for the table and the chart.
+        tallies = selectors.scope_tallies(user=request.user, year=year, years=per_year_years)
         rows = selectors.district_rows(
             user=request.user,
             year=year,
@@ -63,9 +64,7 @@ def _render_dashboard(request, *, data: dict, page: int, figures_key: str) -> tu
             sort=data.get("sort", ""),
             tallies=tallies,
         )
-        per_year = selectors.recognised_per_year(
-            user=request.user, years=list(range(2022, this_year + 1)), tallies=tallies
-        )
+        per_year = selectors.recognised_per_year(user=request.user, years=per_year_years, tallies=tallies)
         return {
             "rows": rows,
             "district_table": district_table_rows(rows, year=year),

@@ -241,6 +241,14 @@ class RecognitionDecision(NumberedDocumentMixin, models.Model):
         verbose_name = _("recognition decision")
         verbose_name_plural = _("recognition decisions")
         ordering = ["-decided_on", "-pk"]
+        # The dashboard lists the few decisions taken against the police's recommendation.
+        indexes = [
+            models.Index(
+                fields=["against_recommendation"],
+                condition=models.Q(against_recommendation=True),
+                name="decision_against_rec",
+            )
+        ]
         constraints = [
             # Communes recognised in one decision with an annex, or in one recorded decision, share its
             # number.

@@ -100,9 +100,14 @@ def replaced(kind: str, **parts) -> DocumentKind:
 
 
 def naming_filter(dossier) -> Q:
-    """Documents naming `dossier` without belonging to it (each kind that names communes says how)."""
+    """Documents naming `dossier` without belonging to it (each kind that names communes says how).
+
+    Each kind's condition is its own subquery: OR-ed as joins, the kinds' relations made one query of a
+    dozen tables that PostgreSQL took about 9 ms to plan (0.9 ms to run) on every dossier page."""
+    from ..models import Document
+
     found = Q(pk__in=[])
     for each in KINDS.values():
         if each.naming is not None:
-            found |= Q(kind=each.kind) & each.naming(dossier)
+            found |= Q(kind=each.kind, pk__in=Document.objects.filter(each.naming(dossier)).values("pk"))
     return found
