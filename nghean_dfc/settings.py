@@ -243,11 +243,11 @@ CELERY_TASK_TIME_LIMIT = 180
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # A worker process whose resident memory has passed this (KiB) after a task is replaced. A PDF worker's
-# child starts near 129 MB (the parent's pages it shares count in its RSS) and grows with the documents
-# it renders (148 MB after 230 decisions, never recycled), so no process passes 150 MB; a lower bound
-# would replace a child after every document, and with it the fonts it keeps (bench/render_all.py
-# measures both). A deployment knob: the machine decides it.
-CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=145_000)
+# child starts near 129 MB (the parent's pages it shares count in its RSS), holds about 142 MB after its
+# first documents (the fonts it keeps) and grows slowly after (148 MB after 230 decisions, never
+# recycled): below about 146 MB a child was replaced every few documents (58 processes for 460
+# decisions, bench/render_all.py), and its fonts with it. A deployment knob: the machine decides it.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=150_000)
 # PDF rendering has its own queue, so a burst of documents never delays e-mails or beat jobs:
 #   celery -A nghean_dfc worker -Q pdf   (and a worker for "celery"), recycled by memory (above).
 CELERY_TASK_ROUTES = {"recognition.tasks.render_document": {"queue": "pdf"}}
