@@ -104,10 +104,10 @@ def scope_tallies(*, user, year: int, years: list[int]) -> dict | None:
 def district_rows(
     *, user, year: int, waiting_days: int, sort: str = "", tallies: dict | None = None
 ) -> list[DistrictRow]:
-    """The district table: the units of the scope in place at the year's end with the dossiers waiting
-    longer than `waiting_days` (time-dependent, so counted from the dossiers: a join on that year's
-    waiting ones only), and the year's tallies (`tallies`, read once for the page, or read here). Two
-    queries, none over every dossier; border districts first unless sorted."""
+    """The district table: the units of the scope in place at the year's end, the dossiers waiting longer
+    than `waiting_days` (time-dependent, so counted from the dossiers: a query of those only), and the
+    year's tallies (`tallies`, read once for the page, or read here). Two or three queries, none over
+    every dossier; border districts first unless sorted."""
     if tallies is None:
         tallies = scope_tallies(user=user, year=year, years=[])
         if tallies is None:
