@@ -331,7 +331,8 @@ def main():
     if args.samples:
         from communes.models import Province
 
-        district_days.start()
+        # The samples' revocation and decisions are dated up to 20 November 2024, the summary in December.
+        time_machine.travel(datetime.datetime(2024, 12, 20, 9, 0, tzinfo=datetime.UTC), tick=True).start()
         out = ROOT / args.samples
         out.mkdir(parents=True, exist_ok=True)
         recognised = Document.objects.filter(kind="recognition").first().decision
@@ -390,6 +391,9 @@ def main():
         samples["notification-vice-chair"] = Document.objects.get(kind="notification", decision__signer=vice)
         samples["recognition-draft"] = Document.objects.get(kind="recognition", draft=True)
         for kind, document in samples.items():
+            if document is None:  # a kind this set-up does not produce
+                print(f"no {kind} to sample")
+                continue
             if document.status != "ready":
                 document = services.document_render(document_id=document.pk)
             subprocess.run(
