@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.db.models import Count, F, FilteredRelation, Q, QuerySet
+from django.db.models import Count, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -117,7 +117,8 @@ def district_rows(
     districts: Any = (
         scope.values("district_id", "district__code", "district__name", "district__is_border")
         .annotate(n_communes=Count("id"), n_border=Count("id", filter=Q(is_border=True)))
-        .order_by("-district__is_border", "district__code")
+        # Grouped by hashing, sorted here: ordering in SQL sorted every commune of the scope first.
+        .order_by()
     )
     # A join of every commune on its waiting dossier cost more than this query of the few waiting.
     waiting = dict(
@@ -137,7 +138,7 @@ def district_rows(
             counts={key: per_district.get(r["district_id"], empty)[key] for key in STATE_COLUMNS},
             waiting=waiting.get(r["district_id"], 0),
         )
-        for r in districts
+        for r in sorted(districts, key=lambda r: (not r["district__is_border"], r["district__code"] or ""))
     ]
     return _sorted(result, sort)
 
@@ -358,20 +359,27 @@ def recognised_per_year(*, user, years: list[int], tallies: dict | None = None) 
 
 
 def commune_list(
-    *, user, year: int, district_code: str = "", state: str = "", border: str = ""
+    *, user, year: int, district_code: str = "", state: str = "", border: str = "", paged: bool = False
 ) -> UnitQuerySet[Any]:
     """Communes of the year with the state and id of their dossier for that year (not started: none):
-    one LEFT JOIN on that year's dossier (unique per commune and year), no subquery per row."""
-    qs = (
-        communes_in_scope(user=user, year=year)
-        .select_related("district", "province")
-        .annotate(
+    one LEFT JOIN on that year's dossier (unique per commune and year), no subquery per row; `paged`
+    (a page of the list, not filtered by state): the dossier read per row of the page instead, so the
+    database sorts and cuts the communes before reading any dossier (PostgreSQL evaluates a subquery
+    of the select list after the sort and LIMIT)."""
+    qs = communes_in_scope(user=user, year=year).select_related("district", "province")
+    if paged and not state:
+        year_dossier = Dossier.objects.filter(commune=OuterRef("pk"), year=year)
+        qs = qs.annotate(
+            dossier_id=Subquery(year_dossier.values("pk")[:1]),
+            dossier_state=Subquery(year_dossier.values("state")[:1]),
+        )
+    else:
+        qs = qs.annotate(
             year_dossier=FilteredRelation("dossiers", condition=Q(dossiers__year=year)),
             dossier_id=F("year_dossier__id"),
             dossier_state=F("year_dossier__state"),
         )
-        .order_by("-district__is_border", "district__code", "code")
-    )
+    qs = qs.order_by("-district__is_border", "district__code", "code")
     if district_code:
         qs = qs.filter(district__code=district_code)
     if border in ("1", "0"):
@@ -383,6 +391,19 @@ def commune_list(
     return qs
 
 
+def commune_count(*, rows: list[DistrictRow], district_code: str, state: str, border: str) -> int | None:
+    """How many communes `commune_list` lists with these filters, from the district table's rows (the
+    same units, the same year), or None when the table does not say (the border filter)."""
+    if border in ("1", "0"):
+        return None
+    chosen = [r for r in rows if r.code == district_code] if district_code else rows
+    if state == "not_started":
+        return sum(r.not_started for r in chosen)
+    if state in STATE_COLUMNS:
+        return sum(r.counts[state] for r in chosen)
+    return sum(r.communes for r in chosen)
+
+
 def default_year(*, user) -> int:
     """The current campaign year: the latest year with a dossier in scope, else this year."""
     latest = (
@@ -392,15 +413,6 @@ def default_year(*, user) -> int:
         .first()
     )
     return latest or timezone.localdate().year
-
-
-def districts_in_scope(*, user, year: int):
-    """The districts of the user's communes that year (the filter's choices): one query."""
-    from communes.models import District
-
-    return District.objects.filter(
-        pk__in=communes_in_scope(user=user, year=year).values("district")
-    ).order_by("code")
 
 
 # --- the procedure in force (Decision 28/2025): a province's cycle, and the country -------------------

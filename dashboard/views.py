@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -94,24 +95,34 @@ def _render_dashboard(request, *, data: dict, page: int, figures_key: str) -> tu
             ),
         }
 
+    figures_now = cached_value(
+        parts=("dashboard-figures", figures_key, year, data.get("sort", ""), translation.get_language()),
+        compute=figures,
+    )
+    filters = {k: data.get(k, "") for k in ("district", "state", "border")}
     communes = selectors.commune_list(
         user=request.user,
         year=year,
-        district_code=data.get("district", ""),
-        state=data.get("state", ""),
-        border=data.get("border", ""),
+        district_code=filters["district"],
+        state=filters["state"],
+        border=filters["border"],
+        paged=True,
     )
-    page_obj = Paginator(communes, 50).get_page(page)
+    page_obj = CountedPaginator(
+        communes,
+        50,
+        # The list's length is the district table's when the filters are its own: no COUNT of the list.
+        count=selectors.commune_count(
+            rows=figures_now["rows"],
+            district_code=filters["district"],
+            state=filters["state"],
+            border=filters["border"],
+        ),
+    ).get_page(page)
     for commune in page_obj:
         commune.state_label = _state_label(STATE_LABELS, commune.dossier_state)
-    # The filter's choices depend on the units only: cached apart from the figures.
-    districts = cached_value(
-        # The figures' key holds the scope and the units' version (read once per request).
-        parts=("dashboard-districts", figures_key, year),
-        compute=lambda: list(
-            selectors.districts_in_scope(user=request.user, year=year).values_list("code", "name")
-        ),
-    )
+    # The filter's choices: the districts of the table (those with communes in the scope that year).
+    districts = sorted((r.code, r.name) for r in figures_now["rows"] if r.code)
     form = DashboardForm(
         initial={"year": year, **{k: data.get(k, "") for k in ("district", "state", "border")}},
         districts=districts,
@@ -124,16 +135,7 @@ def _render_dashboard(request, *, data: dict, page: int, figures_key: str) -> tu
             "LANGUAGE_CODE": translation.get_language(),
             "year": year,
             "form": form,
-            "figures": cached_value(
-                parts=(
-                    "dashboard-figures",
-                    figures_key,
-                    year,
-                    data.get("sort", ""),
-                    translation.get_language(),
-                ),
-                compute=figures,
-            ),
+            "figures": figures_now,
             "state_labels": STATE_LABELS,
             "page": page_obj,
             "sort": data.get("sort", ""),
@@ -142,6 +144,18 @@ def _render_dashboard(request, *, data: dict, page: int, figures_key: str) -> tu
         },
     )
     return year, html
+
+
+class CountedPaginator(Paginator):
+    """A paginator told the list's length when it is known without counting (None: counted)."""
+
+    def __init__(self, object_list, per_page, *, count: int | None):
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count if self.known_count is not None else Paginator.count.func(self)
 
 
 def _state_key(state: str | None) -> str:

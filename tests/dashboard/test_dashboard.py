@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from assessments.models import Dossier
 from communes.fragments import bump_everything
+from dashboard.selectors import STATE_COLUMNS
 from tests.factories import DossierFactory, put_in_state, small_criteria_set
 
 pytestmark = pytest.mark.django_db
@@ -427,3 +428,33 @@ def test_the_commune_export_carries_the_decision(client, people, django_capture_
         )
     )
     assert next(r for r in csv_rows if r[0] == "16816")[8] == "02/12/2024"
+
+
+@pytest.mark.parametrize("district", ["", "417"])
+@pytest.mark.parametrize("state", ["", "not_started", *STATE_COLUMNS])
+def test_the_commune_list_is_counted_from_the_district_table(client, known_set, district, state):
+    """The list's length comes from the district table (no COUNT of every commune), for every column
+    the workflow tables define, and equals the list itself; the page's rows carry their dossier's state."""
+    from dashboard import selectors
+
+    client.force_login(known_set.viewer)
+    bump_everything()
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/dashboard/", {"year": 2024, "district": district, "state": state})
+    assert not [
+        q["sql"] for q in ctx if q["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "communes_commune"')
+    ]
+    listed = selectors.commune_list(user=known_set.viewer, year=2024, district_code=district, state=state)
+    page = response.context["page"]
+    assert page.paginator.count == listed.count() == len(page.object_list)
+    states = dict(listed.values_list("code", "dossier_state"))
+    assert {c.code: c.dossier_state for c in page} == states
+
+
+def test_the_border_filter_still_counts_the_list(client, known_set):
+    from dashboard import selectors
+
+    client.force_login(known_set.viewer)
+    page = client.get("/dashboard/", {"year": 2024, "border": "1"}).context["page"]
+    listed = selectors.commune_list(user=known_set.viewer, year=2024, border="1")
+    assert page.paginator.count == len(page.object_list) == listed.count() > 0
