@@ -124,7 +124,7 @@ def _render_dashboard(request, *, data: dict, page: int, figures_key: str) -> tu
     # The filter's choices: the districts of the table (those with communes in the scope that year).
     districts = sorted((r.code, r.name) for r in figures_now["rows"] if r.code)
     form = DashboardForm(
-        initial={"year": year, **{k: data.get(k, "") for k in ("district", "state", "border")}},
+        initial={"year": year, **filters},
         districts=districts,
     )
     query = urlencode(data)
