@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import operator
 from collections import OrderedDict
 
 from django.contrib.auth import get_user_model
@@ -310,19 +311,16 @@ def _viewed_ids(user) -> tuple[list[int], list[int], list[int]] | None:
     if not user.is_authenticated or not user.is_active:
         return [], [], []
     grants = unit_grants(user)
-    return tuple(  # type: ignore[return-value]
+    provinces, districts, communes = (
         sorted(grants.get((model, f"view_{model}_dossiers"), ()))
         for model in ("province", "district", "commune")
     )
+    return provinces, districts, communes
 
 
 def _any_of(conditions: list[Q]) -> Q | None:
-    if not conditions:
-        return None
-    scope = conditions[0]
-    for condition in conditions[1:]:
-        scope |= condition
-    return scope
+    """The conditions joined by OR (None: no condition, nothing matches)."""
+    return functools.reduce(operator.or_, conditions) if conditions else None
 
 
 def districts_visible_to(user) -> UnitQuerySet[District]:

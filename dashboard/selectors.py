@@ -373,7 +373,8 @@ def commune_list(
     (a page of the list, not filtered by state): the dossier read per row of the page instead, so the
     database sorts and cuts the communes before reading any dossier (PostgreSQL evaluates a subquery
     of the select list after the sort and LIMIT)."""
-    qs = communes_in_scope(user=user, year=year).select_related("district", "province")
+    # Annotated one of two ways (the stubs type each apart): Any.
+    qs: Any = communes_in_scope(user=user, year=year).select_related("district", "province")
     if paged and not state:
         year_dossier = Dossier.objects.filter(commune=OuterRef("pk"), year=year)
         qs = qs.annotate(
