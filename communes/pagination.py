@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
 
 @dataclass
 class UncountedPage:
@@ -42,3 +45,15 @@ def uncounted_page(queryset, number: int, per_page: int) -> UncountedPage:
     start = (number - 1) * per_page
     rows = list(queryset[start : start + per_page + 1])
     return UncountedPage(object_list=rows[:per_page], number=number, has_next=len(rows) > per_page)
+
+
+class CountedPaginator(Paginator):
+    """A paginator told the list's length when the caller knows it without counting (None: counted)."""
+
+    def __init__(self, object_list, per_page, *, count: int | None):
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count if self.known_count is not None else super().count

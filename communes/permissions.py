@@ -318,9 +318,11 @@ def _viewed_ids(user) -> tuple[list[int], list[int], list[int]] | None:
     return provinces, districts, communes
 
 
-def _any_of(conditions: list[Q]) -> Q | None:
-    """The conditions joined by OR (None: no condition, nothing matches)."""
-    return functools.reduce(operator.or_, conditions) if conditions else None
+def _matching_any(model, conditions: list[Q]):
+    """The units of `model` matching any of `conditions` (none at all without a condition)."""
+    if not conditions:
+        return model.objects.none()
+    return model.objects.filter(functools.reduce(operator.or_, conditions))
 
 
 def districts_visible_to(user) -> UnitQuerySet[District]:
@@ -337,8 +339,7 @@ def districts_visible_to(user) -> UnitQuerySet[District]:
     if communes:
         conditions.append(Q(pk__in=Commune.objects.filter(pk__in=communes).values("district")))
         conditions.append(Q(pk__in=Commune.objects.filter(successors__in=communes).values("district")))
-    scope = _any_of(conditions)
-    return District.objects.none() if scope is None else District.objects.filter(scope)
+    return _matching_any(District, conditions)
 
 
 def communes_visible_to(user) -> UnitQuerySet[Commune]:
@@ -356,8 +357,7 @@ def communes_visible_to(user) -> UnitQuerySet[Commune]:
         conditions.append(
             Q(pk__in=Commune.predecessors.through.objects.filter(from_commune__in=own).values("to_commune"))
         )
-    scope = _any_of(conditions)
-    return Commune.objects.none() if scope is None else Commune.objects.filter(scope)
+    return _matching_any(Commune, conditions)
 
 
 # --- what an official may see or do across units, by name (the views ask these, not codenames) ------

@@ -6,7 +6,6 @@ from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from assessments.classification import KeyAreaType
 from assessments.models import Dossier
 from communes.exports import csv_response, xlsx_response
 from communes.fragments import cached_value, list_key, page_number, seen_by
+from communes.pagination import CountedPaginator
 from communes.selectors import active_posts_of, districts_in_view
 from communes.text import document_number
 
@@ -144,18 +144,6 @@ def _render_dashboard(request, *, data: dict, page: int, figures_key: str) -> tu
         },
     )
     return year, html
-
-
-class CountedPaginator(Paginator):
-    """A paginator told the list's length when it is known without counting (None: counted)."""
-
-    def __init__(self, object_list, per_page, *, count: int | None):
-        super().__init__(object_list, per_page)
-        self.known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self.known_count if self.known_count is not None else Paginator.count.func(self)
 
 
 def _state_key(state: str | None) -> str:
