@@ -18,6 +18,7 @@ and its SQL query count (cached and computed). Not a test: the figures go in the
 """
 
 import argparse
+import contextlib
 import http.cookiejar
 import io
 import os
@@ -42,17 +43,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def sign_in(base: str) -> str:
+def sign_in(
+    base: str, username: str = "bench.viewer", password: str = PASSWORD, path: str = "/accounts/login/"
+) -> str:
+    """Sign in through the real form (CSRF token and all); the session's cookies as a header value."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(base + "/accounts/login/").read().decode()
+    page = opener.open(base + path).read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    data = urllib.parse.urlencode(
-        {"username": "bench.viewer", "password": PASSWORD, "csrfmiddlewaretoken": token}
-    )
-    opener.open(
-        urllib.request.Request(base + "/accounts/login/", data.encode(), headers={"Referer": base + "/"})
-    )
+    data = urllib.parse.urlencode({"username": username, "password": password, "csrfmiddlewaretoken": token})
+    opener.open(urllib.request.Request(base + path, data.encode(), headers={"Referer": base + "/"}))
+    if not any(c.name == "sessionid" for c in jar):
+        raise SystemExit(f"could not sign in as {username} at {base}{path}")
     return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
@@ -94,16 +96,8 @@ def target_of(page: str, scale: str, mode: str) -> float | None:
     return per_scale[MODES.index(mode)] if per_scale and mode in MODES else None
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--scales", default="460,10000")
-    parser.add_argument("--years", type=int, default=5)
-    parser.add_argument("--seconds", type=int, default=8)
-    parser.add_argument("--modes", default="cached,writes,off")
-    # "34x100": the country's pages instead (seed_country: 34 provinces of 100 units), as the Ministry's viewer.
-    parser.add_argument("--country", default="")
-    args = parser.parse_args()
-
+def bench_environment() -> dict:
+    """A throwaway database (nghean_bench_load) migrated, Django set up on it; the servers' environment."""
     import psycopg2
 
     base_url = urllib.parse.urlparse(os.environ["DATABASE_URL"])
@@ -140,68 +134,92 @@ def main():
     import django
 
     django.setup()
-    from django.core.cache import cache
     from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)
 
-    for scale in [args.country] if args.country else [int(s) for s in args.scales.split(",")]:
-        started = time.perf_counter()
-        if args.country:
-            n_provinces, n_units = (int(x) for x in args.country.split("x"))
-            call_command(
-                "seed_demo",
-                "--provinces",
-                str(n_provinces),
-                "--units",
-                str(n_units),
-                "--years",
-                str(args.years),
-                stdout=io.StringIO(),
-            )
-        else:
-            call_command(
-                "seed_demo", "--communes", str(scale), "--years", str(args.years), stdout=io.StringIO()
-            )
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        seeded = time.perf_counter() - started
-        from django.contrib.auth import get_user_model
+    return env
 
-        from assessments.models import Dossier
-        from communes.models import Province, Role
-        from communes.services import post_create
 
-        viewer, created = get_user_model().objects.get_or_create(
-            username="bench.viewer", defaults={"full_name": "Cán bộ theo dõi"}
+def seed(scale, years: int, country: str = ""):
+    """Seed N communes x Y years (or the country's provinces x units); the viewer and the pages to load."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    if country:
+        n_provinces, n_units = (int(x) for x in country.split("x"))
+        call_command(
+            "seed_demo",
+            "--provinces",
+            str(n_provinces),
+            "--units",
+            str(n_units),
+            "--years",
+            str(years),
+            stdout=io.StringIO(),
         )
-        if created:
-            viewer.set_password(PASSWORD)
-            viewer.save()
-            if args.country:
-                post_create(user=viewer, role=Role.MINISTRY_VIEWER, unit=None)
-            else:
-                post_create(user=viewer, role=Role.PROVINCIAL_VIEWER, unit=Province.objects.get(code="40"))
-        dossier = Dossier.objects.filter(state="recognised").order_by("-year", "pk").first()
+    else:
+        call_command("seed_demo", "--communes", str(scale), "--years", str(years), stdout=io.StringIO())
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    from django.contrib.auth import get_user_model
+
+    from assessments.models import Dossier
+    from communes.models import Province, Role
+    from communes.services import post_create
+
+    viewer, created = get_user_model().objects.get_or_create(
+        username="bench.viewer", defaults={"full_name": "Cán bộ theo dõi"}
+    )
+    if created:
+        viewer.set_password(PASSWORD)
+        viewer.save()
+        if country:
+            post_create(user=viewer, role=Role.MINISTRY_VIEWER, unit=None)
+        else:
+            post_create(user=viewer, role=Role.PROVINCIAL_VIEWER, unit=Province.objects.get(code="40"))
+    dossier = Dossier.objects.filter(state="recognised").order_by("-year", "pk").first()
+    pages = {
+        "/healthz": "/healthz",
+        "reference": "/reference/",
+        "inbox": "/",
+        "dashboard": "/dashboard/",
+        "dossier page": f"/dossiers/{dossier.pk}/",
+    }
+    if country:
         pages = {
             "/healthz": "/healthz",
             "reference": "/reference/",
-            "inbox": "/",
-            "dashboard": "/dashboard/",
+            "national": "/dashboard/national/2026/",
+            "province cycle": "/dashboard/cycle/2026/?province=17",
             "dossier page": f"/dossiers/{dossier.pk}/",
         }
-        if args.country:
-            pages = {
-                "/healthz": "/healthz",
-                "reference": "/reference/",
-                "national": "/dashboard/national/2026/",
-                "province cycle": "/dashboard/cycle/2026/?province=17",
-                "dossier page": f"/dossiers/{dossier.pk}/",
-            }
+    return viewer, pages
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scales", default="460,10000")
+    parser.add_argument("--years", type=int, default=5)
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--modes", default="cached,writes,off")
+    # "34x100": the country's pages instead (seed_country: 34 provinces of 100 units), as the Ministry's viewer.
+    parser.add_argument("--country", default="")
+    args = parser.parse_args()
+
+    env = bench_environment()
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    for scale in [args.country] if args.country else [int(s) for s in args.scales.split(",")]:
+        started = time.perf_counter()
+        viewer, pages = seed(scale, args.years, args.country)
+        seeded = time.perf_counter() - started
+        from assessments.models import Dossier
+
         client = Client()
         client.force_login(viewer)
         queries, computed, miss_queries = {}, {}, {}
@@ -251,27 +269,22 @@ def main():
         )
 
 
-def run_mode(mode: str, env: dict, pages: dict, seconds: int) -> dict:
-    mode_env = {**env, "CACHE_BACKEND": "dummy"} if mode == "off" else dict(env)
+def mode_environment(mode: str, env: dict) -> dict:
+    """Mode off: Django's DummyCache, every page computed; otherwise the cache on its Redis."""
+    return {**env, "CACHE_BACKEND": "dummy"} if mode == "off" else dict(env)
+
+
+@contextlib.contextmanager
+def serve(env: dict):
+    """gunicorn -w 2 (sync workers) on a free loopback port; its base URL once /healthz answers."""
     port = free_port()
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "nghean_dfc.wsgi",
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
+        [sys.executable, "-m", "gunicorn", "nghean_dfc.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}"]
+        + ["--log-level", "warning"],
         cwd=ROOT,
-        env=mode_env,
+        env=env,
     )
     base = f"http://127.0.0.1:{port}"
-    writer = None
     try:
         for _ in range(100):
             try:
@@ -279,28 +292,37 @@ def run_mode(mode: str, env: dict, pages: dict, seconds: int) -> dict:
                 break
             except OSError:
                 time.sleep(0.1)
-        cookie = sign_in(base)
-        if mode == "writes":
-            writer = subprocess.Popen(
-                [sys.executable, str(ROOT / "bench" / "writer.py"), "--rate", "5"],
-                cwd=ROOT,
-                env=mode_env,
-                stdout=subprocess.PIPE,
-                text=True,
-            )
-            time.sleep(1)
-        results = {"sign-in": wrk(base + "/accounts/login/", "", seconds)}
-        for name, path in pages.items():
-            results[name] = wrk(base + path, cookie, seconds)
+        yield base
     finally:
-        if writer is not None:
-            writer.terminate()
-            out = writer.communicate(timeout=30)[0]
-            for r in results.values():
-                r["writes"] = out.strip()
-                break
         server.terminate()
         server.wait(10)
+
+
+def run_mode(mode: str, env: dict, pages: dict, seconds: int) -> dict:
+    mode_env = mode_environment(mode, env)
+    writer = None
+    with serve(mode_env) as base:
+        try:
+            cookie = sign_in(base)
+            if mode == "writes":
+                writer = subprocess.Popen(
+                    [sys.executable, str(ROOT / "bench" / "writer.py"), "--rate", "5"],
+                    cwd=ROOT,
+                    env=mode_env,
+                    stdout=subprocess.PIPE,
+                    text=True,
+                )
+                time.sleep(1)
+            results = {"sign-in": wrk(base + "/accounts/login/", "", seconds)}
+            for name, path in pages.items():
+                results[name] = wrk(base + path, cookie, seconds)
+        finally:
+            if writer is not None:
+                writer.terminate()
+                out = writer.communicate(timeout=30)[0]
+                for r in results.values():
+                    r["writes"] = out.strip()
+                    break
     return results
 
 
