@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
@@ -117,6 +118,26 @@ def bump(*keys: str) -> None:
         unique_fields=["key"],
         update_fields=["version"],
     )
+
+
+class BumpingQuerySet(models.QuerySet):
+    """The queryset of a model that cached values show: a bulk `update()` sends no signal, so it bumps
+    `version_keys` itself, in the same transaction as the rows it changed (saves and deletes are
+    `bump_on_change`'s). Subclassed per model by `bumping_manager`."""
+
+    version_keys: tuple[str, ...] = ()
+
+    def update(self, **kwargs) -> int:
+        with transaction.atomic(using=self.db, savepoint=False):
+            rows = super().update(**kwargs)
+            if rows:
+                bump(*self.version_keys)
+        return rows
+
+
+def bumping_manager(*keys: str) -> models.Manager:
+    """`objects` for a model whose bulk updates must make the fragments showing it stale (`keys`)."""
+    return type("BumpingQuerySet", (BumpingQuerySet,), {"version_keys": keys}).as_manager()
 
 
 def bump_everything() -> None:

@@ -8,8 +8,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Dossier
+from communes.fragments import bumping_manager
 from communes.signing import SigningCapacity
 from communes.text import document_number
+
+# The dossier page keeps its documents panel's rows in the cache under the "documents" version: every
+# write to what the panel shows bumps it, bulk updates included (bumping_manager; saves and deletes
+# through recognition.apps).
+DOCUMENTS_VERSION = "documents"
 
 
 class NumberedDocumentMixin(models.Model):
@@ -71,6 +77,8 @@ class CollectiveDecision(NumberedDocumentMixin, models.Model):
     )
     year = models.PositiveIntegerField(_("year of the number"), editable=False)
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+
+    objects = bumping_manager(DOCUMENTS_VERSION)
 
     class Meta:
         verbose_name = _("collective recognition decision")
@@ -237,6 +245,8 @@ class RecognitionDecision(NumberedDocumentMixin, models.Model):
     year = models.PositiveIntegerField(_("year of the number"), editable=False)
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
+    objects = bumping_manager(DOCUMENTS_VERSION)
+
     class Meta:
         verbose_name = _("recognition decision")
         verbose_name_plural = _("recognition decisions")
@@ -309,6 +319,8 @@ class Revocation(NumberedDocumentMixin, models.Model):
     legal_bases = models.JSONField(_("legal bases"), default=list, editable=False)
     year = models.PositiveIntegerField(editable=False, verbose_name=_("year of the number"))
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+
+    objects = bumping_manager(DOCUMENTS_VERSION)
 
     class Meta:
         verbose_name = _("revocation")
@@ -467,6 +479,8 @@ class Document(models.Model):
     verification_code = models.CharField(
         max_length=16, unique=True, null=True, blank=True, editable=False, verbose_name=_("verification code")
     )
+
+    objects = bumping_manager(DOCUMENTS_VERSION)
 
     class Meta:
         verbose_name = _("document")

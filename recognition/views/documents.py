@@ -16,6 +16,7 @@ from assessments.models import Dossier
 from assessments.pages import confirmed_act, followed_province, show_action_error, visible_dossier
 from assessments.services import DossierActionError
 from communes.confirm import Confirmation
+from communes.fragments import cached_value, data_versions
 from communes.permissions import (
     can_retry_documents,
     has_unit_perm,
@@ -24,7 +25,7 @@ from communes.protected_media import protected_file_response
 
 from .. import permissions, selectors, services
 from ..documents import download_name, entry, naming_filter
-from ..models import Document
+from ..models import DOCUMENTS_VERSION, Document
 
 
 def _document_for(request, document_id: int) -> Document:
@@ -132,15 +133,7 @@ def decision_panel(request, dossier: Dossier) -> str:
 
 
 def documents_context(dossier: Dossier, user) -> dict:
-    # The dossier's own documents, and the province-level ones naming its commune: the decision whose
-    # annex lists it, the council's notice that names it. Listed only where the reader may open them.
-    documents = list(
-        Document.objects.filter(Q(dossier=dossier) | naming_filter(dossier))
-        .select_related("decision", "revocation", "collective", "province")
-        # No DISTINCT: each kind's naming is a subquery, so no row comes twice (a DISTINCT over the
-        # hundred columns selected cost about 9 ms of planning on every dossier page).
-        .order_by("pk")
-    )
+    documents = _documents_of(dossier)
     for document in documents:  # the page's dossier, with its relations already loaded
         if document.dossier_id == dossier.pk:
             document.dossier = dossier
@@ -154,6 +147,27 @@ def documents_context(dossier: Dossier, user) -> dict:
         "any_pending": any(d.status == Document.Status.PENDING for d in documents),
         "can_retry": can_retry,
     }
+
+
+def _documents_of(dossier: Dossier) -> list[Document]:
+    """The dossier's own documents, and the province-level ones naming its commune (the decision whose
+    annex lists it, the council's notice that names it), before any reader's permission is applied.
+    The same for every reader: kept in the cache under the documents' version (DOCUMENTS_VERSION:
+    every save, delete and bulk update of a document, decision or revocation bumps it, in its
+    transaction) and the units' (the province's name on a document)."""
+
+    def compute() -> list[Document]:
+        return list(
+            Document.objects.filter(Q(dossier=dossier) | naming_filter(dossier))
+            .select_related("decision", "revocation", "collective", "province")
+            # No DISTINCT: each kind's naming is a subquery, so no row comes twice (a DISTINCT over the
+            # hundred columns selected cost about 9 ms of planning on every dossier page).
+            .order_by("pk")
+        )
+
+    return cached_value(
+        parts=("dossier-documents", dossier.pk, data_versions(DOCUMENTS_VERSION, "units")), compute=compute
+    )
 
 
 @public

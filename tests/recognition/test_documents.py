@@ -244,6 +244,74 @@ def test_dossier_page_shows_each_document_with_its_status(client, recognised, pe
     assert panel.status_code == 200 and "<html" not in panel.content.decode()
 
 
+@pytest.fixture
+def page_cache(settings):
+    """The cache as in production (the dossier page keeps its documents there), in this process."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "KEY_FUNCTION": "communes.deployment.make_key",
+        }
+    }
+
+
+@pytest.mark.district_clock
+def test_the_cached_documents_follow_every_write_bulk_updates_included(
+    client, recognised, people, page_cache
+):
+    """The dossier page keeps its documents in the cache: the worker's bulk update (a document made
+    ready), a save (the decision numbered again) and a new document each show on the next request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(people.viewer)
+    url = reverse("assessments:dossier_detail", args=[recognised.dossier_id])
+    document = Document.objects.get(kind="recognition")
+    client.get(url)
+    with CaptureQueriesContext(connection) as cached:
+        page = client.get(url).content.decode()
+    assert not any('"recognition_document"' in q["sql"] for q in cached.captured_queries)  # from the cache
+    assert f'href="{reverse("recognition:document_download", args=[document.pk])}"' not in page
+
+    Document.objects.filter(pk=document.pk).update(status=Document.Status.READY, size=2048, sha256="ab" * 32)
+    page = client.get(url).content.decode()
+    assert f'href="{reverse("recognition:document_download", args=[document.pk])}"' in page
+
+    Document.objects.filter(pk=document.pk).update(status=Document.Status.FAILED, error="WeasyPrint")
+    assert 'data-status="failed"' in client.get(url).content.decode()
+
+    recognised.number = 7
+    recognised.save()
+    assert f"<dd>{recognised.number_display}</dd>" in client.get(url).content.decode()
+
+    rows = page.count("<tr data-status=")
+    Document.objects.filter(kind=Document.Kind.NOTIFICATION).delete()
+    assert client.get(url).content.decode().count("<tr data-status=") == rows - 1
+
+
+@pytest.mark.district_clock
+def test_a_bulk_update_bumps_the_version_in_its_own_transaction(recognised):
+    """Bulk updates send no signal: the documents' queryset bumps their version itself, with the rows
+    (a rolled-back update leaves it, an update of no row does not bump it)."""
+    from django.db import transaction
+
+    from communes import fragments
+    from recognition.models import DOCUMENTS_VERSION
+
+    def version():
+        return fragments.data_versions(DOCUMENTS_VERSION)
+
+    before = version()
+    assert Document.objects.filter(pk=-1).update(error="x") == 0 and version() == before
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Document.objects.update(error="x")
+        assert version() != before
+        raise RuntimeError
+    assert version() == before
+    Document.objects.update(error="")
+    assert version() != before
+
+
 @pytest.mark.district_clock
 def test_the_bundled_font_loads_without_falling_back(recognised, caplog):
     import logging
