@@ -17,7 +17,7 @@ from .templatetags.dossiers import badge_tone
 _PK = 2_147_483_647  # a stand-in for the dossier's id in its page's path, reversed once per list
 
 
-def _link_pattern() -> tuple[str, str]:
+def dossier_link_pattern() -> tuple[str, str]:
     """The dossier page's path around its id (the URLconf's, whatever its prefix)."""
     path = escape(reverse("assessments:dossier_detail", args=[_PK]))
     before, after = path.split(str(_PK), 1)
@@ -42,7 +42,7 @@ def _state_cell(dossier) -> str:
 def awaiting_rows(dossiers: Iterable, *, parent: bool) -> SafeString:
     """The <tr> rows of "Awaiting my action": commune (a border badge), its parent unit when shown, year,
     state with the reason it was returned, days waiting."""
-    link = _link_pattern()
+    link = dossier_link_pattern()
     border = f' <span class="badge badge-info">{escape(_("Border"))}</span>'
     reason_label = escape(_("Reason"))
     parts = []
@@ -63,7 +63,7 @@ def awaiting_rows(dossiers: Iterable, *, parent: bool) -> SafeString:
 
 def listed_rows(dossiers: Iterable, *, parent: bool) -> SafeString:
     """The <tr> rows of "All dossiers I may see": commune, parent unit when shown, year, state, set."""
-    link = _link_pattern()
+    link = dossier_link_pattern()
     border = f' <span class="badge badge-info">{escape(_("Border"))}</span>'
     parts = []
     for d in dossiers:

@@ -19,8 +19,9 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, Sum, Value
+from django.db.models import Count, Q, Sum
 
 from .models import Dossier, SituationCounts, StateTally
 
@@ -157,29 +158,55 @@ def tally_rows(
 def column_sums(*, units: Q, year: int, years: list[int], columns: dict[str, tuple[str, ...]]) -> dict:
     """For the units matched by `units`: per district (None: directly under the province) in `year`, and
     per year of `years`, the dossiers in each column's states, and border communes in the "recognised"
-    column's; one query (two sums, UNION ALL), a row per district and per year."""
-    recognised = columns.get("recognised", ())
+    column's; one query (two grouped sums, UNION ALL), a row per district and per year.
 
-    def sums(queryset, group: str, kind: str):
-        return (
-            queryset.values(group_key=F(group))
-            .annotate(
-                group_kind=Value(kind),
-                **{f"n_{key}": Sum("count", filter=Q(state__in=states)) for key, states in columns.items()},
-                n_border_recognised=Sum("count", filter=Q(is_border=True, state__in=recognised)),
-            )
-            .order_by()
-        )
-
-    rows = StateTally.objects.filter(units, count__gt=0)
+    Written as SQL: through the ORM, compiling a conditional sum per column twice took most of the
+    time of the query (about 5 ms on every computed dashboard); only the unit condition is compiled."""
     found: dict[str, dict] = {"district": {}, "year": {}}
-    for row in sums(rows.filter(year=year), "district_id", "district").union(
-        sums(rows.filter(year__in=years), "year", "year"), all=True
-    ):
-        found[row["group_kind"]][row["group_key"]] = {
-            **{key: row[f"n_{key}"] or 0 for key in columns},
-            "border_recognised": row["n_border_recognised"] or 0,
-        }
+    years = years or [year]
+    try:
+        query = StateTally.objects.filter(units).query
+        where, where_params = query.get_compiler(connection=connection).compile(query.where)
+    except EmptyResultSet:  # a scope of no unit
+        return found
+    except FullResultSet:  # every unit (an administrator)
+        where, where_params = "", []
+    if sum(1 for refs in query.alias_refcount.values() if refs) > 1:
+        raise ValueError("column_sums: `units` may only name the tallies' own columns (no join)")
+    q = connection.ops.quote_name
+    table, count, state, year_column, district, border = (
+        q(name) for name in (StateTally._meta.db_table, "count", "state", "year", "district_id", "is_border")
+    )
+    sums: list[str] = []
+    sum_params: list[str] = []
+    # A sum per column, then the border communes among the recognised.
+    for only_border, states in [
+        *((False, s) for s in columns.values()),
+        (True, columns.get("recognised", ())),
+    ]:
+        if not states:
+            sums.append("0")
+            continue
+        inside = f"{state} IN ({', '.join(['%s'] * len(states))})"
+        sums.append(
+            f"SUM(CASE WHEN {border + ' AND ' if only_border else ''}{inside} THEN {count} ELSE 0 END)"
+        )
+        sum_params.extend(states)
+    select = ", ".join(sums)
+    condition = f"({where or '1 = 1'}) AND {count} > 0"
+    sql = (
+        f"SELECT 'district', {district}, {select} FROM {table} WHERE {condition} AND {year_column} = %s"
+        f" GROUP BY {district} UNION ALL SELECT 'year', {year_column}, {select} FROM {table}"
+        f" WHERE {condition} AND {year_column} IN ({', '.join(['%s'] * len(years))}) GROUP BY {year_column}"
+    )
+    params = [*sum_params, *where_params, year, *sum_params, *where_params, *years]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for kind, key, *numbers in cursor.fetchall():
+            found[kind][key] = {
+                **{column: numbers[i] or 0 for i, column in enumerate(columns)},
+                "border_recognised": numbers[-1] or 0,
+            }
     return found
 
 

@@ -24,7 +24,7 @@ from . import selectors
 from .charts import bar_chart
 from .forms import STATE_LABELS, DashboardForm, YearForm, parse_params
 from .permissions import sees_whole_districts
-from .tables import district_table_rows
+from .tables import commune_table_rows, district_table_rows
 
 
 @require_GET
@@ -119,8 +119,6 @@ def _render_dashboard(request, *, data: dict, page: int, figures_key: str) -> tu
             border=filters["border"],
         ),
     ).get_page(page)
-    for commune in page_obj:
-        commune.state_label = _state_label(STATE_LABELS, commune.dossier_state)
     # The filter's choices: the districts of the table (those with communes in the scope that year).
     districts = sorted((r.code, r.name) for r in figures_now["rows"] if r.code)
     form = DashboardForm(
@@ -138,6 +136,7 @@ def _render_dashboard(request, *, data: dict, page: int, figures_key: str) -> tu
             "figures": figures_now,
             "state_labels": STATE_LABELS,
             "page": page_obj,
+            "commune_rows": commune_table_rows(page_obj, state_label=lambda s: _state_label(STATE_LABELS, s)),
             "sort": data.get("sort", ""),
             "query": query,
             "page_query": f"{query}&" if query else "",
