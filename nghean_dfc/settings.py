@@ -242,11 +242,12 @@ CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-# A worker process whose resident memory has passed this (KiB) after a task is replaced. A PDF worker's
-# child starts near 129 MB (the parent's pages it shares count in its RSS), holds about 142 MB after its
-# first documents (the fonts it keeps) and grows slowly after (148 MB after 230 decisions, never
-# recycled): below about 146 MB a child was replaced every few documents (58 processes for 460
-# decisions, bench/render_all.py), and its fonts with it. A deployment knob: the machine decides it.
+# A worker process whose resident memory has passed this (KiB) after a task is replaced. A PDF worker
+# imports WeasyPrint before it forks (nghean_dfc.celery, recognition.documents.render.preload): its
+# children start near 117 MB (the parent's pages they share count in their RSS), hold about 131 MB
+# after their first document (the fonts they keep) and 141-144 MB after 230 decisions each, so none is
+# replaced (bench/render_all.py, 2026-12-04). Before the preload, each child imported WeasyPrint itself
+# and passed this after a few documents: 25 processes for 460 decisions. A deployment knob.
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=150_000)
 # PDF rendering has its own queue, so a burst of documents never delays e-mails or beat jobs:
 #   celery -A nghean_dfc worker -Q pdf   (and a worker for "celery"), recycled by memory (above).

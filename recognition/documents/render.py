@@ -134,6 +134,27 @@ def _renderer(face: Typeface):
 atexit.register(_renderer.cache_clear)
 
 
+def preload(queues: set[str]) -> bool:
+    """In a worker's main process, before it forks its pool, when it consumes a queue documents are
+    rendered on: import WeasyPrint (about a second and 30 MB) and compile the documents' templates, so
+    that every child, and each child that replaces a recycled one, starts with them instead of paying
+    for them on its first document. The fonts are not loaded here: a FontConfiguration is made in the
+    process that renders (`_renderer`), never shared across a fork. Returns whether it preloaded."""
+    from django.template.loader import get_template
+
+    from .kinds import KINDS
+
+    if not queues & {kind.queue for kind in KINDS.values()}:
+        return False
+    import weasyprint  # noqa: F401 - imported for the children
+    from weasyprint.text import fonts  # noqa: F401
+
+    for kind in KINDS.values():
+        get_template(kind.template)
+    get_template("recognition/pdf/document.css")
+    return True
+
+
 def html_to_pdf(html: str) -> bytes:
     # Imported here: importing WeasyPrint costs about a second and loads system libraries.
     from weasyprint import HTML
