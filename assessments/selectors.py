@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from communes.models import AdministrativeUnit, Commune, District, Province
-from communes.permissions import communes_visible_to, holders_of, units_with_perm
+from communes.permissions import commune_scope_q, holders_of, units_with_perm
 
 from . import workflow
 from .models import (
@@ -31,8 +31,10 @@ from .models import (
 
 
 def dossiers_visible_to(*, user) -> DossierQuerySet:
-    """Every dossier of a commune in the user's scope (one query, no per-row permission check)."""
-    return Dossier.objects.filter(commune__in=communes_visible_to(user).values("pk"))
+    """Every dossier of a commune in the user's scope (one query, no per-row permission check): the
+    scope's condition on the dossier's own commune, not a semi-join on the scope's communes."""
+    condition = commune_scope_q(user, prefix="commune__")
+    return Dossier.objects.all() if condition is None else Dossier.objects.filter(condition)
 
 
 def _awaiting_filter(user) -> Q:

@@ -345,19 +345,27 @@ def districts_visible_to(user) -> UnitQuerySet[District]:
 def communes_visible_to(user) -> UnitQuerySet[Commune]:
     """Every commune whose dossiers `user` may see, as one query: in their province or district, their
     own, and the units their own replaced (read-only history)."""
+    condition = commune_scope_q(user)
+    return Commune.objects.all() if condition is None else Commune.objects.filter(condition)
+
+
+def commune_scope_q(user, *, prefix: str = "") -> Q | None:
+    """`communes_visible_to` as a condition on a commune (under `prefix`: "commune__" on a dossier), so
+    that a query already joined to the commune filters it there: the dossiers of a scope read that way
+    took PostgreSQL 0.6 ms to plan, against 2.7 ms as a semi-join on the scope's communes. None: every
+    commune (a superuser); a condition matching none for a user without a grant."""
     ids = _viewed_ids(user)
     if ids is None:
-        return Commune.objects.all()
+        return None
     provinces, districts, own = ids
-    conditions = [Q(province_id__in=provinces)] if provinces else []
+    conditions = [Q(**{f"{prefix}province_id__in": provinces})] if provinces else []
     if districts:
-        conditions.append(Q(district_id__in=districts))
+        conditions.append(Q(**{f"{prefix}district_id__in": districts}))
     if own:
-        conditions.append(Q(pk__in=own))
-        conditions.append(
-            Q(pk__in=Commune.predecessors.through.objects.filter(from_commune__in=own).values("to_commune"))
-        )
-    return _matching_any(Commune, conditions)
+        conditions.append(Q(**{f"{prefix}pk__in": own}))
+        replaced = Commune.predecessors.through.objects.filter(from_commune__in=own).values("to_commune")
+        conditions.append(Q(**{f"{prefix}pk__in": replaced}))
+    return functools.reduce(operator.or_, conditions) if conditions else Q(**{f"{prefix}pk__in": []})
 
 
 # --- what an official may see or do across units, by name (the views ask these, not codenames) ------
