@@ -211,7 +211,7 @@ CACHES = {
         {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
         if env("CACHE_BACKEND", default="") == "dummy"
         else {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "communes.cache.RedisCache",
             "LOCATION": CACHE_URL,
             "OPTIONS": {"socket_timeout": 0.25, "socket_connect_timeout": 0.25},
         }

@@ -220,7 +220,7 @@ def unreachable_cache(settings):
     """A Redis cache where nothing listens (the cache's server is down)."""
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "communes.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:9/0",
             "OPTIONS": {"socket_timeout": 0.2, "socket_connect_timeout": 0.2},
             "KEY_PREFIX": "test",

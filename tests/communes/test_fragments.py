@@ -139,3 +139,13 @@ def test_a_computation_that_fails_leaves_no_lock_behind():
     started = time.monotonic()
     assert fragments.cached_value(parts=("failing",), compute=lambda: "ok") == "ok"
     assert time.monotonic() - started < 0.5  # computed at once, not after waiting for a lock
+
+
+def test_the_redis_cache_keeps_one_client_per_pool():
+    """Django's backend made a redis.Redis (and its callbacks table) for every lookup; ours keeps it."""
+    from communes.cache import RedisCache
+
+    backend = RedisCache("redis://127.0.0.1:9/0", {})  # no server needed to make clients
+    client = backend._cache.get_client("key")
+    assert backend._cache.get_client("other", write=True) is client
+    assert client.connection_pool is backend._cache._get_connection_pool(False)
