@@ -164,3 +164,13 @@ def put_in_state(dossiers, state: str, **fields) -> None:
     ids = [d.pk for d in dossiers]
     Dossier.objects.filter(pk__in=ids).update(state=state, **fields)
     recount(dossier_ids=ids)
+
+
+def hostile_names(commune):
+    """The commune and its district named with every character HTML gives a meaning to (for the tests
+    of rows built in Python: every text escaped)."""
+    commune.name = "Xã <b>\"Mỹ\"</b> & 'Lý'"
+    commune.save()
+    commune.district.name = "Huyện <Kỳ Sơn> & co"
+    commune.district.save()
+    return commune

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from assessments import selectors, tables
 from assessments.models import Dossier
-from tests.factories import DossierFactory, put_in_state
+from tests.factories import DossierFactory, hostile_names, put_in_state
 
 pytestmark = pytest.mark.django_db
 
@@ -37,12 +37,7 @@ LISTED = Template(
 @pytest.fixture
 def hostile(people):
     """Names and a reason with every character HTML gives a meaning to."""
-    commune = people.my_ly
-    commune.name = "Xã <b>\"Mỹ\"</b> & 'Lý'"
-    commune.save()
-    district = commune.district
-    district.name = "Huyện <Kỳ Sơn> & co"
-    district.save()
+    commune = hostile_names(people.my_ly)
     dossiers = [DossierFactory(commune=commune, year=year) for year in (2023, 2024)]
     put_in_state(dossiers[:1], "returned")
     dossiers[1].criteria_set.title_vi = "Bộ <tiêu chí> \"2024\" & 'khác'"

@@ -7,7 +7,7 @@ from django.template import Context, Template
 from dashboard import selectors, tables
 from dashboard.forms import STATE_LABELS
 from dashboard.views import _state_label
-from tests.factories import DossierFactory, put_in_state
+from tests.factories import DossierFactory, hostile_names, put_in_state
 
 pytestmark = pytest.mark.django_db
 
@@ -22,12 +22,7 @@ ROWS = Template(
 
 
 def test_the_rows_are_the_template_rows_of_before(people):
-    commune = people.my_ly
-    commune.name = "Xã <b>\"Mỹ\"</b> & 'Lý'"
-    commune.save()
-    district = commune.district
-    district.name = "Huyện <Kỳ Sơn> & co"
-    district.save()
+    commune = hostile_names(people.my_ly)
     put_in_state([DossierFactory(commune=commune, year=2024)], "returned")
     communes = list(selectors.commune_list(user=people.viewer, year=2024, paged=True)[:50])
     assert any(c.dossier_id for c in communes) and any(not c.dossier_id for c in communes)
