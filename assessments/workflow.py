@@ -801,20 +801,21 @@ def actors_of(dossier, state: str | None = None) -> tuple[tuple[str, str], ...]:
     return rule(dossier, state).actors
 
 
-def awaiting_q(units_with: Callable[[str, str], object]) -> Q:
-    """Dossiers on which a user acts now, as one condition: `units_with(permission, level)` gives the
-    units (a queryset of pks) on which the user holds the permission."""
+def awaiting_q(units_with: Callable[[str, str], list[int] | None]) -> Q:
+    """Dossiers on which a user acts now, as one condition: `units_with(permission, level)` gives the pks
+    of the units on which the user holds the permission (None: every unit, a superuser's). A permission
+    held on no unit adds nothing: an official's condition names only the states they act in."""
     condition = Q(pk__in=[])
     for code, procedure in PROCEDURES.items():
         for state, state_rule in procedure.states.items():
             if not state_rule.waiting:
                 continue
             for permission, level in state_rule.actors:
-                condition |= Q(
-                    criteria_set__procedure=code,
-                    state=state,
-                    **{f"{LEVEL_LOOKUP[level]}__in": units_with(permission, level)},
-                )
+                units = units_with(permission, level)
+                if units is not None and not units:
+                    continue
+                in_units = {} if units is None else {f"{LEVEL_LOOKUP[level]}__in": units}
+                condition |= Q(criteria_set__procedure=code, state=state, **in_units)
     return condition
 
 

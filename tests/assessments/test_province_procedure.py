@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from assessments import permissions, services, workflow
 from assessments.models import Dossier, EvaluationCycle, Notification
 from assessments.selectors import dossiers_awaiting, history_of, submission_problems
+from communes.permissions import unit_grants
 from tests.factories import DossierFactory
 from tests.workflow import CLEAN, fill_counts, meeting, open_cycle, team
 
@@ -201,3 +202,18 @@ def test_a_new_units_first_evaluation_is_blank_with_its_predecessors_dossiers_li
     assert dossier.situation() is None and not dossier.answers.exists()
     assert old_2024 in history_of(dossier=dossier)
     assert DossierFactory(commune=p.hanh_lam, year=2024) not in history_of(dossier=dossier)
+
+
+def test_the_awaiting_condition_names_only_what_the_official_acts_on(
+    cycle, province_people, django_assert_num_queries
+):
+    """The grants' pks are written into the condition (no subquery over the units per permission), and a
+    permission held on no unit adds nothing: the provincial viewer, who acts on nothing, reads nothing."""
+    p = province_people
+    dossier = Dossier.objects.get(commune=p.new_my_ly, year=2026)
+    sql = str(dossiers_awaiting(user=p.provincial_police).query)
+    assert not any(f'"communes_{unit}" U0' in sql for unit in ("province", "district", "commune"))
+    assert list(dossiers_awaiting(user=p.commune_police)) == [dossier]  # the draft is theirs to prepare
+    unit_grants(p.viewer)  # the grants, read once per request
+    with django_assert_num_queries(0):
+        assert list(dossiers_awaiting(user=p.viewer)) == []
