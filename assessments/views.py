@@ -238,10 +238,15 @@ def dossier_detail(request, pk: int):
 
 def _render_record(dossier: Dossier) -> dict[str, str]:
     selectors.load_record(dossier)
+    appraisal = selectors.appraisal_of(dossier)
     context = {
         "dossier": dossier,
-        "rows": selectors.criterion_rows(dossier=dossier),
-        "appraisal": selectors.appraisal_of(dossier),
+        "criterion_rows": tables.criterion_rows_html(
+            selectors.criterion_rows(dossier=dossier),
+            dossier_pk=dossier.pk,
+            with_finding=appraisal is not None,
+        ),
+        "appraisal": appraisal,
         "events": list(dossier.events.all()),
         "counts": dossier.situation(),
         "collects_counts": selectors.collects_counts(dossier.criteria_set),
