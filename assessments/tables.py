@@ -119,9 +119,11 @@ def criterion_rows_html(rows: Iterable[dict], *, dossier_pk: int, with_finding: 
                 finding_cell = f"<td>{escape(str(finding.get_result_display()))}{note}</td>"
             else:
                 finding_cell = "<td>—</td>"
+        is_met = row["is_met"]
         parts.append(
-            f'<tr><th scope="row"><strong>{escape(criterion.code)}</strong> {escape(criterion.text)}{explanation}</th>'
-            f"<td>{escape(criterion.target_display)}</td><td>{value}</td><td>{met[None if row['is_met'] is None else bool(row['is_met'])]}</td>"
+            f'<tr><th scope="row"><strong>{escape(criterion.code)}</strong> {escape(criterion.text)}'
+            f"{explanation}</th><td>{escape(criterion.target_display)}</td><td>{value}</td>"
+            f"<td>{met[None if is_met is None else bool(is_met)]}</td>"
             f'<td><ul class="evidence-list">{files}</ul></td>{finding_cell}</tr>'
         )
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
