@@ -318,11 +318,9 @@ def _viewed_ids(user) -> tuple[list[int], list[int], list[int]] | None:
     return provinces, districts, communes
 
 
-def _matching_any(model, conditions: list[Q]):
-    """The units of `model` matching any of `conditions` (none at all without a condition)."""
-    if not conditions:
-        return model.objects.none()
-    return model.objects.filter(functools.reduce(operator.or_, conditions))
+def _any_of(conditions: list[Q], *, prefix: str = "") -> Q:
+    """Any of `conditions`; a condition matching nothing when there is none (a user without a grant)."""
+    return functools.reduce(operator.or_, conditions) if conditions else Q(**{f"{prefix}pk__in": []})
 
 
 def districts_visible_to(user) -> UnitQuerySet[District]:
@@ -339,7 +337,7 @@ def districts_visible_to(user) -> UnitQuerySet[District]:
     if communes:
         conditions.append(Q(pk__in=Commune.objects.filter(pk__in=communes).values("district")))
         conditions.append(Q(pk__in=Commune.objects.filter(successors__in=communes).values("district")))
-    return _matching_any(District, conditions)
+    return District.objects.filter(_any_of(conditions))
 
 
 def communes_visible_to(user) -> UnitQuerySet[Commune]:
@@ -365,7 +363,7 @@ def commune_scope_q(user, *, prefix: str = "") -> Q | None:
         conditions.append(Q(**{f"{prefix}pk__in": own}))
         replaced = Commune.predecessors.through.objects.filter(from_commune__in=own).values("to_commune")
         conditions.append(Q(**{f"{prefix}pk__in": replaced}))
-    return functools.reduce(operator.or_, conditions) if conditions else Q(**{f"{prefix}pk__in": []})
+    return _any_of(conditions, prefix=prefix)
 
 
 # --- what an official may see or do across units, by name (the views ask these, not codenames) ------

@@ -19,7 +19,7 @@ from assessments.classification import KeyAreaType
 from assessments.models import Dossier
 from assessments.tallies import column_sums, tally_rows
 from communes.models import Commune, UnitQuerySet, valid_on_q
-from communes.permissions import communes_visible_to, unit_grants
+from communes.permissions import commune_scope_q, communes_visible_to, unit_grants
 from communes.text import document_number
 
 S = Dossier.State
@@ -78,19 +78,18 @@ class DistrictRow:
         return getattr(self, key)
 
 
-def whole_units(user, *, prefix: str = "") -> Q | None:
-    """The user's scope as a condition on the tallies' units (StateTally.province / .district, or a
-    commune's under `prefix`), when it is made of whole units (a province, districts); None when it holds
-    single communes (a commune officer, the units their own replaced): those figures are computed from
-    the dossiers."""
+def whole_units(user) -> Q | None:
+    """The user's scope as a condition on the tallies' units (StateTally.province / .district), when it is
+    made of whole units (a province, districts); None when it holds single communes (a commune officer,
+    the units their own replaced): those figures are computed from the dossiers."""
     if user.is_superuser:
         return Q()
     grants = unit_grants(user)
     if grants.get(("commune", "view_commune_dossiers")):
         return None
-    return Q(
-        **{f"{prefix}province_id__in": sorted(grants.get(("province", "view_province_dossiers"), ()))}
-    ) | Q(**{f"{prefix}district_id__in": sorted(grants.get(("district", "view_district_dossiers"), ()))})
+    return Q(province_id__in=sorted(grants.get(("province", "view_province_dossiers"), ()))) | Q(
+        district_id__in=sorted(grants.get(("district", "view_district_dossiers"), ()))
+    )
 
 
 def scope_tallies(*, user, year: int, years: list[int]) -> dict | None:
@@ -122,11 +121,10 @@ def district_rows(
         .order_by()
     )
     # A join of every commune on its waiting dossier cost more than this query of the waiting only, each
-    # joined to its commune (a scope of whole units here: no semi-join on every commune of the scope).
-    in_scope = whole_units(user, prefix="commune__")
+    # joined to its commune and filtered there (no semi-join on every commune of the scope).
     waiting = dict(
         Dossier.objects.filter(
-            in_scope if in_scope is not None else Q(commune__in=scope.values("pk")),
+            commune_scope_q(user, prefix="commune__") or Q(),
             valid_on_q(year_end(year), "commune__"),
             year=year,
             state__in=WAITING_STATES,
