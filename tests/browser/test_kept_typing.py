@@ -2,6 +2,8 @@
 and could be put back into the next official's form on a shared office computer. It is now bound to
 the signed-in official and the form's path, and dropped once the send reached the server."""
 
+import time
+
 import pytest
 from django.contrib.sessions.models import Session
 
@@ -15,6 +17,17 @@ DESCRIPTION = "Vụ tàng trữ trái phép chất ma túy tại bản Huồi Xu
 
 def kept_keys(page) -> list[str]:
     return page.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('nghean:kept:'))")
+
+
+def keep_js_arrives_late(page) -> None:
+    """keep.js is deferred: it sweeps on DOMContentLoaded, after the page's text is already there. CI
+    once read the tab between the two; a late script makes that moment certain on every run."""
+
+    def late(route):
+        time.sleep(0.5)
+        route.continue_()
+
+    page.route("**/js/keep*.js", late)
 
 
 @pytest.mark.district_clock
@@ -57,12 +70,16 @@ def test_what_was_kept_is_dropped_once_the_form_reached_the_server_and_at_sign_o
     page.fill(f"#id_value_{c3.pk}", "12")
     page.fill(f"#id_explanation_{c1.pk}", DESCRIPTION)
     page.set_input_files(f"#id_evidence_{c1.pk}", str(evidence))
+    keep_js_arrives_late(page)
     page.click("text=Lưu và gửi")
-    # The send reached the server, which answered with the confirmation: nothing waits in the tab.
+    # The send reached the server, which answered with the confirmation: once the page has run its
+    # scripts, nothing waits in the tab.
     page.wait_for_selector("text=Kiểm tra trước khi xác nhận")
+    page.wait_for_load_state()
     assert not kept_keys(page)
     page.click("button[name=confirmed]")
     page.wait_for_selector("text=Xong: hồ sơ hiện ở trạng thái")
+    page.wait_for_load_state()
     assert not kept_keys(page)
 
     # A send the server refused before reading it keeps the typing for going back; signing out drops it.
