@@ -365,7 +365,11 @@ class Dossier(ConcurrentTransitionMixin, workflow.DossierTransitions, models.Mod
         constraints = [
             models.UniqueConstraint(fields=["commune", "year"], name="one_dossier_per_commune_year")
         ]
-        indexes = [models.Index(fields=["year", "state"]), models.Index(fields=["-year", "commune"])]
+        indexes = [
+            # With the state's date: the dashboard's dossiers that entered a waiting state lately.
+            models.Index(fields=["year", "state", "state_changed_at"]),
+            models.Index(fields=["-year", "commune"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.commune.name} — {self.year}"

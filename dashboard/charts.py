@@ -25,17 +25,19 @@ def bar_chart(
         parts.append(f'<text x="{x + 16}" y="16" font-size="12">{escape(legend)}</text>')
         x += 20 + 8 * len(legend)
     y = top
+    # The same strings for every bar, made once (a province of 500 districts draws 1,000 bars).
+    label_dy = bar * len(series) / 2 + 4
+    bars = [
+        (key, f'<rect x="{label_width}" y="', f'" height="{bar - 2}" fill="{colour}"/>')
+        for key, _, colour in series
+    ]
     for row in rows:
-        parts.append(
-            f'<text x="0" y="{y + bar * len(series) / 2 + 4}" font-size="12">{escape(str(row[label]))}</text>'
-        )
-        for key, _, colour in series:
-            value = row[key]
+        parts.append(f'<text x="0" y="{y + label_dy}" font-size="12">{escape(str(row[label]))}</text>')
+        for key, rect_start, rect_end in bars:
+            value = int(row[key])
             length = int(plot * value / peak)
             parts.append(
-                f'<rect x="{label_width}" y="{y}" width="{length}" height="{bar - 2}" fill="{colour}"/>'
-            )
-            parts.append(
+                f'{rect_start}{y}" width="{length}{rect_end}'
                 f'<text x="{label_width + length + 4}" y="{y + bar - 4}" font-size="11">{value}</text>'
             )
             y += bar

@@ -58,14 +58,18 @@ def _render_dashboard(request, *, data: dict, page: int, figures_key: str) -> tu
         per_year_years = list(range(2022, this_year + 1))
         # Read once for the table and the chart.
         tallies = selectors.scope_tallies(user=request.user, year=year, years=per_year_years)
+        units = selectors.scope_units(user=request.user)
         rows = selectors.district_rows(
             user=request.user,
             year=year,
             waiting_days=waiting_days,
             sort=data.get("sort", ""),
             tallies=tallies,
+            units=units,
         )
-        per_year = selectors.recognised_per_year(user=request.user, years=per_year_years, tallies=tallies)
+        per_year = selectors.recognised_per_year(
+            user=request.user, years=per_year_years, tallies=tallies, units=units
+        )
         return {
             "rows": rows,
             "district_table": district_table_rows(rows, year=year),
@@ -108,6 +112,11 @@ def _render_dashboard(request, *, data: dict, page: int, figures_key: str) -> tu
         border=filters["border"],
         paged=True,
     )
+    rows = figures_now["rows"]
+    if filters["district"]:
+        rows = [r for r in rows if r.code == filters["district"]]
+    if selectors.CommunesByDistrict.applies(rows, state=filters["state"], border=filters["border"]):
+        communes = selectors.CommunesByDistrict(communes, rows)
     page_obj = CountedPaginator(
         communes,
         50,
