@@ -458,3 +458,29 @@ def test_the_border_filter_still_counts_the_list(client, known_set):
     page = client.get("/dashboard/", {"year": 2024, "border": "1"}).context["page"]
     listed = selectors.commune_list(user=known_set.viewer, year=2024, border="1")
     assert page.paginator.count == len(page.object_list) == listed.count() > 0
+
+
+def test_every_page_of_the_commune_list_read_by_district_is_the_lists_own_slice(client, people):
+    """The unfiltered list is paged from the district table (CommunesByDistrict): page after page, the
+    communes are the sorted list's, none twice and none left out, pages crossing districts included."""
+    from dashboard import selectors
+
+    call_command("seed_demo", "--communes", "460", "--years", "1", stdout=io.StringIO())
+    year = Dossier.objects.latest("year").year
+    client.force_login(people.viewer)
+    listed = list(selectors.commune_list(user=people.viewer, year=year).values_list("code", flat=True))
+    assert len(listed) > 400
+    shown, number = [], 1
+    while True:
+        page = client.get("/dashboard/", {"year": year, "page": number}).context["page"]
+        assert isinstance(page.paginator.object_list, selectors.CommunesByDistrict)
+        shown.extend(c.code for c in page)
+        if not page.has_next():
+            break
+        number += 1
+    assert shown == listed
+    # A district's own list starts within the district, whatever its place in the province's list.
+    district = Dossier.objects.filter(year=year).values_list("commune__district__code", flat=True)[0]
+    page = client.get("/dashboard/", {"year": year, "district": district}).context["page"]
+    in_district = selectors.commune_list(user=people.viewer, year=year, district_code=district)
+    assert [c.code for c in page] == list(in_district.values_list("code", flat=True)[:50])
