@@ -1,7 +1,8 @@
 """Charts drawn on the server as SVG: no JavaScript, no CDN, readable in any browser and in print.
 Each chart is paired with a table of the same figures for screen readers."""
 
-from django.utils.html import escape
+from html import escape
+
 from django.utils.safestring import mark_safe
 
 
@@ -15,14 +16,14 @@ def bar_chart(
     height = top + len(rows) * (bar * len(series) + gap) + 8
     peak = max([row[key] for row in rows for key, _, _ in series] + [1])
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(title)}" class="chart" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(str(title))}" class="chart" '
         f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet">',
-        f"<title>{escape(title)}</title>",
+        f"<title>{escape(str(title))}</title>",
     ]
     x = label_width
     for _key, legend, colour in series:
         parts.append(f'<rect x="{x}" y="6" width="12" height="12" fill="{colour}"/>')
-        parts.append(f'<text x="{x + 16}" y="16" font-size="12">{escape(legend)}</text>')
+        parts.append(f'<text x="{x + 16}" y="16" font-size="12">{escape(str(legend))}</text>')
         x += 20 + 8 * len(legend)
     y = top
     # The same strings for every bar, made once (a province of 500 districts draws 1,000 bars).
