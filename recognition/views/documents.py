@@ -157,11 +157,19 @@ def _documents_of(dossier: Dossier) -> list[Document]:
     transaction) and the units' (the province's name on a document)."""
 
     def compute() -> list[Document]:
+        # Which documents first, then their rows: the kinds' subqueries OR-ed in a query that also joins
+        # the four relations of a hundred columns took PostgreSQL longer to plan than both queries take
+        # to run (4.9 against 1.9 ms for a dossier with none; 3.7 ms with some), and a dossier with no
+        # documents, most of them, needs only the first. No DISTINCT: each kind's naming is a
+        # subquery, so no id comes twice.
+        found = list(
+            Document.objects.filter(Q(dossier=dossier) | naming_filter(dossier)).values_list("pk", flat=True)
+        )
+        if not found:
+            return []
         return list(
-            Document.objects.filter(Q(dossier=dossier) | naming_filter(dossier))
+            Document.objects.filter(pk__in=found)
             .select_related("decision", "revocation", "collective", "province")
-            # No DISTINCT: each kind's naming is a subquery, so no row comes twice (a DISTINCT over the
-            # hundred columns selected cost about 9 ms of planning on every dossier page).
             .order_by("pk")
         )
 
